@@ -1,0 +1,130 @@
+"""Anonymous participant accounts: a pseudonym, a password and a one-time recovery code.
+
+No e-mail, phone, name, birth date or IP address is ever asked for or stored.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ulid import ULID
+
+from . import storage
+from .config import settings, token_secret
+from .errors import ChatError
+from .passwords import check_secret, hash_secret, new_recovery_code
+from .tokens import PARTICIPANT, Identity, issue
+
+PSEUDONYM_PATTERN = re.compile(r"^[\w][\w .\-]{1,22}[\w]$")
+# Names that could pass for staff: only mentors carry a badge, nobody may imitate one.
+RESERVED_WORDS = ("mentor", "admin", "moderator", "gruppechat", "staff", "støtte", "official")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 200
+# A hash of nothing in particular, checked when the pseudonym is unknown so that a failed
+# log-in takes as long whether or not the pseudonym exists.
+_DECOY_HASH = None
+
+
+def pseudonym_key(pseudonym: str) -> str:
+    """Pseudonyms are unique regardless of case, width and accents-as-typed (NFKC + casefold)."""
+    return unicodedata.normalize("NFKC", pseudonym).casefold().strip()
+
+
+def check_pseudonym(pseudonym: object) -> str:
+    if not isinstance(pseudonym, str):
+        raise ChatError("invalid_pseudonym", "Vælg et kaldenavn på 3–24 tegn.")
+    name = unicodedata.normalize("NFKC", pseudonym).strip()
+    if not PSEUDONYM_PATTERN.match(name) or "_" == name[0]:
+        raise ChatError(
+            "invalid_pseudonym",
+            "Vælg et kaldenavn på 3–24 tegn: bogstaver, tal, mellemrum, punktum eller bindestreg.",
+        )
+    squashed = re.sub(r"[\W_]+", "", name.casefold())
+    if any(word in squashed for word in RESERVED_WORDS):
+        raise ChatError("reserved_pseudonym", "Det kaldenavn er forbeholdt mentorerne. Vælg et andet.")
+    from .safety import guard  # the anonymity guard applies to names as to messages
+
+    reason = guard.check_pseudonym(name)
+    if reason:
+        raise ChatError(
+            "pseudonym_not_anonymous",
+            "Dit kaldenavn må ikke afsløre, hvem du er (fx telefon, mail, adresse eller profil).",
+            reason=reason,
+        )
+    return name
+
+
+def check_password(password: object) -> str:
+    if not isinstance(password, str) or not (MIN_PASSWORD <= len(password) <= MAX_PASSWORD):
+        raise ChatError("weak_password", f"Adgangskoden skal have mindst {MIN_PASSWORD} tegn.")
+    return password
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    pseudonym: str
+    participant_id: str
+    expires_at: datetime
+    recovery_code: str | None = None
+
+    def as_body(self) -> dict[str, object]:
+        body: dict[str, object] = {
+            "token": self.token,
+            "pseudonym": self.pseudonym,
+            "participant_id": self.participant_id,
+            "expires_at": self.expires_at.isoformat(),
+        }
+        if self.recovery_code:
+            body["recovery_code"] = self.recovery_code
+        return body
+
+
+def _signed_in(participant: storage.Participant, now: datetime, recovery: str | None = None) -> SignedIn:
+    lifetime = timedelta(hours=settings().participant_token_hours)
+    identity = Identity(participant.participant_id, participant.pseudonym, PARTICIPANT)
+    return SignedIn(
+        token=issue(identity, token_secret(), now, lifetime),
+        pseudonym=participant.pseudonym,
+        participant_id=participant.participant_id,
+        expires_at=now + lifetime,
+        recovery_code=recovery,
+    )
+
+
+def sign_up(pseudonym: object, password: object, now: datetime) -> SignedIn:
+    name = check_pseudonym(pseudonym)
+    secret = check_password(password)
+    recovery = new_recovery_code()
+    participant = storage.Participant(
+        pseudonym_key(name),
+        participant_id=str(ULID()),
+        pseudonym=name,
+        password_hash=hash_secret(secret),
+        recovery_hash=hash_secret(recovery),
+        created_at=now,
+    )
+    try:
+        storage.create_participant(participant)
+    except storage.Conflict:
+        raise ChatError("pseudonym_taken", "Det kaldenavn er taget. Prøv et andet.", status=409) from None
+    return _signed_in(participant, now, recovery)
+
+
+def log_in(pseudonym: object, password: object, now: datetime) -> SignedIn:
+    if not isinstance(pseudonym, str) or not isinstance(password, str):
+        raise ChatError("bad_request", "Skriv kaldenavn og adgangskode.")
+    participant = storage.find_participant(pseudonym_key(pseudonym))
+    stored = participant.password_hash if participant else _decoy_hash()
+    if not check_secret(password, stored) or participant is None:
+        raise ChatError("bad_credentials", "Forkert kaldenavn eller adgangskode.", status=401)
+    return _signed_in(participant, now)
+
+
+def _decoy_hash() -> str:
+    global _DECOY_HASH
+    if _DECOY_HASH is None:
+        _DECOY_HASH = hash_secret("decoy-password")
+    return _DECOY_HASH

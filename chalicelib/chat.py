@@ -1,0 +1,374 @@
+"""The live group chat: connect, join, send, catch up, leave, ping, disconnect.
+
+Plain Python over :mod:`storage` and a :class:`~chalicelib.gateway.Sender`; the Lambda edge
+(``app.py``) only translates events into these calls. ``now`` always comes in as an argument.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from ulid import ULID
+
+from . import storage
+from .errors import ChatError
+from .gateway import Sender, broadcast
+from .tokens import Identity
+
+log = logging.getLogger("gruppechat.chat")
+
+MAX_FRAME_BYTES = 32 * 1024  # API Gateway's WebSocket frame limit
+MAX_MESSAGE_CHARS = 1000
+HISTORY_SIZE = 50
+CATCH_UP_PAGE = 100
+MAX_CLIENT_ID = 64
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The connection a frame came from, as the gateway event names it."""
+
+    connection_id: str
+    api_id: str
+    stage: str
+
+
+def message_view(message: storage.Message) -> dict[str, Any]:
+    return {
+        "id": message.message_id,
+        "session_id": message.session_id,
+        "pseudonym": message.pseudonym,
+        "role": message.role,
+        "text": message.text,
+        "client_id": message.client_id,
+        "created_at": ULID.from_str(message.message_id).datetime.isoformat(),
+    }
+
+
+def session_view(session: storage.Session) -> dict[str, Any]:
+    return {
+        "id": session.session_id,
+        "group_id": session.group_id,
+        "status": session.status,
+        "topic": session.topic,
+        "pinned": (
+            {"message_id": session.pinned_message_id, "text": session.pinned_text}
+            if session.pinned_text
+            else None
+        ),
+        "starts_at": session.starts_at.isoformat(),
+        "ends_at": session.ends_at.isoformat(),
+    }
+
+
+def member_view(connection: storage.Connection) -> dict[str, str]:
+    return {"pseudonym": connection.pseudonym, "role": connection.role}
+
+
+def present(connections: list[storage.Connection]) -> list[dict[str, str]]:
+    """Who is here, each person once even with two tabs open."""
+    seen: dict[str, dict[str, str]] = {}
+    for connection in connections:
+        seen.setdefault(connection.user_id, member_view(connection))
+    return sorted(seen.values(), key=lambda member: (member["role"] == "participant", member["pseudonym"].casefold()))
+
+
+class ChatService:
+    """Handles what a connection says. Every refusal becomes an ``error`` frame to the caller."""
+
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+        self._actions: dict[str, Callable[[Caller, dict[str, Any], datetime], None]] = {
+            "join": self.join,
+            "send": self.send,
+            "catch_up": self.catch_up,
+            "leave": self.leave,
+            "ping": self.ping,
+        }
+
+    # --- $connect / $disconnect ---------------------------------------------------------------
+
+    def connect(self, caller: Caller, identity: Identity, now: datetime) -> None:
+        storage.save_connection(
+            storage.Connection(
+                caller.connection_id,
+                user_id=identity.user_id,
+                pseudonym=identity.name,
+                role=identity.role,
+                org_id=identity.org_id,
+                api_id=caller.api_id,
+                stage=caller.stage,
+                connected_at=now,
+                expires_at=now + storage.CONNECTION_LIFETIME,
+            )
+        )
+
+    def disconnect(self, connection_id: str) -> None:
+        connection = storage.get_connection(connection_id)
+        if connection is None:
+            return
+        storage.delete_connection(connection_id)
+        if connection.session_id:
+            self._announce_left(connection.session_id, [connection])
+
+    # --- $default -------------------------------------------------------------------------------
+
+    def handle(self, caller: Caller, body: str | None, now: datetime) -> None:
+        """Dispatch one frame; never raises, the caller always hears back on a refusal."""
+        try:
+            frame = parse_frame(body)
+            action = self._actions.get(frame["action"])
+            if action is None:
+                raise ChatError("unknown_action", f"Ukendt handling: {frame['action'][:40]}")
+            action(caller, frame, now)
+        except ChatError as error:
+            self.sender.send(caller, error.as_frame())
+        except Exception:  # a bug must not cost the user their connection
+            log.exception("frame failed", extra={"connection_id": caller.connection_id})
+            self.sender.send(
+                caller,
+                ChatError("internal", "Noget gik galt hos os. Prøv igen om lidt.", status=500).as_frame(),
+            )
+
+    def ping(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+        self.sender.send(caller, {"type": "pong", "at": now.isoformat()})
+
+    def join(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+        group_id = _required_str(frame, "group_id")
+        connection = self._connection(caller)
+        group = storage.get_group(group_id)
+        if group is None:
+            raise ChatError("group_not_found", "Den gruppe findes ikke.", status=404)
+        if connection.role != "participant" and connection.org_id != group.org_id:
+            raise ChatError("forbidden", "Gruppen hører til en anden organisation.", status=403)
+        session = open_session(group_id, now)
+        if session is None:
+            raise ChatError("session_closed", "Gruppen er lukket lige nu. Se hvornår den åbner næste gang.")
+        members = storage.session_connections(session.session_id)
+        others = [member for member in members if member.connection_id != caller.connection_id]
+        participants = {m.user_id for m in others if m.role == "participant"}
+        if (
+            connection.role == "participant"
+            and connection.user_id not in participants
+            and len(participants) >= group.capacity
+        ):
+            raise ChatError("session_full", "Gruppen er fuld i dag. Prøv igen næste gang.")
+        if connection.session_id and connection.session_id != session.session_id:
+            self._announce_left(connection.session_id, [connection])
+        organisation = storage.get_organisation(group.org_id)
+        connection.update(
+            actions=[
+                storage.Connection.session_id.set(session.session_id),
+                storage.Connection.group_id.set(group_id),
+                storage.Connection.session_ends_at.set(session.ends_at),
+                storage.Connection.retention_days.set(
+                    organisation.retention_days if organisation else 30
+                ),
+            ]
+        )
+        history = storage.recent_messages(session.session_id, HISTORY_SIZE)
+        self.sender.send(
+            caller,
+            {
+                "type": "joined",
+                "session": session_view(session),
+                "group": {"id": group.group_id, "name": group.name, "rules": list(group.rules or [])},
+                "messages": [message_view(message) for message in history],
+                "present": present(others + [connection]),
+                "you": member_view(connection),
+            },
+        )
+        already_here = any(member.user_id == connection.user_id for member in others)
+        if not already_here:
+            self._deliver(
+                others,
+                {"type": "presence", "event": "joined", "member": member_view(connection)},
+            )
+
+    def send(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+        text = frame.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise ChatError("empty_message", "Skriv en besked først.")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise ChatError(
+                "message_too_long",
+                f"Beskeden er for lang (højst {MAX_MESSAGE_CHARS} tegn).",
+                max_length=MAX_MESSAGE_CHARS,
+            )
+        client_id = frame.get("client_id")
+        if client_id is not None and (
+            not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID
+        ):
+            raise ChatError("bad_client_id", "client_id skal være en kort tekst.")
+        me, members = self._membership(caller, frame.get("session_id"))
+        if me.session_ends_at is not None and now >= me.session_ends_at:
+            raise ChatError("session_closed", "Gruppen er slut for i dag. Vi ses næste gang.")
+        session_id = me.session_id
+        assert session_id is not None
+        message = storage.Message(
+            session_id,
+            str(ULID.from_datetime(now)),
+            author_id=me.user_id,
+            pseudonym=me.pseudonym,
+            role=me.role,
+            text=text.strip(),
+            client_id=client_id,
+            expires_at=_expiry(me, now),
+        )
+        receipt_key = f"{session_id}#{me.user_id}#{client_id or message.message_id}"
+        receipt = storage.SendReceipt(
+            receipt_key, message_id=message.message_id, expires_at=now + storage.RECEIPT_LIFETIME
+        )
+        if not storage.post_message(message, receipt):
+            # A retry of a send we already stored: confirm it to the sender only.
+            original = storage.get_receipt(receipt_key)
+            stored = original and storage.get_message(session_id, original.message_id)
+            if stored:
+                self.sender.send(caller, {"type": "message", "message": message_view(stored)})
+            return
+        self._deliver(members, {"type": "message", "message": message_view(message)})
+
+    def catch_up(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+        after = frame.get("after")
+        if after is not None and not _is_ulid(after):
+            raise ChatError("bad_message_id", "after skal være id'et på en besked.")
+        limit = frame.get("limit", CATCH_UP_PAGE)
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= CATCH_UP_PAGE:
+            raise ChatError("bad_limit", f"limit skal være mellem 1 og {CATCH_UP_PAGE}.")
+        me = self._connection(caller)
+        if not me.session_id:
+            raise ChatError("not_joined", "Gå ind i en gruppe først.")
+        page = storage.messages_after(me.session_id, after or "0", limit + 1)
+        self.sender.send(
+            caller,
+            {
+                "type": "history",
+                "session_id": me.session_id,
+                "messages": [message_view(message) for message in page[:limit]],
+                "more": len(page) > limit,
+            },
+        )
+
+    def leave(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+        me = self._connection(caller)
+        if not me.session_id:
+            raise ChatError("not_joined", "Du er ikke i en gruppe.")
+        session_id = me.session_id
+        me.update(
+            actions=[
+                storage.Connection.session_id.remove(),
+                storage.Connection.group_id.remove(),
+                storage.Connection.session_ends_at.remove(),
+            ]
+        )
+        self.sender.send(caller, {"type": "left", "session_id": session_id})
+        self._announce_left(session_id, [me])
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _connection(self, caller: Caller) -> storage.Connection:
+        connection = storage.get_connection(caller.connection_id)
+        if connection is None:
+            raise ChatError("not_connected", "Forbindelsen er ukendt. Forbind igen.", status=401)
+        return connection
+
+    def _membership(
+        self, caller: Caller, session_id: object
+    ) -> tuple[storage.Connection, list[storage.Connection]]:
+        """The caller's connection and everyone in its session, in one index query when the
+        frame names the session; a fresh read covers an index that has not caught up yet."""
+        members: list[storage.Connection] = []
+        if isinstance(session_id, str) and session_id:
+            members = storage.session_connections(session_id)
+            for member in members:
+                if member.connection_id == caller.connection_id:
+                    return member, members
+        me = self._connection(caller)
+        if not me.session_id:
+            raise ChatError("not_joined", "Gå ind i en gruppe først.")
+        if me.session_id != session_id:
+            members = storage.session_connections(me.session_id)
+        if all(member.connection_id != me.connection_id for member in members):
+            members.append(me)
+        return me, members
+
+    def _deliver(self, members: list[storage.Connection], frame: dict[str, Any]) -> None:
+        """Send to everyone; a gone connection is removed and the others still get it."""
+        gone = broadcast(self.sender, members, frame)
+        if not gone:
+            return
+        for connection in gone:
+            storage.delete_connection(connection.connection_id)
+        gone_ids = {connection.connection_id for connection in gone}
+        live = [member for member in members if member.connection_id not in gone_ids]
+        still_here = {member.user_id for member in live}
+        for connection in gone:
+            if connection.user_id not in still_here:
+                for member in broadcast(
+                    self.sender,
+                    live,
+                    {"type": "presence", "event": "left", "member": member_view(connection)},
+                ):
+                    storage.delete_connection(member.connection_id)
+
+    def _announce_left(self, session_id: str, leaving: list[storage.Connection]) -> None:
+        leaving_ids = {connection.connection_id for connection in leaving}
+        remaining = [
+            member
+            for member in storage.session_connections(session_id)
+            if member.connection_id not in leaving_ids
+        ]
+        still_here = {member.user_id for member in remaining}
+        for connection in leaving:
+            if connection.user_id not in still_here:
+                self._deliver(
+                    remaining,
+                    {"type": "presence", "event": "left", "member": member_view(connection)},
+                )
+
+
+def open_session(group_id: str, now: datetime) -> storage.Session | None:
+    for session in storage.latest_sessions(group_id, now):
+        if session.status == storage.OPEN:
+            return session
+    return None
+
+
+def parse_frame(body: str | None) -> dict[str, Any]:
+    if body is None or body == "None":
+        raise ChatError("bad_frame", "Tom besked fra klienten.")
+    if len(body.encode("utf-8", errors="replace")) > MAX_FRAME_BYTES:
+        raise ChatError("frame_too_large", "Beskeden er for stor.", max_bytes=MAX_FRAME_BYTES)
+    try:
+        frame = json.loads(body)
+    except (ValueError, RecursionError):
+        raise ChatError("bad_json", "Beskeden var ikke gyldig JSON.") from None
+    if not isinstance(frame, dict) or not isinstance(frame.get("action"), str):
+        raise ChatError("bad_frame", 'En besked skal være et JSON-objekt med "action".')
+    return frame
+
+
+def _required_str(frame: dict[str, Any], key: str) -> str:
+    value = frame.get(key)
+    if not isinstance(value, str) or not value or len(value) > 200:
+        raise ChatError("bad_frame", f'"{key}" mangler.')
+    return value
+
+
+def _is_ulid(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 26:
+        return False
+    try:
+        ULID.from_str(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _expiry(connection: storage.Connection, now: datetime) -> datetime:
+    """Messages live for the organisation's retention period after their session ends."""
+    ends = connection.session_ends_at or now
+    return max(ends, now) + timedelta(days=int(connection.retention_days or 30))

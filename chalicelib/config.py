@@ -1,0 +1,59 @@
+"""Configuration read from the environment, once.
+
+Chalice stages (``.chalice/config.json``) set these in AWS; the local stack sets them for the
+embedded store. Nothing here talks to AWS at import time.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_prefix: str
+    dynamodb_endpoint: str | None
+    region: str
+    token_secret: str | None
+    token_secret_param: str | None
+    retention_days: int
+    participant_token_hours: int
+    allowed_origin: str
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        return cls(
+            table_prefix=env.get("TABLE_PREFIX", "gruppechat-dev-"),
+            dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-north-1",
+            token_secret=env.get("TOKEN_SECRET") or None,
+            token_secret_param=env.get("TOKEN_SECRET_PARAM") or None,
+            retention_days=int(env.get("RETENTION_DAYS", "30")),
+            participant_token_hours=int(env.get("PARTICIPANT_TOKEN_HOURS", "12")),
+            allowed_origin=env.get("ALLOWED_ORIGIN", "*"),
+        )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@lru_cache(maxsize=1)
+def token_secret() -> str:
+    """The signing secret: from the environment locally, from SSM (SecureString) in AWS.
+
+    Read lazily and cached per Lambda instance, so a cold start pays for it once.
+    """
+    current = settings()
+    if current.token_secret:
+        return current.token_secret
+    if current.token_secret_param:
+        import boto3
+
+        ssm = boto3.client("ssm", region_name=current.region)
+        value = ssm.get_parameter(Name=current.token_secret_param, WithDecryption=True)
+        return value["Parameter"]["Value"]
+    raise RuntimeError("Set TOKEN_SECRET or TOKEN_SECRET_PARAM")

@@ -1,0 +1,32 @@
+"""The group list teens see: each group with its open session or the next one."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from . import storage
+from .chat import session_view
+
+
+def group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
+    current = next(
+        (s for s in storage.latest_sessions(group.group_id, now) if s.status == storage.OPEN),
+        None,
+    )
+    upcoming = [
+        s for s in storage.sessions_from(group.group_id, now) if s.status == storage.SCHEDULED
+    ]
+    return {
+        "id": group.group_id,
+        "org_id": group.org_id,
+        "name": group.name,
+        "description": group.description,
+        "rules": list(group.rules or []),
+        "open": current is not None,
+        "session": session_view(current) if current else None,
+        "next_session": session_view(upcoming[0]) if upcoming else None,
+    }
+
+
+def list_groups(now: datetime) -> list[dict[str, Any]]:
+    return [group_view(group, now) for group in storage.listed_groups()]

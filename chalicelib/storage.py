@@ -1,0 +1,396 @@
+"""Storage: every PynamoDB model and every query of the product, in one place.
+
+Each hot path is a key lookup or an index query, never a Scan:
+
+* deliver a message: one ``TransactWriteItems`` (message + send receipt) and one query of the
+  session's connections (``Connection.by_session``);
+* join: one query for the group's latest session (``Session.by_group``), one update of the
+  connection, one query for the history;
+* catch up: one query of the session's messages after an id.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Iterable, Iterator
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    TTLAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.connection import Connection as DynamoConnection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from .config import settings
+
+_SETTINGS = settings()
+
+CONNECTION_LIFETIME = timedelta(hours=2)  # API Gateway's longest WebSocket connection
+RECEIPT_LIFETIME = timedelta(days=1)
+
+
+class _Meta:
+    region = _SETTINGS.region
+    host = _SETTINGS.dynamodb_endpoint
+    billing_mode = "PAY_PER_REQUEST"
+
+
+def _meta(name: str) -> type:
+    return type("Meta", (_Meta,), {"table_name": f"{_SETTINGS.table_prefix}{name}"})
+
+
+# --- organisations and groups -------------------------------------------------------------
+
+
+class Organisation(Model):
+    Meta = _meta("organisations")
+    org_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    retention_days = NumberAttribute(default=30)
+    extra_crisis_terms = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class GroupsByOrg(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_org"
+        projection = AllProjection()
+
+    org_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(range_key=True)
+
+
+class GroupCatalogue(GlobalSecondaryIndex):
+    """Every listed group under one constant key, so the public list is a Query, not a Scan."""
+
+    class Meta:
+        index_name = "catalogue"
+        projection = AllProjection()
+
+    listed = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(range_key=True)
+
+
+LISTED = "listed"
+
+
+class Group(Model):
+    Meta = _meta("groups")
+    group_id = UnicodeAttribute(hash_key=True)
+    org_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    rules = ListAttribute(of=UnicodeAttribute, default=list)
+    listed = UnicodeAttribute(null=True, default=LISTED)
+    capacity = NumberAttribute(default=15)
+    # The weekly schedule (see chalicelib.schedule).
+    weekday = NumberAttribute(default=6)
+    start_time = UnicodeAttribute(default="19:00")
+    duration_minutes = NumberAttribute(default=90)
+    tz = UnicodeAttribute(default="Europe/Copenhagen")
+    first_date = UnicodeAttribute(null=True)
+    meetings = NumberAttribute(null=True)
+    cancelled = UnicodeSetAttribute(null=True)
+
+    by_org = GroupsByOrg()
+    catalogue = GroupCatalogue()
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+class SessionsByGroup(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_group"
+        projection = AllProjection()
+
+    group_id = UnicodeAttribute(hash_key=True)
+    starts_at = UTCDateTimeAttribute(range_key=True)
+
+
+class SessionsDue(GlobalSecondaryIndex):
+    """Sessions that still have a transition ahead, by when it is due (sparse: closed ones leave)."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_bucket = UnicodeAttribute(hash_key=True)
+    due_at = UTCDateTimeAttribute(range_key=True)
+
+
+SCHEDULED, OPEN, CLOSED, CANCELLED = "scheduled", "open", "closed", "cancelled"
+PENDING = "pending"
+
+
+class Session(Model):
+    Meta = _meta("sessions")
+    session_id = UnicodeAttribute(hash_key=True)
+    group_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    starts_at = UTCDateTimeAttribute()
+    ends_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute(default=SCHEDULED)
+    topic = UnicodeAttribute(default="")
+    pinned_message_id = UnicodeAttribute(null=True)
+    pinned_text = UnicodeAttribute(null=True)
+    warned = BooleanAttribute(default=False)
+    due_bucket = UnicodeAttribute(null=True)
+    due_at = UTCDateTimeAttribute(null=True)
+
+    by_group = SessionsByGroup()
+    due = SessionsDue()
+
+
+# --- people and connections -----------------------------------------------------------------
+
+
+class Participant(Model):
+    """An anonymous account: nothing but the pseudonym and two slow hashes."""
+
+    Meta = _meta("participants")
+    pseudonym_key = UnicodeAttribute(hash_key=True)
+    participant_id = UnicodeAttribute()
+    pseudonym = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    recovery_hash = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    followed = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class ConnectionsBySession(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_session"
+        projection = AllProjection()
+
+    session_id = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
+class Connection(Model):
+    """One live WebSocket. Expires by TTL because ``$disconnect`` is best effort."""
+
+    Meta = _meta("connections")
+    connection_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    pseudonym = UnicodeAttribute()
+    role = UnicodeAttribute()
+    org_id = UnicodeAttribute(null=True)
+    session_id = UnicodeAttribute(null=True)
+    group_id = UnicodeAttribute(null=True)
+    session_ends_at = UTCDateTimeAttribute(null=True)
+    retention_days = NumberAttribute(null=True)
+    api_id = UnicodeAttribute()
+    stage = UnicodeAttribute()
+    connected_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+    by_session = ConnectionsBySession()
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+VISIBLE, REMOVED = "visible", "removed"
+
+
+class Message(Model):
+    Meta = _meta("messages")
+    session_id = UnicodeAttribute(hash_key=True)
+    message_id = UnicodeAttribute(range_key=True)  # a ULID: sorts by time
+    author_id = UnicodeAttribute()
+    pseudonym = UnicodeAttribute()
+    role = UnicodeAttribute()
+    text = UnicodeAttribute()
+    client_id = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(default=VISIBLE)
+    expires_at = TTLAttribute(null=True)
+
+
+class SendReceipt(Model):
+    """Makes a retried send idempotent: one receipt per (session, author, client id)."""
+
+    Meta = _meta("receipts")
+    receipt_key = UnicodeAttribute(hash_key=True)
+    message_id = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    Organisation,
+    Group,
+    Session,
+    Participant,
+    Connection,
+    Message,
+    SendReceipt,
+)
+
+
+def create_tables() -> None:
+    """Create any missing table (tests and the local stack; AWS tables come from infra/)."""
+    for model in ALL_MODELS:
+        if not model.exists():
+            model.create_table(wait=True)
+
+
+def _dynamo() -> DynamoConnection:
+    return DynamoConnection(region=_SETTINGS.region, host=_SETTINGS.dynamodb_endpoint)
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+class Conflict(Exception):
+    """A conditional write lost: the thing already exists or already changed."""
+
+
+def create_participant(participant: Participant) -> None:
+    try:
+        participant.save(condition=Participant.pseudonym_key.does_not_exist())
+    except PutError as error:
+        if _is_conditional(error):
+            raise Conflict(participant.pseudonym_key) from error
+        raise
+
+
+def find_participant(pseudonym_key: str) -> Participant | None:
+    try:
+        return Participant.get(pseudonym_key, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def get_group(group_id: str) -> Group | None:
+    try:
+        return Group.get(group_id)
+    except DoesNotExist:
+        return None
+
+
+def listed_groups() -> list[Group]:
+    return list(Group.catalogue.query(LISTED))
+
+
+def get_organisation(org_id: str) -> Organisation | None:
+    try:
+        return Organisation.get(org_id)
+    except DoesNotExist:
+        return None
+
+
+def get_session(session_id: str) -> Session | None:
+    try:
+        return Session.get(session_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def latest_sessions(group_id: str, now: datetime, limit: int = 2) -> list[Session]:
+    """The group's sessions that started at or before ``now``, newest first."""
+    return list(
+        Session.by_group.query(
+            group_id,
+            Session.starts_at <= now,
+            scan_index_forward=False,
+            limit=limit,
+        )
+    )
+
+
+def sessions_from(group_id: str, since: datetime, limit: int = 4) -> list[Session]:
+    return list(
+        Session.by_group.query(group_id, Session.starts_at >= since, limit=limit)
+    )
+
+
+def save_connection(connection: Connection) -> None:
+    connection.save()
+
+
+def get_connection(connection_id: str) -> Connection | None:
+    try:
+        return Connection.get(connection_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def delete_connection(connection_id: str) -> None:
+    Connection(connection_id).delete()
+
+
+def session_connections(session_id: str) -> list[Connection]:
+    return list(Connection.by_session.query(session_id))
+
+
+def post_message(message: Message, receipt: SendReceipt) -> bool:
+    """Store the message once. False when the receipt already existed (a retried send)."""
+    try:
+        with TransactWrite(connection=_dynamo()) as transaction:
+            transaction.save(receipt, condition=SendReceipt.receipt_key.does_not_exist())
+            transaction.save(message)
+    except TransactWriteError as error:
+        reasons = getattr(error, "cancellation_reasons", None) or []
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+            return False
+        raise
+    return True
+
+
+def get_receipt(receipt_key: str) -> SendReceipt | None:
+    try:
+        return SendReceipt.get(receipt_key, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def get_message(session_id: str, message_id: str) -> Message | None:
+    try:
+        return Message.get(session_id, message_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def recent_messages(session_id: str, limit: int) -> list[Message]:
+    """The last ``limit`` visible messages, oldest first."""
+    newest_first = Message.query(
+        session_id,
+        scan_index_forward=False,
+        filter_condition=Message.state == VISIBLE,
+        limit=limit,
+        consistent_read=True,
+    )
+    return list(reversed(list(_take(newest_first, limit))))
+
+
+def messages_after(session_id: str, after_id: str, limit: int) -> list[Message]:
+    """Visible messages after ``after_id``, oldest first (one page)."""
+    return list(
+        _take(
+            Message.query(
+                session_id,
+                Message.message_id > after_id,
+                filter_condition=Message.state == VISIBLE,
+                limit=limit,
+                consistent_read=True,
+            ),
+            limit,
+        )
+    )
+
+
+def _take(items: Iterable[Message], limit: int) -> Iterator[Message]:
+    for index, item in enumerate(items):
+        if index >= limit:
+            return
+        yield item
+
+
+def _is_conditional(error: Exception) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"

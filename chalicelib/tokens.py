@@ -1,0 +1,64 @@
+"""Signed, short-lived bearer tokens (JWT, HS256) for participants and mentors."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+
+from .errors import ChatError
+
+ISSUER = "gruppechat"
+PARTICIPANT, MENTOR, ADMIN = "participant", "mentor", "admin"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who holds a token: a participant (pseudonym) or a mentor of one organisation."""
+
+    user_id: str
+    name: str
+    role: str
+    org_id: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (MENTOR, ADMIN)
+
+
+def issue(identity: Identity, secret: str, now: datetime, lifetime: timedelta) -> str:
+    claims = {
+        "iss": ISSUER,
+        "sub": identity.user_id,
+        "name": identity.name,
+        "role": identity.role,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+    }
+    if identity.org_id:
+        claims["org"] = identity.org_id
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def verify(token: str | None, secret: str, now: datetime) -> Identity:
+    """The identity in a valid token, or ``ChatError`` 401 (missing, tampered or expired)."""
+    if not token:
+        raise ChatError("unauthorized", "Log ind for at fortsætte.", status=401)
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            issuer=ISSUER,
+            options={"require": ["exp", "sub", "role"], "verify_exp": False},
+        )
+    except jwt.PyJWTError:
+        raise ChatError("unauthorized", "Ugyldigt login. Log ind igen.", status=401) from None
+    if claims["exp"] <= now.timestamp():
+        raise ChatError("token_expired", "Dit login er udløbet. Log ind igen.", status=401)
+    return Identity(
+        user_id=str(claims["sub"]),
+        name=str(claims.get("name", "")),
+        role=str(claims["role"]),
+        org_id=claims.get("org"),
+    )

@@ -1,0 +1,138 @@
+"""Shared fixtures: a moto-backed DynamoDB, a recording sender, and small builders."""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# Before anything imports chalicelib: fake credentials, a test table prefix, a test secret.
+os.environ.update(
+    {
+        "AWS_DEFAULT_REGION": "eu-north-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "TABLE_PREFIX": "test-",
+        "TOKEN_SECRET": "test-secret-not-for-production",
+    }
+)
+os.environ.pop("DYNAMODB_ENDPOINT", None)
+
+import pytest  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from chalicelib import storage  # noqa: E402
+from chalicelib.chat import Caller, ChatService  # noqa: E402
+from chalicelib.tokens import PARTICIPANT, Identity  # noqa: E402
+
+EVENTS = ROOT / "tests" / "events"
+NOW = datetime(2026, 11, 25, 18, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def tables():
+    with mock_aws():
+        storage.create_tables()
+        yield
+
+
+class RecordingSender:
+    """Collects frames per connection; connections listed in ``gone`` answer 410."""
+
+    def __init__(self) -> None:
+        self.frames: dict[str, list[dict[str, Any]]] = {}
+        self.gone: set[str] = set()
+        self.closed: list[str] = []
+
+    def send(self, recipient: Any, frame: dict[str, Any]) -> bool:
+        if recipient.connection_id in self.gone:
+            return False
+        self.frames.setdefault(recipient.connection_id, []).append(frame)
+        return True
+
+    def close(self, recipient: Any) -> None:
+        self.closed.append(recipient.connection_id)
+
+    def of(self, connection_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+        frames = self.frames.get(connection_id, [])
+        return [f for f in frames if kind is None or f["type"] == kind]
+
+    def last(self, connection_id: str) -> dict[str, Any]:
+        return self.frames[connection_id][-1]
+
+    def clear(self) -> None:
+        self.frames.clear()
+
+
+@pytest.fixture
+def sender() -> RecordingSender:
+    return RecordingSender()
+
+
+@pytest.fixture
+def chat(tables, sender) -> ChatService:
+    return ChatService(sender)
+
+
+def make_org(org_id: str = "org-a", retention_days: int = 30) -> storage.Organisation:
+    org = storage.Organisation(org_id, name=f"Forening {org_id}", retention_days=retention_days)
+    org.save()
+    return org
+
+
+def make_group(group_id: str = "g1", org_id: str = "org-a", capacity: int = 15) -> storage.Group:
+    group = storage.Group(
+        group_id, org_id=org_id, name=f"Gruppe {group_id}", description="Til dig der vil snakke",
+        rules=["Vær sød ved hinanden"], capacity=capacity,
+    )
+    group.save()
+    return group
+
+
+def make_session(
+    group_id: str = "g1",
+    status: str = storage.OPEN,
+    starts_at: datetime = NOW - timedelta(minutes=30),
+    minutes: int = 90,
+    org_id: str = "org-a",
+) -> storage.Session:
+    session = storage.Session(
+        f"{group_id}:{starts_at:%Y%m%dT%H%MZ}",
+        group_id=group_id,
+        org_id=org_id,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        status=status,
+        topic="Venskaber",
+    )
+    session.save()
+    return session
+
+
+@pytest.fixture
+def room(tables):
+    """An organisation with one group whose session is open at NOW."""
+    make_org()
+    make_group()
+    return make_session()
+
+
+def caller(connection_id: str) -> Caller:
+    return Caller(connection_id, "local", "test")
+
+
+def connect(chat: ChatService, connection_id: str, name: str | None = None, role: str = PARTICIPANT,
+            org_id: str | None = None) -> Caller:
+    who = caller(connection_id)
+    name = name or f"Navn{connection_id}"
+    chat.connect(who, Identity(f"user-{name}", name, role, org_id), NOW)
+    return who
+
+
+def join(chat: ChatService, who: Caller, group_id: str = "g1", now: datetime = NOW) -> None:
+    chat.handle(who, f'{{"action":"join","group_id":"{group_id}"}}', now)
