@@ -1,0 +1,49 @@
+"""Demo data so a newcomer can chat within a minute: an organisation, a group open now."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from chalicelib import storage
+
+DEMO_ORG = "demo"
+DEMO_GROUP = "demo-torsdag"
+
+
+def seed_demo(now: datetime) -> list[str]:
+    """Idempotent: creates what is missing and opens a demo session if none is open now.
+
+    Returns lines worth printing for the person who started the stack.
+    """
+    if storage.get_organisation(DEMO_ORG) is None:
+        storage.Organisation(DEMO_ORG, name="Demoforeningen", retention_days=30).save()
+    if storage.get_group(DEMO_GROUP) is None:
+        storage.Group(
+            DEMO_GROUP,
+            org_id=DEMO_ORG,
+            name="Torsdagsgruppen",
+            description="En hyggelig gruppe for dig, der har brug for nogen at snakke med.",
+            rules=[
+                "Vær sød og respektfuld.",
+                "Del aldrig navn, telefon, adresse eller profiler – heller ikke andres.",
+                "Det, der bliver sagt her, bliver her.",
+                "Mentoren er her for at passe på jer.",
+            ],
+            capacity=15,
+            weekday=now.weekday(),
+            start_time="19:00",
+            duration_minutes=90,
+        ).save()
+    lines = []
+    if not any(s.status == storage.OPEN for s in storage.latest_sessions(DEMO_GROUP, now)):
+        starts = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
+        storage.Session(
+            f"{DEMO_GROUP}:demo:{starts:%Y%m%dT%H%MZ}",
+            group_id=DEMO_GROUP,
+            org_id=DEMO_ORG,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            status=storage.OPEN,
+            topic="Velkommen! Hvordan har din uge været?",
+        ).save()
+        lines.append("Demo group 'Torsdagsgruppen' is open for the next 3 hours.")
+    return lines

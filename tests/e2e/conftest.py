@@ -1,0 +1,87 @@
+"""The local stack as a subprocess on a free loopback port, shared by the end-to-end tests."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Stack:
+    url: str
+    log: Path
+
+    @property
+    def api(self) -> str:
+        return self.url + "api"
+
+    @property
+    def ws(self) -> str:
+        return self.url.replace("http://", "ws://") + "ws"
+
+    def sign_up(self, pseudonym: str, password: str = "hemmelig-kode") -> dict:
+        response = requests.post(f"{self.api}/participants", json={"pseudonym": pseudonym, "password": password},
+                                 timeout=10)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+def start_stack(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Stack]:
+    log = tmp_path / "stack.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("DYNAMODB_ENDPOINT", "TABLE_PREFIX", "TOKEN_SECRET")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local.stack", "--port", "0", "--data-dir", str(tmp_path / "data"), *extra],
+        cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        text = log.read_text()
+        found = re.search(r"open (http://127\.0\.0\.1:\d+/)", text)
+        if found:
+            return process, Stack(found.group(1), log)
+        if process.poll() is not None:
+            raise RuntimeError("local stack exited:\n" + text)
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("local stack did not start:\n" + log.read_text())
+
+
+def stop_stack(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    process, running = start_stack(tmp_path_factory.mktemp("stack"), "--no-persist")
+    yield running
+    stop_stack(process)
+
+
+def frames_until(ws, predicate, timeout: float = 10.0) -> list[dict]:
+    """Read frames until one satisfies ``predicate``; returns all read, that one last."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"no matching frame within {timeout}s; got {seen}")
+        frame = json.loads(ws.recv(timeout=remaining))
+        seen.append(frame)
+        if predicate(frame):
+            return seen
