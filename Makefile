@@ -21,7 +21,7 @@ run: $(BIN)/.installed
 	$(BIN)/python -m local.stack --port $(PORT)
 
 test: $(BIN)/.installed browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 unit: $(BIN)/.installed
 	$(BIN)/python -m pytest tests/unit

@@ -7,12 +7,20 @@ from chalice import Chalice
 from chalicelib import edge
 from chalicelib.chat import ChatService
 from chalicelib.gateway import Gateway
+from chalicelib.sessions import SessionKeeper
 
 app = Chalice(app_name="gruppechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.websocket_api.session = boto3.session.Session()
 
-CHAT = ChatService(Gateway(app.websocket_api))
+GATEWAY = Gateway(app.websocket_api)
+CHAT = ChatService(GATEWAY)
+SESSIONS = SessionKeeper(GATEWAY)
+
+
+@app.schedule("rate(1 minute)")
+def tick(event):
+    edge.on_tick(SESSIONS, event)
 
 
 @app.on_ws_connect()

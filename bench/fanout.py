@@ -24,40 +24,14 @@ os.environ.update(
 )
 os.environ.pop("DYNAMODB_ENDPOINT", None)
 
-import botocore.client  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from chalicelib import storage  # noqa: E402
 from chalicelib.chat import Caller, ChatService  # noqa: E402
-from chalicelib.tokens import Identity  # noqa: E402
+from bench.meter import Meter  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 18, 30, tzinfo=timezone.utc)
 MESSAGES = 20
-
-
-class Meter:
-    """Counts DynamoDB calls and items read while ``active``."""
-
-    def __init__(self) -> None:
-        self.active = False
-        self.calls: Counter[str] = Counter()
-        self.items_read = 0
-        original = botocore.client.BaseClient._make_api_call
-        meter = self
-
-        def counting(client, operation, params):
-            response = original(client, operation, params)
-            if meter.active and client.meta.service_model.service_name == "dynamodb":
-                meter.calls[operation] += 1
-                if operation in ("Query", "Scan"):
-                    meter.items_read += response.get("ScannedCount", response.get("Count", 0))
-                elif operation == "GetItem":
-                    meter.items_read += 1 if "Item" in response else 0
-                elif operation == "BatchGetItem":
-                    meter.items_read += sum(len(v) for v in response.get("Responses", {}).values())
-            return response
-
-        botocore.client.BaseClient._make_api_call = counting
 
 
 class CountingSender:

@@ -16,6 +16,7 @@ from . import accounts, groups
 from .chat import Caller, ChatService
 from .config import token_secret
 from .errors import ChatError
+from .sessions import SessionKeeper
 from .tokens import verify
 
 log = logging.getLogger("gruppechat.edge")
@@ -47,6 +48,15 @@ def on_disconnect(chat: ChatService, event: Any) -> None:
 
 def on_message(chat: ChatService, event: Any) -> None:
     chat.handle(caller_of(event), event.body, utcnow())
+
+
+def on_tick(keeper: SessionKeeper, event: Any) -> dict[str, int]:
+    """The minute tick. "now" is the clock, not the event's time: a late retry acts on the present."""
+    report = keeper.tick(utcnow())
+    counts = report.counts()
+    if any(counts.values()):
+        log.info("tick", extra={"transitions": counts})
+    return counts
 
 
 # --- REST ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 from . import storage
 from .chat import session_view
+from .sessions import next_meetings
 
 
 def group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
@@ -25,6 +26,15 @@ def group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
         "open": current is not None,
         "session": session_view(current) if current else None,
         "next_session": session_view(upcoming[0]) if upcoming else None,
+        # From the weekly schedule, in UTC and in the group's own time zone; the page shows
+        # them in the viewer's zone. A closed group thus always says when it opens next.
+        "next_meetings": next_meetings(group, now),
+        "schedule": {
+            "weekday": int(group.weekday),
+            "start_time": group.start_time,
+            "duration_minutes": int(group.duration_minutes),
+            "tz": group.tz,
+        },
     }
 
 

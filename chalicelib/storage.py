@@ -11,7 +11,7 @@ Each hot path is a key lookup or an index query, never a Scan:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -23,7 +23,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection as DynamoConnection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -300,6 +300,35 @@ def latest_sessions(group_id: str, now: datetime, limit: int = 2) -> list[Sessio
             scan_index_forward=False,
             limit=limit,
         )
+    )
+
+
+def create_session(session: Session) -> bool:
+    """Store a session unless one with the same id exists (ids are deterministic per meeting)."""
+    try:
+        session.save(condition=Session.session_id.does_not_exist())
+    except PutError as error:
+        if _is_conditional(error):
+            return False
+        raise
+    return True
+
+
+def transition(session: Session, condition: Any, actions: list[Any]) -> bool:
+    """A conditional update: True if this caller made the change, False if someone else did."""
+    try:
+        session.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if _is_conditional(error):
+            return False
+        raise
+    return True
+
+
+def due_sessions(now: datetime, limit: int = 200) -> list[Session]:
+    """Sessions whose next transition is due at ``now``: reads only what is due."""
+    return list(
+        Session.due.query(PENDING, Session.due_at <= now, limit=limit)
     )
 
 

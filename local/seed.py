@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib import storage
+from chalicelib.schedule import CLOSING_WARNING
+from chalicelib.sessions import plan_next
 
 DEMO_ORG = "demo"
 DEMO_GROUP = "demo-torsdag"
 
 
-def seed_demo(now: datetime) -> list[str]:
+def seed_demo(now: datetime, demo_length: timedelta = timedelta(hours=3)) -> list[str]:
     """Idempotent: creates what is missing and opens a demo session if none is open now.
 
     Returns lines worth printing for the person who started the stack.
@@ -35,15 +37,19 @@ def seed_demo(now: datetime) -> list[str]:
         ).save()
     lines = []
     if not any(s.status == storage.OPEN for s in storage.latest_sessions(DEMO_GROUP, now)):
-        starts = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
+        starts = now.replace(microsecond=0) - timedelta(minutes=1)
+        length = demo_length + timedelta(minutes=1)
         storage.Session(
             f"{DEMO_GROUP}:demo:{starts:%Y%m%dT%H%MZ}",
             group_id=DEMO_GROUP,
             org_id=DEMO_ORG,
             starts_at=starts,
-            ends_at=starts + timedelta(hours=3),
+            ends_at=starts + length,
             status=storage.OPEN,
             topic="Velkommen! Hvordan har din uge været?",
+            due_bucket=storage.PENDING,
+            due_at=starts + length - CLOSING_WARNING,
         ).save()
-        lines.append("Demo group 'Torsdagsgruppen' is open for the next 3 hours.")
+        lines.append(f"Demo group 'Torsdagsgruppen' is open until {starts + length:%H:%M} UTC.")
+    plan_next(storage.Group.get(DEMO_GROUP), now)
     return lines

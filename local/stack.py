@@ -18,7 +18,7 @@ import signal
 import socket
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,24 +66,29 @@ def scheduled_event(now: datetime, name: str) -> dict:
     }
 
 
-async def scheduler(app, gateway, snapshot_fn, interval: float) -> None:
-    """Invoke every ``@app.schedule`` function each ``interval`` seconds, like EventBridge."""
+async def run_scheduled(app, gateway) -> None:
+    """Invoke every ``@app.schedule`` function once, with the event EventBridge would send."""
     from chalice.app import ScheduledEventConfig
 
     from local.gateway import LambdaContext
 
-    scheduled = [source for source in app.event_sources if isinstance(source, ScheduledEventConfig)]
+    loop = asyncio.get_running_loop()
+    for source in app.event_sources:
+        if not isinstance(source, ScheduledEventConfig):
+            continue
+        event = scheduled_event(datetime.now(timezone.utc), source.name)
+        try:
+            await loop.run_in_executor(gateway.pool, app.handler_map[source.name], event, LambdaContext(source.name))
+        except Exception:
+            logging.getLogger("gruppechat.local").exception("scheduled %s failed", source.name)
+
+
+async def scheduler(app, gateway, snapshot_fn, interval: float) -> None:
+    """Every ``interval`` seconds, like EventBridge; then save the snapshot."""
     loop = asyncio.get_running_loop()
     while True:
         await asyncio.sleep(interval)
-        for source in scheduled:
-            event = scheduled_event(datetime.now(timezone.utc), source.name)
-            try:
-                await loop.run_in_executor(
-                    gateway.pool, app.handler_map[source.name], event, LambdaContext(source.name)
-                )
-            except Exception:
-                logging.getLogger("gruppechat.local").exception("scheduled %s failed", source.name)
+        await run_scheduled(app, gateway)
         await loop.run_in_executor(gateway.pool, snapshot_fn)
 
 
@@ -94,6 +99,9 @@ async def serve(args: argparse.Namespace) -> None:
     data_dir = Path(args.data_dir)
     dynamodb_port = free_port()
     prepare_environment(data_dir, dynamodb_port)
+    from local.moto_atomic import make_writes_atomic
+
+    make_writes_atomic()  # conditional writes must race like DynamoDB's, not like moto's
     store = ThreadedMotoServer(ip_address="127.0.0.1", port=dynamodb_port, verbose=False)
     store.start()
 
@@ -109,7 +117,7 @@ async def serve(args: argparse.Namespace) -> None:
     from chalicelib import storage
 
     storage.create_tables()
-    demo = seed.seed_demo(datetime.now(timezone.utc))
+    demo = seed.seed_demo(datetime.now(timezone.utc), timedelta(seconds=args.demo_session_seconds))
 
     from local.gateway import LocalGateway
 
@@ -124,7 +132,15 @@ async def serve(args: argparse.Namespace) -> None:
         if args.persist:
             snapshot.save(snapshot_file)
 
-    runner = web.AppRunner(gateway.web_app(), access_log=None)
+    application = gateway.web_app()
+
+    async def tick_now(request):
+        """Local only: run the minute tick now (tests and impatient demos)."""
+        await run_scheduled(lambda_app.app, gateway)
+        return web.json_response({"ticked": True})
+
+    application.router.add_post("/_local/tick", tick_now)
+    runner = web.AppRunner(application, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
@@ -138,9 +154,12 @@ async def serve(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    ticker = asyncio.create_task(scheduler(lambda_app.app, gateway, save, args.tick_seconds))
+    ticker = None
+    if args.tick_seconds > 0:
+        ticker = asyncio.create_task(scheduler(lambda_app.app, gateway, save, args.tick_seconds))
     await stop.wait()
-    ticker.cancel()
+    if ticker:
+        ticker.cancel()
     await gateway.close_all()
     await runner.cleanup()
     save()
@@ -155,7 +174,10 @@ def main() -> None:
     parser.add_argument("--no-persist", dest="persist", action="store_false",
                         help="start empty and keep nothing when stopped")
     parser.add_argument("--tick-seconds", type=float, default=60.0,
-                        help="how often the scheduled function runs (EventBridge: every minute)")
+                        help="how often the scheduled function runs (EventBridge: every minute); "
+                             "0 = only on POST /_local/tick")
+    parser.add_argument("--demo-session-seconds", type=float, default=3 * 3600,
+                        help="how long the seeded demo session stays open from now")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

@@ -27,11 +27,15 @@ import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from chalicelib import storage  # noqa: E402
+from local.moto_atomic import make_writes_atomic  # noqa: E402
 from chalicelib.chat import Caller, ChatService  # noqa: E402
 from chalicelib.tokens import PARTICIPANT, Identity  # noqa: E402
 
 EVENTS = ROOT / "tests" / "events"
 NOW = datetime(2026, 11, 25, 18, 30, tzinfo=timezone.utc)
+
+
+make_writes_atomic()  # DynamoDB serialises writes to an item; moto alone does not
 
 
 @pytest.fixture

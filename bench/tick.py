@@ -1,0 +1,79 @@
+"""What one minute tick costs in DynamoDB with 10 and with 1,000 groups on the platform.
+
+Every group has its next meeting planned; in the measured minute either no session or a few
+sessions are due. The tick's cost must follow what is due, never how many groups exist.
+
+    .venv/bin/python bench/tick.py
+"""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.update(
+    AWS_DEFAULT_REGION="eu-north-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+    TABLE_PREFIX="bench-", TOKEN_SECRET="bench",
+)
+os.environ.pop("DYNAMODB_ENDPOINT", None)
+
+from moto import mock_aws  # noqa: E402
+
+from bench.fanout import CountingSender  # noqa: E402
+from bench.meter import Meter  # noqa: E402
+from chalicelib import storage  # noqa: E402
+from chalicelib.sessions import SessionKeeper, plan_next  # noqa: E402
+
+PLANNED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # a Monday
+DUE_GROUPS = 3
+
+
+def populate(groups: int) -> None:
+    """Most groups meet at the weekend; the first DUE_GROUPS meet on Wednesday 18:00Z (19:00 CET)."""
+    storage.Organisation("org", name="Org").save()
+    for index in range(groups):
+        due = index < DUE_GROUPS
+        group = storage.Group(
+            f"g{index}", org_id="org", name=f"Gruppe {index}",
+            weekday=2 if due else 5 + index % 2,
+            start_time="19:00" if due else f"{10 + index % 10}:00",
+        )
+        group.save()
+        plan_next(group, PLANNED_AT)
+
+
+def measure(meter: Meter, groups: int) -> list[tuple[str, int, int]]:
+    rows = []
+    with mock_aws():
+        storage.create_tables()
+        populate(groups)
+        keeper = SessionKeeper(CountingSender())
+        for label, now in (
+            ("nothing due", datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)),
+            (f"{DUE_GROUPS} sessions open", datetime(2026, 11, 25, 18, 0, tzinfo=timezone.utc)),
+            (f"{DUE_GROUPS} sessions close", datetime(2026, 11, 25, 19, 30, tzinfo=timezone.utc)),
+        ):
+            meter.calls.clear()
+            meter.items_read = 0
+            meter.active = True
+            keeper.tick(now)
+            meter.active = False
+            rows.append((label, sum(meter.calls.values()), meter.items_read, dict(meter.calls)))
+    return rows
+
+
+def main() -> None:
+    meter = Meter()
+    print("| groups | minute | DynamoDB requests | items read | by operation |")
+    print("| ---: | --- | ---: | ---: | --- |")
+    for groups in (10, 1000):
+        for label, requests, items, calls in measure(meter, groups):
+            operations = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
+            print(f"| {groups} | {label} | {requests} | {items} | {operations} |")
+
+
+if __name__ == "__main__":
+    main()
