@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+import math
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -16,12 +17,22 @@ from ulid import ULID
 from . import storage
 from .errors import ChatError
 from .gateway import Sender, broadcast
+from .org_settings import MAX_MESSAGE_CHARS, org_settings
+from .reports import new_report, report_view
+from .safety import FloodState, admit, help_lines, help_text, notice, screen_message
 from .tokens import Identity
 
 log = logging.getLogger("gruppechat.chat")
 
 MAX_FRAME_BYTES = 32 * 1024  # API Gateway's WebSocket frame limit
-MAX_MESSAGE_CHARS = 1000
+MAX_REASON = 500
+STAFF_ROLES = ("mentor", "admin")
+FLOOD_MESSAGES = {
+    "rate_limited": "Du skriver meget hurtigt. Vent et øjeblik.",
+    "repeated": "Du har lige sendt den samme besked.",
+    "slow_mode": "Mentoren har slået langsom tilstand til. Vent lidt før næste besked.",
+    "too_long": "Beskeden er for lang.",
+}
 HISTORY_SIZE = 50
 CATCH_UP_PAGE = 100
 MAX_CLIENT_ID = 64
@@ -44,6 +55,7 @@ def message_view(message: storage.Message) -> dict[str, Any]:
         "role": message.role,
         "text": message.text,
         "client_id": message.client_id,
+        "kind": message.kind or "chat",
         "created_at": ULID.from_str(message.message_id).datetime.isoformat(),
     }
 
@@ -87,11 +99,16 @@ class ChatService:
             "catch_up": self.catch_up,
             "leave": self.leave,
             "ping": self.ping,
+            "report": self.report,
         }
 
     # --- $connect / $disconnect ---------------------------------------------------------------
 
-    def connect(self, caller: Caller, identity: Identity, now: datetime) -> None:
+    def connect(self, caller: Caller, identity: Identity, now: datetime, lang: str = "da",
+                group_id: str | None = None) -> None:
+        """Register a socket. Naming the group lets a banned teen be refused at the door."""
+        if group_id and identity.role == "participant":
+            _refuse_if_banned(group_id, identity.user_id, now)
         storage.save_connection(
             storage.Connection(
                 caller.connection_id,
@@ -99,6 +116,7 @@ class ChatService:
                 pseudonym=identity.name,
                 role=identity.role,
                 org_id=identity.org_id,
+                lang="en" if lang == "en" else "da",
                 api_id=caller.api_id,
                 stage=caller.stage,
                 connected_at=now,
@@ -144,9 +162,16 @@ class ChatService:
             raise ChatError("group_not_found", "Den gruppe findes ikke.", status=404)
         if connection.role != "participant" and connection.org_id != group.org_id:
             raise ChatError("forbidden", "Gruppen hører til en anden organisation.", status=403)
+        if connection.role == "participant":
+            _refuse_if_banned(group_id, connection.user_id, now)
         session = open_session(group_id, now)
         if session is None:
             raise ChatError("session_closed", "Gruppen er lukket lige nu. Se hvornår den åbner næste gang.")
+        muted_until = None
+        if connection.role == "participant":
+            mute = storage.get_restriction(f"session#{session.session_id}", connection.user_id)
+            if mute and mute.until and mute.until > now:
+                muted_until = mute.until
         members = storage.session_connections(session.session_id)
         others = [member for member in members if member.connection_id != caller.connection_id]
         participants = {m.user_id for m in others if m.role == "participant"}
@@ -158,15 +183,17 @@ class ChatService:
             raise ChatError("session_full", "Gruppen er fuld i dag. Prøv igen næste gang.")
         if connection.session_id and connection.session_id != session.session_id:
             self._announce_left(connection.session_id, [connection])
-        organisation = storage.get_organisation(group.org_id)
         connection.update(
             actions=[
                 storage.Connection.session_id.set(session.session_id),
                 storage.Connection.group_id.set(group_id),
+                storage.Connection.org_id.set(group.org_id),
                 storage.Connection.session_ends_at.set(session.ends_at),
-                storage.Connection.retention_days.set(
-                    organisation.retention_days if organisation else 30
-                ),
+                storage.Connection.retention_days.set(org_settings(group.org_id).retention_days),
+                storage.Connection.slow_mode_s.set(int(session.slow_mode_s or 0)),
+                storage.Connection.muted_until.set(muted_until)
+                if muted_until
+                else storage.Connection.muted_until.remove(),
             ]
         )
         history = storage.recent_messages(session.session_id, HISTORY_SIZE)
@@ -179,6 +206,8 @@ class ChatService:
                 "messages": [message_view(message) for message in history],
                 "present": present(others + [connection]),
                 "you": member_view(connection),
+                "muted_until": muted_until.isoformat() if muted_until else None,
+                "slow_mode_s": int(session.slow_mode_s or 0),
             },
         )
         already_here = any(member.user_id == connection.user_id for member in others)
@@ -206,8 +235,28 @@ class ChatService:
         me, members = self._membership(caller, frame.get("session_id"))
         if me.session_ends_at is not None and now >= me.session_ends_at:
             raise ChatError("session_closed", "Gruppen er slut for i dag. Vi ses næste gang.")
+        if me.muted_until is not None and now < me.muted_until:
+            raise ChatError("muted", "En mentor har sat dig på pause et øjeblik.", until=me.muted_until.isoformat())
         session_id = me.session_id
         assert session_id is not None
+        settings = org_settings(me.org_id)
+        staff = me.role in STAFF_ROLES
+        new_flood: FloodState | None = None
+        if not staff:
+            limits = replace(settings.limits, slow_mode_s=int(me.slow_mode_s or 0))
+            decision, new_flood = admit(_flood_state(me.flood), text, now.timestamp(), limits)
+            if not decision.allowed:
+                if decision.code == "repeated" and client_id and self._confirm_retry(caller, session_id, me, client_id):
+                    return
+                retry = math.ceil(decision.retry_after_s) if decision.retry_after_s else None
+                raise ChatError(str(decision.code), FLOOD_MESSAGES.get(str(decision.code), "Vent lidt."),
+                                retry_after=retry)
+        # Trained staff may share what teens may not (a youth centre's address), so the
+        # anonymity guard and the crisis signals screen participants' messages only.
+        verdict = None if staff else screen_message(text, settings.detector)
+        if verdict is not None and verdict.held_back:
+            self._hold_back(caller, me, members, verdict, new_flood, settings.retention_days, now)
+            return
         message = storage.Message(
             session_id,
             str(ULID.from_datetime(now)),
@@ -222,14 +271,74 @@ class ChatService:
         receipt = storage.SendReceipt(
             receipt_key, message_id=message.message_id, expires_at=now + storage.RECEIPT_LIFETIME
         )
-        if not storage.post_message(message, receipt):
-            # A retry of a send we already stored: confirm it to the sender only.
-            original = storage.get_receipt(receipt_key)
-            stored = original and storage.get_message(session_id, original.message_id)
-            if stored:
-                self.sender.send(caller, {"type": "message", "message": message_view(stored)})
+        flood_json = json.dumps(asdict(new_flood)) if new_flood else None
+        if not storage.post_message(message, receipt, me if flood_json else None, flood_json):
+            self._confirm_retry(caller, session_id, me, client_id or message.message_id)
             return
         self._deliver(members, {"type": "message", "message": message_view(message)})
+        if verdict is not None and verdict.crisis:
+            self._crisis(caller, me, members, message, settings.retention_days, now)
+
+    def _confirm_retry(self, caller: Caller, session_id: str, me: storage.Connection, client_id: str) -> bool:
+        """A retry of a send we already stored: confirm it to the sender only."""
+        original = storage.get_receipt(f"{session_id}#{me.user_id}#{client_id}")
+        stored = original and storage.get_message(session_id, original.message_id)
+        if not stored:
+            return False
+        self.sender.send(caller, {"type": "message", "message": message_view(stored)})
+        return True
+
+    def _hold_back(self, caller: Caller, me: storage.Connection, members: list[storage.Connection],
+                   verdict: Any, new_flood: FloodState | None, retention_days: int, now: datetime) -> None:
+        """Not stored, not delivered: a kind word to the sender, a note to the mentors."""
+        if new_flood is not None:
+            me.update(actions=[storage.Connection.flood.set(json.dumps(asdict(new_flood)))])
+        reason = verdict.held_back
+        self.sender.send(caller, {"type": "notice", "kind": "held_back", "reason": reason,
+                                  "text": notice(reason, me.lang or "da")})
+        # The held-back text may hold exactly what must not spread: the report keeps only why.
+        report = new_report(me, me.org_id or "", "held_back", "high" if verdict.crisis else "normal", now,
+                            pseudonym=me.pseudonym, reason=reason, retention_days=retention_days)
+        storage.add_report(report)
+        self._deliver(_staff(members), {"type": "report", "report": report_view(report)})
+        if verdict.crisis:
+            self._send_help_lines(caller, me)
+
+    def _crisis(self, caller: Caller, me: storage.Connection, members: list[storage.Connection],
+                message: storage.Message, retention_days: int, now: datetime) -> None:
+        report = new_report(me, me.org_id or "", "crisis", "high", now, message=message,
+                            reason="crisis", retention_days=retention_days)
+        storage.add_report(report)
+        self._deliver(_staff(members), {"type": "report", "report": report_view(report)})
+        self._send_help_lines(caller, me)
+
+    def _send_help_lines(self, caller: Caller, me: storage.Connection) -> None:
+        lang = me.lang or "da"
+        lines = [
+            {"name": line["name"], "phone": line["phone"], "text": line["text"].get(lang, line["text"]["da"])}
+            for line in help_lines()["lines"]
+        ]
+        self.sender.send(caller, {"type": "help_lines", "lines": lines, "text": help_text(lang)})
+
+    def report(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+        message_id = frame.get("message_id")
+        if not _is_ulid(message_id):
+            raise ChatError("bad_message_id", "message_id skal være id'et på en besked.")
+        reason = frame.get("reason") or ""
+        if not isinstance(reason, str) or len(reason) > MAX_REASON:
+            raise ChatError("bad_reason", f"Begrundelsen må højst være {MAX_REASON} tegn.")
+        me = self._connection(caller)
+        if not me.session_id:
+            raise ChatError("not_joined", "Gå ind i en gruppe først.")
+        message = storage.get_message(me.session_id, str(message_id))
+        if message is None or message.state != storage.VISIBLE:
+            raise ChatError("message_not_found", "Beskeden findes ikke.", status=404)
+        report = new_report(me, me.org_id or "", "report", "normal", now, message=message, reason=reason.strip(),
+                            retention_days=org_settings(me.org_id).retention_days)
+        storage.add_report(report)
+        self.sender.send(caller, {"type": "reported", "message_id": message.message_id})
+        self._deliver(_staff(storage.session_connections(me.session_id)),
+                      {"type": "report", "report": report_view(report)})
 
     def catch_up(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
         after = frame.get("after")
@@ -335,6 +444,26 @@ def open_session(group_id: str, now: datetime) -> storage.Session | None:
         if session.status == storage.OPEN:
             return session
     return None
+
+
+def _staff(members: list[storage.Connection]) -> list[storage.Connection]:
+    return [member for member in members if member.role in STAFF_ROLES]
+
+
+def _flood_state(raw: str | None) -> FloodState | None:
+    if not raw:
+        return None
+    try:
+        return FloodState(**json.loads(raw))
+    except (ValueError, TypeError):
+        return None
+
+
+def _refuse_if_banned(group_id: str, user_id: str, now: datetime) -> None:
+    ban = storage.get_restriction(f"group#{group_id}", user_id)
+    if ban is not None and (ban.until is None or ban.until > now):
+        raise ChatError("banned", "Du er udelukket fra denne gruppe.", status=403,
+                        until=ban.until.isoformat() if ban.until else None)
 
 
 def parse_frame(body: str | None) -> dict[str, Any]:

@@ -55,6 +55,8 @@ class Organisation(Model):
     name = UnicodeAttribute()
     retention_days = NumberAttribute(default=30)
     extra_crisis_terms = ListAttribute(of=UnicodeAttribute, default=list)
+    flood_burst = NumberAttribute(null=True)
+    flood_per_minute = NumberAttribute(null=True)
 
 
 class GroupsByOrg(GlobalSecondaryIndex):
@@ -140,6 +142,7 @@ class Session(Model):
     topic = UnicodeAttribute(default="")
     pinned_message_id = UnicodeAttribute(null=True)
     pinned_text = UnicodeAttribute(null=True)
+    slow_mode_s = NumberAttribute(default=0)
     warned = BooleanAttribute(default=False)
     due_bucket = UnicodeAttribute(null=True)
     due_at = UTCDateTimeAttribute(null=True)
@@ -186,6 +189,10 @@ class Connection(Model):
     group_id = UnicodeAttribute(null=True)
     session_ends_at = UTCDateTimeAttribute(null=True)
     retention_days = NumberAttribute(null=True)
+    muted_until = UTCDateTimeAttribute(null=True)
+    slow_mode_s = NumberAttribute(null=True)
+    lang = UnicodeAttribute(default="da")
+    flood = UnicodeAttribute(null=True)  # the flood-control state, JSON
     api_id = UnicodeAttribute()
     stage = UnicodeAttribute()
     connected_at = UTCDateTimeAttribute()
@@ -208,6 +215,7 @@ class Message(Model):
     role = UnicodeAttribute()
     text = UnicodeAttribute()
     client_id = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(default="chat")  # chat | announcement
     state = UnicodeAttribute(default=VISIBLE)
     expires_at = TTLAttribute(null=True)
 
@@ -221,6 +229,111 @@ class SendReceipt(Model):
     expires_at = TTLAttribute()
 
 
+# --- mentors and moderation -------------------------------------------------------------------
+
+
+class MentorsByOrg(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_org"
+        projection = AllProjection()
+
+    org_id = UnicodeAttribute(hash_key=True)
+    username_key = UnicodeAttribute(range_key=True)
+
+
+class Mentor(Model):
+    """A trained volunteer (role ``mentor``) or an organisation admin (role ``admin``)."""
+
+    Meta = _meta("mentors")
+    username_key = UnicodeAttribute(hash_key=True)
+    mentor_id = UnicodeAttribute()
+    username = UnicodeAttribute()
+    display_name = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    role = UnicodeAttribute(default="mentor")
+    password_hash = UnicodeAttribute()
+    active = BooleanAttribute(default=True)
+    created_at = UTCDateTimeAttribute()
+
+    by_org = MentorsByOrg()
+
+
+class LoginThrottle(Model):
+    """Failed log-ins per name (known or not), so guessing is slow and reveals nothing."""
+
+    Meta = _meta("throttles")
+    throttle_key = UnicodeAttribute(hash_key=True)
+    failures = NumberAttribute(default=0)
+    window_start = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class Restriction(Model):
+    """A mute (scope: a session) or a ban (scope: a group) of one participant."""
+
+    Meta = _meta("restrictions")
+    scope_id = UnicodeAttribute(hash_key=True)  # "session#<id>" or "group#<id>"
+    subject_id = UnicodeAttribute(range_key=True)  # the participant's id
+    kind = UnicodeAttribute()
+    until = UTCDateTimeAttribute(null=True)  # None: for good
+    reason = UnicodeAttribute(default="")
+    mentor_id = UnicodeAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+class AuditEntry(Model):
+    """Every mentor action, per organisation, newest last (ids are ULIDs)."""
+
+    Meta = _meta("audit")
+    org_id = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
+    at = UTCDateTimeAttribute()
+    mentor_id = UnicodeAttribute()
+    mentor_name = UnicodeAttribute()
+    action = UnicodeAttribute()
+    target = UnicodeAttribute(default="")
+    reason = UnicodeAttribute(default="")
+    session_id = UnicodeAttribute(null=True)
+    group_id = UnicodeAttribute(null=True)
+
+
+class OpenReports(GlobalSecondaryIndex):
+    """Sparse: only open reports, high priority first (``queue_key`` starts with 0 or 1)."""
+
+    class Meta:
+        index_name = "open_queue"
+        projection = AllProjection()
+
+    open_org = UnicodeAttribute(hash_key=True)
+    queue_key = UnicodeAttribute(range_key=True)
+
+
+class Report(Model):
+    """A teen's report of a message, or an automatic flag (crisis wording, a held-back message)."""
+
+    Meta = _meta("reports")
+    org_id = UnicodeAttribute(hash_key=True)
+    report_id = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()  # report | crisis | held_back
+    priority = UnicodeAttribute()  # high | normal
+    session_id = UnicodeAttribute()
+    group_id = UnicodeAttribute()
+    message_id = UnicodeAttribute(null=True)
+    pseudonym = UnicodeAttribute(default="")
+    excerpt = UnicodeAttribute(default="")
+    reason = UnicodeAttribute(default="")
+    status = UnicodeAttribute(default="open")
+    created_at = UTCDateTimeAttribute()
+    resolved_by = UnicodeAttribute(null=True)
+    resolved_at = UTCDateTimeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    open_org = UnicodeAttribute(null=True)
+    queue_key = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+
+    open_queue = OpenReports()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     Organisation,
     Group,
@@ -229,6 +342,11 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Connection,
     Message,
     SendReceipt,
+    Mentor,
+    LoginThrottle,
+    Restriction,
+    AuditEntry,
+    Report,
 )
 
 
@@ -357,12 +475,18 @@ def session_connections(session_id: str) -> list[Connection]:
     return list(Connection.by_session.query(session_id))
 
 
-def post_message(message: Message, receipt: SendReceipt) -> bool:
-    """Store the message once. False when the receipt already existed (a retried send)."""
+def post_message(message: Message, receipt: SendReceipt, sender: Connection | None = None,
+                 flood_state: str | None = None) -> bool:
+    """Store the message once, with the sender's new flood-control state, in one request.
+
+    False when the receipt already existed (a retried send): then nothing is written.
+    """
     try:
         with TransactWrite(connection=_dynamo()) as transaction:
             transaction.save(receipt, condition=SendReceipt.receipt_key.does_not_exist())
             transaction.save(message)
+            if sender is not None and flood_state is not None:
+                transaction.update(sender, actions=[Connection.flood.set(flood_state)])
     except TransactWriteError as error:
         reasons = getattr(error, "cancellation_reasons", None) or []
         if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
@@ -423,3 +547,107 @@ def _take(items: Iterable[Message], limit: int) -> Iterator[Message]:
 def _is_conditional(error: Exception) -> bool:
     cause = getattr(error, "cause_response_code", None)
     return cause == "ConditionalCheckFailedException"
+
+
+def org_groups(org_id: str) -> list[Group]:
+    return list(Group.by_org.query(org_id))
+
+
+# --- mentors ----------------------------------------------------------------------------------
+
+
+def find_mentor(username_key: str) -> Mentor | None:
+    try:
+        return Mentor.get(username_key, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def create_mentor(mentor: Mentor) -> None:
+    try:
+        mentor.save(condition=Mentor.username_key.does_not_exist())
+    except PutError as error:
+        if _is_conditional(error):
+            raise Conflict(mentor.username_key) from error
+        raise
+
+
+def org_mentors(org_id: str) -> list[Mentor]:
+    return list(Mentor.by_org.query(org_id))
+
+
+def get_throttle(key: str) -> LoginThrottle | None:
+    try:
+        return LoginThrottle.get(key, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def save_throttle(throttle: LoginThrottle) -> None:
+    throttle.save()
+
+
+def clear_throttle(key: str) -> None:
+    LoginThrottle(key).delete()
+
+
+# --- restrictions, audit, reports ------------------------------------------------------------------
+
+
+def get_restriction(scope_id: str, subject_id: str) -> Restriction | None:
+    try:
+        return Restriction.get(scope_id, subject_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def save_restriction(restriction: Restriction) -> None:
+    restriction.save()
+
+
+def add_audit(entry: AuditEntry) -> None:
+    entry.save()
+
+
+def audit_entries(org_id: str, limit: int = 200) -> list[AuditEntry]:
+    return list(AuditEntry.query(org_id, scan_index_forward=False, limit=limit))
+
+
+def add_report(report: Report) -> None:
+    report.save()
+
+
+def get_report(org_id: str, report_id: str) -> Report | None:
+    try:
+        return Report.get(org_id, report_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def open_reports(org_id: str, limit: int = 200) -> list[Report]:
+    """High priority first, then oldest first: the order a mentor should work through them."""
+    return list(Report.open_queue.query(org_id, limit=limit))
+
+
+def recent_reports(org_id: str, limit: int = 100) -> list[Report]:
+    return list(Report.query(org_id, scan_index_forward=False, limit=limit))
+
+
+def resolve_report(report: Report, mentor_id: str, note: str, now: datetime) -> bool:
+    try:
+        report.update(
+            actions=[
+                Report.status.set("resolved"),
+                Report.resolved_by.set(mentor_id),
+                Report.resolved_at.set(now),
+                Report.note.set(note),
+                Report.open_org.remove(),
+                Report.queue_key.remove(),
+            ],
+            condition=Report.status == "open",
+        )
+    except UpdateError as error:
+        if _is_conditional(error):
+            return False
+        raise
+    return True

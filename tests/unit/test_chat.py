@@ -184,8 +184,8 @@ class TestCatchUp:
     def test_catch_up_returns_everything_after_the_last_seen_id_in_pages(self, chat, sender, room):
         anna = connect(chat, "c1", "Anna")
         join(chat, anna)
-        for i in range(7):
-            send(chat, anna, f"m{i}", now=NOW + timedelta(milliseconds=i))
+        for i in range(7):  # one every 3 s: within the flood limits
+            send(chat, anna, f"m{i}", now=NOW + timedelta(seconds=3 * i))
         ids = [f["message"]["id"] for f in sender.of("c1", "message")]
         chat.handle(anna, json.dumps({"action": "catch_up", "after": ids[1], "limit": 3}), NOW)
         page = sender.last("c1")

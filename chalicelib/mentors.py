@@ -1,0 +1,116 @@
+"""Mentor and admin accounts: log-in with throttling, and the admin's management of mentors."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ulid import ULID
+
+from . import storage
+from .config import token_secret
+from .errors import ChatError
+from .passwords import check_secret, hash_secret
+from .tokens import ADMIN, MENTOR, Identity, issue
+
+TOKEN_LIFETIME = timedelta(hours=2)  # a session and a bit; log in again next week
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{1,38}[a-z0-9]$")
+_DECOY: str | None = None
+
+
+def username_key(username: str) -> str:
+    return unicodedata.normalize("NFKC", username).casefold().strip()
+
+
+def mentor_view(mentor: storage.Mentor) -> dict[str, Any]:
+    return {
+        "id": mentor.mentor_id,
+        "username": mentor.username,
+        "name": mentor.display_name,
+        "role": mentor.role,
+        "org_id": mentor.org_id,
+        "active": bool(mentor.active),
+    }
+
+
+def identity_of(mentor: storage.Mentor) -> Identity:
+    return Identity(mentor.mentor_id, mentor.display_name, mentor.role, mentor.org_id)
+
+
+@dataclass(frozen=True)
+class MentorSignedIn:
+    token: str
+    expires_at: datetime
+    mentor: storage.Mentor
+
+    def as_body(self) -> dict[str, Any]:
+        return {"token": self.token, "expires_at": self.expires_at.isoformat(), "mentor": mentor_view(self.mentor)}
+
+
+def log_in(username: object, password: object, now: datetime) -> MentorSignedIn:
+    """Five wrong passwords in 15 minutes lock the name for the rest of the window (429).
+
+    The lock applies to names that do not exist too, and the work done is the same either
+    way, so a refusal never tells whether a mentor by that name exists.
+    """
+    if not isinstance(username, str) or not isinstance(password, str) or not username:
+        raise ChatError("bad_request", "Skriv brugernavn og adgangskode.")
+    key = username_key(username)[:100]
+    throttle_key = f"mentor#{key}"
+    throttle = storage.get_throttle(throttle_key)
+    if throttle and throttle.window_start + FAILURE_WINDOW > now and throttle.failures >= MAX_FAILURES:
+        retry = int((throttle.window_start + FAILURE_WINDOW - now).total_seconds()) + 1
+        raise ChatError("too_many_attempts", "For mange forsøg. Vent lidt og prøv igen.", status=429,
+                        retry_after=retry)
+    mentor = storage.find_mentor(key)
+    stored = mentor.password_hash if mentor else _decoy()
+    if not check_secret(password, stored) or mentor is None or not mentor.active:
+        if throttle is None or throttle.window_start + FAILURE_WINDOW <= now:
+            throttle = storage.LoginThrottle(throttle_key, failures=0, window_start=now,
+                                             expires_at=now + FAILURE_WINDOW)
+        throttle.failures = int(throttle.failures) + 1
+        storage.save_throttle(throttle)
+        raise ChatError("bad_credentials", "Forkert brugernavn eller adgangskode.", status=401)
+    if throttle is not None:
+        storage.clear_throttle(throttle_key)
+    token = issue(identity_of(mentor), token_secret(), now, TOKEN_LIFETIME)
+    return MentorSignedIn(token, now + TOKEN_LIFETIME, mentor)
+
+
+def create(org_id: str, username: object, display_name: object, password: object, role: object,
+           now: datetime) -> storage.Mentor:
+    if not isinstance(username, str) or not USERNAME.match(username_key(username)):
+        raise ChatError("invalid_username", "Brugernavnet skal være 3–40 tegn: a–z, 0–9, punktum, _ eller -.")
+    if not isinstance(display_name, str) or not 2 <= len(display_name.strip()) <= 40:
+        raise ChatError("invalid_name", "Visningsnavnet skal være 2–40 tegn.")
+    if role not in (MENTOR, ADMIN):
+        raise ChatError("invalid_role", "Rollen skal være mentor eller admin.")
+    if not isinstance(password, str) or len(password) < 10:
+        raise ChatError("weak_password", "Adgangskoden skal have mindst 10 tegn.")
+    mentor = storage.Mentor(
+        username_key(username),
+        mentor_id=str(ULID.from_datetime(now)),
+        username=username_key(username),
+        display_name=display_name.strip(),
+        org_id=org_id,
+        role=role,
+        password_hash=hash_secret(password),
+        active=True,
+        created_at=now,
+    )
+    try:
+        storage.create_mentor(mentor)
+    except storage.Conflict:
+        raise ChatError("username_taken", "Det brugernavn er taget.", status=409) from None
+    return mentor
+
+
+def _decoy() -> str:
+    global _DECOY
+    if _DECOY is None:
+        _DECOY = hash_secret("decoy-mentor-password")
+    return _DECOY
