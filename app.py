@@ -7,6 +7,7 @@ from chalice import Chalice
 from chalicelib import edge
 from chalicelib.chat import ChatService
 from chalicelib.gateway import Gateway
+from chalicelib.moderation import Moderation
 from chalicelib.sessions import SessionKeeper
 
 app = Chalice(app_name="gruppechat")
@@ -16,11 +17,10 @@ app.websocket_api.session = boto3.session.Session()
 GATEWAY = Gateway(app.websocket_api)
 CHAT = ChatService(GATEWAY)
 SESSIONS = SessionKeeper(GATEWAY)
+MODERATION = Moderation(GATEWAY, SESSIONS)
 
 
-@app.schedule("rate(1 minute)")
-def tick(event):
-    edge.on_tick(SESSIONS, event)
+# --- WebSocket ---------------------------------------------------------------------------------
 
 
 @app.on_ws_connect()
@@ -38,6 +38,17 @@ def message(event):
     edge.on_message(CHAT, event)
 
 
+# --- the minute tick -----------------------------------------------------------------------------
+
+
+@app.schedule("rate(1 minute)")
+def tick(event):
+    edge.on_tick(SESSIONS, event)
+
+
+# --- participants and groups ----------------------------------------------------------------------
+
+
 @app.route("/participants", methods=["POST"], cors=True)
 def sign_up():
     return edge.sign_up(app.current_request)
@@ -51,3 +62,53 @@ def log_in():
 @app.route("/groups", methods=["GET"], cors=True)
 def list_groups():
     return edge.list_groups(app.current_request)
+
+
+# --- mentors ---------------------------------------------------------------------------------------
+
+
+@app.authorizer(ttl_seconds=60)
+def mentor_auth(auth_request):
+    return edge.authorize_mentor(auth_request)
+
+
+def _mentor_route(path: str, action: str, method: str = "POST", admin: bool = False):
+    """Register one authorized route that hands its path ids to the domain action."""
+
+    def view(**ids):
+        if admin:
+            return edge.administer(app.current_request, action, **ids)
+        return edge.moderate(app.current_request, MODERATION, action, **ids)
+
+    view.__name__ = f"{'admin' if admin else 'mentor'}_{action}"
+    app.route(path, methods=[method], authorizer=mentor_auth, cors=True, name=view.__name__)(view)
+
+
+@app.route("/mentors/login", methods=["POST"], cors=True)
+def mentor_log_in():
+    return edge.mentor_log_in(app.current_request)
+
+
+_mentor_route("/mentor/sessions", "sessions", "GET")
+_mentor_route("/mentor/groups", "groups", "GET")
+_mentor_route("/mentor/sessions/{session_id}/messages/{message_id}/remove", "remove")
+_mentor_route("/mentor/sessions/{session_id}/mute", "mute")
+_mentor_route("/mentor/sessions/{session_id}/kick", "kick")
+_mentor_route("/mentor/groups/{group_id}/ban", "ban")
+_mentor_route("/mentor/sessions/{session_id}/topic", "topic")
+_mentor_route("/mentor/sessions/{session_id}/pin", "pin")
+_mentor_route("/mentor/sessions/{session_id}/announce", "announce")
+_mentor_route("/mentor/sessions/{session_id}/slow_mode", "slow_mode")
+_mentor_route("/mentor/groups/{group_id}/open", "open")
+_mentor_route("/mentor/sessions/{session_id}/close", "close")
+_mentor_route("/mentor/sessions/{session_id}/extend", "extend")
+_mentor_route("/mentor/groups/{group_id}/cancel", "cancel")
+_mentor_route("/mentor/reports", "reports", "GET")
+_mentor_route("/mentor/reports/{report_id}/resolve", "resolve")
+_mentor_route("/mentor/audit", "audit", "GET")
+_mentor_route("/admin/groups", "groups", "GET", admin=True)
+_mentor_route("/admin/groups", "create_group", "POST", admin=True)
+_mentor_route("/admin/groups/{group_id}", "update_group", "PUT", admin=True)
+_mentor_route("/admin/mentors", "mentors", "GET", admin=True)
+_mentor_route("/admin/mentors", "add_mentor", "POST", admin=True)
+_mentor_route("/admin/mentors/{mentor_id}/deactivate", "deactivate", "POST", admin=True)

@@ -17,7 +17,7 @@ from .errors import ChatError
 from .passwords import check_secret, hash_secret, new_recovery_code
 from .tokens import PARTICIPANT, Identity, issue
 
-PSEUDONYM_PATTERN = re.compile(r"^[\w][\w .\-]{1,22}[\w]$")
+PSEUDONYM_PATTERN = re.compile(r"^[\w][\w .\-]{0,22}[\w]$")
 # Names that could pass for staff: only mentors carry a badge, nobody may imitate one.
 RESERVED_WORDS = ("mentor", "admin", "moderator", "gruppechat", "staff", "støtte", "official")
 MIN_PASSWORD = 8
@@ -34,12 +34,12 @@ def pseudonym_key(pseudonym: str) -> str:
 
 def check_pseudonym(pseudonym: object) -> str:
     if not isinstance(pseudonym, str):
-        raise ChatError("invalid_pseudonym", "Vælg et kaldenavn på 3–24 tegn.")
+        raise ChatError("invalid_pseudonym", "Vælg et kaldenavn på 2–24 tegn.")
     name = unicodedata.normalize("NFKC", pseudonym).strip()
     if not PSEUDONYM_PATTERN.match(name) or "_" == name[0]:
         raise ChatError(
             "invalid_pseudonym",
-            "Vælg et kaldenavn på 3–24 tegn: bogstaver, tal, mellemrum, punktum eller bindestreg.",
+            "Vælg et kaldenavn på 2–24 tegn: bogstaver, tal, mellemrum, punktum eller bindestreg.",
         )
     squashed = re.sub(r"[\W_]+", "", name.casefold())
     if any(word in squashed for word in RESERVED_WORDS):

@@ -12,12 +12,13 @@ from typing import Any, Callable
 
 from chalice import Response
 
-from . import accounts, groups
+from . import accounts, admin, groups, mentors
 from .chat import Caller, ChatService
 from .config import token_secret
 from .errors import ChatError
 from .sessions import SessionKeeper
-from .tokens import verify
+from .moderation import Moderation
+from .tokens import Identity, verify
 
 log = logging.getLogger("gruppechat.edge")
 
@@ -36,9 +37,11 @@ def on_connect(chat: ChatService, event: Any) -> dict[str, Any]:
     now = utcnow()
     try:
         identity = verify(query.get("token"), token_secret(), now)
+        if identity.is_staff and not mentors.still_active(identity):
+            raise ChatError("unauthorized", "Kontoen er deaktiveret.", status=401)
+        chat.connect(caller_of(event), identity, now, lang=query.get("lang", "da"), group_id=query.get("group_id"))
     except ChatError as error:
         return {"statusCode": error.status, "body": json.dumps(error.as_body())}
-    chat.connect(caller_of(event), identity, now)
     return {"statusCode": 200}
 
 
@@ -117,3 +120,120 @@ def log_in(request: Any) -> dict[str, Any]:
 @rest
 def list_groups(request: Any) -> dict[str, Any]:
     return {"groups": groups.list_groups(utcnow())}
+
+
+# --- mentors: the authorizer and the moderation and admin routes ---------------------------------------
+
+
+class Unauthorized(Exception):
+    """API Gateway turns an authorizer's exception with exactly this message into a 401."""
+
+    def __init__(self) -> None:
+        super().__init__("Unauthorized")
+
+
+def authorize_mentor(auth_request: Any) -> Any:
+    """Verify a mentor's bearer token: 401 when missing, tampered or expired, 403 when not staff."""
+    from chalice import AuthResponse
+
+    raw = (auth_request.token or "").strip()
+    token = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
+    try:
+        identity = verify(token, token_secret(), utcnow())
+    except ChatError:
+        raise Unauthorized() from None
+    if not identity.is_staff or not mentors.still_active(identity):
+        return AuthResponse(routes=[], principal_id=identity.user_id or "nobody")
+    return AuthResponse(
+        routes=["*"],
+        principal_id=identity.user_id,
+        context={
+            "mentor_id": identity.user_id,
+            "name": identity.name,
+            "role": identity.role,
+            "org_id": identity.org_id or "",
+            "username": identity.username or "",
+        },
+    )
+
+
+def mentor_of(request: Any) -> Identity:
+    context = (request.context or {}).get("authorizer") or {}
+    if not context.get("mentor_id") or not context.get("org_id"):
+        raise ChatError("unauthorized", "Log ind som mentor.", status=401)
+    return Identity(context["mentor_id"], context.get("name", ""), context.get("role", ""),
+                    context["org_id"], context.get("username"))
+
+
+@rest
+def mentor_log_in(request: Any) -> dict[str, Any]:
+    body = json_body(request)
+    return mentors.log_in(body.get("username"), body.get("password"), utcnow()).as_body()
+
+
+@rest
+def moderate(request: Any, moderation: Moderation, action: str, **ids: str) -> Any:
+    """One entry for every moderation route: who acts, on what, with which body."""
+    mentor = mentor_of(request)
+    now = utcnow()
+    body = json_body(request) if request.method in ("POST", "PUT") and request.raw_body else {}
+    if action == "sessions":
+        return moderation.live_sessions(mentor, now)
+    if action == "groups":
+        return admin.list_groups(mentor, now)
+    if action == "remove":
+        return moderation.remove_message(mentor, ids["session_id"], ids["message_id"], body.get("reason"), now)
+    if action == "mute":
+        return moderation.mute(mentor, ids["session_id"], body.get("pseudonym"), body.get("minutes"),
+                               body.get("reason"), now)
+    if action == "kick":
+        return moderation.kick(mentor, ids["session_id"], body.get("pseudonym"), body.get("reason"), now)
+    if action == "ban":
+        return moderation.ban(mentor, ids["group_id"], body.get("pseudonym"), body.get("days"), body.get("reason"),
+                              now)
+    if action == "topic":
+        return moderation.set_topic(mentor, ids["session_id"], body.get("topic"), now)
+    if action == "pin":
+        return moderation.pin(mentor, ids["session_id"], body.get("message_id"), now)
+    if action == "announce":
+        return moderation.announce(mentor, ids["session_id"], body.get("text"), now)
+    if action == "slow_mode":
+        return moderation.slow_mode(mentor, ids["session_id"], body.get("seconds"), now)
+    if action == "open":
+        return moderation.open_early(mentor, ids["group_id"], now)
+    if action == "close":
+        return moderation.close(mentor, ids["session_id"], now)
+    if action == "extend":
+        return moderation.extend(mentor, ids["session_id"], body.get("minutes"), now)
+    if action == "cancel":
+        return moderation.cancel(mentor, ids["group_id"], body.get("date"), now)
+    if action == "reports":
+        return moderation.reports(mentor, (request.query_params or {}).get("status"))
+    if action == "resolve":
+        return moderation.resolve(mentor, ids["report_id"], body.get("note"), now)
+    if action == "audit":
+        return moderation.audit(mentor)
+    raise ChatError("not_found", "Ukendt handling.", status=404)
+
+
+@rest
+def administer(request: Any, action: str, **ids: str) -> Any:
+    mentor = mentor_of(request)
+    now = utcnow()
+    if action == "groups":
+        return admin.list_groups(mentor, now) if mentor.role == "admin" else _admin_only()
+    if action == "create_group":
+        return admin.create_group(mentor, json_body(request), now), 201
+    if action == "update_group":
+        return admin.update_group(mentor, ids["group_id"], json_body(request), now)
+    if action == "mentors":
+        return admin.list_mentors(mentor)
+    if action == "add_mentor":
+        return admin.add_mentor(mentor, json_body(request), now), 201
+    if action == "deactivate":
+        return admin.deactivate_mentor(mentor, ids["mentor_id"])
+    raise ChatError("not_found", "Ukendt handling.", status=404)
+
+
+def _admin_only() -> Any:
+    raise ChatError("forbidden", "Kun administratorer kan det.", status=403)

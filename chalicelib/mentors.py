@@ -38,7 +38,7 @@ def mentor_view(mentor: storage.Mentor) -> dict[str, Any]:
 
 
 def identity_of(mentor: storage.Mentor) -> Identity:
-    return Identity(mentor.mentor_id, mentor.display_name, mentor.role, mentor.org_id)
+    return Identity(mentor.mentor_id, mentor.display_name, mentor.role, mentor.org_id, mentor.username)
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,12 @@ def log_in(username: object, password: object, now: datetime) -> MentorSignedIn:
         storage.clear_throttle(throttle_key)
     token = issue(identity_of(mentor), token_secret(), now, TOKEN_LIFETIME)
     return MentorSignedIn(token, now + TOKEN_LIFETIME, mentor)
+
+
+def still_active(identity: Identity) -> bool:
+    """A deactivated mentor's token stops working at once, not when it expires."""
+    mentor = storage.find_mentor(identity.username or "")
+    return mentor is not None and bool(mentor.active) and mentor.mentor_id == identity.user_id
 
 
 def create(org_id: str, username: object, display_name: object, password: object, role: object,

@@ -20,6 +20,7 @@ class Identity:
     name: str
     role: str
     org_id: str | None = None
+    username: str | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -37,6 +38,8 @@ def issue(identity: Identity, secret: str, now: datetime, lifetime: timedelta) -
     }
     if identity.org_id:
         claims["org"] = identity.org_id
+    if identity.username:
+        claims["usr"] = identity.username
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
@@ -61,4 +64,5 @@ def verify(token: str | None, secret: str, now: datetime) -> Identity:
         name=str(claims.get("name", "")),
         role=str(claims["role"]),
         org_id=claims.get("org"),
+        username=claims.get("usr"),
     )

@@ -203,26 +203,14 @@ class LocalGateway:
     # --- REST (Chalice's own local API Gateway emulation, authorizers included) --------------------
 
     async def rest_api(self, request: web.Request) -> web.Response:
-        from chalice.local import LocalGatewayException
-
         path = request.path_qs[len("/api"):] or "/"
         body = await request.read()
         headers = {k.lower(): v for k, v in request.headers.items()}
         loop = asyncio.get_running_loop()
-        try:
-            response = await loop.run_in_executor(
-                self.pool, self.rest.handle_request, request.method, path, headers, body or None
-            )
-        except LocalGatewayException as error:
-            return web.Response(status=error.CODE, body=error.body, headers=error.headers,
-                                content_type="application/json")
-        out_headers = {k: v for k, v in (response.get("headers") or {}).items() if k.lower() != "content-length"}
-        for key, values in (response.get("multiValueHeaders") or {}).items():
-            out_headers[key] = ", ".join(values)
-        payload = response.get("body") or b""
-        if response.get("isBase64Encoded"):
-            payload = base64.b64decode(payload)
-        return web.Response(status=response["statusCode"], body=payload, headers=out_headers)
+        status, out_headers, payload = await loop.run_in_executor(
+            self.pool, call_rest, self.rest, request.method, path, headers, body or None
+        )
+        return web.Response(status=status, body=payload, headers=out_headers)
 
     # --- static site --------------------------------------------------------------------------------
 
@@ -266,5 +254,25 @@ class LocalGateway:
                 await socket.ws.close(code=1001, message=b"Server shutting down")
 
 
-def json_dumps(value: Any) -> str:
-    return json.dumps(value, default=str)
+def call_rest(rest: Any, method: str, path: str, headers: dict[str, str],
+              body: bytes | None) -> tuple[int, dict[str, str], bytes]:
+    """One REST request through Chalice's API Gateway emulation (routing, CORS, authorizers)."""
+    from chalice.local import LocalGatewayException
+
+    try:
+        response = rest.handle_request(method, path, headers, body)
+    except LocalGatewayException as error:
+        return error.CODE, dict(error.headers), error.body or b""
+    except Exception as error:
+        if str(error) == "Unauthorized":  # what API Gateway does with this authorizer exception
+            return 401, {"Content-Type": "application/json"}, b'{"message":"Unauthorized"}'
+        raise
+    out_headers = {k: v for k, v in (response.get("headers") or {}).items() if k.lower() != "content-length"}
+    for key, values in (response.get("multiValueHeaders") or {}).items():
+        out_headers[key] = ", ".join(values)
+    payload = response.get("body") or b""
+    if response.get("isBase64Encoded"):
+        payload = base64.b64decode(payload)
+    elif isinstance(payload, str):
+        payload = payload.encode("utf-8")
+    return response["statusCode"], out_headers, payload

@@ -3,12 +3,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from chalicelib import storage
+from chalicelib import mentors, storage
 from chalicelib.schedule import CLOSING_WARNING
 from chalicelib.sessions import plan_next
 
 DEMO_ORG = "demo"
 DEMO_GROUP = "demo-torsdag"
+# Demo-only accounts, printed at start: never seeded anywhere but the local stack.
+DEMO_STAFF = (
+    ("mentor", "Mette", "mentor", "demo-mentor-1"),
+    ("admin", "Anders", "admin", "demo-admin-1"),
+)
 
 
 def seed_demo(now: datetime, demo_length: timedelta = timedelta(hours=3)) -> list[str]:
@@ -36,6 +41,10 @@ def seed_demo(now: datetime, demo_length: timedelta = timedelta(hours=3)) -> lis
             duration_minutes=90,
         ).save()
     lines = []
+    for username, name, role, password in DEMO_STAFF:
+        if storage.find_mentor(username) is None:
+            mentors.create(DEMO_ORG, username, name, password, role, now)
+    lines.append("Mentor view: /mentor.html  (mentor / demo-mentor-1, admin / demo-admin-1)")
     if not any(s.status == storage.OPEN for s in storage.latest_sessions(DEMO_GROUP, now)):
         starts = now.replace(microsecond=0) - timedelta(minutes=1)
         length = demo_length + timedelta(minutes=1)

@@ -18,7 +18,7 @@ os.environ.update(
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "TABLE_PREFIX": "test-",
-        "TOKEN_SECRET": "test-secret-not-for-production",
+        "TOKEN_SECRET": "test-secret-not-for-production-0123456",
     }
 )
 os.environ.pop("DYNAMODB_ENDPOINT", None)

@@ -1,0 +1,122 @@
+"""What an organisation admin manages: groups and their schedules, and mentors. Own organisation only."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from ulid import ULID
+
+from . import mentors, storage
+from .errors import ChatError
+from .groups import group_view
+from .moderation import require_admin
+from .schedule import WeeklySchedule
+from .sessions import plan_next
+from .tokens import Identity
+
+GROUP_FIELDS = ("name", "description", "rules", "capacity", "weekday", "start_time", "duration_minutes", "tz",
+                "first_date", "meetings", "cancelled")
+
+
+def admin_group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
+    view = group_view(group, now)
+    view["schedule"].update(
+        capacity=int(group.capacity),
+        meetings=int(group.meetings) if group.meetings is not None else None,
+        first_date=group.first_date,
+        cancelled=sorted(group.cancelled or ()),
+    )
+    return view
+
+
+def list_groups(admin: Identity, now: datetime) -> dict[str, Any]:
+    """Mentors see their organisation's groups too (to open early or cancel); only admins edit."""
+    return {"groups": [admin_group_view(g, now) for g in storage.org_groups(admin.org_id or "")]}
+
+
+def _apply(group: storage.Group, body: dict[str, Any]) -> None:
+    unknown = set(body) - set(GROUP_FIELDS)
+    if unknown:
+        raise ChatError("bad_request", f"Ukendte felter: {', '.join(sorted(unknown))}.")
+    if "name" in body:
+        if not isinstance(body["name"], str) or not 2 <= len(body["name"].strip()) <= 60:
+            raise ChatError("bad_name", "Navnet skal være 2–60 tegn.")
+        group.name = body["name"].strip()
+    if "description" in body:
+        if not isinstance(body["description"], str) or len(body["description"]) > 1000:
+            raise ChatError("bad_description", "Beskrivelsen må højst være 1000 tegn.")
+        group.description = body["description"]
+    if "rules" in body:
+        rules = body["rules"]
+        if not isinstance(rules, list) or len(rules) > 20 or not all(isinstance(r, str) and len(r) <= 300 for r in rules):
+            raise ChatError("bad_rules", "Reglerne skal være en liste med højst 20 korte tekster.")
+        group.rules = [r.strip() for r in rules if r.strip()]
+    if "capacity" in body:
+        if not isinstance(body["capacity"], int) or not 2 <= body["capacity"] <= 100:
+            raise ChatError("bad_capacity", "Pladser skal være mellem 2 og 100.")
+        group.capacity = body["capacity"]
+    for key in ("weekday", "start_time", "duration_minutes", "tz", "first_date", "meetings", "cancelled"):
+        if key in body:
+            setattr(group, key, body[key] if key != "cancelled" else (set(body[key]) or None))
+    try:
+        WeeklySchedule(
+            weekday=group.weekday,
+            start=time.fromisoformat(str(group.start_time)),
+            duration=timedelta(minutes=int(group.duration_minutes)),
+            tz=group.tz,
+            first_date=date.fromisoformat(group.first_date) if group.first_date else None,
+            meetings=group.meetings,
+            cancelled=frozenset(date.fromisoformat(d) for d in (group.cancelled or ())),
+        )
+    except (ValueError, TypeError) as error:
+        raise ChatError("invalid_schedule", f"Ugyldigt skema: {error}") from None
+
+
+def create_group(admin: Identity, body: dict[str, Any], now: datetime) -> dict[str, Any]:
+    require_admin(admin)
+    if "name" not in body:
+        raise ChatError("bad_name", "Giv gruppen et navn.")
+    group = storage.Group(str(ULID.from_datetime(now)).lower(), org_id=admin.org_id or "", name="")
+    _apply(group, body)
+    group.save()
+    plan_next(group, now)
+    return admin_group_view(group, now)
+
+
+def update_group(admin: Identity, group_id: str, body: dict[str, Any], now: datetime) -> dict[str, Any]:
+    require_admin(admin)
+    group = storage.get_group(group_id)
+    if group is None:
+        raise ChatError("group_not_found", "Gruppen findes ikke.", status=404)
+    if group.org_id != admin.org_id:
+        raise ChatError("forbidden", "Gruppen hører til en anden organisation.", status=403)
+    _apply(group, body)
+    group.save()
+    # A new schedule plans its next meeting; a meeting planned under the old one opens as
+    # planned unless cancelled, so nobody who expected it is surprised.
+    plan_next(group, now)
+    return admin_group_view(group, now)
+
+
+def list_mentors(admin: Identity) -> dict[str, Any]:
+    require_admin(admin)
+    return {"mentors": [mentors.mentor_view(m) for m in storage.org_mentors(admin.org_id or "")]}
+
+
+def add_mentor(admin: Identity, body: dict[str, Any], now: datetime) -> dict[str, Any]:
+    require_admin(admin)
+    mentor = mentors.create(admin.org_id or "", body.get("username"), body.get("display_name"),
+                            body.get("password"), body.get("role", "mentor"), now)
+    return {"mentor": mentors.mentor_view(mentor)}
+
+
+def deactivate_mentor(admin: Identity, mentor_id: str) -> dict[str, Any]:
+    require_admin(admin)
+    found = [m for m in storage.org_mentors(admin.org_id or "") if m.mentor_id == mentor_id]
+    if not found:
+        raise ChatError("mentor_not_found", "Ingen mentor med det id i din organisation.", status=404)
+    mentor = found[0]
+    if mentor.mentor_id == admin.user_id:
+        raise ChatError("cannot_deactivate_self", "Du kan ikke deaktivere dig selv.", status=409)
+    mentor.update(actions=[storage.Mentor.active.set(False)])
+    return {"mentor": mentors.mentor_view(mentor)}
