@@ -104,6 +104,8 @@ async def serve(args: argparse.Namespace) -> None:
     make_writes_atomic()  # conditional writes must race like DynamoDB's, not like moto's
     store = ThreadedMotoServer(ip_address="127.0.0.1", port=dynamodb_port, verbose=False)
     store.start()
+    # Ops tooling (tools/bootstrap.py --local) finds the running store here.
+    (data_dir / "dynamodb-endpoint").write_text(os.environ["DYNAMODB_ENDPOINT"])
 
     sys.path.insert(0, str(ROOT))
     from local import seed, snapshot
