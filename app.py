@@ -112,3 +112,26 @@ _mentor_route("/admin/groups/{group_id}", "update_group", "PUT", admin=True)
 _mentor_route("/admin/mentors", "mentors", "GET", admin=True)
 _mentor_route("/admin/mentors", "add_mentor", "POST", admin=True)
 _mentor_route("/admin/mentors/{mentor_id}/deactivate", "deactivate", "POST", admin=True)
+_mentor_route("/admin/figures", "figures", "GET", admin=True)
+
+
+# --- a participant's own account ------------------------------------------------------------------------
+
+
+@app.authorizer(ttl_seconds=60)
+def participant_auth(auth_request):
+    return edge.authorize_participant(auth_request)
+
+
+def _my_route(path: str, action: str, method: str) -> None:
+    def view(**ids):
+        return edge.my_account(app.current_request, GATEWAY, action, **ids)
+
+    view.__name__ = f"me_{action}"
+    app.route(path, methods=[method], authorizer=participant_auth, cors=True, name=view.__name__)(view)
+
+
+_my_route("/me/groups", "groups", "GET")
+_my_route("/me/groups/{group_id}", "follow", "PUT")
+_my_route("/me/groups/{group_id}", "unfollow", "DELETE")
+_my_route("/me", "delete", "DELETE")

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ulid import ULID
 
@@ -16,6 +17,9 @@ from .config import settings, token_secret
 from .errors import ChatError
 from .passwords import check_secret, hash_secret, new_recovery_code
 from .tokens import PARTICIPANT, Identity, issue
+
+if TYPE_CHECKING:
+    from .gateway import Sender
 
 PSEUDONYM_PATTERN = re.compile(r"^[\w][\w .\-]{0,22}[\w]$")
 # Names that could pass for staff: only mentors carry a badge, nobody may imitate one.
@@ -128,3 +132,63 @@ def _decoy_hash() -> str:
     if _DECOY_HASH is None:
         _DECOY_HASH = hash_secret("decoy-password")
     return _DECOY_HASH
+
+
+# --- my groups and leaving for good ----------------------------------------------------------------
+
+MAX_FOLLOWED = 20
+
+
+def _me(identity: Identity) -> storage.Participant:
+    participant = storage.find_participant(pseudonym_key(identity.name))
+    if participant is None or participant.participant_id != identity.user_id:
+        raise ChatError("unauthorized", "Kontoen findes ikke længere.", status=401)
+    return participant
+
+
+def my_groups(identity: Identity, now: datetime) -> dict[str, object]:
+    from .groups import group_view
+
+    participant = _me(identity)
+    groups = [storage.get_group(group_id) for group_id in participant.followed or []]
+    return {"groups": [group_view(group, now) for group in groups if group is not None]}
+
+
+def follow(identity: Identity, group_id: str, now: datetime) -> dict[str, object]:
+    participant = _me(identity)
+    if storage.get_group(group_id) is None:
+        raise ChatError("group_not_found", "Den gruppe findes ikke.", status=404)
+    followed = list(participant.followed or [])
+    if group_id not in followed:
+        if len(followed) >= MAX_FOLLOWED:
+            raise ChatError("too_many_groups", f"Du kan følge højst {MAX_FOLLOWED} grupper.", status=409)
+        participant.update(actions=[storage.Participant.followed.set(followed + [group_id])])
+    return my_groups(identity, now)
+
+
+def unfollow(identity: Identity, group_id: str, now: datetime) -> dict[str, object]:
+    participant = _me(identity)
+    followed = [g for g in participant.followed or [] if g != group_id]
+    participant.update(actions=[storage.Participant.followed.set(followed)])
+    return my_groups(identity, now)
+
+
+def delete_account(identity: Identity, password: object, sender: "Sender") -> dict[str, object]:
+    """Delete the account and every message it wrote; live sessions see them vanish."""
+    from .gateway import broadcast
+
+    participant = _me(identity)
+    if not isinstance(password, str) or not check_secret(password, participant.password_hash):
+        raise ChatError("bad_credentials", "Forkert adgangskode.", status=401)
+    by_session: dict[str, list[str]] = {}
+    for key in storage.messages_by(participant.participant_id):
+        by_session.setdefault(key.session_id, []).append(key.message_id)
+    for session_id, message_ids in by_session.items():
+        with storage.Message.batch_write() as batch:
+            for message_id in message_ids:
+                batch.delete(storage.Message(session_id, message_id))
+        members = storage.session_connections(session_id)
+        for message_id in message_ids:
+            broadcast(sender, members, {"type": "message_removed", "session_id": session_id, "message_id": message_id})
+    storage.delete_participant(participant)
+    return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values())}

@@ -196,6 +196,8 @@ class ChatService:
                 else storage.Connection.muted_until.remove(),
             ]
         )
+        if connection.role == "participant" and connection.user_id not in (session.attendees or set()):
+            storage.note_attendance(session, connection.user_id)
         history = storage.recent_messages(session.session_id, HISTORY_SIZE)
         self.sender.send(
             caller,

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from chalice import Response
 
-from . import accounts, admin, groups, mentors
+from . import accounts, admin, figures, groups, mentors
 from .chat import Caller, ChatService
 from .config import token_secret
 from .errors import ChatError
@@ -232,8 +232,58 @@ def administer(request: Any, action: str, **ids: str) -> Any:
         return admin.add_mentor(mentor, json_body(request), now), 201
     if action == "deactivate":
         return admin.deactivate_mentor(mentor, ids["mentor_id"])
+    if action == "figures":
+        return figures.figures(mentor, _int_param(request, "weeks", 8), now)
+    raise ChatError("not_found", "Ukendt handling.", status=404)
+
+
+def authorize_participant(auth_request: Any) -> Any:
+    """A participant's bearer token for their own account routes (my groups, delete)."""
+    from chalice import AuthResponse
+
+    raw = (auth_request.token or "").strip()
+    token = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
+    try:
+        identity = verify(token, token_secret(), utcnow())
+    except ChatError:
+        raise Unauthorized() from None
+    if identity.role != "participant":
+        return AuthResponse(routes=[], principal_id=identity.user_id or "nobody")
+    return AuthResponse(routes=["*"], principal_id=identity.user_id,
+                        context={"participant_id": identity.user_id, "pseudonym": identity.name})
+
+
+def participant_of(request: Any) -> Identity:
+    context = (request.context or {}).get("authorizer") or {}
+    if not context.get("participant_id"):
+        raise ChatError("unauthorized", "Log ind for at fortsætte.", status=401)
+    return Identity(context["participant_id"], context.get("pseudonym", ""), "participant")
+
+
+@rest
+def my_account(request: Any, sender: Any, action: str, **ids: str) -> Any:
+    me = participant_of(request)
+    now = utcnow()
+    if action == "groups":
+        return accounts.my_groups(me, now)
+    if action == "follow":
+        return accounts.follow(me, ids["group_id"], now)
+    if action == "unfollow":
+        return accounts.unfollow(me, ids["group_id"], now)
+    if action == "delete":
+        return accounts.delete_account(me, json_body(request).get("password"), sender)
     raise ChatError("not_found", "Ukendt handling.", status=404)
 
 
 def _admin_only() -> Any:
     raise ChatError("forbidden", "Kun administratorer kan det.", status=403)
+
+
+def _int_param(request: Any, name: str, default: int) -> int:
+    value = (request.query_params or {}).get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ChatError("bad_request", f"{name} skal være et tal.") from None

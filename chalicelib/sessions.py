@@ -158,6 +158,7 @@ class SessionKeeper:
         if not won:
             return False
         if expected == storage.OPEN:
+            session.update(actions=[Session.message_count.set(storage.count_messages(session.session_id))])
             members = storage.session_connections(session.session_id)
             frame = {"type": "session_closed", "session_id": session.session_id}
             gone = {c.connection_id for c in broadcast(self.sender, members, frame)}

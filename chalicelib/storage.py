@@ -24,7 +24,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.connection import Connection as DynamoConnection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -143,6 +143,9 @@ class Session(Model):
     pinned_message_id = UnicodeAttribute(null=True)
     pinned_text = UnicodeAttribute(null=True)
     slow_mode_s = NumberAttribute(default=0)
+    # For the organisation's figures: who came (participant ids, never shown) and how much was said.
+    attendees = UnicodeSetAttribute(null=True)
+    message_count = NumberAttribute(null=True)
     warned = BooleanAttribute(default=False)
     due_bucket = UnicodeAttribute(null=True)
     due_at = UTCDateTimeAttribute(null=True)
@@ -206,6 +209,17 @@ class Connection(Model):
 VISIBLE, REMOVED = "visible", "removed"
 
 
+class MessagesByAuthor(GlobalSecondaryIndex):
+    """So a participant who deletes their account takes everything they wrote with them."""
+
+    class Meta:
+        index_name = "by_author"
+        projection = KeysOnlyProjection()
+
+    author_id = UnicodeAttribute(hash_key=True)
+    message_id = UnicodeAttribute(range_key=True)
+
+
 class Message(Model):
     Meta = _meta("messages")
     session_id = UnicodeAttribute(hash_key=True)
@@ -218,6 +232,8 @@ class Message(Model):
     kind = UnicodeAttribute(default="chat")  # chat | announcement
     state = UnicodeAttribute(default=VISIBLE)
     expires_at = TTLAttribute(null=True)
+
+    by_author = MessagesByAuthor()
 
 
 class SendReceipt(Model):
@@ -651,3 +667,27 @@ def resolve_report(report: Report, mentor_id: str, note: str, now: datetime) -> 
             return False
         raise
     return True
+
+
+# --- figures, following, deleting an account ------------------------------------------------------------
+
+
+def note_attendance(session: Session, participant_id: str) -> None:
+    session.update(actions=[Session.attendees.add({participant_id})])
+
+
+def count_messages(session_id: str) -> int:
+    return Message.count(session_id, filter_condition=Message.state == VISIBLE)
+
+
+def group_history(group_id: str, until: datetime, limit: int) -> list[Session]:
+    """The group's sessions that started before ``until``, newest first."""
+    return list(Session.by_group.query(group_id, Session.starts_at < until, scan_index_forward=False, limit=limit))
+
+
+def messages_by(author_id: str) -> list[Message]:
+    return list(Message.by_author.query(author_id))
+
+
+def delete_participant(participant: Participant) -> None:
+    participant.delete()

@@ -1,0 +1,95 @@
+"""My groups, the organisation's figures, and leaving for good with everything one wrote."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from chalicelib import accounts, storage
+from chalicelib.chat import ChatService
+from chalicelib.errors import ChatError
+from chalicelib.figures import figures
+from chalicelib.sessions import SessionKeeper, plan_next
+from chalicelib.tokens import Identity
+from tests.conftest import NOW, caller, join, make_group, make_org
+
+UTC = timezone.utc
+
+
+def teen(name: str) -> Identity:
+    signed = accounts.sign_up(name, "hemmelig-kode", NOW)
+    return Identity(signed.participant_id, signed.pseudonym, "participant")
+
+
+class TestMyGroups:
+    def test_a_teen_follows_groups_and_sees_when_each_meets_next(self, room):
+        make_group("g2")
+        me = teen("Anna")
+        accounts.follow(me, "g1", NOW)
+        mine = accounts.follow(me, "g2", NOW)["groups"]
+        assert [g["id"] for g in mine] == ["g1", "g2"]
+        assert mine[0]["open"] is True and mine[1]["next_meetings"]
+        assert [g["id"] for g in accounts.unfollow(me, "g1", NOW)["groups"]] == ["g2"]
+
+    def test_following_twice_keeps_one_and_an_unknown_group_is_refused(self, room):
+        me = teen("Anna")
+        accounts.follow(me, "g1", NOW)
+        assert len(accounts.follow(me, "g1", NOW)["groups"]) == 1
+        with pytest.raises(ChatError) as missing:
+            accounts.follow(me, "nope", NOW)
+        assert missing.value.status == 404
+
+
+class TestFigures:
+    def test_figures_count_participants_returning_ones_messages_and_handled_reports(self, sender, tables):
+        make_org()
+        group = storage.Group("g1", org_id="org-a", name="Søndag", weekday=6, start_time="19:00",
+                              duration_minutes=90)
+        group.save()
+        keeper, chat = SessionKeeper(sender), ChatService(sender)
+        people = {name: teen(name) for name in ("Anna", "Bo", "Cy")}
+        plan_next(group, datetime(2026, 11, 23, tzinfo=UTC))
+        weeks = [("2026-11-29", ["Anna", "Bo"]), ("2026-12-06", ["Anna", "Cy"])]
+        for index, (day, names) in enumerate(weeks):
+            opens = datetime.fromisoformat(f"{day}T18:00").replace(tzinfo=UTC)
+            keeper.tick(opens)
+            for n, name in enumerate(names):
+                who = caller(f"{day}-{name}")
+                chat.connect(who, people[name], opens)
+                join(chat, who, "g1", now=opens + timedelta(minutes=1))
+                chat.handle(who, json.dumps({"action": "send", "text": f"hej fra {name}"}),
+                            opens + timedelta(minutes=2, seconds=n))
+            keeper.tick(opens + timedelta(minutes=90))
+        admin = Identity("a1", "Admin", "admin", "org-a")
+        rows = figures(admin, 8, datetime(2026, 12, 7, tzinfo=UTC))["sessions"]
+        assert [(r["participants"], r["returning"], r["messages"]) for r in rows] == [(2, 0, 2), (2, 1, 2)]
+        assert "Anna" not in json.dumps(rows) and people["Anna"].user_id not in json.dumps(rows)
+
+    def test_only_admins_see_figures(self, tables):
+        with pytest.raises(ChatError) as refused:
+            figures(Identity("m1", "Mette", "mentor", "org-a"), 8, NOW)
+        assert refused.value.status == 403
+
+
+class TestLeavingForGood:
+    def test_deleting_the_account_removes_every_message_it_wrote_live(self, chat, sender, room):
+        anna, bo = teen("Anna"), teen("Bo")
+        for who, identity in ((caller("a"), anna), (caller("b"), bo)):
+            chat.connect(who, identity, NOW)
+            join(chat, who)
+        chat.handle(caller("a"), '{"action":"send","text":"min hemmelighed"}', NOW)
+        chat.handle(caller("b"), '{"action":"send","text":"jeg er her stadig"}', NOW + timedelta(seconds=1))
+        removed_id = sender.of("b", "message")[0]["message"]["id"]
+
+        with pytest.raises(ChatError):
+            accounts.delete_account(anna, "forkert-kode", sender)
+        result = accounts.delete_account(anna, "hemmelig-kode", sender)
+        assert result == {"deleted": True, "messages": 1}
+        assert sender.of("b", "message_removed")[0]["message_id"] == removed_id
+        assert [m.text for m in storage.recent_messages(room.session_id, 10)] == ["jeg er her stadig"]
+        assert storage.find_participant("anna") is None
+        with pytest.raises(ChatError) as gone:
+            accounts.log_in("Anna", "hemmelig-kode", NOW)
+        assert gone.value.status == 401
+        accounts.sign_up("Anna", "ny-hemmelig-kode", NOW)  # the pseudonym is free again
