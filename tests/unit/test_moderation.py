@@ -9,13 +9,12 @@ from chalice.config import Config
 from chalice.local import LocalGateway
 
 from chalicelib import accounts, mentors, org_settings, storage
-from chalicelib.chat import ChatService
 from chalicelib.edge import utcnow
 from chalicelib.moderation import Moderation
 from chalicelib.sessions import SessionKeeper
 from chalicelib.tokens import Identity, issue
 from local.gateway import call_rest
-from tests.conftest import NOW, connect, join, make_group, make_org, make_session
+from tests.conftest import NOW, join, make_group, make_org, make_session
 
 SECRET = "test-secret-not-for-production-0123456"
 
