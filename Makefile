@@ -31,3 +31,18 @@ bench: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache
+
+# --- packaging and deploy checks (docs/deploy.md) -------------------------------------------------
+STAGE ?= dev
+.PHONY: package lint bench-package
+
+# The Lambda package as deployed (PIP_NO_DEPS=1: botocore comes with the runtime) in build/$(STAGE).
+package: $(BIN)/.installed
+	$(BIN)/python infra/bundle.py --stage $(STAGE) --out build/$(STAGE)
+
+# cfn-lint on the packaged SAM template and on infra/.
+lint: package
+	$(BIN)/cfn-lint build/$(STAGE)/sam.json infra/template.yaml
+
+bench-package: $(BIN)/.installed
+	$(BIN)/python bench/package.py

@@ -4,7 +4,7 @@ from __future__ import annotations
 import boto3
 from chalice import Chalice
 
-from chalicelib import edge
+from chalicelib import edge, logs
 from chalicelib.chat import ChatService
 from chalicelib.gateway import Gateway
 from chalicelib.moderation import Moderation
@@ -13,6 +13,8 @@ from chalicelib.sessions import SessionKeeper
 app = Chalice(app_name="gruppechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.websocket_api.session = boto3.session.Session()
+logs.configure(app)
+app.register_middleware(logs.context_middleware, "all")
 
 GATEWAY = Gateway(app.websocket_api)
 CHAT = ChatService(GATEWAY)

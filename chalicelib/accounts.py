@@ -184,9 +184,7 @@ def delete_account(identity: Identity, password: object, sender: "Sender") -> di
     for key in storage.messages_by(participant.participant_id):
         by_session.setdefault(key.session_id, []).append(key.message_id)
     for session_id, message_ids in by_session.items():
-        with storage.Message.batch_write() as batch:
-            for message_id in message_ids:
-                batch.delete(storage.Message(session_id, message_id))
+        storage.delete_messages(session_id, message_ids)
         members = storage.session_connections(session_id)
         for message_id in message_ids:
             broadcast(sender, members, {"type": "message_removed", "session_id": session_id, "message_id": message_id})

@@ -136,6 +136,7 @@ class ChatService:
 
     def handle(self, caller: Caller, body: str | None, now: datetime) -> None:
         """Dispatch one frame; never raises, the caller always hears back on a refusal."""
+        frame: dict[str, Any] = {}
         try:
             frame = parse_frame(body)
             action = self._actions.get(frame["action"])
@@ -143,7 +144,10 @@ class ChatService:
                 raise ChatError("unknown_action", f"Ukendt handling: {frame['action'][:40]}")
             action(caller, frame, now)
         except ChatError as error:
-            self.sender.send(caller, error.as_frame())
+            answer = error.as_frame()
+            if isinstance(frame.get("client_id"), str):
+                answer["client_id"] = frame["client_id"]  # which of the sender's messages it concerns
+            self.sender.send(caller, answer)
         except Exception:  # a bug must not cost the user their connection
             log.exception("frame failed", extra={"connection_id": caller.connection_id})
             self.sender.send(
@@ -257,7 +261,7 @@ class ChatService:
         # anonymity guard and the crisis signals screen participants' messages only.
         verdict = None if staff else screen_message(text, settings.detector)
         if verdict is not None and verdict.held_back:
-            self._hold_back(caller, me, members, verdict, new_flood, settings.retention_days, now)
+            self._hold_back(caller, me, members, verdict, new_flood, settings.retention_days, now, client_id)
             return
         message = storage.Message(
             session_id,
@@ -291,13 +295,14 @@ class ChatService:
         return True
 
     def _hold_back(self, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-                   verdict: Any, new_flood: FloodState | None, retention_days: int, now: datetime) -> None:
+                   verdict: Any, new_flood: FloodState | None, retention_days: int, now: datetime,
+                   client_id: str | None) -> None:
         """Not stored, not delivered: a kind word to the sender, a note to the mentors."""
         if new_flood is not None:
             me.update(actions=[storage.Connection.flood.set(json.dumps(asdict(new_flood)))])
         reason = verdict.held_back
         self.sender.send(caller, {"type": "notice", "kind": "held_back", "reason": reason,
-                                  "text": notice(reason, me.lang or "da")})
+                                  "text": notice(reason, me.lang or "da"), "client_id": client_id})
         # The held-back text may hold exactly what must not spread: the report keeps only why.
         report = new_report(me, me.org_id or "", "held_back", "high" if verdict.crisis else "normal", now,
                             pseudonym=me.pseudonym, reason=reason, retention_days=retention_days)

@@ -8,6 +8,7 @@ import json
 import logging
 from datetime import datetime, timezone
 from functools import wraps
+from urllib.parse import unquote
 from typing import Any, Callable
 
 from chalice import Response
@@ -174,6 +175,7 @@ def mentor_log_in(request: Any) -> dict[str, Any]:
 @rest
 def moderate(request: Any, moderation: Moderation, action: str, **ids: str) -> Any:
     """One entry for every moderation route: who acts, on what, with which body."""
+    ids = _decoded(ids)
     mentor = mentor_of(request)
     now = utcnow()
     body = json_body(request) if request.method in ("POST", "PUT") and request.raw_body else {}
@@ -218,6 +220,7 @@ def moderate(request: Any, moderation: Moderation, action: str, **ids: str) -> A
 
 @rest
 def administer(request: Any, action: str, **ids: str) -> Any:
+    ids = _decoded(ids)
     mentor = mentor_of(request)
     now = utcnow()
     if action == "groups":
@@ -262,6 +265,7 @@ def participant_of(request: Any) -> Identity:
 
 @rest
 def my_account(request: Any, sender: Any, action: str, **ids: str) -> Any:
+    ids = _decoded(ids)
     me = participant_of(request)
     now = utcnow()
     if action == "groups":
@@ -287,3 +291,8 @@ def _int_param(request: Any, name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ChatError("bad_request", f"{name} skal være et tal.") from None
+
+
+def _decoded(ids: dict[str, str]) -> dict[str, str]:
+    """Session ids hold a ':'; a client may send it percent-encoded."""
+    return {key: unquote(value) for key, value in ids.items()}

@@ -166,8 +166,10 @@ def event_context(event: Any) -> dict[str, Any]:
     connection_id = getattr(event, "connection_id", None)
     if connection_id:
         fields["connection_id"] = connection_id
-    to_dict = getattr(event, "to_dict", None)
-    request_context = (to_dict() or {}).get("requestContext", {}) if callable(to_dict) else {}
+    request_context = getattr(event, "context", None)  # an HTTP Request's requestContext
+    if not isinstance(request_context, dict):
+        to_dict = getattr(event, "to_dict", None)
+        request_context = (to_dict() or {}).get("requestContext", {}) if callable(to_dict) else {}
     if isinstance(request_context, dict):
         fields["route"] = request_context.get("routeKey") or request_context.get("resourcePath")
         fields["api_request_id"] = request_context.get("requestId")

@@ -689,5 +689,11 @@ def messages_by(author_id: str) -> list[Message]:
     return list(Message.by_author.query(author_id))
 
 
+def delete_messages(session_id: str, message_ids: list[str]) -> None:
+    with Message.batch_write() as batch:
+        for message_id in message_ids:
+            batch.delete(Message(session_id, message_id))
+
+
 def delete_participant(participant: Participant) -> None:
     participant.delete()

@@ -266,3 +266,10 @@ class TestBadFrames:
         join(chat, anna)
         error = sender.last("c1")
         assert error["code"] == "internal" and "boom" not in error["message"]
+
+
+def test_a_refused_send_names_the_client_id_it_answers(chat, sender, room):
+    anna = connect(chat, "c1", "Anna")
+    send(chat, anna, "hej", client_id="k-77")  # not joined yet
+    error = sender.last("c1")
+    assert error["code"] == "not_joined" and error["client_id"] == "k-77"

@@ -1,0 +1,293 @@
+"""The web frontend in a real browser: teens sign up and chat, reconnect, stay safe; the mentor moderates."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import DEMO_ADMIN, DEMO_MENTOR, screenshot_path
+
+GROUP_NAME = "Torsdagsgruppen"
+PASSWORD = "hemmelig-kode-1"
+
+
+# --- what a teen does, in the words of the page -------------------------------------------------
+
+
+def sign_up(page: Page, name: str) -> None:
+    page.get_by_role("button", name="Opret dig").click()
+    form = page.locator("#signup-form")
+    form.get_by_label("Kaldenavn").fill(name)
+    form.get_by_label("Adgangskode").fill(PASSWORD)
+    form.get_by_role("button", name="Opret").click()
+    expect(page.locator("#recovery-code")).to_have_text(re.compile(r"\S{6,}"))
+    continue_button = page.get_by_role("button", name="Videre")
+    expect(continue_button).to_be_disabled()  # not before "I have written it down"
+    page.get_by_label("Jeg har skrevet koden ned").check()
+    continue_button.click()
+    expect(page.locator(".group-card--open")).to_contain_text(GROUP_NAME)
+
+
+def join(page: Page) -> None:
+    page.locator(".group-card--open").filter(has_text=GROUP_NAME).get_by_role("button").click()
+    expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
+
+
+def say(page: Page, text: str) -> None:
+    box = page.locator("#composer-text")
+    box.fill(text)
+    box.press("Enter")
+
+
+def delivered(page: Page, text: str):
+    """Confirmed messages (not the outbox) whose text is exactly ``text``."""
+    return page.locator("#messages li.msg:not(.msg--pending) .msg__text").filter(
+        has_text=re.compile(f"^{re.escape(text)}$"))
+
+
+def teen(new_page, stack, name: str) -> Page:
+    page = new_page(stack)
+    sign_up(page, name)
+    join(page)
+    return page
+
+
+def tab_to(page: Page, selector: str, limit: int = 40) -> None:
+    """Press Tab until ``selector`` has the focus: the way a keyboard user gets there."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+# --- tests ---------------------------------------------------------------------------------------
+
+
+def test_two_teens_sign_up_join_and_chat_both_ways(stack, new_page, tmp_path):
+    solsikke = teen(new_page, stack, "Solsikke")
+    ravn = teen(new_page, stack, "Ravn")
+    expect(solsikke.locator("#chat-title")).to_have_text(GROUP_NAME)
+    expect(solsikke.locator("#chat-topic")).to_contain_text("Velkommen")
+    expect(solsikke.locator("#present-count")).to_have_text("2 til stede")
+
+    say(solsikke, "Hej med jer, hvordan går det?")
+    expect(delivered(ravn, "Hej med jer, hvordan går det?")).to_have_count(1)
+    say(ravn, "Hej Solsikke! Det går fint, lidt træt.")
+    expect(delivered(solsikke, "Hej Solsikke! Det går fint, lidt træt.")).to_have_count(1)
+    say(solsikke, "Samme her, lang dag i skolen")
+    expect(delivered(ravn, "Samme her, lang dag i skolen")).to_have_count(1)
+
+    # Own messages look different; the other's are announced to screen readers.
+    own = solsikke.locator("li.msg--own").filter(has_text="Hej med jer")
+    expect(own).to_have_count(1)
+    expect(ravn.locator("li.msg--own").filter(has_text="Hej med jer")).to_have_count(0)
+    expect(ravn.locator("#live")).to_have_text("Solsikke skriver: Samme her, lang dag i skolen")
+    expect(solsikke.locator("li.msg").filter(has_text="lidt træt").locator(".msg__author")).to_have_text("Ravn")
+    expect(solsikke.locator("li.msg").filter(has_text="lidt træt").locator("time")).to_have_text(re.compile(r"\d\d[.:]\d\d"))
+
+    solsikke.screenshot(path=str(screenshot_path("teen-chat.png", tmp_path)))
+
+
+def mentor_in_chat(new_page, stack) -> Page:
+    mentor = new_page(stack, "mentor.html", viewport={"width": 1280, "height": 800})
+    login = mentor.locator("#login-form")
+    login.get_by_label("Brugernavn").fill(DEMO_MENTOR[0])
+    login.get_by_label("Adgangskode").fill(DEMO_MENTOR[1])
+    login.get_by_role("button", name="Log ind").click()
+    mentor.locator("#session-list li").filter(has_text=GROUP_NAME).get_by_role("button").click()
+    expect(mentor.locator("#chat-status")).to_have_attribute("data-status", "online")
+    return mentor
+
+
+def test_the_mentor_removes_a_message_and_it_vanishes_for_both_teens(mentor_api, new_page, tmp_path):
+    stack = mentor_api
+    ask = teen(new_page, stack, "Aske")
+    elm = teen(new_page, stack, "Elm")
+    mentor = mentor_in_chat(new_page, stack)
+
+    say(mentor, "Hej alle, jeg er jeres mentor i aften")
+    for page in (ask, elm):
+        message = page.locator("li.msg--mentor").filter(has_text="jeres mentor i aften")
+        expect(message.locator(".badge--mentor")).to_be_visible()
+
+    say(ask, "Det her er en grim besked")
+    say(elm, "Den her må gerne blive")
+    for page in (ask, elm, mentor):
+        expect(delivered(page, "Det her er en grim besked")).to_have_count(1)
+        expect(delivered(page, "Den her må gerne blive")).to_have_count(1)
+
+    mentor.screenshot(path=str(screenshot_path("mentor-chat.png", tmp_path)))
+
+    mentor.locator("li.msg").filter(has_text="Det her er en grim besked").locator("[data-action=remove]").click()
+    mentor.get_by_label("Begrundelse (kun for mentorer)").fill("Ubehagelig")
+    mentor.locator("#mod-submit").click()
+    for page in (ask, elm, mentor):
+        expect(delivered(page, "Det her er en grim besked")).to_have_count(0)
+        expect(delivered(page, "Den her må gerne blive")).to_have_count(1)
+
+
+def test_a_message_typed_offline_arrives_once_after_reconnect(stack, new_page):
+    mynte = teen(new_page, stack, "Mynte")
+    lavendel = teen(new_page, stack, "Lavendel")
+    say(mynte, "Jeg er her")
+    expect(delivered(lavendel, "Jeg er her")).to_have_count(1)
+
+    mynte.context.set_offline(True)
+    # The page notices by itself, even where Chromium keeps the dead socket open.
+    expect(mynte.locator("#chat-status")).to_have_attribute("data-status", "offline")
+    say(mynte, "Skrevet mens jeg var offline")
+    pending = mynte.locator("li.msg--pending").filter(has_text="Skrevet mens jeg var offline")
+    expect(pending).to_have_count(1)
+    say(lavendel, "Er du der stadig?")  # Mynte misses this live and must catch up
+    expect(delivered(lavendel, "Er du der stadig?")).to_have_count(1)
+    mynte.wait_for_timeout(500)
+    expect(delivered(mynte, "Er du der stadig?")).to_have_count(0)
+
+    mynte.context.set_offline(False)
+    expect(mynte.locator("#chat-status")).to_have_attribute("data-status", "online", timeout=20_000)
+    expect(delivered(lavendel, "Skrevet mens jeg var offline")).to_have_count(1)
+    expect(delivered(mynte, "Skrevet mens jeg var offline")).to_have_count(1)
+    expect(pending).to_have_count(0)
+    expect(delivered(mynte, "Er du der stadig?")).to_have_count(1)
+    # Give a doubled delivery time to show up before counting again.
+    lavendel.wait_for_timeout(1500)
+    expect(delivered(lavendel, "Skrevet mens jeg var offline")).to_have_count(1)
+    expect(delivered(mynte, "Skrevet mens jeg var offline")).to_have_count(1)
+    texts = mynte.locator("#messages li.msg .msg__text").all_text_contents()
+    assert texts[-3:] == ["Jeg er her", "Er du der stadig?", "Skrevet mens jeg var offline"]  # in id order
+
+
+def test_markup_in_messages_is_shown_as_text_and_runs_nothing(stack, new_page):
+    sender = teen(new_page, stack, "Kastanje")
+    reader = teen(new_page, stack, "Hyldeblomst")
+    payloads = [
+        '<img src=x onerror="window.__pwned=1">',
+        "<script>window.__pwned=2</script>",
+        '<a href="javascript:window.__pwned=3">klik</a><b>fed</b>',
+    ]
+    for payload in payloads:
+        say(sender, payload)
+    for page in (sender, reader):
+        for payload in payloads:
+            expect(delivered(page, payload)).to_have_count(1)
+        messages = page.locator("#messages")
+        expect(messages.locator("img, script, a, b")).to_have_count(0)
+        assert page.evaluate("() => window.__pwned") is None
+
+
+def test_sending_by_keyboard_alone(stack, new_page):
+    page = new_page(stack)
+    sign_up(page, "Birkeblad")
+    tab_to(page, ".group-card--open button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
+    tab_to(page, "#composer-text")
+    page.keyboard.type("Skrevet kun med tastaturet")
+    page.keyboard.press("Enter")
+    expect(delivered(page, "Skrevet kun med tastaturet")).to_have_count(1)
+    # Shift+Enter is a new line, not a send; focus stays in the box for the next message.
+    page.keyboard.type("linje et")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("linje to")
+    page.keyboard.press("Enter")
+    expect(delivered(page, "linje et\nlinje to")).to_have_count(1)
+    assert page.evaluate("() => document.activeElement.id") == "composer-text"
+    # The focus is visible: a keyboard focus draws an outline.
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_switching_between_danish_and_english_is_remembered(stack, new_page):
+    page = new_page(stack)
+    expect(page.locator("html")).to_have_attribute("lang", "da")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Velkommen til Gruppechat")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Gruppechat")
+    expect(page.get_by_role("button", name="Sign up")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Gruppechat")
+    page.get_by_role("button", name="Dansk").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Velkommen til Gruppechat")
+    sign_up(page, "Skovmus")
+    join(page)
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#composer-text")).to_have_attribute("placeholder", "Write a message …")
+    expect(page.locator("#chat-status")).to_have_text("Connected")
+    expect(page.get_by_role("button", name="Leave")).to_be_visible()
+
+
+def test_the_anonymity_guard_and_crisis_words_answer_only_the_sender(stack, new_page):
+    writer = teen(new_page, stack, "Valmue")
+    other = teen(new_page, stack, "Kornblomst")
+
+    say(writer, "ring til mig på 22 33 44 55")
+    held = writer.locator(".notice--held-back")
+    expect(held).to_contain_text("telefonnummer")
+    # Not delivered, not waiting in the outbox, and the words are handed back for editing.
+    expect(writer.locator("#messages li.msg").filter(has_text="22 33 44 55")).to_have_count(0)
+    expect(writer.locator("#composer-text")).to_have_value("ring til mig på 22 33 44 55")
+    writer.locator("#composer-text").fill("")
+
+    say(writer, "Jeg har haft selvmordstanker i dag")
+    expect(writer.locator(".notice--help")).to_contain_text("116 111")
+    expect(delivered(other, "Jeg har haft selvmordstanker i dag")).to_have_count(1)
+    expect(other.locator("#messages li.msg").filter(has_text="22 33 44 55")).to_have_count(0)
+    expect(other.locator(".notice--help, .notice--held-back")).to_have_count(0)
+
+
+def test_a_report_reaches_the_mentor_and_a_kicked_teen_is_not_reconnected_in_a_loop(mentor_api, new_page):
+    stack = mentor_api
+    reporter = teen(new_page, stack, "Tusindfryd")
+    rude = teen(new_page, stack, "Brændenælde")
+    mentor = mentor_in_chat(new_page, stack)
+
+    say(rude, "I er alle sammen dumme")
+    expect(delivered(reporter, "I er alle sammen dumme")).to_have_count(1)
+    reporter.locator("li.msg").filter(has_text="I er alle sammen dumme").get_by_role("button", name="Anmeld").click()
+    dialog = reporter.locator("#report-dialog")
+    dialog.get_by_label("Den er ubehagelig eller ond").check()
+    dialog.get_by_role("button", name="Send til mentoren").click()
+    expect(reporter.locator(".notice--reported")).to_be_visible()
+    expect(mentor.locator("#reports-count")).not_to_have_text("0")
+
+    mentor.locator("#present-list li").filter(has_text="Brændenælde").locator("[data-action=kick]").click()
+    mentor.get_by_label("Begrundelse (kun for mentorer)").fill("Uvenlig")
+    mentor.locator("#mod-submit").click()
+    expect(rude.locator("#chat-ended")).to_be_visible()
+    expect(rude.locator("#chat-ended-text")).to_contain_text("sendt dig ud")
+    rude.wait_for_timeout(3000)  # longer than the first back-off steps: it must stay out
+    expect(rude.locator("#chat-status")).to_have_attribute("data-status", "ended")
+    expect(mentor.locator("#present-list")).not_to_contain_text("Brændenælde")
+
+    rude.get_by_role("button", name="Gå ind igen").click()
+    expect(rude.locator("#chat-status")).to_have_attribute("data-status", "online")
+
+    mentor.get_by_role("button", name="Anmeldelser").click()
+    report = mentor.locator("#report-list li").filter(has_text="I er alle sammen dumme")
+    expect(report).to_be_visible()
+    report.get_by_role("button", name="Markér som håndteret").click()
+    expect(report).to_have_count(0)
+
+
+def test_an_admin_manages_groups_and_mentors_and_reads_the_audit_log(mentor_api, new_page):
+    admin = new_page(mentor_api, "mentor.html", viewport={"width": 1280, "height": 800})
+    login = admin.locator("#login-form")
+    login.get_by_label("Brugernavn").fill(DEMO_ADMIN[0])
+    login.get_by_label("Adgangskode").fill(DEMO_ADMIN[1])
+    login.get_by_role("button", name="Log ind").click()
+
+    admin.get_by_role("button", name="Grupper og skema").click()
+    row = admin.locator("#admin-group-rows tr").filter(has_text=GROUP_NAME)
+    expect(row).to_have_count(1)
+    row.get_by_role("button").click()
+    expect(admin.locator("#group-name")).to_have_value(GROUP_NAME)
+    expect(admin.locator("#group-tz")).to_have_value("Europe/Copenhagen")
+
+    admin.get_by_role("button", name="Mentorer").click()
+    expect(admin.locator("#mentor-rows")).to_contain_text(DEMO_MENTOR[0])
+
+    admin.get_by_role("button", name="Log", exact=True).click()
+    expect(admin.locator("#panel-audit")).to_be_visible()
+    expect(admin.locator("#audit-error")).to_have_text("")

@@ -1,0 +1,438 @@
+// The live chat connection: join, keep-alive, reconnect with back-off, catch up, and an outbox
+// that re-sends unsent messages until the server confirms them — never dropped, never doubled.
+
+const PING_EVERY_MS = 4 * 60 * 1000; // API Gateway drops a connection idle for 10 minutes
+const PONG_TIMEOUT_MS = 10 * 1000;
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_MAX_MS = 30 * 1000;
+const CATCH_UP_LIMIT = 100;
+
+// Frames after which reconnecting would only loop: the UI offers a button instead.
+const ENDING_FRAMES = new Set(['kicked', 'banned', 'session_closed']);
+// Refusals of a join: nothing to retry by itself.
+const JOIN_REFUSALS = new Set(['banned', 'session_closed', 'session_full', 'group_not_found', 'forbidden', 'kicked']);
+// Refusals of a send; they answer the oldest send still waiting on this socket.
+const SEND_REFUSALS = new Set([
+  'muted', 'repeated', 'rate_limited', 'slow_mode', 'message_too_long', 'empty_message',
+  'bad_client_id', 'session_closed', 'not_joined', 'banned', 'kicked',
+]);
+const RETRY_LATER = new Set(['rate_limited', 'slow_mode']);
+
+export function newClientId() {
+  if (globalThis.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  // crypto.randomUUID needs a secure context; getRandomValues does not (e.g. a phone on the LAN).
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export class ChatConnection extends EventTarget {
+  /**
+   * @param {object} options
+   * @param {string} options.wsUrl     the WebSocket endpoint from config.json
+   * @param {string} options.token     the participant's or mentor's token
+   * @param {string} options.groupId   the group to join
+   * @param {number} [options.expiresAt] token expiry (ms since epoch); past it we stop retrying
+   * @param {string} [options.storageKey] where the outbox survives a reload (sessionStorage)
+   * @param {function} [options.params] extra query parameters, read at each connect (e.g. the language)
+   */
+  constructor({ wsUrl, token, groupId, expiresAt = null, storageKey = null, params = () => ({}) }) {
+    super();
+    this.params = params;
+    this.wsUrl = wsUrl;
+    this.token = token;
+    this.groupId = groupId;
+    this.expiresAt = expiresAt;
+    this.storageKey = storageKey;
+    this.messages = new Map(); // message id -> message; ids are ULIDs, so sorting by id is by time
+    this.outbox = new Map(); // client_id -> {client_id, text, state: 'pending'|'failed', error}
+    this.inflight = []; // client_ids sent on the current socket and not yet answered, oldest first
+    this.present = new Map(); // pseudonym -> member
+    this.session = null;
+    this.group = null;
+    this.you = null;
+    this.lastId = null;
+    this.status = 'idle';
+    this.ws = null;
+    this.attempt = 0;
+    this.stopped = false;
+    this.ended = null;
+    this.catchingUp = false;
+    this.retryTimer = null;
+    this.pingTimer = null;
+    this.pongTimer = null;
+    this.retrySendTimer = null;
+    this._loadOutbox();
+    this._onOffline = () => {
+      // Chromium does not always close an open WebSocket when the network goes away; we do.
+      this._drop();
+      clearTimeout(this.retryTimer);
+      if (!this.stopped && !this.ended) this._setStatus('offline');
+    };
+    this._onOnline = () => {
+      if (this.stopped || this.ended) return;
+      if (this.ws) this.checkAlive();
+      else { this.attempt = 0; this._connect(); }
+    };
+    this._onVisible = () => { if (document.visibilityState === 'visible' && this.ws) this.checkAlive(); };
+  }
+
+  // --- public ---------------------------------------------------------------------------------
+
+  start() {
+    window.addEventListener('offline', this._onOffline);
+    window.addEventListener('online', this._onOnline);
+    document.addEventListener('visibilitychange', this._onVisible);
+    this._connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    this._drop();
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.retrySendTimer);
+    window.removeEventListener('offline', this._onOffline);
+    window.removeEventListener('online', this._onOnline);
+    document.removeEventListener('visibilitychange', this._onVisible);
+    this._setStatus('stopped');
+  }
+
+  /** After kicked / session closed: the person chose to try again. */
+  rejoin() {
+    this.ended = null;
+    this.stopped = false;
+    this.attempt = 0;
+    this._connect();
+  }
+
+  /** Messages in id order (which is time order). */
+  sortedMessages() {
+    return Array.from(this.messages.values()).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  pending() { return Array.from(this.outbox.values()); }
+
+  send(text) {
+    const item = { client_id: newClientId(), text, state: 'pending', error: null };
+    this.outbox.set(item.client_id, item);
+    this._saveOutbox();
+    this._changed();
+    if (this.status === 'online') this._transmit(item);
+    return item.client_id;
+  }
+
+  retry(clientId) {
+    const item = this.outbox.get(clientId);
+    if (!item) return;
+    item.state = 'pending';
+    item.error = null;
+    this._saveOutbox();
+    this._changed();
+    if (this.status === 'online') this._transmit(item);
+  }
+
+  discard(clientId) {
+    this.outbox.delete(clientId);
+    this._saveOutbox();
+    this._changed();
+  }
+
+  report(messageId, reason) {
+    return this._sendRaw({ action: 'report', message_id: messageId, reason });
+  }
+
+  leave() {
+    if (!this._sendRaw({ action: 'leave' })) {
+      this.stop();
+      this._emit('left', {});
+      return;
+    }
+    // If the answer never comes, leave anyway.
+    this.leaveTimer = setTimeout(() => { this.stop(); this._emit('left', {}); }, 3000);
+  }
+
+  /** Ask the server for a pong now; no answer within the timeout means the socket is dead. */
+  checkAlive() {
+    if (!this._sendRaw({ action: 'ping' })) return;
+    clearTimeout(this.pongTimer);
+    this.pongTimer = setTimeout(() => this._lost(), PONG_TIMEOUT_MS);
+  }
+
+  // --- the socket -----------------------------------------------------------------------------
+
+  _connect() {
+    if (this.stopped || this.ended) return;
+    clearTimeout(this.retryTimer);
+    if (navigator.onLine === false) { this._setStatus('offline'); return; }
+    if (this.expiresAt && Date.now() >= this.expiresAt) { this._end('expired', {}); return; }
+    this._setStatus(this.attempt === 0 && !this.lastId ? 'connecting' : 'reconnecting');
+    let ws;
+    try {
+      const query = new URLSearchParams({ token: this.token, ...this.params() });
+      ws = new WebSocket(`${this.wsUrl}?${query}`);
+    } catch {
+      this._scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    this.inflight = [];
+    ws.onopen = () => {
+      this._setStatus('joining');
+      this._sendRaw({ action: 'join', group_id: this.groupId });
+      clearInterval(this.pingTimer);
+      this.pingTimer = setInterval(() => this.checkAlive(), PING_EVERY_MS);
+    };
+    ws.onmessage = (event) => {
+      let frame;
+      try { frame = JSON.parse(event.data); } catch { return; }
+      clearTimeout(this.pongTimer); // any frame proves the connection is alive
+      this._onFrame(frame);
+    };
+    ws.onclose = () => this._lost();
+    ws.onerror = () => { /* a close event follows */ };
+  }
+
+  /** Forget the current socket at once: a dead network may never deliver its close event. */
+  _drop() {
+    const ws = this.ws;
+    this.ws = null;
+    clearInterval(this.pingTimer);
+    clearTimeout(this.pongTimer);
+    this.inflight = [];
+    if (!ws) return;
+    ws.onopen = null;
+    ws.onmessage = null;
+    ws.onclose = null;
+    ws.onerror = null;
+    try { ws.close(); } catch { /* already closing */ }
+  }
+
+  _lost() {
+    this._drop();
+    if (this.stopped || this.ended) return;
+    this._scheduleReconnect();
+  }
+
+  _scheduleReconnect() {
+    clearTimeout(this.retryTimer);
+    if (navigator.onLine === false) { this._setStatus('offline'); return; }
+    // Exponential back-off with jitter, so a server restart is not met by every tab at once.
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
+    const wait = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.attempt += 1;
+    this._setStatus('reconnecting', { retryIn: wait });
+    this.retryTimer = setTimeout(() => this._connect(), wait);
+  }
+
+  _sendRaw(frame) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    try {
+      this.ws.send(JSON.stringify(frame));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  _transmit(item) {
+    const sent = this._sendRaw({
+      action: 'send', text: item.text, client_id: item.client_id, session_id: this.session && this.session.id,
+    });
+    if (sent) this.inflight.push(item.client_id);
+  }
+
+  _flushOutbox() {
+    for (const item of this.outbox.values()) if (item.state === 'pending') this._transmit(item);
+  }
+
+  // --- frames ---------------------------------------------------------------------------------
+
+  _onFrame(frame) {
+    switch (frame.type) {
+      case 'joined': this._joined(frame); break;
+      case 'history': this._history(frame); break;
+      case 'message': this._message(frame.message); break;
+      case 'message_removed':
+        if (this.messages.delete(frame.message_id)) this._changed({ removed: frame.message_id });
+        break;
+      case 'presence': this._presence(frame); break;
+      case 'topic':
+        if (this.session) this.session.topic = frame.topic;
+        break;
+      case 'pinned':
+        if (this.session) this.session.pinned = frame.pinned;
+        break;
+      case 'session_extended':
+        if (this.session) this.session.ends_at = frame.ends_at;
+        break;
+      case 'left':
+        clearTimeout(this.leaveTimer);
+        this.stop();
+        this._emit('left', frame);
+        break;
+      case 'notice':
+        if (frame.kind === 'held_back') this._heldBack(frame);
+        break;
+      case 'error': this._error(frame); break;
+      default: break;
+    }
+    this._emit('frame', frame);
+    if (ENDING_FRAMES.has(frame.type)) this._end(frame.type, frame);
+  }
+
+  _joined(frame) {
+    const resumeFrom = this.lastId;
+    if (this.session && frame.session && this.session.id !== frame.session.id) {
+      this.messages.clear(); // a new week's session: last week's messages belong to another page
+      this.lastId = null;
+    }
+    this.session = frame.session;
+    this.group = frame.group;
+    this.you = frame.you;
+    this.present = new Map((frame.present || []).map((member) => [member.pseudonym, member]));
+    this._merge(frame.messages || []);
+    this.attempt = 0;
+    this._setStatus('online');
+    // The last 50 may not reach back to what we saw before the drop: ask for everything after it.
+    if (resumeFrom) this._catchUp(resumeFrom);
+    this._flushOutbox();
+    this._emit('joined', frame);
+    this._changed();
+  }
+
+  _catchUp(after) {
+    this.catchingUp = true;
+    this._sendRaw({ action: 'catch_up', after, limit: CATCH_UP_LIMIT });
+  }
+
+  _history(frame) {
+    const added = this._merge(frame.messages || []);
+    const last = (frame.messages || []).at(-1);
+    if (frame.more && last) this._catchUp(last.id);
+    else this.catchingUp = false;
+    this._changed({ caughtUp: added });
+  }
+
+  _message(message) {
+    if (!message || (this.session && message.session_id && message.session_id !== this.session.id)) return;
+    const isNew = !this.messages.has(message.id);
+    this._merge([message]);
+    const own = this.you && message.pseudonym === this.you.pseudonym;
+    if (own && message.client_id && this.outbox.has(message.client_id)) {
+      this.outbox.delete(message.client_id);
+      this._saveOutbox();
+    }
+    if (message.client_id) this.inflight = this.inflight.filter((id) => id !== message.client_id);
+    if (isNew) this._emit('message', { message, own });
+    this._changed();
+  }
+
+  _merge(list) {
+    let added = 0;
+    for (const message of list) {
+      if (!message || !message.id) continue;
+      if (!this.messages.has(message.id)) added += 1;
+      this.messages.set(message.id, message);
+      if (!this.lastId || message.id > this.lastId) this.lastId = message.id;
+      // A confirmation may arrive through catch-up instead of a live frame.
+      if (this.you && message.pseudonym === this.you.pseudonym && this.outbox.has(message.client_id)) {
+        this.outbox.delete(message.client_id);
+        this._saveOutbox();
+      }
+    }
+    return added;
+  }
+
+  _presence(frame) {
+    const member = frame.member;
+    if (!member) return;
+    if (frame.event === 'joined') this.present.set(member.pseudonym, member);
+    else if (frame.event === 'left') this.present.delete(member.pseudonym);
+  }
+
+  /** The oldest send waiting on this socket, or the one the frame names. */
+  _answeredItem(frame) {
+    let clientId = frame.client_id;
+    if (clientId) this.inflight = this.inflight.filter((id) => id !== clientId);
+    else clientId = this.inflight.shift();
+    return clientId ? this.outbox.get(clientId) : null;
+  }
+
+  _heldBack(frame) {
+    const item = this._answeredItem(frame);
+    if (item) {
+      // Not delivered, and re-sending would only be held back again: hand the text back instead.
+      this.outbox.delete(item.client_id);
+      this._saveOutbox();
+    }
+    this._emit('heldback', { frame, text: item ? item.text : null });
+    this._changed();
+  }
+
+  _error(frame) {
+    if (this.status === 'joining') {
+      if (JOIN_REFUSALS.has(frame.code)) this._end(frame.code, frame);
+      else this._lost();
+      return;
+    }
+    if (frame.code === 'not_connected' || frame.code === 'not_joined') {
+      // The server forgot this connection (e.g. it expired): start afresh, the outbox is kept.
+      this._lost();
+      return;
+    }
+    if (!SEND_REFUSALS.has(frame.code)) return;
+    const item = this._answeredItem(frame);
+    if (!item) return;
+    if (RETRY_LATER.has(frame.code)) {
+      const seconds = Number(frame.retry_after) || 2;
+      clearTimeout(this.retrySendTimer);
+      this.retrySendTimer = setTimeout(() => {
+        if (this.status === 'online' && this.outbox.has(item.client_id)) this._transmit(item);
+      }, seconds * 1000);
+      item.error = frame;
+    } else {
+      item.state = 'failed';
+      item.error = frame;
+    }
+    this._saveOutbox();
+    this._changed();
+  }
+
+  _end(reason, frame) {
+    if (this.ended) return;
+    this.ended = reason;
+    this._drop();
+    clearTimeout(this.retryTimer);
+    this._setStatus('ended');
+    this._emit('ended', { reason, frame });
+  }
+
+  // --- events and storage -------------------------------------------------------------------------
+
+  _setStatus(status, extra = {}) {
+    this.status = status;
+    this._emit('status', { status, ...extra });
+  }
+
+  _changed(detail = {}) { this._emit('change', detail); }
+
+  _emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
+
+  _loadOutbox() {
+    if (!this.storageKey) return;
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(this.storageKey) || '[]');
+      for (const item of saved) if (item && item.client_id && item.text) this.outbox.set(item.client_id, item);
+    } catch { /* nothing saved */ }
+  }
+
+  _saveOutbox() {
+    if (!this.storageKey) return;
+    try {
+      if (this.outbox.size) sessionStorage.setItem(this.storageKey, JSON.stringify(this.pending()));
+      else sessionStorage.removeItem(this.storageKey);
+    } catch { /* storage full or disabled: the outbox still lives in memory */ }
+  }
+}
