@@ -10,24 +10,20 @@ tables). The point: the cost depends on the room's size, never on how many rooms
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.update(
-    AWS_DEFAULT_REGION="eu-north-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
-    TABLE_PREFIX="bench-", TOKEN_SECRET="bench",
-)
-os.environ.pop("DYNAMODB_ENDPOINT", None)
+from bench.meter import Meter, use_embedded_store  # noqa: E402
+
+use_embedded_store()
 
 from moto import mock_aws  # noqa: E402
 
 from chalicelib import storage  # noqa: E402
 from chalicelib.chat import Caller, ChatService  # noqa: E402
-from bench.meter import Meter  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 18, 30, tzinfo=timezone.utc)
 MESSAGES = 20

@@ -7,23 +7,19 @@ sessions are due. The tick's cost must follow what is due, never how many groups
 """
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.update(
-    AWS_DEFAULT_REGION="eu-north-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
-    TABLE_PREFIX="bench-", TOKEN_SECRET="bench",
-)
-os.environ.pop("DYNAMODB_ENDPOINT", None)
+from bench.meter import Meter, use_embedded_store  # noqa: E402
+
+use_embedded_store()
 
 from moto import mock_aws  # noqa: E402
 
 from bench.fanout import CountingSender  # noqa: E402
-from bench.meter import Meter  # noqa: E402
 from chalicelib import storage  # noqa: E402
 from chalicelib.sessions import SessionKeeper, plan_next  # noqa: E402
 

@@ -133,16 +133,21 @@ class Unauthorized(Exception):
         super().__init__("Unauthorized")
 
 
+def bearer_identity(header: str | None) -> Identity:
+    """The identity in an ``Authorization: Bearer`` header, or the authorizer's 401."""
+    raw = (header or "").strip()
+    token = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
+    try:
+        return verify(token, token_secret(), utcnow())
+    except ChatError:
+        raise Unauthorized() from None
+
+
 def authorize_mentor(auth_request: Any) -> Any:
     """Verify a mentor's bearer token: 401 when missing, tampered or expired, 403 when not staff."""
     from chalice import AuthResponse
 
-    raw = (auth_request.token or "").strip()
-    token = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
-    try:
-        identity = verify(token, token_secret(), utcnow())
-    except ChatError:
-        raise Unauthorized() from None
+    identity = bearer_identity(auth_request.token)
     if not identity.is_staff or not mentors.still_active(identity):
         return AuthResponse(routes=[], principal_id=identity.user_id or "nobody")
     return AuthResponse(
@@ -244,12 +249,7 @@ def authorize_participant(auth_request: Any) -> Any:
     """A participant's bearer token for their own account routes (my groups, delete)."""
     from chalice import AuthResponse
 
-    raw = (auth_request.token or "").strip()
-    token = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
-    try:
-        identity = verify(token, token_secret(), utcnow())
-    except ChatError:
-        raise Unauthorized() from None
+    identity = bearer_identity(auth_request.token)
     if identity.role != "participant":
         return AuthResponse(routes=[], principal_id=identity.user_id or "nobody")
     return AuthResponse(routes=["*"], principal_id=identity.user_id,

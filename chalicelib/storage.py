@@ -380,6 +380,14 @@ def _dynamo() -> DynamoConnection:
 # --- queries ------------------------------------------------------------------------------------
 
 
+def _get(model: type[Model], hash_key: str, range_key: str | None = None, consistent: bool = False) -> Any:
+    """One item by its key, or None."""
+    try:
+        return model.get(hash_key, range_key, consistent_read=consistent)
+    except DoesNotExist:
+        return None
+
+
 class Conflict(Exception):
     """A conditional write lost: the thing already exists or already changed."""
 
@@ -394,17 +402,11 @@ def create_participant(participant: Participant) -> None:
 
 
 def find_participant(pseudonym_key: str) -> Participant | None:
-    try:
-        return Participant.get(pseudonym_key, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return _get(Participant, pseudonym_key, consistent=True)
 
 
 def get_group(group_id: str) -> Group | None:
-    try:
-        return Group.get(group_id)
-    except DoesNotExist:
-        return None
+    return _get(Group, group_id)
 
 
 def listed_groups() -> list[Group]:
@@ -412,17 +414,11 @@ def listed_groups() -> list[Group]:
 
 
 def get_organisation(org_id: str) -> Organisation | None:
-    try:
-        return Organisation.get(org_id)
-    except DoesNotExist:
-        return None
+    return _get(Organisation, org_id)
 
 
 def get_session(session_id: str) -> Session | None:
-    try:
-        return Session.get(session_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return _get(Session, session_id, consistent=True)
 
 
 def latest_sessions(group_id: str, now: datetime, limit: int = 2) -> list[Session]:
@@ -477,10 +473,7 @@ def save_connection(connection: Connection) -> None:
 
 
 def get_connection(connection_id: str) -> Connection | None:
-    try:
-        return Connection.get(connection_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return _get(Connection, connection_id, consistent=True)
 
 
 def delete_connection(connection_id: str) -> None:
@@ -512,17 +505,11 @@ def post_message(message: Message, receipt: SendReceipt, sender: Connection | No
 
 
 def get_receipt(receipt_key: str) -> SendReceipt | None:
-    try:
-        return SendReceipt.get(receipt_key, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return _get(SendReceipt, receipt_key, consistent=True)
 
 
 def get_message(session_id: str, message_id: str) -> Message | None:
-    try:
-        return Message.get(session_id, message_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return _get(Message, session_id, message_id, consistent=True)
 
 
 def recent_messages(session_id: str, limit: int) -> list[Message]:
@@ -573,10 +560,7 @@ def org_groups(org_id: str) -> list[Group]:
 
 
 def find_mentor(username_key: str) -> Mentor | None:
-    try:
-        return Mentor.get(username_key, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return _get(Mentor, username_key, consistent=True)
 
 
 def create_mentor(mentor: Mentor) -> None:
@@ -593,10 +577,7 @@ def org_mentors(org_id: str) -> list[Mentor]:
 
 
 def get_throttle(key: str) -> LoginThrottle | None:
-    try:
-        return LoginThrottle.get(key, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return _get(LoginThrottle, key, consistent=True)
 
 
 def save_throttle(throttle: LoginThrottle) -> None:
@@ -611,10 +592,7 @@ def clear_throttle(key: str) -> None:
 
 
 def get_restriction(scope_id: str, subject_id: str) -> Restriction | None:
-    try:
-        return Restriction.get(scope_id, subject_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return _get(Restriction, scope_id, subject_id, consistent=True)
 
 
 def save_restriction(restriction: Restriction) -> None:
@@ -634,10 +612,7 @@ def add_report(report: Report) -> None:
 
 
 def get_report(org_id: str, report_id: str) -> Report | None:
-    try:
-        return Report.get(org_id, report_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return _get(Report, org_id, report_id, consistent=True)
 
 
 def open_reports(org_id: str, limit: int = 200) -> list[Report]:

@@ -25,7 +25,7 @@ CHALICELIB = ROOT / "chalicelib"
 # PynamoDB 6 never calls DescribeTable on item operations (proved below), only on exists()
 # and create_table(), which run in tests and the local stack, never in Lambda.
 DYNAMODB_CALLS = {
-    r"\b[A-Z]\w*\.get\(": "dynamodb:GetItem",  # Model.get
+    r"\b(?:[A-Z]\w*|model)\.get\(": "dynamodb:GetItem",  # Model.get, and storage._get(model, ...)
     r"\.refresh\(": "dynamodb:GetItem",
     r"\bTransactGet\b": "dynamodb:GetItem",
     r"\.save\(": "dynamodb:PutItem",
