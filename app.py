@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import boto3
-from chalice import Chalice
+from chalice import Chalice, CORSConfig
 
 from chalicelib import edge, logs
 from chalicelib.chat import ChatService
+from chalicelib.config import settings
 from chalicelib.gateway import Gateway
 from chalicelib.moderation import Moderation
 from chalicelib.sessions import SessionKeeper
@@ -20,6 +21,9 @@ GATEWAY = Gateway(app.websocket_api)
 CHAT = ChatService(GATEWAY)
 SESSIONS = SessionKeeper(GATEWAY)
 MODERATION = Moderation(GATEWAY, SESSIONS)
+# The site's origin in prod (set at deploy), "*" in dev and locally.
+CORS = CORSConfig(allow_origin=settings().allowed_origin, allow_headers=["Authorization", "Content-Type"],
+                  max_age=600)
 
 
 # --- WebSocket ---------------------------------------------------------------------------------
@@ -51,17 +55,17 @@ def tick(event):
 # --- participants and groups ----------------------------------------------------------------------
 
 
-@app.route("/participants", methods=["POST"], cors=True)
+@app.route("/participants", methods=["POST"], cors=CORS)
 def sign_up():
     return edge.sign_up(app.current_request)
 
 
-@app.route("/participants/login", methods=["POST"], cors=True)
+@app.route("/participants/login", methods=["POST"], cors=CORS)
 def log_in():
     return edge.log_in(app.current_request)
 
 
-@app.route("/groups", methods=["GET"], cors=True)
+@app.route("/groups", methods=["GET"], cors=CORS)
 def list_groups():
     return edge.list_groups(app.current_request)
 
@@ -83,10 +87,10 @@ def _mentor_route(path: str, action: str, method: str = "POST", admin: bool = Fa
         return edge.moderate(app.current_request, MODERATION, action, **ids)
 
     view.__name__ = f"{'admin' if admin else 'mentor'}_{action}"
-    app.route(path, methods=[method], authorizer=mentor_auth, cors=True, name=view.__name__)(view)
+    app.route(path, methods=[method], authorizer=mentor_auth, cors=CORS, name=view.__name__)(view)
 
 
-@app.route("/mentors/login", methods=["POST"], cors=True)
+@app.route("/mentors/login", methods=["POST"], cors=CORS)
 def mentor_log_in():
     return edge.mentor_log_in(app.current_request)
 
@@ -130,7 +134,7 @@ def _my_route(path: str, action: str, method: str) -> None:
         return edge.my_account(app.current_request, GATEWAY, action, **ids)
 
     view.__name__ = f"me_{action}"
-    app.route(path, methods=[method], authorizer=participant_auth, cors=True, name=view.__name__)(view)
+    app.route(path, methods=[method], authorizer=participant_auth, cors=CORS, name=view.__name__)(view)
 
 
 _my_route("/me/groups", "groups", "GET")
