@@ -146,6 +146,11 @@ def _me(identity: Identity) -> storage.Participant:
     return participant
 
 
+def still_exists(identity: Identity) -> bool:
+    participant = storage.find_participant(pseudonym_key(identity.name))
+    return participant is not None and participant.participant_id == identity.user_id
+
+
 def my_groups(identity: Identity, now: datetime) -> dict[str, object]:
     from .groups import group_view
 

@@ -40,6 +40,9 @@ def on_connect(chat: ChatService, event: Any) -> dict[str, Any]:
         identity = verify(query.get("token"), token_secret(), now)
         if identity.is_staff and not mentors.still_active(identity):
             raise ChatError("unauthorized", "Kontoen er deaktiveret.", status=401)
+        if not identity.is_staff and not accounts.still_exists(identity):
+            # A deleted account's pseudonym may already belong to someone else.
+            raise ChatError("unauthorized", "Kontoen findes ikke længere.", status=401)
         chat.connect(caller_of(event), identity, now, lang=query.get("lang", "da"), group_id=query.get("group_id"))
     except ChatError as error:
         return {"statusCode": error.status, "body": json.dumps(error.as_body())}

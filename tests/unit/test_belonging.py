@@ -93,3 +93,22 @@ class TestLeavingForGood:
             accounts.log_in("Anna", "hemmelig-kode", NOW)
         assert gone.value.status == 401
         accounts.sign_up("Anna", "ny-hemmelig-kode", NOW)  # the pseudonym is free again
+
+
+def test_a_deleted_accounts_token_no_longer_connects(chat, sender, room):
+    from chalicelib import edge
+
+    signed = accounts.sign_up("Vandre", "hemmelig-kode", edge.utcnow())  # a token valid right now
+    me = Identity(signed.participant_id, signed.pseudonym, "participant")
+
+    class Event:
+        connection_id = "x1"
+
+        def to_dict(self):
+            return {"requestContext": {"apiId": "local", "stage": "test", "connectionId": "x1"},
+                    "queryStringParameters": {"token": signed.token}}
+
+    assert edge.on_connect(chat, Event())["statusCode"] == 200
+    accounts.delete_account(me, "hemmelig-kode", sender)
+    accounts.sign_up("Vandre", "en-helt-anden-kode", NOW)  # someone else takes the name
+    assert edge.on_connect(chat, Event())["statusCode"] == 401
