@@ -1,6 +1,6 @@
 """Storage: every PynamoDB model and every query of the product, in one place.
 
-Each hot path is a key lookup or an index query, never a Scan:
+Each hot path is a key lookup or an index query, never a full-table scan:
 
 * deliver a message: one ``TransactWriteItems`` (message + send receipt) and one query of the
   session's connections (``Connection.by_session``);
@@ -69,7 +69,7 @@ class GroupsByOrg(GlobalSecondaryIndex):
 
 
 class GroupCatalogue(GlobalSecondaryIndex):
-    """Every listed group under one constant key, so the public list is a Query, not a Scan."""
+    """Every listed group under one constant key, so the public list is a query, not a table scan."""
 
     class Meta:
         index_name = "catalogue"

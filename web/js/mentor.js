@@ -5,6 +5,7 @@ import { Api, nextStart } from './api.js';
 import { ChatConnection } from './socket.js';
 import { ChatView, enterSends, isStaff, badge } from './chatview.js';
 import { h, $, $$, clear, showView, announcer } from './dom.js';
+import { savedAccount, storeAccount } from './account.js';
 
 const ACCOUNT_KEY = 'gruppechat.mentor';
 
@@ -27,17 +28,12 @@ const isAdmin = () => account && account.mentor && account.mentor.role === 'admi
 // --- account -------------------------------------------------------------------------------------
 
 function loadAccount() {
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(ACCOUNT_KEY) || 'null');
-    if (saved && saved.token && Date.parse(saved.expires_at) > Date.now()) return saved;
-  } catch { /* nothing saved */ }
-  return null;
+  return savedAccount(ACCOUNT_KEY);
 }
 
 function saveAccount(value) {
   account = value;
-  if (value) sessionStorage.setItem(ACCOUNT_KEY, JSON.stringify(value));
-  else sessionStorage.removeItem(ACCOUNT_KEY);
+  storeAccount(ACCOUNT_KEY, value);
   renderWho();
 }
 

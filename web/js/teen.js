@@ -5,6 +5,7 @@ import { Api, nextStart } from './api.js';
 import { ChatConnection } from './socket.js';
 import { ChatView, enterSends, sendErrorText } from './chatview.js';
 import { h, $, clear, showView } from './dom.js';
+import { savedAccount, storeAccount } from './account.js';
 
 const ACCOUNT_KEY = 'gruppechat.teen';
 const GROUP_KEY = 'gruppechat.teen.group';
@@ -22,18 +23,12 @@ let chat = null; // {connection, view}
 // --- account ------------------------------------------------------------------------------------
 
 function loadAccount() {
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(ACCOUNT_KEY) || 'null');
-    if (saved && saved.token && Date.parse(saved.expires_at) > Date.now()) return saved;
-  } catch { /* nothing saved */ }
-  return null;
+  return savedAccount(ACCOUNT_KEY);
 }
 
 function saveAccount(value) {
   account = value;
-  // sessionStorage, not localStorage: on a shared phone or PC, closing the tab logs out.
-  if (value) sessionStorage.setItem(ACCOUNT_KEY, JSON.stringify(value));
-  else sessionStorage.removeItem(ACCOUNT_KEY);
+  storeAccount(ACCOUNT_KEY, value);
   renderWho();
 }
 
