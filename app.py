@@ -4,12 +4,14 @@ from __future__ import annotations
 import boto3
 from chalice import Chalice, CORSConfig
 
-from chalicelib import edge, logs
-from chalicelib.chat import ChatService
+from chalicelib.edge import rest as edge
+
+from chalicelib.edge import logs
+from chalicelib.chat.service import ChatService
 from chalicelib.config import settings
-from chalicelib.gateway import Gateway
-from chalicelib.moderation import Moderation
-from chalicelib.sessions import SessionKeeper
+from chalicelib.delivery import Gateway
+from chalicelib.moderation.actions import Moderation
+from chalicelib.sessions.keeper import SessionKeeper
 
 app = Chalice(app_name="gruppechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])

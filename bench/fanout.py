@@ -23,7 +23,7 @@ use_embedded_store()
 from moto import mock_aws  # noqa: E402
 
 from chalicelib import storage  # noqa: E402
-from chalicelib.chat import Caller, ChatService  # noqa: E402
+from chalicelib.chat.service import Caller, ChatService  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 18, 30, tzinfo=timezone.utc)
 MESSAGES = 20

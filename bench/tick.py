@@ -21,7 +21,7 @@ from moto import mock_aws  # noqa: E402
 
 from bench.fanout import CountingSender  # noqa: E402
 from chalicelib import storage  # noqa: E402
-from chalicelib.sessions import SessionKeeper, plan_next  # noqa: E402
+from chalicelib.sessions.keeper import SessionKeeper, plan_next  # noqa: E402
 
 PLANNED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # a Monday
 DUE_GROUPS = 3

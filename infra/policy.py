@@ -27,7 +27,7 @@ APP_NAME = "gruppechat"
 STAGES = ("dev", "prod")
 DEFAULT_REGION = "eu-north-1"
 
-# The DynamoDB actions the Lambda code calls (chalicelib/storage.py), and why. PynamoDB 6
+# The DynamoDB actions the Lambda code calls (chalicelib/storage/), and why. PynamoDB 6
 # builds its table metadata from the model class, so it never calls DescribeTable on a
 # get/put/update/delete/query (tests/deploy/test_policy.py proves it under moto).
 # TransactWriteItems is authorised per item: a transaction's Put needs PutItem on that table.

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from chalicelib import mentors, storage
-from chalicelib.schedule import CLOSING_WARNING
-from chalicelib.sessions import plan_next
+from chalicelib.accounts import mentors
+
+from chalicelib import storage
+from chalicelib.sessions.calendar import CLOSING_WARNING
+from chalicelib.sessions.keeper import plan_next
 
 DEMO_ORG = "demo"
 DEMO_GROUP = "demo-torsdag"

@@ -28,8 +28,8 @@ from moto import mock_aws  # noqa: E402
 
 from chalicelib import storage  # noqa: E402
 from local.moto_atomic import make_writes_atomic  # noqa: E402
-from chalicelib.chat import Caller, ChatService  # noqa: E402
-from chalicelib.tokens import PARTICIPANT, Identity  # noqa: E402
+from chalicelib.chat.service import Caller, ChatService  # noqa: E402
+from chalicelib.accounts.tokens import PARTICIPANT, Identity  # noqa: E402
 
 EVENTS = ROOT / "tests" / "events"
 NOW = datetime(2026, 11, 25, 18, 30, tzinfo=timezone.utc)

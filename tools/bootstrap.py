@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     password = os.environ.get("BOOTSTRAP_PASSWORD") or getpass.getpass("Admin password (10+ characters): ")
 
     sys.path.insert(0, str(ROOT))
-    from chalicelib import mentors, storage
+    from chalicelib.accounts import mentors
+    from chalicelib import storage
     from chalicelib.errors import ChatError
 
     now = datetime.now(timezone.utc)

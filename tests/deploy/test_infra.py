@@ -1,6 +1,6 @@
 """No drift: infra/template.yaml defines exactly the tables, keys, indexes and TTL of the models.
 
-When a model is added or changed in chalicelib/storage.py, these tests name what infra/ lacks.
+When a model is added or changed in chalicelib/storage/, these tests name what infra/ lacks.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import pytest
 from chalice import Chalice
 from chalice.app import WebsocketEvent
 
-from chalicelib import logs
+from chalicelib.edge import logs
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwLTEyMyJ9.c2lnbmF0dXJl"
 TEXT = "jeg hedder Sofie og bor på Nørrebrogade 12"

@@ -6,12 +6,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib import accounts, storage
-from chalicelib.chat import ChatService
+from chalicelib.accounts import participants as accounts
+
+from chalicelib import storage
+from chalicelib.chat.service import ChatService
 from chalicelib.errors import ChatError
-from chalicelib.figures import figures
-from chalicelib.sessions import SessionKeeper, plan_next
-from chalicelib.tokens import Identity
+from chalicelib.organisation.figures import figures
+from chalicelib.sessions.keeper import SessionKeeper, plan_next
+from chalicelib.accounts.tokens import Identity
 from tests.conftest import NOW, caller, join, make_group, make_org
 
 UTC = timezone.utc
@@ -96,7 +98,7 @@ class TestLeavingForGood:
 
 
 def test_a_deleted_accounts_token_no_longer_connects(chat, sender, room):
-    from chalicelib import edge
+    from chalicelib.edge import rest as edge
 
     signed = accounts.sign_up("Vandre", "hemmelig-kode", edge.utcnow())  # a token valid right now
     me = Identity(signed.participant_id, signed.pseudonym, "participant")

@@ -8,11 +8,17 @@ import pytest
 from chalice.config import Config
 from chalice.local import LocalGateway
 
-from chalicelib import accounts, mentors, org_settings, storage
-from chalicelib.edge import utcnow
-from chalicelib.moderation import Moderation
-from chalicelib.sessions import SessionKeeper
-from chalicelib.tokens import Identity, issue
+from chalicelib.accounts import participants as accounts
+
+from chalicelib.accounts import mentors
+
+from chalicelib.organisation import settings as org_settings
+
+from chalicelib import storage
+from chalicelib.edge.rest import utcnow
+from chalicelib.moderation.actions import Moderation
+from chalicelib.sessions.keeper import SessionKeeper
+from chalicelib.accounts.tokens import Identity, issue
 from local.gateway import call_rest
 from tests.conftest import NOW, join, make_group, make_org, make_session
 

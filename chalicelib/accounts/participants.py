@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 from ulid import ULID
 
-from . import storage
-from .config import settings, token_secret
-from .errors import ChatError
-from .passwords import check_secret, hash_secret, new_recovery_code
-from .tokens import PARTICIPANT, Identity, issue
+from chalicelib import storage
+from chalicelib.config import settings, token_secret
+from chalicelib.errors import ChatError
+from chalicelib.accounts.passwords import check_secret, hash_secret, new_recovery_code
+from chalicelib.accounts.tokens import PARTICIPANT, Identity, issue
 
 if TYPE_CHECKING:
-    from .gateway import Sender
+    from chalicelib.delivery import Sender
 
 PSEUDONYM_PATTERN = re.compile(r"^[\w][\w .\-]{0,22}[\w]$")
 # Names that could pass for staff: only mentors carry a badge, nobody may imitate one.
@@ -48,7 +48,7 @@ def check_pseudonym(pseudonym: object) -> str:
     squashed = re.sub(r"[\W_]+", "", name.casefold())
     if any(word in squashed for word in RESERVED_WORDS):
         raise ChatError("reserved_pseudonym", "Det kaldenavn er forbeholdt mentorerne. Vælg et andet.")
-    from .safety import guard  # the anonymity guard applies to names as to messages
+    from chalicelib.safety import guard  # the anonymity guard applies to names as to messages
 
     reason = guard.check_pseudonym(name)
     if reason:
@@ -152,7 +152,7 @@ def still_exists(identity: Identity) -> bool:
 
 
 def my_groups(identity: Identity, now: datetime) -> dict[str, object]:
-    from .groups import group_view
+    from chalicelib.organisation.catalogue import group_view
 
     participant = _me(identity)
     groups = [storage.get_group(group_id) for group_id in participant.followed or []]
@@ -180,7 +180,7 @@ def unfollow(identity: Identity, group_id: str, now: datetime) -> dict[str, obje
 
 def delete_account(identity: Identity, password: object, sender: "Sender") -> dict[str, object]:
     """Delete the account and every message it wrote; live sessions see them vanish."""
-    from .gateway import broadcast
+    from chalicelib.delivery import broadcast
 
     participant = _me(identity)
     if not isinstance(password, str) or not check_secret(password, participant.password_hash):

@@ -9,9 +9,9 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from . import storage
-from .moderation import require_admin
-from .tokens import Identity
+from chalicelib import storage
+from chalicelib.moderation.actions import require_admin
+from chalicelib.accounts.tokens import Identity
 
 MAX_WEEKS = 52
 

@@ -1,6 +1,6 @@
 """The live group chat: connect, join, send, catch up, leave, ping, disconnect.
 
-Plain Python over :mod:`storage` and a :class:`~chalicelib.gateway.Sender`; the Lambda edge
+Plain Python over :mod:`storage` and a :class:`~chalicelib.delivery.Sender`; the Lambda edge
 (``app.py``) only translates events into these calls. ``now`` always comes in as an argument.
 """
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import Any, Callable
 
 from ulid import ULID
 
-from . import storage
-from .errors import ChatError
-from .gateway import Sender, broadcast
-from .org_settings import MAX_MESSAGE_CHARS, org_settings
-from .reports import new_report, report_view
-from .safety import FloodState, admit, help_lines, help_text, notice, screen_message
-from .tokens import Identity
+from chalicelib import storage
+from chalicelib.errors import ChatError
+from chalicelib.delivery import Sender, broadcast
+from chalicelib.organisation.settings import MAX_MESSAGE_CHARS, org_settings
+from chalicelib.moderation.reports import new_report, report_view
+from chalicelib.safety import FloodState, admit, help_lines, help_text, notice, screen_message
+from chalicelib.accounts.tokens import Identity
 
 log = logging.getLogger("gruppechat.chat")
 

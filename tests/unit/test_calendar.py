@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib import schedule as schedule_module
-from chalicelib.schedule import (
+from chalicelib.sessions import calendar as schedule_module
+from chalicelib.sessions.calendar import (
     CLOSING_WARNING,
     DEFAULT_COURSE_MEETINGS,
     Occurrence,

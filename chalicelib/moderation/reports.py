@@ -6,7 +6,7 @@ from typing import Any
 
 from ulid import ULID
 
-from . import storage
+from chalicelib import storage
 
 MAX_REASON = 500
 

@@ -28,7 +28,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from .config import settings
+from chalicelib.config import settings
 
 _SETTINGS = settings()
 
@@ -91,7 +91,7 @@ class Group(Model):
     rules = ListAttribute(of=UnicodeAttribute, default=list)
     listed = UnicodeAttribute(null=True, default=LISTED)
     capacity = NumberAttribute(default=15)
-    # The weekly schedule (see chalicelib.schedule).
+    # The weekly schedule (see chalicelib.sessions.calendar).
     weekday = NumberAttribute(default=6)
     start_time = UnicodeAttribute(default="19:00")
     duration_minutes = NumberAttribute(default=90)

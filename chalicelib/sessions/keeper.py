@@ -17,10 +17,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import storage
-from .errors import ChatError
-from .gateway import Sender, broadcast
-from .schedule import CLOSING_WARNING, Occurrence, WeeklySchedule, local_view, next_occurrence, upcoming
+from chalicelib import storage
+from chalicelib.errors import ChatError
+from chalicelib.delivery import Sender, broadcast
+from chalicelib.sessions.calendar import CLOSING_WARNING, Occurrence, WeeklySchedule, local_view, next_occurrence, upcoming
 
 log = logging.getLogger("gruppechat.sessions")
 

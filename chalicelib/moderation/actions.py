@@ -11,14 +11,14 @@ from typing import Any
 
 from ulid import ULID
 
-from . import storage
-from .accounts import pseudonym_key
-from .chat import message_view, session_view
-from .errors import ChatError
-from .gateway import Sender, broadcast
-from .reports import report_view
-from .sessions import SessionKeeper
-from .tokens import ADMIN, Identity
+from chalicelib import storage
+from chalicelib.accounts.participants import pseudonym_key
+from chalicelib.chat.service import message_view, session_view
+from chalicelib.errors import ChatError
+from chalicelib.delivery import Sender, broadcast
+from chalicelib.moderation.reports import report_view
+from chalicelib.sessions.keeper import SessionKeeper
+from chalicelib.accounts.tokens import ADMIN, Identity
 
 MAX_MUTE_MINUTES = 24 * 60
 MAX_BAN_DAYS = 3650

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from chalicelib import storage
-from chalicelib.chat import ChatService
-from chalicelib.sessions import SessionKeeper, plan_next
+from chalicelib.chat.service import ChatService
+from chalicelib.sessions.keeper import SessionKeeper, plan_next
 from tests.conftest import connect, join, make_org
 
 UTC = timezone.utc

@@ -13,13 +13,21 @@ from typing import Any, Callable
 
 from chalice import Response
 
-from . import accounts, admin, figures, groups, mentors
-from .chat import Caller, ChatService
-from .config import token_secret
-from .errors import ChatError
-from .sessions import SessionKeeper
-from .moderation import Moderation
-from .tokens import Identity, verify
+from chalicelib.accounts import participants as accounts
+
+from chalicelib.organisation import admin
+
+from chalicelib.organisation import figures
+
+from chalicelib.organisation import catalogue as groups
+
+from chalicelib.accounts import mentors
+from chalicelib.chat.service import Caller, ChatService
+from chalicelib.config import token_secret
+from chalicelib.errors import ChatError
+from chalicelib.sessions.keeper import SessionKeeper
+from chalicelib.moderation.actions import Moderation
+from chalicelib.accounts.tokens import Identity, verify
 
 log = logging.getLogger("gruppechat.edge")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from . import storage
-from .safety import CrisisDetector, FloodLimits
+from chalicelib import storage
+from chalicelib.safety import CrisisDetector, FloodLimits
 
 CACHE_SECONDS = 300
 DEFAULT_RETENTION_DAYS = 30

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from . import storage
-from .chat import session_view
-from .sessions import next_meetings
+from chalicelib import storage
+from chalicelib.chat.service import session_view
+from chalicelib.sessions.keeper import next_meetings
 
 
 def group_view(group: storage.Group, now: datetime) -> dict[str, Any]:

@@ -6,13 +6,15 @@ from typing import Any
 
 from ulid import ULID
 
-from . import mentors, storage
-from .errors import ChatError
-from .groups import group_view
-from .moderation import require_admin
-from .schedule import WeeklySchedule
-from .sessions import plan_next
-from .tokens import Identity
+from chalicelib.accounts import mentors
+
+from chalicelib import storage
+from chalicelib.errors import ChatError
+from chalicelib.organisation.catalogue import group_view
+from chalicelib.moderation.actions import require_admin
+from chalicelib.sessions.calendar import WeeklySchedule
+from chalicelib.sessions.keeper import plan_next
+from chalicelib.accounts.tokens import Identity
 
 GROUP_FIELDS = ("name", "description", "rules", "capacity", "weekday", "start_time", "duration_minutes", "tz",
                 "first_date", "meetings", "cancelled")

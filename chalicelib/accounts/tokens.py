@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import jwt
 
-from .errors import ChatError
+from chalicelib.errors import ChatError
 
 ISSUER = "gruppechat"
 PARTICIPANT, MENTOR, ADMIN = "participant", "mentor", "admin"

@@ -9,11 +9,11 @@ from typing import Any
 
 from ulid import ULID
 
-from . import storage
-from .config import token_secret
-from .errors import ChatError
-from .passwords import check_secret, hash_secret
-from .tokens import ADMIN, MENTOR, Identity, issue
+from chalicelib import storage
+from chalicelib.config import token_secret
+from chalicelib.errors import ChatError
+from chalicelib.accounts.passwords import check_secret, hash_secret
+from chalicelib.accounts.tokens import ADMIN, MENTOR, Identity, issue
 
 TOKEN_LIFETIME = timedelta(hours=2)  # a session and a bit; log in again next week
 MAX_FAILURES = 5
