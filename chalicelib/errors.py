@@ -1,25 +1,108 @@
-"""The one error type of the product.
+"""The one error type of the product, and every error code it can carry.
 
-Domain code raises :class:`ChatError` with a stable ``code`` and a human message; the edge
-renders it as a socket frame (``{"type": "error", ...}``) or as a JSON response with ``status``.
+Domain code raises ``ChatError("code", **params)``. The code and its parameters are the
+contract: the web client turns them into Danish or English text (``web/i18n``), and outside
+clients can rely on them. The ``message`` is an English fallback for developers only. The
+edge renders the error as a socket frame (``{"type": "error", ...}``) or as a JSON response
+with the code's HTTP status. ``docs/protocol.md`` lists the codes; a test keeps the two equal.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
+# code: (HTTP status, English fallback). Parameters named in braces come with the error.
+CODES: dict[str, tuple[int, str]] = {
+    # malformed input
+    "bad_json": (400, "The body is not valid JSON."),
+    "bad_frame": (400, "A frame is a JSON object with an \"action\" and valid text fields."),
+    "bad_request": (400, "The request is missing a field or has a wrong one ({field})."),
+    "frame_too_large": (400, "The frame is larger than {max_bytes} bytes."),
+    "unknown_action": (400, "Unknown action."),
+    "bad_client_id": (400, "client_id must be a short string."),
+    "bad_message_id": (400, "Expected the id of a message."),
+    "bad_limit": (400, "limit must be between 1 and {max}."),
+    "bad_reason": (400, "The reason may be at most {max_length} characters."),
+    "bad_minutes": (400, "minutes must be between 1 and {max}."),
+    "bad_days": (400, "days must be between 1 and {max}, or null for good."),
+    "bad_seconds": (400, "seconds must be between 0 and {max}."),
+    "bad_date": (400, "date must be a date like 2026-12-24."),
+    "bad_status": (400, "status must be open or all."),
+    "bad_topic": (400, "The topic may be at most {max_length} characters."),
+    "bad_text": (400, "Write an announcement of at most {max_length} characters."),
+    "bad_name": (400, "The name must be {min_length}-{max_length} characters."),
+    "bad_description": (400, "The description may be at most {max_length} characters."),
+    "bad_rules": (400, "Rules are a list of at most {max_items} short texts."),
+    "bad_capacity": (400, "Capacity must be between {min} and {max}."),
+    "invalid_schedule": (400, "The weekly schedule is not valid ({field})."),
+    "invalid_pseudonym": (400, "A pseudonym has {min_length}-{max_length} letters, digits, spaces, dots or dashes."),
+    "pseudonym_not_anonymous": (400, "The pseudonym must not reveal who you are ({reason})."),
+    "reserved_pseudonym": (400, "That pseudonym is reserved for mentors."),
+    "invalid_username": (400, "A username has 3-40 characters: a-z, 0-9, dot, underscore or dash."),
+    "invalid_name": (400, "A display name has {min_length}-{max_length} characters."),
+    "invalid_role": (400, "The role must be mentor or admin."),
+    "weak_password": (400, "The password needs at least {min_length} characters."),
+    # chat
+    "empty_message": (400, "Write a message first."),
+    "message_too_long": (400, "The message is longer than {max_length} characters."),
+    "not_joined": (400, "Join a group first."),
+    "session_closed": (409, "The group is not open right now."),
+    "session_full": (409, "The group is full today."),
+    "muted": (403, "A mentor has paused you until {until}."),
+    "banned": (403, "You are banned from this group."),
+    "rate_limited": (429, "You are writing very fast; wait {retry_after} s."),
+    "repeated": (429, "You just sent the same message."),
+    "slow_mode": (429, "Slow mode is on; wait {retry_after} s."),
+    "too_long": (400, "The message is too long."),
+    # accounts and sign-in
+    "bad_credentials": (401, "Wrong name or password."),
+    "unauthorized": (401, "Log in again."),
+    "token_expired": (401, "The log-in has expired."),
+    "not_connected": (401, "This connection is unknown; connect again."),
+    "too_many_attempts": (429, "Too many attempts; wait {retry_after} s."),
+    "forbidden": (403, "That belongs to another organisation, or needs an admin."),
+    "cannot_deactivate_self": (409, "You cannot deactivate yourself."),
+    "pseudonym_taken": (409, "That pseudonym is taken."),
+    "username_taken": (409, "That username is taken."),
+    "too_many_groups": (409, "You can follow at most {max} groups."),
+    # things that are not there, or changed meanwhile
+    "not_found": (404, "No such route."),
+    "group_not_found": (404, "No such group."),
+    "session_not_found": (404, "No such session."),
+    "message_not_found": (404, "No such message."),
+    "participant_not_found": (404, "No participant with that pseudonym."),
+    "mentor_not_found": (404, "No mentor with that id in your organisation."),
+    "report_not_found": (404, "No such report."),
+    "session_not_open": (409, "The session is not open."),
+    "conflict": (409, "The session changed meanwhile; try again."),
+    "payload_too_large": (413, "The request body is too large."),
+    # ours
+    "internal": (500, "Something went wrong on our side; try again shortly."),
+}
+
+
+class _Params(dict[str, Any]):
+    """Leaves a placeholder visible when a parameter was not given, instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
 
 class ChatError(Exception):
-    """A refusal the user should see, never a crash."""
+    """A refusal the user should see, never a crash: a code, its parameters and a status."""
 
-    def __init__(self, code: str, message: str, status: int = 400, **details: Any) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, **params: Any) -> None:
+        if code not in CODES:
+            raise ValueError(f"unregistered error code {code!r}")
+        status, template = CODES[code]
         self.code = code
-        self.message = message
         self.status = status
-        self.details = details
+        self.params = {key: value for key, value in params.items() if value is not None}
+        self.message = template.format_map(_Params(self.params))
+        super().__init__(self.message)
 
     def as_frame(self) -> dict[str, Any]:
-        return {"type": "error", "code": self.code, "message": self.message, **self.details}
+        return {"type": "error", "code": self.code, "message": self.message, **self.params}
 
     def as_body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, **self.details}}
+        return {"error": {"code": self.code, "message": self.message, **self.params}}

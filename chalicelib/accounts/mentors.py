@@ -14,6 +14,7 @@ from chalicelib.config import token_secret
 from chalicelib.errors import ChatError
 from chalicelib.accounts.passwords import check_secret, hash_secret
 from chalicelib.accounts.tokens import ADMIN, MENTOR, Identity, issue
+from chalicelib.limits import MIN_MENTOR_PASSWORD
 
 TOKEN_LIFETIME = timedelta(hours=2)  # a session and a bit; log in again next week
 MAX_FAILURES = 5
@@ -58,14 +59,13 @@ def log_in(username: object, password: object, now: datetime) -> MentorSignedIn:
     way, so a refusal never tells whether a mentor by that name exists.
     """
     if not isinstance(username, str) or not isinstance(password, str) or not username:
-        raise ChatError("bad_request", "Skriv brugernavn og adgangskode.")
+        raise ChatError("bad_request", field="username")
     key = username_key(username)[:100]
     throttle_key = f"mentor#{key}"
     throttle = storage.get_throttle(throttle_key)
     if throttle and throttle.window_start + FAILURE_WINDOW > now and throttle.failures >= MAX_FAILURES:
         retry = int((throttle.window_start + FAILURE_WINDOW - now).total_seconds()) + 1
-        raise ChatError("too_many_attempts", "For mange forsøg. Vent lidt og prøv igen.", status=429,
-                        retry_after=retry)
+        raise ChatError("too_many_attempts", retry_after=retry)
     mentor = storage.find_mentor(key)
     stored = mentor.password_hash if mentor else _decoy()
     if not check_secret(password, stored) or mentor is None or not mentor.active:
@@ -74,7 +74,7 @@ def log_in(username: object, password: object, now: datetime) -> MentorSignedIn:
                                              expires_at=now + FAILURE_WINDOW)
         throttle.failures = int(throttle.failures) + 1
         storage.save_throttle(throttle)
-        raise ChatError("bad_credentials", "Forkert brugernavn eller adgangskode.", status=401)
+        raise ChatError("bad_credentials")
     if throttle is not None:
         storage.clear_throttle(throttle_key)
     token = issue(identity_of(mentor), token_secret(), now, TOKEN_LIFETIME)
@@ -90,13 +90,13 @@ def still_active(identity: Identity) -> bool:
 def create(org_id: str, username: object, display_name: object, password: object, role: object,
            now: datetime) -> storage.Mentor:
     if not isinstance(username, str) or not USERNAME.match(username_key(username)):
-        raise ChatError("invalid_username", "Brugernavnet skal være 3–40 tegn: a–z, 0–9, punktum, _ eller -.")
+        raise ChatError("invalid_username")
     if not isinstance(display_name, str) or not 2 <= len(display_name.strip()) <= 40:
-        raise ChatError("invalid_name", "Visningsnavnet skal være 2–40 tegn.")
+        raise ChatError("invalid_name", min_length=2, max_length=40)
     if role not in (MENTOR, ADMIN):
-        raise ChatError("invalid_role", "Rollen skal være mentor eller admin.")
-    if not isinstance(password, str) or len(password) < 10:
-        raise ChatError("weak_password", "Adgangskoden skal have mindst 10 tegn.")
+        raise ChatError("invalid_role")
+    if not isinstance(password, str) or len(password) < MIN_MENTOR_PASSWORD:
+        raise ChatError("weak_password", min_length=MIN_MENTOR_PASSWORD)
     mentor = storage.Mentor(
         username_key(username),
         mentor_id=str(ULID.from_datetime(now)),
@@ -111,7 +111,7 @@ def create(org_id: str, username: object, display_name: object, password: object
     try:
         storage.create_mentor(mentor)
     except storage.Conflict:
-        raise ChatError("username_taken", "Det brugernavn er taget.", status=409) from None
+        raise ChatError("username_taken") from None
     return mentor
 
 

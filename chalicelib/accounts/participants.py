@@ -17,15 +17,14 @@ from chalicelib.config import settings, token_secret
 from chalicelib.errors import ChatError
 from chalicelib.accounts.passwords import check_secret, hash_secret, new_recovery_code
 from chalicelib.accounts.tokens import PARTICIPANT, Identity, issue
+from chalicelib.limits import MAX_FOLLOWED, MAX_PASSWORD, MAX_PSEUDONYM, MIN_PASSWORD, MIN_PSEUDONYM
 
 if TYPE_CHECKING:
     from chalicelib.delivery import Sender
 
-PSEUDONYM_PATTERN = re.compile(r"^[\w][\w .\-]{0,22}[\w]$")
+PSEUDONYM_PATTERN = re.compile(rf"^[\w][\w .\-]{{{MIN_PSEUDONYM - 2},{MAX_PSEUDONYM - 2}}}[\w]$")
 # Names that could pass for staff: only mentors carry a badge, nobody may imitate one.
 RESERVED_WORDS = ("mentor", "admin", "moderator", "gruppechat", "staff", "støtte", "official")
-MIN_PASSWORD = 8
-MAX_PASSWORD = 200
 # A hash of nothing in particular, checked when the pseudonym is unknown so that a failed
 # log-in takes as long whether or not the pseudonym exists.
 _DECOY_HASH = None
@@ -38,31 +37,24 @@ def pseudonym_key(pseudonym: str) -> str:
 
 def check_pseudonym(pseudonym: object) -> str:
     if not isinstance(pseudonym, str):
-        raise ChatError("invalid_pseudonym", "Vælg et kaldenavn på 2–24 tegn.")
+        raise ChatError("invalid_pseudonym", min_length=MIN_PSEUDONYM, max_length=MAX_PSEUDONYM)
     name = unicodedata.normalize("NFKC", pseudonym).strip()
     if not PSEUDONYM_PATTERN.match(name) or "_" == name[0]:
-        raise ChatError(
-            "invalid_pseudonym",
-            "Vælg et kaldenavn på 2–24 tegn: bogstaver, tal, mellemrum, punktum eller bindestreg.",
-        )
+        raise ChatError("invalid_pseudonym", min_length=MIN_PSEUDONYM, max_length=MAX_PSEUDONYM)
     squashed = re.sub(r"[\W_]+", "", name.casefold())
     if any(word in squashed for word in RESERVED_WORDS):
-        raise ChatError("reserved_pseudonym", "Det kaldenavn er forbeholdt mentorerne. Vælg et andet.")
+        raise ChatError("reserved_pseudonym")
     from chalicelib.safety import guard  # the anonymity guard applies to names as to messages
 
     reason = guard.check_pseudonym(name)
     if reason:
-        raise ChatError(
-            "pseudonym_not_anonymous",
-            "Dit kaldenavn må ikke afsløre, hvem du er (fx telefon, mail, adresse eller profil).",
-            reason=reason,
-        )
+        raise ChatError("pseudonym_not_anonymous", reason=reason)
     return name
 
 
 def check_password(password: object) -> str:
     if not isinstance(password, str) or not (MIN_PASSWORD <= len(password) <= MAX_PASSWORD):
-        raise ChatError("weak_password", f"Adgangskoden skal have mindst {MIN_PASSWORD} tegn.")
+        raise ChatError("weak_password", min_length=MIN_PASSWORD)
     return password
 
 
@@ -113,17 +105,17 @@ def sign_up(pseudonym: object, password: object, now: datetime) -> SignedIn:
     try:
         storage.create_participant(participant)
     except storage.Conflict:
-        raise ChatError("pseudonym_taken", "Det kaldenavn er taget. Prøv et andet.", status=409) from None
+        raise ChatError("pseudonym_taken") from None
     return _signed_in(participant, now, recovery)
 
 
 def log_in(pseudonym: object, password: object, now: datetime) -> SignedIn:
     if not isinstance(pseudonym, str) or not isinstance(password, str):
-        raise ChatError("bad_request", "Skriv kaldenavn og adgangskode.")
+        raise ChatError("bad_request", field="pseudonym")
     participant = storage.find_participant(pseudonym_key(pseudonym))
     stored = participant.password_hash if participant else _decoy_hash()
     if not check_secret(password, stored) or participant is None:
-        raise ChatError("bad_credentials", "Forkert kaldenavn eller adgangskode.", status=401)
+        raise ChatError("bad_credentials")
     return _signed_in(participant, now)
 
 
@@ -136,13 +128,12 @@ def _decoy_hash() -> str:
 
 # --- my groups and leaving for good ----------------------------------------------------------------
 
-MAX_FOLLOWED = 20
 
 
 def _me(identity: Identity) -> storage.Participant:
     participant = storage.find_participant(pseudonym_key(identity.name))
     if participant is None or participant.participant_id != identity.user_id:
-        raise ChatError("unauthorized", "Kontoen findes ikke længere.", status=401)
+        raise ChatError("unauthorized")
     return participant
 
 
@@ -162,11 +153,11 @@ def my_groups(identity: Identity, now: datetime) -> dict[str, object]:
 def follow(identity: Identity, group_id: str, now: datetime) -> dict[str, object]:
     participant = _me(identity)
     if storage.get_group(group_id) is None:
-        raise ChatError("group_not_found", "Den gruppe findes ikke.", status=404)
+        raise ChatError("group_not_found")
     followed = list(participant.followed or [])
     if group_id not in followed:
         if len(followed) >= MAX_FOLLOWED:
-            raise ChatError("too_many_groups", f"Du kan følge højst {MAX_FOLLOWED} grupper.", status=409)
+            raise ChatError("too_many_groups", max=MAX_FOLLOWED)
         participant.update(actions=[storage.Participant.followed.set(followed + [group_id])])
     return my_groups(identity, now)
 
@@ -184,7 +175,7 @@ def delete_account(identity: Identity, password: object, sender: "Sender") -> di
 
     participant = _me(identity)
     if not isinstance(password, str) or not check_secret(password, participant.password_hash):
-        raise ChatError("bad_credentials", "Forkert adgangskode.", status=401)
+        raise ChatError("bad_credentials")
     by_session: dict[str, list[str]] = {}
     for key in storage.messages_by(participant.participant_id):
         by_session.setdefault(key.session_id, []).append(key.message_id)

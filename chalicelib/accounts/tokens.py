@@ -46,7 +46,7 @@ def issue(identity: Identity, secret: str, now: datetime, lifetime: timedelta) -
 def verify(token: str | None, secret: str, now: datetime) -> Identity:
     """The identity in a valid token, or ``ChatError`` 401 (missing, tampered or expired)."""
     if not token:
-        raise ChatError("unauthorized", "Log ind for at fortsætte.", status=401)
+        raise ChatError("unauthorized")
     try:
         claims = jwt.decode(
             token,
@@ -56,9 +56,9 @@ def verify(token: str | None, secret: str, now: datetime) -> Identity:
             options={"require": ["exp", "sub", "role"], "verify_exp": False},
         )
     except jwt.PyJWTError:
-        raise ChatError("unauthorized", "Ugyldigt login. Log ind igen.", status=401) from None
+        raise ChatError("unauthorized") from None
     if claims["exp"] <= now.timestamp():
-        raise ChatError("token_expired", "Dit login er udløbet. Log ind igen.", status=401)
+        raise ChatError("token_expired")
     return Identity(
         user_id=str(claims["sub"]),
         name=str(claims.get("name", "")),

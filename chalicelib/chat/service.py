@@ -21,21 +21,11 @@ from chalicelib.organisation.settings import MAX_MESSAGE_CHARS, org_settings
 from chalicelib.moderation.reports import new_report, report_view
 from chalicelib.safety import FloodState, admit, help_lines, help_text, notice, screen_message
 from chalicelib.accounts.tokens import Identity
+from chalicelib.limits import CATCH_UP_PAGE, HISTORY_SIZE, MAX_CLIENT_ID, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_REASON
 
 log = logging.getLogger("gruppechat.chat")
 
-MAX_FRAME_BYTES = 32 * 1024  # API Gateway's WebSocket frame limit
-MAX_REASON = 500
 STAFF_ROLES = ("mentor", "admin")
-FLOOD_MESSAGES = {
-    "rate_limited": "Du skriver meget hurtigt. Vent et øjeblik.",
-    "repeated": "Du har lige sendt den samme besked.",
-    "slow_mode": "Mentoren har slået langsom tilstand til. Vent lidt før næste besked.",
-    "too_long": "Beskeden er for lang.",
-}
-HISTORY_SIZE = 50
-CATCH_UP_PAGE = 100
-MAX_CLIENT_ID = 64
 
 
 @dataclass(frozen=True)
@@ -141,7 +131,7 @@ class ChatService:
             frame = parse_frame(body)
             action = self._actions.get(frame["action"])
             if action is None:
-                raise ChatError("unknown_action", f"Ukendt handling: {frame['action'][:40]}")
+                raise ChatError("unknown_action")
             action(caller, frame, now)
         except ChatError as error:
             answer = error.as_frame()
@@ -152,7 +142,7 @@ class ChatService:
             log.exception("frame failed", extra={"connection_id": caller.connection_id})
             self.sender.send(
                 caller,
-                ChatError("internal", "Noget gik galt hos os. Prøv igen om lidt.", status=500).as_frame(),
+                ChatError("internal").as_frame(),
             )
 
     def ping(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
@@ -163,14 +153,14 @@ class ChatService:
         connection = self._connection(caller)
         group = storage.get_group(group_id)
         if group is None:
-            raise ChatError("group_not_found", "Den gruppe findes ikke.", status=404)
+            raise ChatError("group_not_found")
         if connection.role != "participant" and connection.org_id != group.org_id:
-            raise ChatError("forbidden", "Gruppen hører til en anden organisation.", status=403)
+            raise ChatError("forbidden")
         if connection.role == "participant":
             _refuse_if_banned(group_id, connection.user_id, now)
         session = open_session(group_id, now)
         if session is None:
-            raise ChatError("session_closed", "Gruppen er lukket lige nu. Se hvornår den åbner næste gang.")
+            raise ChatError("session_closed")
         muted_until = None
         if connection.role == "participant":
             mute = storage.get_restriction(f"session#{session.session_id}", connection.user_id)
@@ -184,7 +174,7 @@ class ChatService:
             and connection.user_id not in participants
             and len(participants) >= group.capacity
         ):
-            raise ChatError("session_full", "Gruppen er fuld i dag. Prøv igen næste gang.")
+            raise ChatError("session_full")
         if connection.session_id and connection.session_id != session.session_id:
             self._announce_left(connection.session_id, [connection])
         connection.update(
@@ -226,23 +216,19 @@ class ChatService:
     def send(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
         text = frame.get("text")
         if not isinstance(text, str) or not text.strip():
-            raise ChatError("empty_message", "Skriv en besked først.")
+            raise ChatError("empty_message")
         if len(text) > MAX_MESSAGE_CHARS:
-            raise ChatError(
-                "message_too_long",
-                f"Beskeden er for lang (højst {MAX_MESSAGE_CHARS} tegn).",
-                max_length=MAX_MESSAGE_CHARS,
-            )
+            raise ChatError("message_too_long", max_length=MAX_MESSAGE_CHARS)
         client_id = frame.get("client_id")
         if client_id is not None and (
             not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID
         ):
-            raise ChatError("bad_client_id", "client_id skal være en kort tekst.")
+            raise ChatError("bad_client_id")
         me, members = self._membership(caller, frame.get("session_id"))
         if me.session_ends_at is not None and now >= me.session_ends_at:
-            raise ChatError("session_closed", "Gruppen er slut for i dag. Vi ses næste gang.")
+            raise ChatError("session_closed")
         if me.muted_until is not None and now < me.muted_until:
-            raise ChatError("muted", "En mentor har sat dig på pause et øjeblik.", until=me.muted_until.isoformat())
+            raise ChatError("muted", until=me.muted_until.isoformat())
         session_id = me.session_id
         assert session_id is not None
         settings = org_settings(me.org_id)
@@ -255,8 +241,7 @@ class ChatService:
                 if decision.code == "repeated" and client_id and self._confirm_retry(caller, session_id, me, client_id):
                     return
                 retry = math.ceil(decision.retry_after_s) if decision.retry_after_s else None
-                raise ChatError(str(decision.code), FLOOD_MESSAGES.get(str(decision.code), "Vent lidt."),
-                                retry_after=retry)
+                raise ChatError(str(decision.code), retry_after=retry)
         # Trained staff may share what teens may not (a youth centre's address), so the
         # anonymity guard and the crisis signals screen participants' messages only.
         verdict = None if staff else screen_message(text, settings.detector)
@@ -330,16 +315,16 @@ class ChatService:
     def report(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
         message_id = frame.get("message_id")
         if not _is_ulid(message_id):
-            raise ChatError("bad_message_id", "message_id skal være id'et på en besked.")
+            raise ChatError("bad_message_id")
         reason = frame.get("reason") or ""
         if not isinstance(reason, str) or len(reason) > MAX_REASON:
-            raise ChatError("bad_reason", f"Begrundelsen må højst være {MAX_REASON} tegn.")
+            raise ChatError("bad_reason", max_length=MAX_REASON)
         me = self._connection(caller)
         if not me.session_id:
-            raise ChatError("not_joined", "Gå ind i en gruppe først.")
+            raise ChatError("not_joined")
         message = storage.get_message(me.session_id, str(message_id))
         if message is None or message.state != storage.VISIBLE:
-            raise ChatError("message_not_found", "Beskeden findes ikke.", status=404)
+            raise ChatError("message_not_found")
         report = new_report(me, me.org_id or "", "report", "normal", now, message=message, reason=reason.strip(),
                             retention_days=org_settings(me.org_id).retention_days)
         storage.add_report(report)
@@ -350,13 +335,13 @@ class ChatService:
     def catch_up(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
         after = frame.get("after")
         if after is not None and not _is_ulid(after):
-            raise ChatError("bad_message_id", "after skal være id'et på en besked.")
+            raise ChatError("bad_message_id")
         limit = frame.get("limit", CATCH_UP_PAGE)
         if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= CATCH_UP_PAGE:
-            raise ChatError("bad_limit", f"limit skal være mellem 1 og {CATCH_UP_PAGE}.")
+            raise ChatError("bad_limit", max=CATCH_UP_PAGE)
         me = self._connection(caller)
         if not me.session_id:
-            raise ChatError("not_joined", "Gå ind i en gruppe først.")
+            raise ChatError("not_joined")
         page = storage.messages_after(me.session_id, after or "0", limit + 1)
         self.sender.send(
             caller,
@@ -371,7 +356,7 @@ class ChatService:
     def leave(self, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
         me = self._connection(caller)
         if not me.session_id:
-            raise ChatError("not_joined", "Du er ikke i en gruppe.")
+            raise ChatError("not_joined")
         session_id = me.session_id
         me.update(
             actions=[
@@ -388,7 +373,7 @@ class ChatService:
     def _connection(self, caller: Caller) -> storage.Connection:
         connection = storage.get_connection(caller.connection_id)
         if connection is None:
-            raise ChatError("not_connected", "Forbindelsen er ukendt. Forbind igen.", status=401)
+            raise ChatError("not_connected")
         return connection
 
     def _membership(
@@ -404,7 +389,7 @@ class ChatService:
                     return member, members
         me = self._connection(caller)
         if not me.session_id:
-            raise ChatError("not_joined", "Gå ind i en gruppe først.")
+            raise ChatError("not_joined")
         if me.session_id != session_id:
             members = storage.session_connections(me.session_id)
         if all(member.connection_id != me.connection_id for member in members):
@@ -469,28 +454,27 @@ def _flood_state(raw: str | None) -> FloodState | None:
 def _refuse_if_banned(group_id: str, user_id: str, now: datetime) -> None:
     ban = storage.get_restriction(f"group#{group_id}", user_id)
     if ban is not None and (ban.until is None or ban.until > now):
-        raise ChatError("banned", "Du er udelukket fra denne gruppe.", status=403,
-                        until=ban.until.isoformat() if ban.until else None)
+        raise ChatError("banned", until=ban.until.isoformat() if ban.until else None)
 
 
 def parse_frame(body: str | None) -> dict[str, Any]:
     if body is None or body == "None":
-        raise ChatError("bad_frame", "Tom besked fra klienten.")
+        raise ChatError("bad_frame")
     if len(body.encode("utf-8", errors="replace")) > MAX_FRAME_BYTES:
-        raise ChatError("frame_too_large", "Beskeden er for stor.", max_bytes=MAX_FRAME_BYTES)
+        raise ChatError("frame_too_large", max_bytes=MAX_FRAME_BYTES)
     try:
         frame = json.loads(body)
     except (ValueError, RecursionError):
-        raise ChatError("bad_json", "Beskeden var ikke gyldig JSON.") from None
+        raise ChatError("bad_json") from None
     if not isinstance(frame, dict) or not isinstance(frame.get("action"), str):
-        raise ChatError("bad_frame", 'En besked skal være et JSON-objekt med "action".')
+        raise ChatError("bad_frame")
     return frame
 
 
 def _required_str(frame: dict[str, Any], key: str) -> str:
     value = frame.get(key)
     if not isinstance(value, str) or not value or len(value) > 200:
-        raise ChatError("bad_frame", f'"{key}" mangler.')
+        raise ChatError("bad_frame", field=key)
     return value
 
 

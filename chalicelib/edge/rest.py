@@ -47,10 +47,10 @@ def on_connect(chat: ChatService, event: Any) -> dict[str, Any]:
     try:
         identity = verify(query.get("token"), token_secret(), now)
         if identity.is_staff and not mentors.still_active(identity):
-            raise ChatError("unauthorized", "Kontoen er deaktiveret.", status=401)
+            raise ChatError("unauthorized")
         if not identity.is_staff and not accounts.still_exists(identity):
             # A deleted account's pseudonym may already belong to someone else.
-            raise ChatError("unauthorized", "Kontoen findes ikke længere.", status=401)
+            raise ChatError("unauthorized")
         chat.connect(caller_of(event), identity, now, lang=query.get("lang", "da"), group_id=query.get("group_id"))
     except ChatError as error:
         return {"statusCode": error.status, "body": json.dumps(error.as_body())}
@@ -97,7 +97,7 @@ def rest(handler: Callable[..., tuple[Any, int] | Any]) -> Callable[..., Respons
         except Exception:
             log.exception("request failed")
             return json_response(
-                ChatError("internal", "Noget gik galt hos os.", status=500).as_body(), 500
+                ChatError("internal").as_body(), 500
             )
         if isinstance(result, tuple):
             return json_response(result[0], result[1])
@@ -110,9 +110,9 @@ def json_body(request: Any) -> dict[str, Any]:
     try:
         body = json.loads(request.raw_body or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise ChatError("bad_json", "Forespørgslen var ikke gyldig JSON.") from None
+        raise ChatError("bad_json") from None
     if not isinstance(body, dict):
-        raise ChatError("bad_request", "Forespørgslen skal være et JSON-objekt.")
+        raise ChatError("bad_request", field="body")
     return body
 
 
@@ -177,7 +177,7 @@ def authorize_mentor(auth_request: Any) -> Any:
 def mentor_of(request: Any) -> Identity:
     context = (request.context or {}).get("authorizer") or {}
     if not context.get("mentor_id") or not context.get("org_id"):
-        raise ChatError("unauthorized", "Log ind som mentor.", status=401)
+        raise ChatError("unauthorized")
     return Identity(context["mentor_id"], context.get("name", ""), context.get("role", ""),
                     context["org_id"], context.get("username"))
 
@@ -231,7 +231,7 @@ def moderate(request: Any, moderation: Moderation, action: str, **ids: str) -> A
         return moderation.resolve(mentor, ids["report_id"], body.get("note"), now)
     if action == "audit":
         return moderation.audit(mentor)
-    raise ChatError("not_found", "Ukendt handling.", status=404)
+    raise ChatError("not_found")
 
 
 @rest
@@ -253,7 +253,7 @@ def administer(request: Any, action: str, **ids: str) -> Any:
         return admin.deactivate_mentor(mentor, ids["mentor_id"])
     if action == "figures":
         return figures.figures(mentor, _int_param(request, "weeks", 8), now)
-    raise ChatError("not_found", "Ukendt handling.", status=404)
+    raise ChatError("not_found")
 
 
 def authorize_participant(auth_request: Any) -> Any:
@@ -270,7 +270,7 @@ def authorize_participant(auth_request: Any) -> Any:
 def participant_of(request: Any) -> Identity:
     context = (request.context or {}).get("authorizer") or {}
     if not context.get("participant_id"):
-        raise ChatError("unauthorized", "Log ind for at fortsætte.", status=401)
+        raise ChatError("unauthorized")
     return Identity(context["participant_id"], context.get("pseudonym", ""), "participant")
 
 
@@ -287,11 +287,11 @@ def my_account(request: Any, sender: Any, action: str, **ids: str) -> Any:
         return accounts.unfollow(me, ids["group_id"], now)
     if action == "delete":
         return accounts.delete_account(me, json_body(request).get("password"), sender)
-    raise ChatError("not_found", "Ukendt handling.", status=404)
+    raise ChatError("not_found")
 
 
 def _admin_only() -> Any:
-    raise ChatError("forbidden", "Kun administratorer kan det.", status=403)
+    raise ChatError("forbidden")
 
 
 def _int_param(request: Any, name: str, default: int) -> int:
@@ -301,7 +301,7 @@ def _int_param(request: Any, name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ChatError("bad_request", f"{name} skal være et tal.") from None
+        raise ChatError("bad_request", field=name) from None
 
 
 def _decoded(ids: dict[str, str]) -> dict[str, str]:

@@ -19,11 +19,8 @@ from chalicelib.delivery import Sender, broadcast
 from chalicelib.moderation.reports import report_view
 from chalicelib.sessions.keeper import SessionKeeper
 from chalicelib.accounts.tokens import ADMIN, Identity
+from chalicelib.limits import MAX_ANNOUNCEMENT, MAX_BAN_DAYS, MAX_EXTEND_MINUTES, MAX_MUTE_MINUTES, MAX_REASON, MAX_SLOW_MODE_S, MAX_TOPIC
 
-MAX_MUTE_MINUTES = 24 * 60
-MAX_BAN_DAYS = 3650
-MAX_TOPIC = 200
-MAX_REASON = 500
 STAFF_ROLES = ("mentor", "admin")
 
 
@@ -41,23 +38,23 @@ class Moderation:
     def session(self, mentor: Identity, session_id: str) -> storage.Session:
         session = storage.get_session(session_id)
         if session is None:
-            raise ChatError("session_not_found", "Sessionen findes ikke.", status=404)
+            raise ChatError("session_not_found")
         _same_org(mentor, session.org_id)
         return session
 
     def group(self, mentor: Identity, group_id: str) -> storage.Group:
         group = storage.get_group(group_id)
         if group is None:
-            raise ChatError("group_not_found", "Gruppen findes ikke.", status=404)
+            raise ChatError("group_not_found")
         _same_org(mentor, group.org_id)
         return group
 
     def _participant(self, pseudonym: object) -> storage.Participant:
         if not isinstance(pseudonym, str) or not pseudonym:
-            raise ChatError("bad_request", "Angiv et kaldenavn.")
+            raise ChatError("bad_request", field="pseudonym")
         participant = storage.find_participant(pseudonym_key(pseudonym))
         if participant is None:
-            raise ChatError("participant_not_found", "Ingen deltager med det kaldenavn.", status=404)
+            raise ChatError("participant_not_found")
         return participant
 
     def _audit(self, mentor: Identity, action: str, now: datetime, *, target: str = "", reason: str = "",
@@ -101,7 +98,7 @@ class Moderation:
         session = self.session(mentor, session_id)
         message = storage.get_message(session_id, message_id)
         if message is None:
-            raise ChatError("message_not_found", "Beskeden findes ikke.", status=404)
+            raise ChatError("message_not_found")
         if message.state != storage.REMOVED:
             message.update(actions=[storage.Message.state.set(storage.REMOVED)])
             if session.pinned_message_id == message_id:
@@ -117,7 +114,7 @@ class Moderation:
              now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_MUTE_MINUTES:
-            raise ChatError("bad_minutes", f"minutes skal være mellem 1 og {MAX_MUTE_MINUTES}.")
+            raise ChatError("bad_minutes", max=MAX_MUTE_MINUTES)
         participant = self._participant(pseudonym)
         until = now + timedelta(minutes=minutes)
         storage.save_restriction(storage.Restriction(
@@ -149,7 +146,7 @@ class Moderation:
         group = self.group(mentor, group_id)
         if days is not None and (not isinstance(days, int) or isinstance(days, bool)
                                  or not 1 <= days <= MAX_BAN_DAYS):
-            raise ChatError("bad_days", f"days skal være mellem 1 og {MAX_BAN_DAYS}, eller null for altid.")
+            raise ChatError("bad_days", max=MAX_BAN_DAYS)
         participant = self._participant(pseudonym)
         until = now + timedelta(days=days) if days else None
         storage.save_restriction(storage.Restriction(
@@ -169,7 +166,7 @@ class Moderation:
     def set_topic(self, mentor: Identity, session_id: str, topic: object, now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
         if not isinstance(topic, str) or len(topic) > MAX_TOPIC:
-            raise ChatError("bad_topic", f"Emnet må højst være {MAX_TOPIC} tegn.")
+            raise ChatError("bad_topic", max_length=MAX_TOPIC)
         session.update(actions=[storage.Session.topic.set(topic.strip())])
         self._tell(storage.session_connections(session_id),
                    {"type": "topic", "session_id": session_id, "topic": topic.strip()})
@@ -184,7 +181,7 @@ class Moderation:
         else:
             message = storage.get_message(session_id, str(message_id))
             if message is None or message.state != storage.VISIBLE:
-                raise ChatError("message_not_found", "Beskeden findes ikke.", status=404)
+                raise ChatError("message_not_found")
             session.update(actions=[storage.Session.pinned_message_id.set(message.message_id),
                                     storage.Session.pinned_text.set(message.text)])
             pinned = {"message_id": message.message_id, "text": message.text}
@@ -197,9 +194,9 @@ class Moderation:
     def announce(self, mentor: Identity, session_id: str, text: object, now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
         if session.status != storage.OPEN:
-            raise ChatError("session_closed", "Sessionen er ikke åben.", status=409)
-        if not isinstance(text, str) or not text.strip() or len(text) > 1000:
-            raise ChatError("bad_text", "Skriv en meddelelse på højst 1000 tegn.")
+            raise ChatError("session_closed")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_ANNOUNCEMENT:
+            raise ChatError("bad_text", max_length=MAX_ANNOUNCEMENT)
         organisation = storage.get_organisation(session.org_id)
         retention = int(organisation.retention_days) if organisation else 30
         message = storage.Message(
@@ -215,8 +212,8 @@ class Moderation:
 
     def slow_mode(self, mentor: Identity, session_id: str, seconds: object, now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
-        if not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= 600:
-            raise ChatError("bad_seconds", "seconds skal være mellem 0 og 600.")
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_SLOW_MODE_S:
+            raise ChatError("bad_seconds", max=MAX_SLOW_MODE_S)
         session.update(actions=[storage.Session.slow_mode_s.set(seconds)])
         members = storage.session_connections(session_id)
         for member in members:
@@ -241,8 +238,8 @@ class Moderation:
 
     def extend(self, mentor: Identity, session_id: str, minutes: object, now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 120:
-            raise ChatError("bad_minutes", "minutes skal være mellem 1 og 120.")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_EXTEND_MINUTES:
+            raise ChatError("bad_minutes", max=MAX_EXTEND_MINUTES)
         extended = self.keeper.extend(session, minutes, now)
         self._audit(mentor, "extend", now, target=f"{minutes} min", session_id=session_id, group_id=session.group_id)
         return {"session": session_view(extended)}
@@ -252,7 +249,7 @@ class Moderation:
         try:
             when = date.fromisoformat(str(day))
         except ValueError:
-            raise ChatError("bad_date", "date skal være en dato som 2026-12-24.") from None
+            raise ChatError("bad_date") from None
         cancelled = self.keeper.cancel_date(group, when, now)
         self._audit(mentor, "cancel", now, target=when.isoformat(), group_id=group_id)
         return {"cancelled_date": when.isoformat(), "sessions": cancelled}
@@ -265,13 +262,13 @@ class Moderation:
         elif status == "all":
             found = storage.recent_reports(mentor.org_id or "")
         else:
-            raise ChatError("bad_status", "status skal være open eller all.")
+            raise ChatError("bad_status")
         return {"reports": [report_view(report) for report in found]}
 
     def resolve(self, mentor: Identity, report_id: str, note: object, now: datetime) -> dict[str, Any]:
         report = storage.get_report(mentor.org_id or "", report_id)
         if report is None:
-            raise ChatError("report_not_found", "Rapporten findes ikke.", status=404)
+            raise ChatError("report_not_found")
         if storage.resolve_report(report, mentor.user_id, _reason(note), now):
             self._audit(mentor, "resolve_report", now, target=report_id, reason=_reason(note),
                         session_id=report.session_id, group_id=report.group_id)
@@ -307,12 +304,12 @@ class Moderation:
 
 def require_admin(mentor: Identity) -> None:
     if mentor.role != ADMIN:
-        raise ChatError("forbidden", "Kun administratorer kan det.", status=403)
+        raise ChatError("forbidden")
 
 
 def _same_org(mentor: Identity, org_id: str) -> None:
     if not mentor.org_id or mentor.org_id != org_id:
-        raise ChatError("forbidden", "Det hører til en anden organisation.", status=403)
+        raise ChatError("forbidden")
 
 
 def _reason(reason: object) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 from ulid import ULID
 
 from chalicelib import storage
+from chalicelib.limits import MAX_REASON
 
-MAX_REASON = 500
 
 
 def report_view(report: storage.Report) -> dict[str, Any]:

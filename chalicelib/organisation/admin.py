@@ -15,6 +15,7 @@ from chalicelib.moderation.actions import require_admin
 from chalicelib.sessions.calendar import WeeklySchedule
 from chalicelib.sessions.keeper import plan_next
 from chalicelib.accounts.tokens import Identity
+from chalicelib.limits import MAX_CAPACITY, MAX_DESCRIPTION, MAX_GROUP_NAME, MAX_RULES, MAX_RULE_CHARS, MIN_CAPACITY
 
 GROUP_FIELDS = ("name", "description", "rules", "capacity", "weekday", "start_time", "duration_minutes", "tz",
                 "first_date", "meetings", "cancelled")
@@ -39,23 +40,23 @@ def list_groups(admin: Identity, now: datetime) -> dict[str, Any]:
 def _apply(group: storage.Group, body: dict[str, Any]) -> None:
     unknown = set(body) - set(GROUP_FIELDS)
     if unknown:
-        raise ChatError("bad_request", f"Ukendte felter: {', '.join(sorted(unknown))}.")
+        raise ChatError("bad_request", field=sorted(unknown)[0])
     if "name" in body:
-        if not isinstance(body["name"], str) or not 2 <= len(body["name"].strip()) <= 60:
-            raise ChatError("bad_name", "Navnet skal være 2–60 tegn.")
+        if not isinstance(body["name"], str) or not 2 <= len(body["name"].strip()) <= MAX_GROUP_NAME:
+            raise ChatError("bad_name", min_length=2, max_length=MAX_GROUP_NAME)
         group.name = body["name"].strip()
     if "description" in body:
-        if not isinstance(body["description"], str) or len(body["description"]) > 1000:
-            raise ChatError("bad_description", "Beskrivelsen må højst være 1000 tegn.")
+        if not isinstance(body["description"], str) or len(body["description"]) > MAX_DESCRIPTION:
+            raise ChatError("bad_description", max_length=MAX_DESCRIPTION)
         group.description = body["description"]
     if "rules" in body:
         rules = body["rules"]
-        if not isinstance(rules, list) or len(rules) > 20 or not all(isinstance(r, str) and len(r) <= 300 for r in rules):
-            raise ChatError("bad_rules", "Reglerne skal være en liste med højst 20 korte tekster.")
+        if not isinstance(rules, list) or len(rules) > MAX_RULES or not all(isinstance(r, str) and len(r) <= MAX_RULE_CHARS for r in rules):
+            raise ChatError("bad_rules", max_items=MAX_RULES)
         group.rules = [r.strip() for r in rules if r.strip()]
     if "capacity" in body:
-        if not isinstance(body["capacity"], int) or not 2 <= body["capacity"] <= 100:
-            raise ChatError("bad_capacity", "Pladser skal være mellem 2 og 100.")
+        if not isinstance(body["capacity"], int) or not MIN_CAPACITY <= body["capacity"] <= MAX_CAPACITY:
+            raise ChatError("bad_capacity", min=MIN_CAPACITY, max=MAX_CAPACITY)
         group.capacity = body["capacity"]
     for key in ("weekday", "start_time", "duration_minutes", "tz", "first_date", "meetings", "cancelled"):
         if key in body:
@@ -71,13 +72,13 @@ def _apply(group: storage.Group, body: dict[str, Any]) -> None:
             cancelled=frozenset(date.fromisoformat(d) for d in (group.cancelled or ())),
         )
     except (ValueError, TypeError) as error:
-        raise ChatError("invalid_schedule", f"Ugyldigt skema: {error}") from None
+        raise ChatError("invalid_schedule", field=str(error)[:80]) from None
 
 
 def create_group(admin: Identity, body: dict[str, Any], now: datetime) -> dict[str, Any]:
     require_admin(admin)
     if "name" not in body:
-        raise ChatError("bad_name", "Giv gruppen et navn.")
+        raise ChatError("bad_name", min_length=2, max_length=MAX_GROUP_NAME)
     group = storage.Group(str(ULID.from_datetime(now)).lower(), org_id=admin.org_id or "", name="")
     _apply(group, body)
     group.save()
@@ -89,9 +90,9 @@ def update_group(admin: Identity, group_id: str, body: dict[str, Any], now: date
     require_admin(admin)
     group = storage.get_group(group_id)
     if group is None:
-        raise ChatError("group_not_found", "Gruppen findes ikke.", status=404)
+        raise ChatError("group_not_found")
     if group.org_id != admin.org_id:
-        raise ChatError("forbidden", "Gruppen hører til en anden organisation.", status=403)
+        raise ChatError("forbidden")
     _apply(group, body)
     group.save()
     # A new schedule plans its next meeting; a meeting planned under the old one opens as
@@ -116,9 +117,9 @@ def deactivate_mentor(admin: Identity, mentor_id: str) -> dict[str, Any]:
     require_admin(admin)
     found = [m for m in storage.org_mentors(admin.org_id or "") if m.mentor_id == mentor_id]
     if not found:
-        raise ChatError("mentor_not_found", "Ingen mentor med det id i din organisation.", status=404)
+        raise ChatError("mentor_not_found")
     mentor = found[0]
     if mentor.mentor_id == admin.user_id:
-        raise ChatError("cannot_deactivate_self", "Du kan ikke deaktivere dig selv.", status=409)
+        raise ChatError("cannot_deactivate_self")
     mentor.update(actions=[storage.Mentor.active.set(False)])
     return {"mentor": mentors.mentor_view(mentor)}

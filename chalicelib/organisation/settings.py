@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from chalicelib import storage
 from chalicelib.safety import CrisisDetector, FloodLimits
+from chalicelib.limits import MAX_MESSAGE_CHARS
 
 CACHE_SECONDS = 300
 DEFAULT_RETENTION_DAYS = 30
-MAX_MESSAGE_CHARS = 1000
 
 
 @dataclass(frozen=True)

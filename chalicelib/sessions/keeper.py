@@ -201,7 +201,7 @@ class SessionKeeper:
             refreshed = storage.get_session(session.session_id)
             if refreshed is not None and refreshed.status == storage.OPEN:
                 return refreshed
-            raise ChatError("conflict", "Sessionen blev ændret samtidig. Prøv igen.", status=409)
+            raise ChatError("conflict")
         minute = now.replace(second=0, microsecond=0)
         session = Session(
             f"{group.group_id}:extra:{minute:%Y%m%dT%H%MZ}",
@@ -219,7 +219,7 @@ class SessionKeeper:
 
     def close_now(self, session: storage.Session, now: datetime) -> storage.Session:
         if session.status != storage.OPEN:
-            raise ChatError("session_not_open", "Sessionen er ikke åben.", status=409)
+            raise ChatError("session_not_open")
         self.close(session, now)
         session.refresh(consistent_read=True)
         return session
@@ -227,7 +227,7 @@ class SessionKeeper:
     def extend(self, session: storage.Session, minutes: int, now: datetime) -> storage.Session:
         """Close late: push the end back; the closing warning comes again before the new end."""
         if session.status != storage.OPEN:
-            raise ChatError("session_not_open", "Sessionen er ikke åben.", status=409)
+            raise ChatError("session_not_open")
         new_end = session.ends_at + timedelta(minutes=minutes)
         if not storage.transition(
             session,
@@ -238,7 +238,7 @@ class SessionKeeper:
                 Session.due_at.set(max(new_end - CLOSING_WARNING, now)),
             ],
         ):
-            raise ChatError("conflict", "Sessionen blev ændret samtidig. Prøv igen.", status=409)
+            raise ChatError("conflict")
         members = storage.session_connections(session.session_id)
         for member in members:
             member.update(actions=[storage.Connection.session_ends_at.set(new_end)])

@@ -191,7 +191,7 @@ class TestMentorLogIn:
             assert codes == [401, 401, 401, 401, 401, 429]
         with pytest.raises(ChatError) as locked:
             mentors.log_in("mette", "long-password-1", NOW + timedelta(minutes=1))
-        assert locked.value.status == 429 and locked.value.details["retry_after"] > 0
+        assert locked.value.status == 429 and locked.value.params["retry_after"] > 0
         assert mentors.log_in("mette", "long-password-1", NOW + timedelta(minutes=16)).token
 
 
