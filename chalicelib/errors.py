@@ -77,6 +77,7 @@ CODES: dict[str, tuple[int, str]] = {
     "conflict": (409, "The session changed meanwhile; try again."),
     "payload_too_large": (413, "The request body is too large."),
     # ours
+    "not_stored": (503, "The message was not saved; send it again."),
     "internal": (500, "Something went wrong on our side; try again shortly."),
 }
 

@@ -126,9 +126,8 @@ async def serve(args: argparse.Namespace) -> None:
     port = args.port or free_port()
     gateway = LocalGateway(lambda_app.app, ROOT / "web")
     gateway.port = port
-    # Replies go to this gateway's @connections over plain HTTP. Chalice only builds https://
-    # endpoints and keeps the first one it is given, so the local stack sets it before any event.
-    lambda_app.app.websocket_api._endpoint = f"http://127.0.0.1:{port}"
+    # Replies go to this gateway's @connections over plain HTTP (chalicelib.delivery reads it).
+    os.environ["CONNECTIONS_ENDPOINT"] = f"http://127.0.0.1:{port}"
 
     def save() -> None:
         if args.persist:

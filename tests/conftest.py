@@ -1,6 +1,7 @@
 """Shared fixtures: a moto-backed DynamoDB, a recording sender, and small builders."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import datetime, timedelta, timezone
@@ -28,10 +29,11 @@ from moto import mock_aws  # noqa: E402
 
 from chalicelib import storage  # noqa: E402
 from local.moto_atomic import make_writes_atomic  # noqa: E402
-from chalicelib.chat.service import Caller, ChatService  # noqa: E402
+from chalicelib.chat.inbound import Caller  # noqa: E402
+from chalicelib.chat.service import ChatService  # noqa: E402
+from chalicelib.delivery import ConnectionGone, Delivery  # noqa: E402
 from chalicelib.accounts.tokens import PARTICIPANT, Identity  # noqa: E402
 
-EVENTS = ROOT / "tests" / "events"
 NOW = datetime(2026, 11, 25, 18, 30, tzinfo=timezone.utc)
 
 
@@ -46,18 +48,17 @@ def tables():
 
 
 class RecordingSender:
-    """Collects frames per connection; connections listed in ``gone`` answer 410."""
+    """A poster that collects frames per connection; connections listed in ``gone`` answer 410."""
 
     def __init__(self) -> None:
         self.frames: dict[str, list[dict[str, Any]]] = {}
         self.gone: set[str] = set()
         self.closed: list[str] = []
 
-    def send(self, recipient: Any, frame: dict[str, Any]) -> bool:
+    def post(self, recipient: Any, data: bytes) -> None:
         if recipient.connection_id in self.gone:
-            return False
-        self.frames.setdefault(recipient.connection_id, []).append(frame)
-        return True
+            raise ConnectionGone(recipient.connection_id)
+        self.frames.setdefault(recipient.connection_id, []).append(json.loads(data))
 
     def close(self, recipient: Any) -> None:
         self.closed.append(recipient.connection_id)
@@ -80,7 +81,7 @@ def sender() -> RecordingSender:
 
 @pytest.fixture
 def chat(tables, sender) -> ChatService:
-    return ChatService(sender)
+    return ChatService(Delivery(sender))
 
 
 def make_org(org_id: str = "org-a", retention_days: int = 30) -> storage.Organisation:

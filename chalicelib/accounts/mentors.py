@@ -61,6 +61,8 @@ def log_in(username: object, password: object, now: datetime) -> MentorSignedIn:
     if not isinstance(username, str) or not isinstance(password, str) or not username:
         raise ChatError("bad_request", field="username")
     key = username_key(username)[:100]
+    if not key:
+        raise ChatError("bad_request", field="username")
     throttle_key = f"mentor#{key}"
     throttle = storage.get_throttle(throttle_key)
     if throttle and throttle.window_start + FAILURE_WINDOW > now and throttle.failures >= MAX_FAILURES:

@@ -20,7 +20,7 @@ from chalicelib.accounts.tokens import PARTICIPANT, Identity, issue
 from chalicelib.limits import MAX_FOLLOWED, MAX_PASSWORD, MAX_PSEUDONYM, MIN_PASSWORD, MIN_PSEUDONYM
 
 if TYPE_CHECKING:
-    from chalicelib.delivery import Sender
+    from chalicelib.delivery import Delivery
 
 PSEUDONYM_PATTERN = re.compile(rf"^[\w][\w .\-]{{{MIN_PSEUDONYM - 2},{MAX_PSEUDONYM - 2}}}[\w]$")
 # Names that could pass for staff: only mentors carry a badge, nobody may imitate one.
@@ -112,7 +112,10 @@ def sign_up(pseudonym: object, password: object, now: datetime) -> SignedIn:
 def log_in(pseudonym: object, password: object, now: datetime) -> SignedIn:
     if not isinstance(pseudonym, str) or not isinstance(password, str):
         raise ChatError("bad_request", field="pseudonym")
-    participant = storage.find_participant(pseudonym_key(pseudonym))
+    key = pseudonym_key(pseudonym)
+    if not key:
+        raise ChatError("bad_request", field="pseudonym")
+    participant = storage.find_participant(key)
     stored = participant.password_hash if participant else _decoy_hash()
     if not check_secret(password, stored) or participant is None:
         raise ChatError("bad_credentials")
@@ -158,20 +161,20 @@ def follow(identity: Identity, group_id: str, now: datetime) -> dict[str, object
     if group_id not in followed:
         if len(followed) >= MAX_FOLLOWED:
             raise ChatError("too_many_groups", max=MAX_FOLLOWED)
-        participant.update(actions=[storage.Participant.followed.set(followed + [group_id])])
+        storage.set_followed(participant, [*followed, group_id])
     return my_groups(identity, now)
 
 
 def unfollow(identity: Identity, group_id: str, now: datetime) -> dict[str, object]:
     participant = _me(identity)
     followed = [g for g in participant.followed or [] if g != group_id]
-    participant.update(actions=[storage.Participant.followed.set(followed)])
+    storage.set_followed(participant, followed)
     return my_groups(identity, now)
 
 
-def delete_account(identity: Identity, password: object, sender: "Sender") -> dict[str, object]:
+def delete_account(identity: Identity, password: object, delivery: Delivery) -> dict[str, object]:
     """Delete the account and every message it wrote; live sessions see them vanish."""
-    from chalicelib.delivery import broadcast
+    from chalicelib import frames
 
     participant = _me(identity)
     if not isinstance(password, str) or not check_secret(password, participant.password_hash):
@@ -183,6 +186,6 @@ def delete_account(identity: Identity, password: object, sender: "Sender") -> di
         storage.delete_messages(session_id, message_ids)
         members = storage.session_connections(session_id)
         for message_id in message_ids:
-            broadcast(sender, members, {"type": "message_removed", "session_id": session_id, "message_id": message_id})
+            delivery.send_all(members, frames.message_removed(session_id, message_id))
     storage.delete_participant(participant)
     return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values())}

@@ -1,9 +1,12 @@
 """What a mentor can do, live in the chat, always inside their own organisation, always audited.
 
 Each action checks that its target belongs to the mentor's organisation (403 otherwise),
-takes effect over the socket at once, and writes who, what, target, reason and when to the
-organisation's audit log.
+writes its effect together with the audit entry (who, what, target, reason, when) in one
+transaction, and then tells the room. Telling is best effort per recipient: the answer says
+what took effect and how many could not be reached, and never turns into an error because a
+bystander's socket failed.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -11,26 +14,35 @@ from typing import Any
 
 from ulid import ULID
 
-from chalicelib import storage
+from chalicelib import frames, storage
 from chalicelib.accounts.participants import pseudonym_key
-from chalicelib.chat.service import message_view, session_view
-from chalicelib.errors import ChatError
-from chalicelib.delivery import Sender, broadcast
-from chalicelib.moderation.reports import report_view
-from chalicelib.sessions.keeper import SessionKeeper
 from chalicelib.accounts.tokens import ADMIN, Identity
-from chalicelib.limits import MAX_ANNOUNCEMENT, MAX_BAN_DAYS, MAX_EXTEND_MINUTES, MAX_MUTE_MINUTES, MAX_REASON, MAX_SLOW_MODE_S, MAX_TOPIC
+from chalicelib.delivery import Delivery, Outcome
+from chalicelib.errors import ChatError
+from chalicelib.frames import message_view, report_view, session_view
+from chalicelib.limits import (
+    MAX_ANNOUNCEMENT,
+    MAX_BAN_DAYS,
+    MAX_EXTEND_MINUTES,
+    MAX_MUTE_MINUTES,
+    MAX_REASON,
+    MAX_SLOW_MODE_S,
+    MAX_TOPIC,
+)
+from chalicelib.sessions.keeper import SessionKeeper
 
-STAFF_ROLES = ("mentor", "admin")
 
-
-def staff_in(members: list[storage.Connection]) -> list[storage.Connection]:
-    return [member for member in members if member.role in STAFF_ROLES]
+def _told(*outcomes: Outcome) -> dict[str, int]:
+    """How many sockets heard about an action, and how many could not be reached."""
+    return {
+        "told": sum(len(outcome.delivered) for outcome in outcomes),
+        "not_reached": sum(len(outcome.failed) for outcome in outcomes),
+    }
 
 
 class Moderation:
-    def __init__(self, sender: Sender, keeper: SessionKeeper) -> None:
-        self.sender = sender
+    def __init__(self, delivery: Delivery, keeper: SessionKeeper) -> None:
+        self.delivery = delivery
         self.keeper = keeper
 
     # --- lookups that enforce the organisation boundary ------------------------------------------
@@ -50,46 +62,44 @@ class Moderation:
         return group
 
     def _participant(self, pseudonym: object) -> storage.Participant:
-        if not isinstance(pseudonym, str) or not pseudonym:
+        key = pseudonym_key(pseudonym) if isinstance(pseudonym, str) else ""
+        if not key:
             raise ChatError("bad_request", field="pseudonym")
-        participant = storage.find_participant(pseudonym_key(pseudonym))
+        participant = storage.find_participant(key)
         if participant is None:
             raise ChatError("participant_not_found")
         return participant
 
-    def _audit(self, mentor: Identity, action: str, now: datetime, *, target: str = "", reason: str = "",
-               session_id: str | None = None, group_id: str | None = None) -> None:
-        storage.add_audit(
-            storage.AuditEntry(
-                mentor.org_id,
-                str(ULID.from_datetime(now)),
-                at=now,
-                mentor_id=mentor.user_id,
-                mentor_name=mentor.name,
-                action=action,
-                target=target[:200],
-                reason=_reason(reason),
-                session_id=session_id,
-                group_id=group_id,
-            )
+    def _entry(self, mentor: Identity, action: str, now: datetime, *, target: str = "", reason: object = "",
+               session_id: str | None = None, group_id: str | None = None) -> storage.AuditEntry:
+        return storage.AuditEntry(
+            mentor.org_id,
+            str(ULID.from_datetime(now)),
+            at=now,
+            mentor_id=mentor.user_id,
+            mentor_name=mentor.name,
+            action=action,
+            target=target[:200],
+            reason=_reason(reason),
+            session_id=session_id,
+            group_id=group_id,
         )
 
-    def _tell(self, members: list[storage.Connection], frame: dict[str, Any]) -> None:
-        for gone in broadcast(self.sender, members, frame):
-            storage.delete_connection(gone.connection_id)
+    def _tell_session(self, session_id: str, frame: frames.Frame) -> Outcome:
+        return self.delivery.send_all(storage.session_connections(session_id), frame)
 
-    def _remove_from_session(self, connections: list[storage.Connection], frame: dict[str, Any],
-                             everyone: list[storage.Connection]) -> None:
+    def _remove_from_session(self, theirs: list[storage.Connection], frame: frames.Frame,
+                             everyone: list[storage.Connection]) -> Outcome:
         """Tell the person why, close their sockets, and tell the others they left."""
-        leaving = {c.connection_id for c in connections}
-        for connection in connections:
-            self.sender.send(connection, frame)
-            self.sender.close(connection)
+        told = self.delivery.send_all(theirs, frame)
+        for connection in theirs:
+            self.delivery.close(connection)
             storage.delete_connection(connection.connection_id)
-        if connections:
-            remaining = [m for m in everyone if m.connection_id not in leaving]
-            member = {"pseudonym": connections[0].pseudonym, "role": connections[0].role}
-            self._tell(remaining, {"type": "presence", "event": "left", "member": member})
+        if not theirs:
+            return told
+        leaving = {connection.connection_id for connection in theirs}
+        remaining = [member for member in everyone if member.connection_id not in leaving]
+        return self.delivery.send_all(remaining, frames.presence("left", theirs[0]))
 
     # --- actions in a session ------------------------------------------------------------------
 
@@ -100,15 +110,11 @@ class Moderation:
         if message is None:
             raise ChatError("message_not_found")
         if message.state != storage.REMOVED:
-            message.update(actions=[storage.Message.state.set(storage.REMOVED)])
-            if session.pinned_message_id == message_id:
-                session.update(actions=[storage.Session.pinned_message_id.remove(),
-                                        storage.Session.pinned_text.remove()])
-            self._audit(mentor, "remove", now, target=f"{message.pseudonym}: {message_id}", reason=_reason(reason),
-                        session_id=session_id, group_id=session.group_id)
-        self._tell(storage.session_connections(session_id),
-                   {"type": "message_removed", "session_id": session_id, "message_id": message_id})
-        return {"removed": message_id}
+            entry = self._entry(mentor, "remove", now, target=f"{message.pseudonym}: {message_id}", reason=reason,
+                                session_id=session_id, group_id=session.group_id)
+            storage.remove_message(message, session, entry)
+        told = self._tell_session(session_id, frames.message_removed(session_id, message_id))
+        return {"removed": message_id, **_told(told)}
 
     def mute(self, mentor: Identity, session_id: str, pseudonym: object, minutes: object, reason: object,
              now: datetime) -> dict[str, Any]:
@@ -117,79 +123,72 @@ class Moderation:
             raise ChatError("bad_minutes", max=MAX_MUTE_MINUTES)
         participant = self._participant(pseudonym)
         until = now + timedelta(minutes=minutes)
-        storage.save_restriction(storage.Restriction(
+        restriction = storage.Restriction(
             f"session#{session_id}", participant.participant_id, kind="mute", until=until,
             reason=_reason(reason), mentor_id=mentor.user_id, expires_at=until + timedelta(days=1),
-        ))
-        members = storage.session_connections(session_id)
-        theirs = [m for m in members if m.user_id == participant.participant_id]
-        for connection in theirs:
-            connection.update(actions=[storage.Connection.muted_until.set(until)])
-        self._tell(theirs, {"type": "muted", "session_id": session_id, "until": until.isoformat()})
-        self._audit(mentor, "mute", now, target=participant.pseudonym, reason=_reason(reason),
-                    session_id=session_id, group_id=session.group_id)
-        return {"muted": participant.pseudonym, "until": until.isoformat()}
+        )
+        storage.restrict(restriction, self._entry(mentor, "mute", now, target=participant.pseudonym, reason=reason,
+                                                  session_id=session_id, group_id=session.group_id))
+        theirs = [m for m in storage.session_connections(session_id) if m.user_id == participant.participant_id]
+        storage.set_muted(theirs, until)
+        told = self.delivery.send_all(theirs, frames.muted(session_id, until))
+        return {"muted": participant.pseudonym, "until": until.isoformat(), **_told(told)}
 
     def kick(self, mentor: Identity, session_id: str, pseudonym: object, reason: object,
              now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
         participant = self._participant(pseudonym)
+        storage.add_audit(self._entry(mentor, "kick", now, target=participant.pseudonym, reason=reason,
+                                      session_id=session_id, group_id=session.group_id))
         members = storage.session_connections(session_id)
         theirs = [m for m in members if m.user_id == participant.participant_id]
-        self._remove_from_session(theirs, {"type": "kicked", "session_id": session_id}, members)
-        self._audit(mentor, "kick", now, target=participant.pseudonym, reason=_reason(reason),
-                    session_id=session_id, group_id=session.group_id)
-        return {"kicked": participant.pseudonym, "connections": len(theirs)}
+        told = self._remove_from_session(theirs, frames.kicked(session_id), members)
+        return {"kicked": participant.pseudonym, "connections": len(theirs), **_told(told)}
 
     def ban(self, mentor: Identity, group_id: str, pseudonym: object, days: object, reason: object,
             now: datetime) -> dict[str, Any]:
         group = self.group(mentor, group_id)
-        if days is not None and (not isinstance(days, int) or isinstance(days, bool)
-                                 or not 1 <= days <= MAX_BAN_DAYS):
+        if days is not None and (not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_BAN_DAYS):
             raise ChatError("bad_days", max=MAX_BAN_DAYS)
         participant = self._participant(pseudonym)
         until = now + timedelta(days=days) if days else None
-        storage.save_restriction(storage.Restriction(
+        restriction = storage.Restriction(
             f"group#{group_id}", participant.participant_id, kind="ban", until=until, reason=_reason(reason),
             mentor_id=mentor.user_id, expires_at=until + timedelta(days=1) if until else None,
-        ))
-        frame = {"type": "banned", "group_id": group_id, "until": until.isoformat() if until else None}
+        )
+        storage.restrict(restriction, self._entry(mentor, "ban", now, target=participant.pseudonym, reason=reason,
+                                                  group_id=group.group_id))
+        outcomes = []
         for session in storage.latest_sessions(group_id, now, limit=2):
-            if session.status != storage.OPEN:
-                continue
-            members = storage.session_connections(session.session_id)
-            theirs = [m for m in members if m.user_id == participant.participant_id]
-            self._remove_from_session(theirs, frame, members)
-        self._audit(mentor, "ban", now, target=participant.pseudonym, reason=_reason(reason), group_id=group.group_id)
-        return {"banned": participant.pseudonym, "until": frame["until"]}
+            if session.status == storage.OPEN:
+                members = storage.session_connections(session.session_id)
+                theirs = [m for m in members if m.user_id == participant.participant_id]
+                outcomes.append(self._remove_from_session(theirs, frames.banned(group_id, until), members))
+        return {"banned": participant.pseudonym, "until": until.isoformat() if until else None, **_told(*outcomes)}
 
     def set_topic(self, mentor: Identity, session_id: str, topic: object, now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
         if not isinstance(topic, str) or len(topic) > MAX_TOPIC:
             raise ChatError("bad_topic", max_length=MAX_TOPIC)
-        session.update(actions=[storage.Session.topic.set(topic.strip())])
-        self._tell(storage.session_connections(session_id),
-                   {"type": "topic", "session_id": session_id, "topic": topic.strip()})
-        self._audit(mentor, "topic", now, target=topic.strip(), session_id=session_id, group_id=session.group_id)
-        return {"topic": topic.strip()}
+        text = topic.strip()
+        storage.set_topic(session, text, self._entry(mentor, "topic", now, target=text, session_id=session_id,
+                                                     group_id=session.group_id))
+        told = self._tell_session(session_id, frames.topic(session_id, text))
+        return {"topic": text, **_told(told)}
 
     def pin(self, mentor: Identity, session_id: str, message_id: object, now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
-        pinned = None
-        if message_id is None:
-            session.update(actions=[storage.Session.pinned_message_id.remove(), storage.Session.pinned_text.remove()])
-        else:
+        message = None
+        if message_id is not None:
             message = storage.get_message(session_id, str(message_id))
             if message is None or message.state != storage.VISIBLE:
                 raise ChatError("message_not_found")
-            session.update(actions=[storage.Session.pinned_message_id.set(message.message_id),
-                                    storage.Session.pinned_text.set(message.text)])
-            pinned = {"message_id": message.message_id, "text": message.text}
-        self._tell(storage.session_connections(session_id), {"type": "pinned", "session_id": session_id,
-                                                             "pinned": pinned})
-        self._audit(mentor, "pin", now, target=str(message_id or ""), session_id=session_id,
-                    group_id=session.group_id)
-        return {"pinned": pinned}
+        entry = self._entry(mentor, "pin", now, target=str(message_id or ""), session_id=session_id,
+                            group_id=session.group_id)
+        storage.set_pin(session, message, entry)
+        pinned = {"message_id": message.message_id, "text": message.text} if message else None
+        told = self._tell_session(session_id, frames.pinned(session_id, pinned))
+        return {"pinned": pinned, **_told(told)}
 
     def announce(self, mentor: Identity, session_id: str, text: object, now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
@@ -204,44 +203,47 @@ class Moderation:
             role=mentor.role, text=text.strip(), kind="announcement",
             expires_at=max(session.ends_at, now) + timedelta(days=retention),
         )
-        message.save()
-        self._tell(storage.session_connections(session_id), {"type": "message", "message": message_view(message)})
-        self._audit(mentor, "announce", now, target=message.message_id, session_id=session_id,
-                    group_id=session.group_id)
-        return {"message": message_view(message)}
+        storage.post_announcement(message, self._entry(mentor, "announce", now, target=message.message_id,
+                                                       session_id=session_id, group_id=session.group_id))
+        told = self._tell_session(session_id, frames.message(message))
+        return {"message": message_view(message), **_told(told)}
 
     def slow_mode(self, mentor: Identity, session_id: str, seconds: object, now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
         if not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_SLOW_MODE_S:
             raise ChatError("bad_seconds", max=MAX_SLOW_MODE_S)
-        session.update(actions=[storage.Session.slow_mode_s.set(seconds)])
+        storage.set_slow_mode(session, seconds, self._entry(mentor, "slow_mode", now, target=str(seconds),
+                                                            session_id=session_id, group_id=session.group_id))
         members = storage.session_connections(session_id)
-        for member in members:
-            member.update(actions=[storage.Connection.slow_mode_s.set(seconds)])
-        self._tell(members, {"type": "slow_mode", "session_id": session_id, "seconds": seconds})
-        self._audit(mentor, "slow_mode", now, target=str(seconds), session_id=session_id, group_id=session.group_id)
-        return {"slow_mode_s": seconds}
+        storage.set_connection_slow_mode(members, seconds)
+        told = self.delivery.send_all(members, frames.slow_mode(session_id, seconds))
+        return {"slow_mode_s": seconds, **_told(told)}
 
-    # --- opening and closing ----------------------------------------------------------------------
+    # --- opening and closing: audited before the effect, which the tick completes if it must ------------
 
     def open_early(self, mentor: Identity, group_id: str, now: datetime) -> dict[str, Any]:
         group = self.group(mentor, group_id)
+        storage.add_audit(self._entry(mentor, "open", now, target=group.name, group_id=group_id))
         session = self.keeper.open_early(group, now)
-        self._audit(mentor, "open", now, target=group.name, session_id=session.session_id, group_id=group_id)
         return {"session": session_view(session)}
 
     def close(self, mentor: Identity, session_id: str, now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
+        if session.status != storage.OPEN:
+            raise ChatError("session_not_open")
+        storage.add_audit(self._entry(mentor, "close", now, session_id=session_id, group_id=session.group_id))
         closed = self.keeper.close_now(session, now)
-        self._audit(mentor, "close", now, session_id=session_id, group_id=session.group_id)
         return {"session": session_view(closed)}
 
     def extend(self, mentor: Identity, session_id: str, minutes: object, now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_EXTEND_MINUTES:
             raise ChatError("bad_minutes", max=MAX_EXTEND_MINUTES)
+        if session.status != storage.OPEN:
+            raise ChatError("session_not_open")
+        storage.add_audit(self._entry(mentor, "extend", now, target=str(minutes), session_id=session_id,
+                                      group_id=session.group_id))
         extended = self.keeper.extend(session, minutes, now)
-        self._audit(mentor, "extend", now, target=f"{minutes} min", session_id=session_id, group_id=session.group_id)
         return {"session": session_view(extended)}
 
     def cancel(self, mentor: Identity, group_id: str, day: object, now: datetime) -> dict[str, Any]:
@@ -250,8 +252,8 @@ class Moderation:
             when = date.fromisoformat(str(day))
         except ValueError:
             raise ChatError("bad_date") from None
+        storage.add_audit(self._entry(mentor, "cancel", now, target=when.isoformat(), group_id=group_id))
         cancelled = self.keeper.cancel_date(group, when, now)
-        self._audit(mentor, "cancel", now, target=when.isoformat(), group_id=group_id)
         return {"cancelled_date": when.isoformat(), "sessions": cancelled}
 
     # --- reports and audit ---------------------------------------------------------------------------
@@ -270,9 +272,10 @@ class Moderation:
         if report is None:
             raise ChatError("report_not_found")
         if storage.resolve_report(report, mentor.user_id, _reason(note), now):
-            self._audit(mentor, "resolve_report", now, target=report_id, reason=_reason(note),
-                        session_id=report.session_id, group_id=report.group_id)
-        report.refresh(consistent_read=True)
+            storage.add_audit(self._entry(mentor, "resolve_report", now, target=report_id, reason=note,
+                                          session_id=report.session_id, group_id=report.group_id))
+        else:  # someone resolved it meanwhile: show it as it is now
+            report = storage.get_report(report.org_id, report.report_id) or report
         return {"report": report_view(report)}
 
     def audit(self, mentor: Identity) -> dict[str, Any]:

@@ -1,31 +1,15 @@
 """Reports: a teen flags a message, or safety flags one by itself; they queue for the mentors."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from ulid import ULID
 
 from chalicelib import storage
 from chalicelib.limits import MAX_REASON
 
-
-
-def report_view(report: storage.Report) -> dict[str, Any]:
-    return {
-        "id": report.report_id,
-        "kind": report.kind,
-        "priority": report.priority,
-        "session_id": report.session_id,
-        "group_id": report.group_id,
-        "message_id": report.message_id,
-        "pseudonym": report.pseudonym,
-        "text": report.excerpt,
-        "reason": report.reason,
-        "status": report.status,
-        "created_at": report.created_at.isoformat(),
-        "resolved_at": report.resolved_at.isoformat() if report.resolved_at else None,
-    }
+EXCERPT_CHARS = 300
 
 
 def new_report(
@@ -39,8 +23,10 @@ def new_report(
     pseudonym: str = "",
     reason: str = "",
     retention_days: int = 30,
+    report_id: str | None = None,
 ) -> storage.Report:
-    report_id = str(ULID.from_datetime(now))
+    """A report, keyed by ``report_id`` when what it is about must be reported only once."""
+    report_id = report_id or str(ULID.from_datetime(now))
     return storage.Report(
         org_id,
         report_id,
@@ -50,7 +36,7 @@ def new_report(
         group_id=session.group_id,
         message_id=message.message_id if message else None,
         pseudonym=message.pseudonym if message else pseudonym,
-        excerpt=(message.text[:300] if message else ""),
+        excerpt=(message.text[:EXCERPT_CHARS] if message else ""),
         reason=reason[:MAX_REASON],
         created_at=now,
         open_org=org_id,

@@ -81,7 +81,7 @@ def create_group(admin: Identity, body: dict[str, Any], now: datetime) -> dict[s
         raise ChatError("bad_name", min_length=2, max_length=MAX_GROUP_NAME)
     group = storage.Group(str(ULID.from_datetime(now)).lower(), org_id=admin.org_id or "", name="")
     _apply(group, body)
-    group.save()
+    storage.save_group(group)
     plan_next(group, now)
     return admin_group_view(group, now)
 
@@ -94,7 +94,7 @@ def update_group(admin: Identity, group_id: str, body: dict[str, Any], now: date
     if group.org_id != admin.org_id:
         raise ChatError("forbidden")
     _apply(group, body)
-    group.save()
+    storage.save_group(group)
     # A new schedule plans its next meeting; a meeting planned under the old one opens as
     # planned unless cancelled, so nobody who expected it is surprised.
     plan_next(group, now)
@@ -121,5 +121,5 @@ def deactivate_mentor(admin: Identity, mentor_id: str) -> dict[str, Any]:
     mentor = found[0]
     if mentor.mentor_id == admin.user_id:
         raise ChatError("cannot_deactivate_self")
-    mentor.update(actions=[storage.Mentor.active.set(False)])
+    storage.deactivate_mentor(mentor)
     return {"mentor": mentors.mentor_view(mentor)}

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import storage
-from chalicelib.chat.service import session_view
+from chalicelib.frames import session_view
 from chalicelib.sessions.keeper import next_meetings
 
 

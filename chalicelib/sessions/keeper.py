@@ -1,31 +1,41 @@
 """Weekly sessions: planned from the group's schedule, opened, warned and closed by the minute tick.
 
-Every transition is a conditional write on the session item, and its side effects (frames,
-disconnects, planning the next meeting) run only for the caller whose write won. EventBridge
-delivers at least once, so the tick may run late, twice, or twice at once: each open, warning
-and close still happens exactly once.
-
-The tick reads only what is due: sessions with a transition ahead sit in the sparse ``due``
-index under one key, ordered by when their next transition is due; a closed or cancelled
-session leaves the index. Groups that are not due cost nothing.
+Every transition is a conditional write on the session item, so it happens once however
+often the tick runs (EventBridge delivers at least once: late, twice, or twice at once). A
+transition with side effects records them as *steps* on the session (warn: tell; close: tell
+and disconnect, count, plan the next meeting) together with a short lease. The winner does the
+steps and crosses each off; a step that fails stays on the session, which stays due, and the
+next tick takes over once the lease has run out. Only when every step is done does the session
+wait for its next transition or leave the ``due`` index, so no group stops meeting because of
+one failed call.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from chalicelib import storage
+from chalicelib import frames, storage
+from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
-from chalicelib.delivery import Sender, broadcast
-from chalicelib.sessions.calendar import CLOSING_WARNING, Occurrence, WeeklySchedule, local_view, next_occurrence, upcoming
+from chalicelib.sessions.calendar import (
+    CLOSING_WARNING,
+    Occurrence,
+    WeeklySchedule,
+    local_view,
+    next_occurrence,
+    upcoming,
+)
 
 log = logging.getLogger("gruppechat.sessions")
 
-Session = storage.Session
-ADHOC_DURATION = timedelta(minutes=90)
+# A tick has 55 s; a step's work takes seconds. After this, another tick may take over.
+STEP_LEASE = timedelta(seconds=50)
+TELL_CLOSING, TELL_CLOSED, COUNT, PLAN_NEXT = "tell_closing", "tell_closed", "count", "plan_next"
+AFTER_CLOSE = {TELL_CLOSED, COUNT, PLAN_NEXT}
 
 
 def schedule_of(group: storage.Group) -> WeeklySchedule:
@@ -54,7 +64,7 @@ def plan_next(group: storage.Group, now: datetime) -> storage.Session | None:
     existing = storage.get_session(session_id)
     if existing is not None:
         return existing
-    session = Session(
+    session = storage.Session(
         session_id,
         group_id=group.group_id,
         org_id=group.org_id,
@@ -77,16 +87,18 @@ class TickReport:
     warned: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    resumed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {k: len(v) for k, v in vars(self).items()}
+        return {key: len(value) for key, value in vars(self).items()}
 
 
 class SessionKeeper:
     """Opens, warns and closes sessions; mentors' overrides go through the same transitions."""
 
-    def __init__(self, sender: Sender) -> None:
-        self.sender = sender
+    def __init__(self, delivery: Delivery) -> None:
+        self.delivery = delivery
 
     # --- the minute tick -----------------------------------------------------------------------
 
@@ -95,85 +107,96 @@ class SessionKeeper:
         for session in storage.due_sessions(now):
             try:
                 self._advance(session, now, report)
-            except Exception:  # one broken session must not stop the others
-                log.exception("tick failed for a session", extra={"session_id": session.session_id})
+            except Exception:  # one broken session must not stop the others; the next tick retries
+                log.exception("tick failed for a session")
+                report.failed.append(session.session_id)
         return report
 
     def _advance(self, session: storage.Session, now: datetime, report: TickReport) -> None:
+        if session.pending_steps:
+            if storage.claim_steps(session, now, STEP_LEASE):
+                done = self._run_steps(session, now)
+                (report.resumed if done else report.failed).append(session.session_id)
+            return
         if session.status == storage.SCHEDULED:
             if now >= session.ends_at:
                 # The tick was away for the whole meeting: never open a session that has ended.
                 if self._finish(session, now, storage.CLOSED, expected=storage.SCHEDULED):
                     report.skipped.append(session.session_id)
                 return
-            if self._open(session, now):
-                report.opened.append(session.session_id)
-                # A late tick may find it already in its last minutes: fall through to warn.
-                session.refresh(consistent_read=True)
-            else:
+            if not storage.open_session(session, now, max(session.ends_at - CLOSING_WARNING, now)):
                 return
+            report.opened.append(session.session_id)
+            # A late tick may find it already in its last minutes: fall through to warn.
+            storage.reload_session(session)
         if session.status != storage.OPEN:
             return
         if now >= session.ends_at:
             if self.close(session, now):
                 report.closed.append(session.session_id)
         elif now >= session.ends_at - CLOSING_WARNING and not session.warned:
-            if self._warn(session):
+            if storage.begin_warning(session, {TELL_CLOSING}, now, STEP_LEASE):
                 report.warned.append(session.session_id)
-
-    def _open(self, session: storage.Session, now: datetime) -> bool:
-        return storage.transition(
-            session,
-            (Session.status == storage.SCHEDULED),
-            [
-                Session.status.set(storage.OPEN),
-                Session.due_at.set(max(session.ends_at - CLOSING_WARNING, now)),
-            ],
-        )
-
-    def _warn(self, session: storage.Session) -> bool:
-        won = storage.transition(
-            session,
-            (Session.status == storage.OPEN) & (Session.warned == False) & (Session.ends_at == session.ends_at),  # noqa: E712
-            [Session.warned.set(True), Session.due_at.set(session.ends_at)],
-        )
-        if won:
-            members = storage.session_connections(session.session_id)
-            self._drop_gone(broadcast(
-                self.sender, members,
-                {"type": "session_closing", "session_id": session.session_id, "ends_at": session.ends_at.isoformat()},
-            ))
-        return won
+                if not self._run_steps(session, now):
+                    report.failed.append(session.session_id)
 
     def close(self, session: storage.Session, now: datetime) -> bool:
         """Close an open session: tell everyone, then disconnect them. Exactly once."""
         return self._finish(session, now, storage.CLOSED, expected=storage.OPEN)
 
     def _finish(self, session: storage.Session, now: datetime, status: str, expected: str) -> bool:
-        won = storage.transition(
-            session,
-            (Session.status == expected),
-            [Session.status.set(status), Session.due_bucket.remove(), Session.due_at.remove()],
-        )
-        if not won:
+        steps = AFTER_CLOSE if expected == storage.OPEN else {PLAN_NEXT}
+        if not storage.begin_finish(session, expected, status, steps, now, STEP_LEASE):
             return False
-        if expected == storage.OPEN:
-            session.update(actions=[Session.message_count.set(storage.count_messages(session.session_id))])
-            members = storage.session_connections(session.session_id)
-            frame = {"type": "session_closed", "session_id": session.session_id}
-            gone = {c.connection_id for c in broadcast(self.sender, members, frame)}
-            for member in members:
-                if member.connection_id not in gone:
-                    self.sender.close(member)
+        self._run_steps(session, now)
+        return True
+
+    # --- steps --------------------------------------------------------------------------------------
+
+    def _run_steps(self, session: storage.Session, now: datetime) -> bool:
+        """Do what the last transition left, crossing off each step. False when one failed:
+        it stays on the session, which stays due, and a later tick does it."""
+        work: dict[str, Callable[[storage.Session, datetime], None]] = {
+            TELL_CLOSING: self._tell_closing,
+            TELL_CLOSED: self._tell_closed,
+            COUNT: self._count,
+            PLAN_NEXT: self._plan_next,
+        }
+        try:
+            for step in sorted(session.pending_steps or (), key=list(work).index):
+                work[step](session, now)
+                storage.step_done(session, step)  # the update brings the item back as stored
+            storage.settle(session, self._next_due(session))
+        except Exception:
+            log.exception("a session step failed; the next tick does it")
+            return False
+        return True
+
+    def _next_due(self, session: storage.Session) -> datetime | None:
+        if session.status == storage.OPEN:
+            return session.ends_at if session.warned else session.ends_at - CLOSING_WARNING
+        return None  # closed or cancelled: leave the due index
+
+    def _tell_closing(self, session: storage.Session, now: datetime) -> None:
+        members = storage.session_connections(session.session_id)
+        self.delivery.send_all(members, frames.session_closing(session.session_id, session.ends_at))
+
+    def _tell_closed(self, session: storage.Session, now: datetime) -> None:
+        members = storage.session_connections(session.session_id)
+        outcome = self.delivery.send_all(members, frames.session_closed(session.session_id))
+        gone = set(outcome.gone)
+        for member in members:
+            if member.connection_id not in gone:
+                self.delivery.close(member)
                 storage.delete_connection(member.connection_id)
+
+    def _count(self, session: storage.Session, now: datetime) -> None:
+        storage.set_message_count(session, storage.count_messages(session.session_id))
+
+    def _plan_next(self, session: storage.Session, now: datetime) -> None:
         group = storage.get_group(session.group_id)
         if group is not None:
             plan_next(group, max(now, session.ends_at))
-        return True
-
-    def _drop_gone(self, gone: list[Any]) -> None:
-        for connection in gone:
-            storage.delete_connection(connection.connection_id)
 
     # --- mentor overrides ------------------------------------------------------------------------
 
@@ -182,36 +205,26 @@ class SessionKeeper:
         for session in storage.latest_sessions(group.group_id, now, limit=3):
             if session.status == storage.OPEN:
                 return session
-        upcoming_sessions = [
-            s for s in storage.sessions_from(group.group_id, now) if s.status == storage.SCHEDULED
-        ]
-        if upcoming_sessions and upcoming_sessions[0].starts_at - now <= timedelta(hours=24):
-            session = upcoming_sessions[0]
-            if storage.transition(
-                session,
-                Session.status == storage.SCHEDULED,
-                [
-                    Session.status.set(storage.OPEN),
-                    Session.starts_at.set(now),
-                    Session.due_at.set(session.ends_at - CLOSING_WARNING),
-                ],
-            ):
-                session.refresh(consistent_read=True)
-                return session
+        scheduled = [s for s in storage.sessions_from(group.group_id, now) if s.status == storage.SCHEDULED]
+        if scheduled and scheduled[0].starts_at - now <= timedelta(hours=24):
+            session = scheduled[0]
+            if storage.open_session(session, now, session.ends_at - CLOSING_WARNING, starts_at=now):
+                return storage.reload_session(session)
             refreshed = storage.get_session(session.session_id)
             if refreshed is not None and refreshed.status == storage.OPEN:
                 return refreshed
             raise ChatError("conflict")
+        duration = timedelta(minutes=int(group.duration_minutes or 90))
         minute = now.replace(second=0, microsecond=0)
-        session = Session(
+        session = storage.Session(
             f"{group.group_id}:extra:{minute:%Y%m%dT%H%MZ}",
             group_id=group.group_id,
             org_id=group.org_id,
             starts_at=now,
-            ends_at=now + timedelta(minutes=int(group.duration_minutes or 90)),
+            ends_at=now + duration,
             status=storage.OPEN,
             due_bucket=storage.PENDING,
-            due_at=now + timedelta(minutes=int(group.duration_minutes or 90)) - CLOSING_WARNING,
+            due_at=now + duration - CLOSING_WARNING,
         )
         if not storage.create_session(session):
             session = storage.get_session(session.session_id) or session
@@ -221,40 +234,23 @@ class SessionKeeper:
         if session.status != storage.OPEN:
             raise ChatError("session_not_open")
         self.close(session, now)
-        session.refresh(consistent_read=True)
-        return session
+        return storage.reload_session(session)
 
     def extend(self, session: storage.Session, minutes: int, now: datetime) -> storage.Session:
         """Close late: push the end back; the closing warning comes again before the new end."""
         if session.status != storage.OPEN:
             raise ChatError("session_not_open")
         new_end = session.ends_at + timedelta(minutes=minutes)
-        if not storage.transition(
-            session,
-            (Session.status == storage.OPEN) & (Session.ends_at == session.ends_at),
-            [
-                Session.ends_at.set(new_end),
-                Session.warned.set(False),
-                Session.due_at.set(max(new_end - CLOSING_WARNING, now)),
-            ],
-        ):
+        if not storage.extend_session(session, new_end, max(new_end - CLOSING_WARNING, now)):
             raise ChatError("conflict")
         members = storage.session_connections(session.session_id)
-        for member in members:
-            member.update(actions=[storage.Connection.session_ends_at.set(new_end)])
-        self._drop_gone(broadcast(
-            self.sender, members,
-            {"type": "session_extended", "session_id": session.session_id, "ends_at": new_end.isoformat()},
-        ))
-        session.refresh(consistent_read=True)
-        return session
+        storage.set_connection_ends_at(members, new_end)
+        self.delivery.send_all(members, frames.session_extended(session.session_id, new_end))
+        return storage.reload_session(session)
 
     def cancel_date(self, group: storage.Group, day: date, now: datetime) -> list[str]:
         """Cancel the meeting on a local date (a holiday); returns the sessions cancelled."""
-        cancelled = set(group.cancelled or ())
-        cancelled.add(day.isoformat())
-        group.update(actions=[storage.Group.cancelled.set(cancelled)])
-        group.refresh()
+        group = storage.cancel_date(group, day.isoformat())
         zone = ZoneInfo(group.tz)
         hit = []
         for session in storage.sessions_from(group.group_id, now - timedelta(hours=12), limit=8):

@@ -1,383 +1,65 @@
-"""Storage: every PynamoDB model and every query of the product, in one place.
+"""Storage: the only code that reads or writes DynamoDB.
 
-Each hot path is a key lookup or an index query, never a full-table scan:
+Every hot path is a key lookup or an index query, never a full-table scan:
 
 * deliver a message: one ``TransactWriteItems`` (message + send receipt) and one query of the
   session's connections (``Connection.by_session``);
 * join: one query for the group's latest session (``Session.by_group``), one update of the
   connection, one query for the history;
 * catch up: one query of the session's messages after an id.
+
+The rest of the product calls these functions with items and values; the models and their
+update expressions stay here (``models.py``).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from pynamodb.attributes import (
-    BooleanAttribute,
-    ListAttribute,
-    NumberAttribute,
-    UnicodeAttribute,
-    UnicodeSetAttribute,
-    TTLAttribute,
-    UTCDateTimeAttribute,
-)
-from pynamodb.connection import Connection as DynamoConnection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.config import settings
-
-_SETTINGS = settings()
-
-CONNECTION_LIFETIME = timedelta(hours=2)  # API Gateway's longest WebSocket connection
-RECEIPT_LIFETIME = timedelta(days=1)
-
-
-class _Meta:
-    region = _SETTINGS.region
-    host = _SETTINGS.dynamodb_endpoint
-    billing_mode = "PAY_PER_REQUEST"
-
-
-def _meta(name: str) -> type:
-    return type("Meta", (_Meta,), {"table_name": f"{_SETTINGS.table_prefix}{name}"})
-
-
-# --- organisations and groups -------------------------------------------------------------
-
-
-class Organisation(Model):
-    Meta = _meta("organisations")
-    org_id = UnicodeAttribute(hash_key=True)
-    name = UnicodeAttribute()
-    retention_days = NumberAttribute(default=30)
-    extra_crisis_terms = ListAttribute(of=UnicodeAttribute, default=list)
-    flood_burst = NumberAttribute(null=True)
-    flood_per_minute = NumberAttribute(null=True)
-
-
-class GroupsByOrg(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_org"
-        projection = AllProjection()
-
-    org_id = UnicodeAttribute(hash_key=True)
-    name = UnicodeAttribute(range_key=True)
-
-
-class GroupCatalogue(GlobalSecondaryIndex):
-    """Every listed group under one constant key, so the public list is a query, not a table scan."""
-
-    class Meta:
-        index_name = "catalogue"
-        projection = AllProjection()
-
-    listed = UnicodeAttribute(hash_key=True)
-    name = UnicodeAttribute(range_key=True)
-
-
-LISTED = "listed"
-
-
-class Group(Model):
-    Meta = _meta("groups")
-    group_id = UnicodeAttribute(hash_key=True)
-    org_id = UnicodeAttribute()
-    name = UnicodeAttribute()
-    description = UnicodeAttribute(default="")
-    rules = ListAttribute(of=UnicodeAttribute, default=list)
-    listed = UnicodeAttribute(null=True, default=LISTED)
-    capacity = NumberAttribute(default=15)
-    # The weekly schedule (see chalicelib.sessions.calendar).
-    weekday = NumberAttribute(default=6)
-    start_time = UnicodeAttribute(default="19:00")
-    duration_minutes = NumberAttribute(default=90)
-    tz = UnicodeAttribute(default="Europe/Copenhagen")
-    first_date = UnicodeAttribute(null=True)
-    meetings = NumberAttribute(null=True)
-    cancelled = UnicodeSetAttribute(null=True)
-
-    by_org = GroupsByOrg()
-    catalogue = GroupCatalogue()
-
-
-# --- sessions -------------------------------------------------------------------------------
-
-
-class SessionsByGroup(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_group"
-        projection = AllProjection()
-
-    group_id = UnicodeAttribute(hash_key=True)
-    starts_at = UTCDateTimeAttribute(range_key=True)
-
-
-class SessionsDue(GlobalSecondaryIndex):
-    """Sessions that still have a transition ahead, by when it is due (sparse: closed ones leave)."""
-
-    class Meta:
-        index_name = "due"
-        projection = AllProjection()
-
-    due_bucket = UnicodeAttribute(hash_key=True)
-    due_at = UTCDateTimeAttribute(range_key=True)
-
-
-SCHEDULED, OPEN, CLOSED, CANCELLED = "scheduled", "open", "closed", "cancelled"
-PENDING = "pending"
-
-
-class Session(Model):
-    Meta = _meta("sessions")
-    session_id = UnicodeAttribute(hash_key=True)
-    group_id = UnicodeAttribute()
-    org_id = UnicodeAttribute()
-    starts_at = UTCDateTimeAttribute()
-    ends_at = UTCDateTimeAttribute()
-    status = UnicodeAttribute(default=SCHEDULED)
-    topic = UnicodeAttribute(default="")
-    pinned_message_id = UnicodeAttribute(null=True)
-    pinned_text = UnicodeAttribute(null=True)
-    slow_mode_s = NumberAttribute(default=0)
-    # For the organisation's figures: who came (participant ids, never shown) and how much was said.
-    attendees = UnicodeSetAttribute(null=True)
-    message_count = NumberAttribute(null=True)
-    warned = BooleanAttribute(default=False)
-    due_bucket = UnicodeAttribute(null=True)
-    due_at = UTCDateTimeAttribute(null=True)
-
-    by_group = SessionsByGroup()
-    due = SessionsDue()
-
-
-# --- people and connections -----------------------------------------------------------------
-
-
-class Participant(Model):
-    """An anonymous account: nothing but the pseudonym and two slow hashes."""
-
-    Meta = _meta("participants")
-    pseudonym_key = UnicodeAttribute(hash_key=True)
-    participant_id = UnicodeAttribute()
-    pseudonym = UnicodeAttribute()
-    password_hash = UnicodeAttribute()
-    recovery_hash = UnicodeAttribute()
-    created_at = UTCDateTimeAttribute()
-    followed = ListAttribute(of=UnicodeAttribute, default=list)
-
-
-class ConnectionsBySession(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_session"
-        projection = AllProjection()
-
-    session_id = UnicodeAttribute(hash_key=True)
-    connection_id = UnicodeAttribute(range_key=True)
-
-
-class Connection(Model):
-    """One live WebSocket. Expires by TTL because ``$disconnect`` is best effort."""
-
-    Meta = _meta("connections")
-    connection_id = UnicodeAttribute(hash_key=True)
-    user_id = UnicodeAttribute()
-    pseudonym = UnicodeAttribute()
-    role = UnicodeAttribute()
-    org_id = UnicodeAttribute(null=True)
-    session_id = UnicodeAttribute(null=True)
-    group_id = UnicodeAttribute(null=True)
-    session_ends_at = UTCDateTimeAttribute(null=True)
-    retention_days = NumberAttribute(null=True)
-    muted_until = UTCDateTimeAttribute(null=True)
-    slow_mode_s = NumberAttribute(null=True)
-    lang = UnicodeAttribute(default="da")
-    flood = UnicodeAttribute(null=True)  # the flood-control state, JSON
-    api_id = UnicodeAttribute()
-    stage = UnicodeAttribute()
-    connected_at = UTCDateTimeAttribute()
-    expires_at = TTLAttribute()
-
-    by_session = ConnectionsBySession()
-
-
-# --- messages ---------------------------------------------------------------------------------
-
-VISIBLE, REMOVED = "visible", "removed"
-
-
-class MessagesByAuthor(GlobalSecondaryIndex):
-    """So a participant who deletes their account takes everything they wrote with them."""
-
-    class Meta:
-        index_name = "by_author"
-        projection = KeysOnlyProjection()
-
-    author_id = UnicodeAttribute(hash_key=True)
-    message_id = UnicodeAttribute(range_key=True)
-
-
-class Message(Model):
-    Meta = _meta("messages")
-    session_id = UnicodeAttribute(hash_key=True)
-    message_id = UnicodeAttribute(range_key=True)  # a ULID: sorts by time
-    author_id = UnicodeAttribute()
-    pseudonym = UnicodeAttribute()
-    role = UnicodeAttribute()
-    text = UnicodeAttribute()
-    client_id = UnicodeAttribute(null=True)
-    kind = UnicodeAttribute(default="chat")  # chat | announcement
-    state = UnicodeAttribute(default=VISIBLE)
-    expires_at = TTLAttribute(null=True)
-
-    by_author = MessagesByAuthor()
-
-
-class SendReceipt(Model):
-    """Makes a retried send idempotent: one receipt per (session, author, client id)."""
-
-    Meta = _meta("receipts")
-    receipt_key = UnicodeAttribute(hash_key=True)
-    message_id = UnicodeAttribute()
-    expires_at = TTLAttribute()
-
-
-# --- mentors and moderation -------------------------------------------------------------------
-
-
-class MentorsByOrg(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_org"
-        projection = AllProjection()
-
-    org_id = UnicodeAttribute(hash_key=True)
-    username_key = UnicodeAttribute(range_key=True)
-
-
-class Mentor(Model):
-    """A trained volunteer (role ``mentor``) or an organisation admin (role ``admin``)."""
-
-    Meta = _meta("mentors")
-    username_key = UnicodeAttribute(hash_key=True)
-    mentor_id = UnicodeAttribute()
-    username = UnicodeAttribute()
-    display_name = UnicodeAttribute()
-    org_id = UnicodeAttribute()
-    role = UnicodeAttribute(default="mentor")
-    password_hash = UnicodeAttribute()
-    active = BooleanAttribute(default=True)
-    created_at = UTCDateTimeAttribute()
-
-    by_org = MentorsByOrg()
-
-
-class LoginThrottle(Model):
-    """Failed log-ins per name (known or not), so guessing is slow and reveals nothing."""
-
-    Meta = _meta("throttles")
-    throttle_key = UnicodeAttribute(hash_key=True)
-    failures = NumberAttribute(default=0)
-    window_start = UTCDateTimeAttribute()
-    expires_at = TTLAttribute()
-
-
-class Restriction(Model):
-    """A mute (scope: a session) or a ban (scope: a group) of one participant."""
-
-    Meta = _meta("restrictions")
-    scope_id = UnicodeAttribute(hash_key=True)  # "session#<id>" or "group#<id>"
-    subject_id = UnicodeAttribute(range_key=True)  # the participant's id
-    kind = UnicodeAttribute()
-    until = UTCDateTimeAttribute(null=True)  # None: for good
-    reason = UnicodeAttribute(default="")
-    mentor_id = UnicodeAttribute()
-    expires_at = TTLAttribute(null=True)
-
-
-class AuditEntry(Model):
-    """Every mentor action, per organisation, newest last (ids are ULIDs)."""
-
-    Meta = _meta("audit")
-    org_id = UnicodeAttribute(hash_key=True)
-    entry_id = UnicodeAttribute(range_key=True)
-    at = UTCDateTimeAttribute()
-    mentor_id = UnicodeAttribute()
-    mentor_name = UnicodeAttribute()
-    action = UnicodeAttribute()
-    target = UnicodeAttribute(default="")
-    reason = UnicodeAttribute(default="")
-    session_id = UnicodeAttribute(null=True)
-    group_id = UnicodeAttribute(null=True)
-
-
-class OpenReports(GlobalSecondaryIndex):
-    """Sparse: only open reports, high priority first (``queue_key`` starts with 0 or 1)."""
-
-    class Meta:
-        index_name = "open_queue"
-        projection = AllProjection()
-
-    open_org = UnicodeAttribute(hash_key=True)
-    queue_key = UnicodeAttribute(range_key=True)
-
-
-class Report(Model):
-    """A teen's report of a message, or an automatic flag (crisis wording, a held-back message)."""
-
-    Meta = _meta("reports")
-    org_id = UnicodeAttribute(hash_key=True)
-    report_id = UnicodeAttribute(range_key=True)
-    kind = UnicodeAttribute()  # report | crisis | held_back
-    priority = UnicodeAttribute()  # high | normal
-    session_id = UnicodeAttribute()
-    group_id = UnicodeAttribute()
-    message_id = UnicodeAttribute(null=True)
-    pseudonym = UnicodeAttribute(default="")
-    excerpt = UnicodeAttribute(default="")
-    reason = UnicodeAttribute(default="")
-    status = UnicodeAttribute(default="open")
-    created_at = UTCDateTimeAttribute()
-    resolved_by = UnicodeAttribute(null=True)
-    resolved_at = UTCDateTimeAttribute(null=True)
-    note = UnicodeAttribute(null=True)
-    open_org = UnicodeAttribute(null=True)
-    queue_key = UnicodeAttribute(null=True)
-    expires_at = TTLAttribute(null=True)
-
-    open_queue = OpenReports()
-
-
-ALL_MODELS: tuple[type[Model], ...] = (
+from chalicelib.storage.models import (
     Organisation,
+    GroupsByOrg,
+    GroupCatalogue,
     Group,
+    SessionsByGroup,
+    SessionsDue,
     Session,
     Participant,
+    ConnectionsBySession,
     Connection,
+    MessagesByAuthor,
     Message,
     SendReceipt,
+    MentorsByOrg,
     Mentor,
     LoginThrottle,
     Restriction,
     AuditEntry,
+    OpenReports,
     Report,
+    ALL_MODELS,
+    create_tables,
+    _dynamo,
+    CONNECTION_LIFETIME,
+    RECEIPT_LIFETIME,
+    LISTED,
+    SCHEDULED,
+    OPEN,
+    CLOSED,
+    CANCELLED,
+    PENDING,
+    VISIBLE,
+    REMOVED,
 )
 
 
-def create_tables() -> None:
-    """Create any missing table (tests and the local stack; AWS tables come from infra/)."""
-    for model in ALL_MODELS:
-        if not model.exists():
-            model.create_table(wait=True)
-
-
-def _dynamo() -> DynamoConnection:
-    return DynamoConnection(region=_SETTINGS.region, host=_SETTINGS.dynamodb_endpoint)
-
-
-# --- queries ------------------------------------------------------------------------------------
+# --- reading and writing, by what they are about ------------------------------------------------
 
 
 def _get(model: type[Model], hash_key: str, range_key: str | None = None, consistent: bool = False) -> Any:
@@ -392,17 +74,49 @@ class Conflict(Exception):
     """A conditional write lost: the thing already exists or already changed."""
 
 
-def create_participant(participant: Participant) -> None:
+def _is_conditional(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _cancelled_by_condition(error: TransactWriteError) -> bool:
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
+
+
+def _put_new(item: Model, condition: Any) -> bool:
+    """Create an item unless its key exists: True when this call created it."""
     try:
-        participant.save(condition=Participant.pseudonym_key.does_not_exist())
+        item.save(condition=condition)
     except PutError as error:
         if _is_conditional(error):
-            raise Conflict(participant.pseudonym_key) from error
+            return False
         raise
+    return True
 
 
-def find_participant(pseudonym_key: str) -> Participant | None:
-    return _get(Participant, pseudonym_key, consistent=True)
+def _update_if(item: Model, actions: list[Any], condition: Any) -> bool:
+    """A conditional update: True when this caller made the change, False when someone else did."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if _is_conditional(error):
+            return False
+        raise
+    return True
+
+
+def _with_audit(write: Any, entry: AuditEntry) -> None:
+    """An effect and its audit entry in one transaction: no moderation without its record."""
+    with TransactWrite(connection=_dynamo()) as transaction:
+        write(transaction)
+        transaction.save(entry)
+
+
+# --- organisations, groups --------------------------------------------------------------------
+
+
+def get_organisation(org_id: str) -> Organisation | None:
+    return _get(Organisation, org_id)
 
 
 def get_group(group_id: str) -> Group | None:
@@ -413,59 +127,123 @@ def listed_groups() -> list[Group]:
     return list(Group.catalogue.query(LISTED))
 
 
-def get_organisation(org_id: str) -> Organisation | None:
-    return _get(Organisation, org_id)
+def org_groups(org_id: str) -> list[Group]:
+    return list(Group.by_org.query(org_id))
+
+
+def save_group(group: Group) -> None:
+    group.save()
+
+
+def cancel_date(group: Group, day: str) -> Group:
+    """Add a local date to the group's cancelled meetings; returns the group as stored."""
+    group.update(actions=[Group.cancelled.add({day})])
+    return group
+
+
+# --- sessions ---------------------------------------------------------------------------------
 
 
 def get_session(session_id: str) -> Session | None:
     return _get(Session, session_id, consistent=True)
 
 
+def reload_session(session: Session) -> Session:
+    session.refresh(consistent_read=True)
+    return session
+
+
 def latest_sessions(group_id: str, now: datetime, limit: int = 2) -> list[Session]:
     """The group's sessions that started at or before ``now``, newest first."""
-    return list(
-        Session.by_group.query(
-            group_id,
-            Session.starts_at <= now,
-            scan_index_forward=False,
-            limit=limit,
-        )
-    )
+    return list(Session.by_group.query(group_id, Session.starts_at <= now, scan_index_forward=False, limit=limit))
+
+
+def sessions_from(group_id: str, since: datetime, limit: int = 4) -> list[Session]:
+    return list(Session.by_group.query(group_id, Session.starts_at >= since, limit=limit))
+
+
+def group_history(group_id: str, until: datetime, limit: int) -> list[Session]:
+    """The group's sessions that started before ``until``, newest first."""
+    return list(Session.by_group.query(group_id, Session.starts_at < until, scan_index_forward=False, limit=limit))
+
+
+def due_sessions(now: datetime, limit: int = 200) -> list[Session]:
+    """Sessions whose next transition (or a step left over) is due at ``now``: reads only what is due."""
+    return list(Session.due.query(PENDING, Session.due_at <= now, limit=limit))
 
 
 def create_session(session: Session) -> bool:
     """Store a session unless one with the same id exists (ids are deterministic per meeting)."""
-    try:
-        session.save(condition=Session.session_id.does_not_exist())
-    except PutError as error:
-        if _is_conditional(error):
-            return False
-        raise
-    return True
+    return _put_new(session, Session.session_id.does_not_exist())
 
 
-def transition(session: Session, condition: Any, actions: list[Any]) -> bool:
-    """A conditional update: True if this caller made the change, False if someone else did."""
-    try:
-        session.update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if _is_conditional(error):
-            return False
-        raise
-    return True
+def open_session(session: Session, now: datetime, next_due: datetime, starts_at: datetime | None = None) -> bool:
+    """scheduled -> open, exactly once; the session stays due for its closing warning."""
+    actions = [Session.status.set(OPEN), Session.due_at.set(next_due)]
+    if starts_at is not None:
+        actions.append(Session.starts_at.set(starts_at))
+    return _update_if(session, actions, Session.status == SCHEDULED)
 
 
-def due_sessions(now: datetime, limit: int = 200) -> list[Session]:
-    """Sessions whose next transition is due at ``now``: reads only what is due."""
-    return list(
-        Session.due.query(PENDING, Session.due_at <= now, limit=limit)
+def begin_steps(session: Session, condition: Any, sets: list[Any], steps: set[str], now: datetime,
+                lease: timedelta) -> bool:
+    """A transition that has side effects: change the state and record the steps still to do.
+
+    The session stays due (``due_at`` = now) until every step is done, and the caller holds a
+    lease on the steps, so a concurrent tick leaves them alone while this one works.
+    """
+    actions = [*sets, Session.pending_steps.set(steps), Session.lease_until.set(now + lease), Session.due_at.set(now)]
+    return _update_if(session, actions, condition)
+
+
+def begin_warning(session: Session, steps: set[str], now: datetime, lease: timedelta) -> bool:
+    condition = (Session.status == OPEN) & (Session.warned == False) & (Session.ends_at == session.ends_at)  # noqa: E712
+    return begin_steps(session, condition, [Session.warned.set(True)], steps, now, lease)
+
+
+def begin_finish(session: Session, expected: str, status: str, steps: set[str], now: datetime,
+                 lease: timedelta) -> bool:
+    return begin_steps(session, Session.status == expected, [Session.status.set(status)], steps, now, lease)
+
+
+def claim_steps(session: Session, now: datetime, lease: timedelta) -> bool:
+    """Take over steps a failed or vanished tick left, once its lease has run out."""
+    condition = Session.pending_steps.exists() & (
+        Session.lease_until.does_not_exist() | (Session.lease_until < now)
+    )
+    return _update_if(session, [Session.lease_until.set(now + lease)], condition)
+
+
+def step_done(session: Session, step: str) -> None:
+    session.update(actions=[Session.pending_steps.delete({step})])
+
+
+def settle(session: Session, next_due: datetime | None) -> bool:
+    """Every step done: wait for the next transition, or leave the due index for good."""
+    if next_due is None:
+        actions = [Session.due_bucket.remove(), Session.due_at.remove(), Session.lease_until.remove()]
+    else:
+        actions = [Session.due_at.set(next_due), Session.lease_until.remove()]
+    return _update_if(session, actions, Session.pending_steps.does_not_exist())
+
+
+def extend_session(session: Session, new_end: datetime, next_due: datetime) -> bool:
+    return _update_if(
+        session,
+        [Session.ends_at.set(new_end), Session.warned.set(False), Session.due_at.set(next_due)],
+        (Session.status == OPEN) & (Session.ends_at == session.ends_at),
     )
 
 
-def sessions_from(group_id: str, since: datetime, limit: int = 4) -> list[Session]:
-    return list(
-        Session.by_group.query(group_id, Session.starts_at >= since, limit=limit)
-    )
+def set_message_count(session: Session, count: int) -> None:
+    session.update(actions=[Session.message_count.set(count)])
+
+
+def note_attendance(session: Session, participant_id: str) -> None:
+    session.update(actions=[Session.attendees.add({participant_id})])
+
+
+# --- connections ------------------------------------------------------------------------------
 
 
 def save_connection(connection: Connection) -> None:
@@ -484,6 +262,65 @@ def session_connections(session_id: str) -> list[Connection]:
     return list(Connection.by_session.query(session_id))
 
 
+def user_connections(user_id: str) -> list[Connection]:
+    return list(Connection.by_user.query(user_id))
+
+
+def staff_connections(org_id: str) -> list[Connection]:
+    """The organisation's connected mentors and admins, wherever they are."""
+    return list(Connection.by_staff.query(org_id))
+
+
+def enter_session(connection: Connection, session: Session, org_id: str, retention_days: int,
+                  muted_until: datetime | None) -> None:
+    connection.update(
+        actions=[
+            Connection.session_id.set(session.session_id),
+            Connection.group_id.set(session.group_id),
+            Connection.org_id.set(org_id),
+            Connection.session_ends_at.set(session.ends_at),
+            Connection.retention_days.set(retention_days),
+            Connection.slow_mode_s.set(int(session.slow_mode_s or 0)),
+            Connection.muted_until.set(muted_until) if muted_until else Connection.muted_until.remove(),
+        ]
+    )
+
+
+def leave_session(connection: Connection) -> None:
+    connection.update(
+        actions=[Connection.session_id.remove(), Connection.group_id.remove(), Connection.session_ends_at.remove()]
+    )
+
+
+def set_flood_state(connection: Connection, state: str) -> None:
+    connection.update(actions=[Connection.flood.set(state)])
+
+
+def _update_connections(connections: Iterable[Connection], actions: list[Any]) -> None:
+    """Denormalised copies on each socket; a socket that vanished meanwhile is skipped."""
+    for connection in connections:
+        try:
+            connection.update(actions=actions, condition=Connection.connection_id.exists())
+        except UpdateError as error:
+            if not _is_conditional(error):
+                raise
+
+
+def set_muted(connections: Iterable[Connection], until: datetime) -> None:
+    _update_connections(connections, [Connection.muted_until.set(until)])
+
+
+def set_connection_slow_mode(connections: Iterable[Connection], seconds: int) -> None:
+    _update_connections(connections, [Connection.slow_mode_s.set(seconds)])
+
+
+def set_connection_ends_at(connections: Iterable[Connection], ends_at: datetime) -> None:
+    _update_connections(connections, [Connection.session_ends_at.set(ends_at)])
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
 def post_message(message: Message, receipt: SendReceipt, sender: Connection | None = None,
                  flood_state: str | None = None) -> bool:
     """Store the message once, with the sender's new flood-control state, in one request.
@@ -497,11 +334,15 @@ def post_message(message: Message, receipt: SendReceipt, sender: Connection | No
             if sender is not None and flood_state is not None:
                 transaction.update(sender, actions=[Connection.flood.set(flood_state)])
     except TransactWriteError as error:
-        reasons = getattr(error, "cancellation_reasons", None) or []
-        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+        if _cancelled_by_condition(error):
             return False
         raise
     return True
+
+
+def claim_receipt(receipt: SendReceipt) -> bool:
+    """A receipt alone, for a send that stores no message (held back): False on a retry."""
+    return _put_new(receipt, SendReceipt.receipt_key.does_not_exist())
 
 
 def get_receipt(receipt_key: str) -> SendReceipt | None:
@@ -526,18 +367,14 @@ def recent_messages(session_id: str, limit: int) -> list[Message]:
 
 def messages_after(session_id: str, after_id: str, limit: int) -> list[Message]:
     """Visible messages after ``after_id``, oldest first (one page)."""
-    return list(
-        _take(
-            Message.query(
-                session_id,
-                Message.message_id > after_id,
-                filter_condition=Message.state == VISIBLE,
-                limit=limit,
-                consistent_read=True,
-            ),
-            limit,
-        )
+    page = Message.query(
+        session_id,
+        Message.message_id > after_id,
+        filter_condition=Message.state == VISIBLE,
+        limit=limit,
+        consistent_read=True,
     )
+    return list(_take(page, limit))
 
 
 def _take(items: Iterable[Message], limit: int) -> Iterator[Message]:
@@ -547,13 +384,38 @@ def _take(items: Iterable[Message], limit: int) -> Iterator[Message]:
         yield item
 
 
-def _is_conditional(error: Exception) -> bool:
-    cause = getattr(error, "cause_response_code", None)
-    return cause == "ConditionalCheckFailedException"
+def count_messages(session_id: str) -> int:
+    return int(Message.count(session_id, filter_condition=Message.state == VISIBLE))
 
 
-def org_groups(org_id: str) -> list[Group]:
-    return list(Group.by_org.query(org_id))
+def messages_by(author_id: str) -> list[Message]:
+    return list(Message.by_author.query(author_id))
+
+
+def delete_messages(session_id: str, message_ids: list[str]) -> None:
+    with Message.batch_write() as batch:
+        for message_id in message_ids:
+            batch.delete(Message(session_id, message_id))
+
+
+# --- participants -----------------------------------------------------------------------------
+
+
+def create_participant(participant: Participant) -> None:
+    if not _put_new(participant, Participant.pseudonym_key.does_not_exist()):
+        raise Conflict(participant.pseudonym_key)
+
+
+def find_participant(pseudonym_key: str) -> Participant | None:
+    return _get(Participant, pseudonym_key, consistent=True)
+
+
+def set_followed(participant: Participant, group_ids: list[str]) -> None:
+    participant.update(actions=[Participant.followed.set(group_ids)])
+
+
+def delete_participant(participant: Participant) -> None:
+    participant.delete()
 
 
 # --- mentors ----------------------------------------------------------------------------------
@@ -564,16 +426,16 @@ def find_mentor(username_key: str) -> Mentor | None:
 
 
 def create_mentor(mentor: Mentor) -> None:
-    try:
-        mentor.save(condition=Mentor.username_key.does_not_exist())
-    except PutError as error:
-        if _is_conditional(error):
-            raise Conflict(mentor.username_key) from error
-        raise
+    if not _put_new(mentor, Mentor.username_key.does_not_exist()):
+        raise Conflict(mentor.username_key)
 
 
 def org_mentors(org_id: str) -> list[Mentor]:
     return list(Mentor.by_org.query(org_id))
+
+
+def deactivate_mentor(mentor: Mentor) -> None:
+    mentor.update(actions=[Mentor.active.set(False)])
 
 
 def get_throttle(key: str) -> LoginThrottle | None:
@@ -588,15 +450,16 @@ def clear_throttle(key: str) -> None:
     LoginThrottle(key).delete()
 
 
-# --- restrictions, audit, reports ------------------------------------------------------------------
+# --- moderation: each effect written with its audit entry -----------------------------------------
 
 
 def get_restriction(scope_id: str, subject_id: str) -> Restriction | None:
     return _get(Restriction, scope_id, subject_id, consistent=True)
 
 
-def save_restriction(restriction: Restriction) -> None:
-    restriction.save()
+def restrict(restriction: Restriction, entry: AuditEntry) -> None:
+    """A mute or a ban, and its audit entry."""
+    _with_audit(lambda transaction: transaction.save(restriction), entry)
 
 
 def add_audit(entry: AuditEntry) -> None:
@@ -607,8 +470,57 @@ def audit_entries(org_id: str, limit: int = 200) -> list[AuditEntry]:
     return list(AuditEntry.query(org_id, scan_index_forward=False, limit=limit))
 
 
+def remove_message(message: Message, session: Session, entry: AuditEntry) -> None:
+    """Hide a message (and its pin) for everyone, with the audit entry."""
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.update(message, actions=[Message.state.set(REMOVED)])
+        if session.pinned_message_id == message.message_id:
+            transaction.update(session, actions=[Session.pinned_message_id.remove(), Session.pinned_text.remove()])
+
+    _with_audit(write, entry)
+
+
+def set_topic(session: Session, topic: str, entry: AuditEntry) -> None:
+    _with_audit(lambda transaction: transaction.update(session, actions=[Session.topic.set(topic)]), entry)
+
+
+def set_pin(session: Session, message: Message | None, entry: AuditEntry) -> None:
+    if message is None:
+        actions = [Session.pinned_message_id.remove(), Session.pinned_text.remove()]
+    else:
+        actions = [Session.pinned_message_id.set(message.message_id), Session.pinned_text.set(message.text)]
+    _with_audit(lambda transaction: transaction.update(session, actions=actions), entry)
+
+
+def set_slow_mode(session: Session, seconds: int, entry: AuditEntry) -> None:
+    _with_audit(lambda transaction: transaction.update(session, actions=[Session.slow_mode_s.set(seconds)]), entry)
+
+
+def post_announcement(message: Message, entry: AuditEntry) -> None:
+    _with_audit(lambda transaction: transaction.save(message), entry)
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
 def add_report(report: Report) -> None:
     report.save()
+
+
+def add_report_once(report: Report) -> bool:
+    """A report keyed to what it is about (a message, a held-back send): False if it exists."""
+    return _put_new(report, Report.report_id.does_not_exist())
+
+
+def mark_report(report: Report, *, alerted: bool = False, helped: bool = False) -> None:
+    actions = []
+    if alerted:
+        actions.append(Report.alerted.set(True))
+    if helped:
+        actions.append(Report.helped.set(True))
+    if actions:
+        report.update(actions=actions)
 
 
 def get_report(org_id: str, report_id: str) -> Report | None:
@@ -625,50 +537,15 @@ def recent_reports(org_id: str, limit: int = 100) -> list[Report]:
 
 
 def resolve_report(report: Report, mentor_id: str, note: str, now: datetime) -> bool:
-    try:
-        report.update(
-            actions=[
-                Report.status.set("resolved"),
-                Report.resolved_by.set(mentor_id),
-                Report.resolved_at.set(now),
-                Report.note.set(note),
-                Report.open_org.remove(),
-                Report.queue_key.remove(),
-            ],
-            condition=Report.status == "open",
-        )
-    except UpdateError as error:
-        if _is_conditional(error):
-            return False
-        raise
-    return True
-
-
-# --- figures, following, deleting an account ------------------------------------------------------------
-
-
-def note_attendance(session: Session, participant_id: str) -> None:
-    session.update(actions=[Session.attendees.add({participant_id})])
-
-
-def count_messages(session_id: str) -> int:
-    return Message.count(session_id, filter_condition=Message.state == VISIBLE)
-
-
-def group_history(group_id: str, until: datetime, limit: int) -> list[Session]:
-    """The group's sessions that started before ``until``, newest first."""
-    return list(Session.by_group.query(group_id, Session.starts_at < until, scan_index_forward=False, limit=limit))
-
-
-def messages_by(author_id: str) -> list[Message]:
-    return list(Message.by_author.query(author_id))
-
-
-def delete_messages(session_id: str, message_ids: list[str]) -> None:
-    with Message.batch_write() as batch:
-        for message_id in message_ids:
-            batch.delete(Message(session_id, message_id))
-
-
-def delete_participant(participant: Participant) -> None:
-    participant.delete()
+    return _update_if(
+        report,
+        [
+            Report.status.set("resolved"),
+            Report.resolved_by.set(mentor_id),
+            Report.resolved_at.set(now),
+            Report.note.set(note),
+            Report.open_org.remove(),
+            Report.queue_key.remove(),
+        ],
+        Report.status == "open",
+    )

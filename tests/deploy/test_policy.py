@@ -37,11 +37,12 @@ DYNAMODB_CALLS = {
     r"\.batch_write\(": "dynamodb:BatchWriteItem",
     r"\.batch_get\(": "dynamodb:BatchGetItem",
     r"\.scan\(": "dynamodb:Scan",
-    r"\.exists\(|\.describe_table\(": "dynamodb:DescribeTable",
+    r"\b(?:model|[A-Z]\w*)\.exists\(|\.describe_table\(": "dynamodb:DescribeTable",
 }
 LOCAL_ONLY = {"create_tables"}  # storage functions that never run in Lambda
 # Management API calls on Chalice's WebsocketAPI → the HTTP method in the execute-api ARN.
-CONNECTION_CALLS = {"send": "POST", "close": "DELETE", "info": "GET"}
+# The Management API operations chalicelib.delivery calls (by name) → their HTTP methods.
+CONNECTION_CALLS = {"post_to_connection": "POST", "delete_connection": "DELETE", "get_connection": "GET"}
 OTHER_ACTIONS = {
     r"\.get_parameter\(": "ssm:GetParameter",
     r"\.get_parameters\(": "ssm:GetParameters",
@@ -89,13 +90,11 @@ def code_actions() -> dict[str, set[str]]:
 
 
 def connection_methods(path: Path) -> set[str]:
-    """HTTP methods of the @connections calls a module makes on a WebsocketAPI (``…_api.send(…)``)."""
+    """HTTP methods of the @connections operations a module names (``_call(recipient, "post_to_connection")``)."""
     methods = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CONNECTION_CALLS:
-            receiver = ast.unparse(node.func.value)
-            if receiver.endswith(("_api", "websocket_api")):
-                methods.add(CONNECTION_CALLS[node.func.attr])
+        if isinstance(node, ast.Constant) and node.value in CONNECTION_CALLS:
+            methods.add(CONNECTION_CALLS[node.value])
     return methods
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from chalicelib.accounts import participants as accounts
 
+from chalicelib.delivery import Delivery
 from chalicelib import storage
 from chalicelib.chat.service import ChatService
 from chalicelib.errors import ChatError
@@ -49,7 +50,7 @@ class TestFigures:
         group = storage.Group("g1", org_id="org-a", name="Søndag", weekday=6, start_time="19:00",
                               duration_minutes=90)
         group.save()
-        keeper, chat = SessionKeeper(sender), ChatService(sender)
+        keeper, chat = SessionKeeper(Delivery(sender)), ChatService(Delivery(sender))
         people = {name: teen(name) for name in ("Anna", "Bo", "Cy")}
         plan_next(group, datetime(2026, 11, 23, tzinfo=UTC))
         weeks = [("2026-11-29", ["Anna", "Bo"]), ("2026-12-06", ["Anna", "Cy"])]
@@ -85,8 +86,8 @@ class TestLeavingForGood:
         removed_id = sender.of("b", "message")[0]["message"]["id"]
 
         with pytest.raises(ChatError):
-            accounts.delete_account(anna, "forkert-kode", sender)
-        result = accounts.delete_account(anna, "hemmelig-kode", sender)
+            accounts.delete_account(anna, "forkert-kode", Delivery(sender))
+        result = accounts.delete_account(anna, "hemmelig-kode", Delivery(sender))
         assert result == {"deleted": True, "messages": 1}
         assert sender.of("b", "message_removed")[0]["message_id"] == removed_id
         assert [m.text for m in storage.recent_messages(room.session_id, 10)] == ["jeg er her stadig"]
@@ -98,9 +99,9 @@ class TestLeavingForGood:
 
 
 def test_a_deleted_accounts_token_no_longer_connects(chat, sender, room):
-    from chalicelib.edge import rest as edge
+    from chalicelib.edge import http, websocket as edge
 
-    signed = accounts.sign_up("Vandre", "hemmelig-kode", edge.utcnow())  # a token valid right now
+    signed = accounts.sign_up("Vandre", "hemmelig-kode", http.utcnow())  # a token valid right now
     me = Identity(signed.participant_id, signed.pseudonym, "participant")
 
     class Event:
@@ -111,6 +112,6 @@ def test_a_deleted_accounts_token_no_longer_connects(chat, sender, room):
                     "queryStringParameters": {"token": signed.token}}
 
     assert edge.on_connect(chat, Event())["statusCode"] == 200
-    accounts.delete_account(me, "hemmelig-kode", sender)
+    accounts.delete_account(me, "hemmelig-kode", Delivery(sender))
     accounts.sign_up("Vandre", "en-helt-anden-kode", NOW)  # someone else takes the name
     assert edge.on_connect(chat, Event())["statusCode"] == 401

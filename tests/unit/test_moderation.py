@@ -14,8 +14,9 @@ from chalicelib.accounts import mentors
 
 from chalicelib.organisation import settings as org_settings
 
+from chalicelib.delivery import Delivery
 from chalicelib import storage
-from chalicelib.edge.rest import utcnow
+from chalicelib.edge.http import utcnow
 from chalicelib.moderation.actions import Moderation
 from chalicelib.sessions.keeper import SessionKeeper
 from chalicelib.accounts.tokens import Identity, issue
@@ -214,7 +215,7 @@ def live(chat, sender, room):
         join(chat, who)
     sender.clear()
     return {"mentor": mentor, "anna": anna, "bo": bo, "session": room,
-            "moderation": Moderation(sender, SessionKeeper(sender))}
+            "moderation": Moderation(Delivery(sender), SessionKeeper(Delivery(sender)))}
 
 
 def caller_for(chat, connection_id, user_id, name):

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from chalicelib.delivery import Delivery
 from chalicelib import storage
 from chalicelib.chat.service import ChatService
 from chalicelib.sessions.keeper import SessionKeeper, plan_next
@@ -20,7 +21,7 @@ def at(text: str) -> datetime:
 
 @pytest.fixture
 def keeper(tables, sender) -> SessionKeeper:
-    return SessionKeeper(sender)
+    return SessionKeeper(Delivery(sender))
 
 
 def sunday_group(group_id: str = "sun", **schedule) -> storage.Group:
@@ -47,11 +48,11 @@ class TestAWeek:
         assert planned.status == storage.SCHEDULED
 
         for quiet in ("2026-11-24T12:00", "2026-11-29T17:59"):
-            assert keeper.tick(at(quiet)).counts() == {"opened": 0, "warned": 0, "closed": 0, "skipped": 0}
+            assert keeper.tick(at(quiet)).counts() == {"opened": 0, "warned": 0, "closed": 0, "skipped": 0, "resumed": 0, "failed": 0}
         assert keeper.tick(at("2026-11-29T18:00")).opened == [planned.session_id]
         assert status_of(planned.session_id) == storage.OPEN
 
-        chat = ChatService(sender)
+        chat = ChatService(Delivery(sender))
         teen = connect(chat, "c1", "Anna")
         join(chat, teen, "sun", now=at("2026-11-29T18:10"))
         assert sender.of("c1", "joined")
@@ -73,7 +74,7 @@ class TestAWeek:
         plan_next(group, at("2026-11-23T12:00"))
         keeper.tick(at("2026-11-29T18:00"))
         keeper.tick(at("2026-11-29T19:30"))
-        chat = ChatService(sender)
+        chat = ChatService(Delivery(sender))
         late = connect(chat, "c9", "Sen")
         join(chat, late, "sun", now=at("2026-11-29T19:31"))
         assert sender.last("c9")["code"] == "session_closed"
@@ -107,7 +108,7 @@ class TestExactlyOnce:
     def test_a_double_tick_opens_and_closes_once(self, keeper, sender):
         group = sunday_group()
         planned = plan_next(group, at("2026-11-23T12:00"))
-        chat = ChatService(sender)
+        chat = ChatService(Delivery(sender))
         keeper.tick(at("2026-11-29T18:00"))
         assert keeper.tick(at("2026-11-29T18:00")).opened == []
         join(chat, connect(chat, "c1", "Anna"), "sun", now=at("2026-11-29T18:05"))
@@ -123,7 +124,7 @@ class TestExactlyOnce:
     def test_concurrent_ticks_make_each_transition_once(self, keeper, sender):
         group = sunday_group()
         plan_next(group, at("2026-11-23T12:00"))
-        chat = ChatService(sender)
+        chat = ChatService(Delivery(sender))
 
         def race(now: datetime, runners: int = 4) -> list:
             barrier = threading.Barrier(runners)
@@ -202,7 +203,7 @@ class TestMentorOverrides:
         assert keeper.open_early(group, at("2026-11-29T17:45")).session_id == early.session_id  # double-click
         assert keeper.tick(at("2026-11-29T18:00")).opened == []  # the tick does not open it again
 
-        chat = ChatService(sender)
+        chat = ChatService(Delivery(sender))
         join(chat, connect(chat, "c1", "Anna"), "sun", now=at("2026-11-29T17:50"))
         closed = keeper.close_now(early, at("2026-11-29T18:30"))
         assert closed.status == storage.CLOSED
@@ -220,7 +221,7 @@ class TestMentorOverrides:
         group = sunday_group()
         plan_next(group, at("2026-11-23T12:00"))
         session = storage.get_session(keeper.tick(at("2026-11-29T18:00")).opened[0])
-        chat = ChatService(sender)
+        chat = ChatService(Delivery(sender))
         join(chat, connect(chat, "c1", "Anna"), "sun", now=at("2026-11-29T18:05"))
         keeper.tick(at("2026-11-29T19:26"))
         keeper.extend(session, 15, at("2026-11-29T19:27"))

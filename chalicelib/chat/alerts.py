@@ -1,0 +1,107 @@
+"""Reports and crisis alerts: what reaches the mentors, and the help lines that reach the teen.
+
+Crisis first: for a message with crisis signals the report, the mentors' alert and the
+sender's help lines happen before the room's fan-out and do not depend on it. Each is keyed to
+the message (or, for a message held back and never stored, to the sender's ``client_id``), so
+a retried send raises whatever is still missing, and nothing is raised twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from ulid import ULID
+
+from chalicelib import frames, storage
+from chalicelib.chat.inbound import Caller, is_ulid
+from chalicelib.chat.room import connection_of, staff
+from chalicelib.delivery import Delivery
+from chalicelib.errors import ChatError
+from chalicelib.limits import MAX_REASON
+from chalicelib.moderation.reports import new_report
+from chalicelib.organisation.settings import org_settings
+from chalicelib.safety import Verdict, help_lines, help_text, notice
+
+log = logging.getLogger("gruppechat.alerts")
+
+
+def mentors_to_alert(me: storage.Connection, members: list[storage.Connection]) -> list[storage.Connection]:
+    """The session's mentors and every connected mentor of the organisation, each socket once."""
+    audience = {member.connection_id: member for member in staff(members)}
+    if me.org_id:
+        for connection in storage.staff_connections(me.org_id):
+            audience.setdefault(connection.connection_id, connection)
+    return list(audience.values())
+
+
+def crisis(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
+           message: storage.Message, retention_days: int, now: datetime) -> None:
+    """A stored message with crisis signals: report, alert and help lines, keyed to the message."""
+    report = new_report(me, me.org_id or "", "crisis", "high", now, message=message, reason="crisis",
+                        retention_days=retention_days, report_id=message.message_id)
+    _raise(delivery, caller, me, members, report, help_needed=True)
+
+
+def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
+              verdict: Verdict, retention_days: int, now: datetime, client_id: str | None) -> None:
+    """Not stored, not delivered: a kind word to the sender, a note (or an alert) to the mentors.
+
+    The held-back text may hold exactly what must not spread: the report keeps only why.
+    """
+    assert verdict.held_back is not None
+    report_id = str(ULID.from_datetime(now))
+    if client_id:
+        receipt = storage.SendReceipt(
+            f"{me.session_id}#{me.user_id}#{client_id}", message_id=report_id, expires_at=now + storage.RECEIPT_LIFETIME
+        )
+        if not storage.claim_receipt(receipt):
+            earlier = storage.get_receipt(receipt.receipt_key)
+            report_id = earlier.message_id if earlier else report_id
+    delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
+    report = new_report(me, me.org_id or "", "held_back", "high" if verdict.crisis else "normal", now,
+                        pseudonym=me.pseudonym, reason=verdict.held_back, retention_days=retention_days,
+                        report_id=report_id)
+    _raise(delivery, caller, me, members, report, help_needed=verdict.crisis)
+
+
+def send_help_lines(delivery: Delivery, caller: Caller, me: storage.Connection) -> bool:
+    lang = me.lang or "da"
+    lines = [
+        {"name": line["name"], "phone": line["phone"], "text": line["text"].get(lang, line["text"]["da"])}
+        for line in help_lines()["lines"]
+    ]
+    return delivery.send(caller, frames.help_lines(lines, help_text(lang)))
+
+
+def _raise(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
+           report: storage.Report, help_needed: bool) -> None:
+    if not storage.add_report_once(report):
+        report = storage.get_report(report.org_id, report.report_id) or report
+    if not report.alerted:
+        delivery.send_all(mentors_to_alert(me, members), frames.report(report))
+        storage.mark_report(report, alerted=True)
+    if help_needed and not report.helped and send_help_lines(delivery, caller, me):
+        storage.mark_report(report, helped=True)
+
+
+def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+    """A teen reports a message; it queues for the mentors, who see it at once."""
+    message_id = frame.get("message_id")
+    if not is_ulid(message_id):
+        raise ChatError("bad_message_id")
+    reason = frame.get("reason") or ""
+    if not isinstance(reason, str) or len(reason) > MAX_REASON:
+        raise ChatError("bad_reason", max_length=MAX_REASON)
+    me = connection_of(caller)
+    if not me.session_id:
+        raise ChatError("not_joined")
+    message = storage.get_message(me.session_id, str(message_id))
+    if message is None or message.state != storage.VISIBLE:
+        raise ChatError("message_not_found")
+    stored = new_report(me, me.org_id or "", "report", "normal", now, message=message, reason=reason.strip(),
+                        retention_days=org_settings(me.org_id).retention_days)
+    storage.add_report(stored)
+    delivery.send(caller, frames.reported(message.message_id))
+    delivery.send_all(staff(storage.session_connections(me.session_id)), frames.report(stored))

@@ -1,0 +1,78 @@
+"""Who is calling: the bearer token of a REST request, checked by the authorizers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import AuthResponse
+
+from chalicelib.accounts import mentors
+from chalicelib.accounts.tokens import Identity, verify
+from chalicelib.config import token_secret
+from chalicelib.edge.http import utcnow
+from chalicelib.errors import ChatError
+
+
+class Unauthorized(Exception):
+    """API Gateway turns an authorizer's exception with exactly this message into a 401."""
+
+    def __init__(self) -> None:
+        super().__init__("Unauthorized")
+
+
+def bearer_identity(header: str | None) -> Identity:
+    """The identity in an ``Authorization: Bearer`` header, or the authorizer's 401."""
+    raw = (header or "").strip()
+    token = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
+    try:
+        return verify(token, token_secret(), utcnow())
+    except ChatError:
+        raise Unauthorized() from None
+
+
+def authorize_mentor(auth_request: Any) -> AuthResponse:
+    """Verify a mentor's bearer token: 401 when missing, tampered or expired, 403 when not staff."""
+    identity = bearer_identity(auth_request.token)
+    if not identity.is_staff or not mentors.still_active(identity):
+        return AuthResponse(routes=[], principal_id=identity.user_id or "nobody")
+    return AuthResponse(
+        routes=["*"],
+        principal_id=identity.user_id,
+        context={
+            "mentor_id": identity.user_id,
+            "name": identity.name,
+            "role": identity.role,
+            "org_id": identity.org_id or "",
+            "username": identity.username or "",
+        },
+    )
+
+
+def authorize_participant(auth_request: Any) -> AuthResponse:
+    """A participant's bearer token for their own account routes (my groups, delete)."""
+    identity = bearer_identity(auth_request.token)
+    if identity.role != "participant":
+        return AuthResponse(routes=[], principal_id=identity.user_id or "nobody")
+    return AuthResponse(
+        routes=["*"],
+        principal_id=identity.user_id,
+        context={"participant_id": identity.user_id, "pseudonym": identity.name},
+    )
+
+
+def mentor_of(request: Any) -> Identity:
+    context = (request.context or {}).get("authorizer") or {}
+    if not context.get("mentor_id") or not context.get("org_id"):
+        raise ChatError("unauthorized")
+    return Identity(
+        context["mentor_id"], context.get("name", ""), context.get("role", ""), context["org_id"],
+        context.get("username"),
+    )
+
+
+def participant_of(request: Any) -> Identity:
+    context = (request.context or {}).get("authorizer") or {}
+    if not context.get("participant_id"):
+        raise ChatError("unauthorized")
+    return Identity(context["participant_id"], context.get("pseudonym", ""), "participant")
+

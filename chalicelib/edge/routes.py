@@ -1,0 +1,208 @@
+"""One function per REST route: read the request, call the product, answer in JSON.
+
+``app.py`` registers each route with its path, method and authorizer and calls the function
+of the same name here; the function names the domain call it makes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Request
+
+from chalicelib.accounts import mentors, participants
+from chalicelib.delivery import Delivery
+from chalicelib.edge.auth import mentor_of, participant_of
+from chalicelib.edge.http import int_param, json_body, optional_body, path_id, rest, utcnow
+from chalicelib.moderation.actions import Moderation, require_admin
+from chalicelib.organisation import admin, catalogue, figures
+
+# --- participants and the public group list -----------------------------------------------------
+
+
+@rest
+def sign_up(request: Request) -> tuple[dict[str, Any], int]:
+    body = json_body(request)
+    return participants.sign_up(body.get("pseudonym"), body.get("password"), utcnow()).as_body(), 201
+
+
+@rest
+def log_in(request: Request) -> dict[str, Any]:
+    body = json_body(request)
+    return participants.log_in(body.get("pseudonym"), body.get("password"), utcnow()).as_body()
+
+
+@rest
+def list_groups(request: Request) -> dict[str, Any]:
+    return {"groups": catalogue.list_groups(utcnow())}
+
+
+@rest
+def mentor_log_in(request: Request) -> dict[str, Any]:
+    body = json_body(request)
+    return mentors.log_in(body.get("username"), body.get("password"), utcnow()).as_body()
+
+
+# --- a participant's own account ----------------------------------------------------------------
+
+
+@rest
+def my_groups(request: Request) -> dict[str, Any]:
+    return participants.my_groups(participant_of(request), utcnow())
+
+
+@rest
+def follow(request: Request, group_id: str) -> dict[str, Any]:
+    return participants.follow(participant_of(request), path_id(group_id), utcnow())
+
+
+@rest
+def unfollow(request: Request, group_id: str) -> dict[str, Any]:
+    return participants.unfollow(participant_of(request), path_id(group_id), utcnow())
+
+
+@rest
+def delete_account(request: Request, delivery: Delivery) -> dict[str, Any]:
+    return participants.delete_account(participant_of(request), json_body(request).get("password"), delivery)
+
+
+# --- mentors: the live sessions and moderation -------------------------------------------------------
+
+
+@rest
+def live_sessions(request: Request, moderation: Moderation) -> dict[str, Any]:
+    return moderation.live_sessions(mentor_of(request), utcnow())
+
+
+@rest
+def mentor_groups(request: Request) -> dict[str, Any]:
+    return admin.list_groups(mentor_of(request), utcnow())
+
+
+@rest
+def remove_message(request: Request, moderation: Moderation, session_id: str, message_id: str) -> dict[str, Any]:
+    body = optional_body(request)
+    return moderation.remove_message(
+        mentor_of(request), path_id(session_id), path_id(message_id), body.get("reason"), utcnow()
+    )
+
+
+@rest
+def mute(request: Request, moderation: Moderation, session_id: str) -> dict[str, Any]:
+    body = optional_body(request)
+    return moderation.mute(
+        mentor_of(request), path_id(session_id), body.get("pseudonym"), body.get("minutes"), body.get("reason"),
+        utcnow(),
+    )
+
+
+@rest
+def kick(request: Request, moderation: Moderation, session_id: str) -> dict[str, Any]:
+    body = optional_body(request)
+    return moderation.kick(mentor_of(request), path_id(session_id), body.get("pseudonym"), body.get("reason"), utcnow())
+
+
+@rest
+def ban(request: Request, moderation: Moderation, group_id: str) -> dict[str, Any]:
+    body = optional_body(request)
+    return moderation.ban(
+        mentor_of(request), path_id(group_id), body.get("pseudonym"), body.get("days"), body.get("reason"), utcnow()
+    )
+
+
+@rest
+def set_topic(request: Request, moderation: Moderation, session_id: str) -> dict[str, Any]:
+    return moderation.set_topic(mentor_of(request), path_id(session_id), optional_body(request).get("topic"), utcnow())
+
+
+@rest
+def pin(request: Request, moderation: Moderation, session_id: str) -> dict[str, Any]:
+    return moderation.pin(mentor_of(request), path_id(session_id), optional_body(request).get("message_id"), utcnow())
+
+
+@rest
+def announce(request: Request, moderation: Moderation, session_id: str) -> dict[str, Any]:
+    return moderation.announce(mentor_of(request), path_id(session_id), optional_body(request).get("text"), utcnow())
+
+
+@rest
+def slow_mode(request: Request, moderation: Moderation, session_id: str) -> dict[str, Any]:
+    seconds = optional_body(request).get("seconds")
+    return moderation.slow_mode(mentor_of(request), path_id(session_id), seconds, utcnow())
+
+
+@rest
+def open_early(request: Request, moderation: Moderation, group_id: str) -> dict[str, Any]:
+    return moderation.open_early(mentor_of(request), path_id(group_id), utcnow())
+
+
+@rest
+def close(request: Request, moderation: Moderation, session_id: str) -> dict[str, Any]:
+    return moderation.close(mentor_of(request), path_id(session_id), utcnow())
+
+
+@rest
+def extend(request: Request, moderation: Moderation, session_id: str) -> dict[str, Any]:
+    minutes = optional_body(request).get("minutes")
+    return moderation.extend(mentor_of(request), path_id(session_id), minutes, utcnow())
+
+
+@rest
+def cancel_date(request: Request, moderation: Moderation, group_id: str) -> dict[str, Any]:
+    return moderation.cancel(mentor_of(request), path_id(group_id), optional_body(request).get("date"), utcnow())
+
+
+@rest
+def reports(request: Request, moderation: Moderation) -> dict[str, Any]:
+    return moderation.reports(mentor_of(request), (request.query_params or {}).get("status"))
+
+
+@rest
+def resolve_report(request: Request, moderation: Moderation, report_id: str) -> dict[str, Any]:
+    note = optional_body(request).get("note")
+    return moderation.resolve(mentor_of(request), path_id(report_id), note, utcnow())
+
+
+@rest
+def audit_log(request: Request, moderation: Moderation) -> dict[str, Any]:
+    return moderation.audit(mentor_of(request))
+
+
+# --- admins: groups, mentors, figures -----------------------------------------------------------
+
+
+@rest
+def admin_groups(request: Request) -> dict[str, Any]:
+    mentor = mentor_of(request)
+    require_admin(mentor)
+    return admin.list_groups(mentor, utcnow())
+
+
+@rest
+def create_group(request: Request) -> tuple[dict[str, Any], int]:
+    return admin.create_group(mentor_of(request), json_body(request), utcnow()), 201
+
+
+@rest
+def update_group(request: Request, group_id: str) -> dict[str, Any]:
+    return admin.update_group(mentor_of(request), path_id(group_id), json_body(request), utcnow())
+
+
+@rest
+def list_mentors(request: Request) -> dict[str, Any]:
+    return admin.list_mentors(mentor_of(request))
+
+
+@rest
+def add_mentor(request: Request) -> tuple[dict[str, Any], int]:
+    return admin.add_mentor(mentor_of(request), json_body(request), utcnow()), 201
+
+
+@rest
+def deactivate_mentor(request: Request, mentor_id: str) -> dict[str, Any]:
+    return admin.deactivate_mentor(mentor_of(request), path_id(mentor_id))
+
+
+@rest
+def organisation_figures(request: Request) -> dict[str, Any]:
+    return figures.figures(mentor_of(request), int_param(request, "weeks", 8), utcnow())

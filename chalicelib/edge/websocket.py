@@ -1,0 +1,55 @@
+"""WebSocket and schedule events in, domain calls out."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from chalicelib.accounts import mentors, participants
+from chalicelib.accounts.tokens import verify
+from chalicelib.chat.inbound import Caller
+from chalicelib.chat.service import ChatService
+from chalicelib.config import token_secret
+from chalicelib.edge.http import utcnow
+from chalicelib.errors import ChatError
+from chalicelib.sessions.keeper import SessionKeeper
+
+log = logging.getLogger("gruppechat.edge")
+
+
+def caller_of(event: Any) -> Caller:
+    context = event.to_dict()["requestContext"]
+    return Caller(event.connection_id, context["apiId"], context["stage"])
+
+
+def on_connect(chat: ChatService, event: Any) -> dict[str, Any]:
+    query = event.to_dict().get("queryStringParameters") or {}
+    now = utcnow()
+    try:
+        identity = verify(query.get("token"), token_secret(), now)
+        if identity.is_staff and not mentors.still_active(identity):
+            raise ChatError("unauthorized")
+        if not identity.is_staff and not participants.still_exists(identity):
+            # A deleted account's pseudonym may already belong to someone else.
+            raise ChatError("unauthorized")
+        chat.connect(caller_of(event), identity, now, lang=query.get("lang", "da"), group_id=query.get("group_id"))
+    except ChatError as error:
+        return {"statusCode": error.status, "body": json.dumps(error.as_body())}
+    return {"statusCode": 200}
+
+
+def on_disconnect(chat: ChatService, event: Any) -> None:
+    chat.disconnect(event.connection_id)
+
+
+def on_message(chat: ChatService, event: Any) -> None:
+    chat.handle(caller_of(event), event.body, utcnow())
+
+
+def on_tick(keeper: SessionKeeper, event: Any) -> dict[str, int]:
+    """The minute tick. "now" is the clock, not the event's time: a late retry acts on the present."""
+    counts = keeper.tick(utcnow()).counts()
+    if any(counts.values()):
+        log.info("tick", extra={"transitions": counts})
+    return counts

@@ -1,0 +1,197 @@
+"""The wire protocol: every frame the server sends over the WebSocket is built here.
+
+Frames speak in codes and parameters (``docs/protocol.md`` lists them, a test keeps the two
+equal); the client holds the Danish and English words. Views of stored items (a message, a
+session, a member, a report) are the shapes REST answers reuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from ulid import ULID
+
+from chalicelib import storage
+
+Frame = dict[str, Any]
+STAFF_ROLES = ("mentor", "admin")
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+def message_view(message: storage.Message) -> dict[str, Any]:
+    return {
+        "id": message.message_id,
+        "session_id": message.session_id,
+        "pseudonym": message.pseudonym,
+        "role": message.role,
+        "text": message.text,
+        "client_id": message.client_id,
+        "kind": message.kind or "chat",
+        "created_at": ULID.from_str(message.message_id).datetime.isoformat(),
+    }
+
+
+def session_view(session: storage.Session) -> dict[str, Any]:
+    return {
+        "id": session.session_id,
+        "group_id": session.group_id,
+        "status": session.status,
+        "topic": session.topic,
+        "pinned": (
+            {"message_id": session.pinned_message_id, "text": session.pinned_text} if session.pinned_text else None
+        ),
+        "starts_at": session.starts_at.isoformat(),
+        "ends_at": session.ends_at.isoformat(),
+    }
+
+
+def member_view(connection: storage.Connection) -> dict[str, str]:
+    return {"pseudonym": connection.pseudonym, "role": connection.role}
+
+
+def present(connections: Iterable[storage.Connection]) -> list[dict[str, str]]:
+    """Who is here, each person once even with two tabs open; mentors first."""
+    seen: dict[str, dict[str, str]] = {}
+    for connection in connections:
+        seen.setdefault(connection.user_id, member_view(connection))
+    return sorted(seen.values(), key=lambda member: (member["role"] == "participant", member["pseudonym"].casefold()))
+
+
+def report_view(report: storage.Report) -> dict[str, Any]:
+    return {
+        "id": report.report_id,
+        "kind": report.kind,
+        "priority": report.priority,
+        "session_id": report.session_id,
+        "group_id": report.group_id,
+        "message_id": report.message_id,
+        "pseudonym": report.pseudonym,
+        "text": report.excerpt,
+        "reason": report.reason,
+        "status": report.status,
+        "created_at": report.created_at.isoformat(),
+        "resolved_at": report.resolved_at.isoformat() if report.resolved_at else None,
+    }
+
+
+# --- the chat ---------------------------------------------------------------------------------
+
+
+def pong(now: datetime) -> Frame:
+    return {"type": "pong", "at": now.isoformat()}
+
+
+def joined(
+    session: storage.Session,
+    group: storage.Group,
+    history: list[storage.Message],
+    members: list[storage.Connection],
+    you: storage.Connection,
+    muted_until: datetime | None,
+) -> Frame:
+    return {
+        "type": "joined",
+        "session": session_view(session),
+        "group": {"id": group.group_id, "name": group.name, "rules": list(group.rules or [])},
+        "messages": [message_view(message) for message in history],
+        "present": present(members),
+        "you": member_view(you),
+        "muted_until": muted_until.isoformat() if muted_until else None,
+        "slow_mode_s": int(session.slow_mode_s or 0),
+    }
+
+
+def presence(event: str, member: storage.Connection) -> Frame:
+    return {"type": "presence", "event": event, "member": member_view(member)}
+
+
+def left(session_id: str) -> Frame:
+    return {"type": "left", "session_id": session_id}
+
+
+def message(stored: storage.Message) -> Frame:
+    return {"type": "message", "message": message_view(stored)}
+
+
+def history(session_id: str, messages: list[storage.Message], more: bool) -> Frame:
+    return {
+        "type": "history",
+        "session_id": session_id,
+        "messages": [message_view(item) for item in messages],
+        "more": more,
+    }
+
+
+def held_back(reason: str, text: str, client_id: str | None) -> Frame:
+    """Only the sender sees this: why their message was not delivered (``reason`` is a code)."""
+    return {"type": "notice", "kind": "held_back", "reason": reason, "text": text, "client_id": client_id}
+
+
+def help_lines(lines: list[dict[str, str]], text: str) -> Frame:
+    return {"type": "help_lines", "lines": lines, "text": text}
+
+
+def reported(message_id: str) -> Frame:
+    return {"type": "reported", "message_id": message_id}
+
+
+def report(stored: storage.Report) -> Frame:
+    """To the mentors: a new report or automatic flag."""
+    return {"type": "report", "report": report_view(stored)}
+
+
+# --- moderation -------------------------------------------------------------------------------
+
+
+def message_removed(session_id: str, message_id: str) -> Frame:
+    return {"type": "message_removed", "session_id": session_id, "message_id": message_id}
+
+
+def muted(session_id: str, until: datetime) -> Frame:
+    return {"type": "muted", "session_id": session_id, "until": until.isoformat()}
+
+
+def kicked(session_id: str) -> Frame:
+    return {"type": "kicked", "session_id": session_id}
+
+
+def banned(group_id: str, until: datetime | None) -> Frame:
+    return {"type": "banned", "group_id": group_id, "until": until.isoformat() if until else None}
+
+
+def topic(session_id: str, text: str) -> Frame:
+    return {"type": "topic", "session_id": session_id, "topic": text}
+
+
+def pinned(session_id: str, pin: dict[str, str] | None) -> Frame:
+    return {"type": "pinned", "session_id": session_id, "pinned": pin}
+
+
+def slow_mode(session_id: str, seconds: int) -> Frame:
+    return {"type": "slow_mode", "session_id": session_id, "seconds": seconds}
+
+
+# --- the session's clock ----------------------------------------------------------------------
+
+
+def session_closing(session_id: str, ends_at: datetime) -> Frame:
+    return {"type": "session_closing", "session_id": session_id, "ends_at": ends_at.isoformat()}
+
+
+def session_closed(session_id: str) -> Frame:
+    return {"type": "session_closed", "session_id": session_id}
+
+
+def session_extended(session_id: str, ends_at: datetime) -> Frame:
+    return {"type": "session_extended", "session_id": session_id, "ends_at": ends_at.isoformat()}
+
+
+FRAME_TYPES = (
+    "error", "pong", "joined", "presence", "left", "message", "history", "notice", "help_lines", "reported",
+    "report", "message_removed", "muted", "kicked", "banned", "topic", "pinned", "slow_mode",
+    "session_closing", "session_closed", "session_extended",
+)  # fmt: skip

@@ -1,0 +1,414 @@
+"""The PynamoDB models: every table and index of the product.
+
+Only :mod:`chalicelib.storage` uses them to read and write; the rest of the product gets
+items back from its functions.
+
+Each hot path is a key lookup or an index query, never a full-table scan:
+
+* deliver a message: one ``TransactWriteItems`` (message + send receipt) and one query of the
+  session's connections (``Connection.by_session``);
+* join: one query for the group's latest session (``Session.by_group``), one update of the
+  connection, one query for the history;
+* catch up: one query of the session's messages after an id.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    TTLAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.connection import Connection as DynamoConnection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from chalicelib.config import settings
+
+_SETTINGS = settings()
+
+CONNECTION_LIFETIME = timedelta(hours=2)  # API Gateway's longest WebSocket connection
+RECEIPT_LIFETIME = timedelta(days=1)
+
+
+class _Meta:
+    region = _SETTINGS.region
+    host = _SETTINGS.dynamodb_endpoint
+    billing_mode = "PAY_PER_REQUEST"
+
+
+def _meta(name: str) -> type:
+    return type("Meta", (_Meta,), {"table_name": f"{_SETTINGS.table_prefix}{name}"})
+
+
+# --- organisations and groups -------------------------------------------------------------
+
+
+class Organisation(Model):
+    Meta = _meta("organisations")
+    org_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    retention_days = NumberAttribute(default=30)
+    extra_crisis_terms = ListAttribute(of=UnicodeAttribute, default=list)
+    flood_burst = NumberAttribute(null=True)
+    flood_per_minute = NumberAttribute(null=True)
+
+
+class GroupsByOrg(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_org"
+        projection = AllProjection()
+
+    org_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(range_key=True)
+
+
+class GroupCatalogue(GlobalSecondaryIndex):
+    """Every listed group under one constant key, so the public list is a query, not a table scan."""
+
+    class Meta:
+        index_name = "catalogue"
+        projection = AllProjection()
+
+    listed = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(range_key=True)
+
+
+LISTED = "listed"
+
+
+class Group(Model):
+    Meta = _meta("groups")
+    group_id = UnicodeAttribute(hash_key=True)
+    org_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    rules = ListAttribute(of=UnicodeAttribute, default=list)
+    listed = UnicodeAttribute(null=True, default=LISTED)
+    capacity = NumberAttribute(default=15)
+    # The weekly schedule (see chalicelib.sessions.calendar).
+    weekday = NumberAttribute(default=6)
+    start_time = UnicodeAttribute(default="19:00")
+    duration_minutes = NumberAttribute(default=90)
+    tz = UnicodeAttribute(default="Europe/Copenhagen")
+    first_date = UnicodeAttribute(null=True)
+    meetings = NumberAttribute(null=True)
+    cancelled = UnicodeSetAttribute(null=True)
+
+    by_org = GroupsByOrg()
+    catalogue = GroupCatalogue()
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+class SessionsByGroup(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_group"
+        projection = AllProjection()
+
+    group_id = UnicodeAttribute(hash_key=True)
+    starts_at = UTCDateTimeAttribute(range_key=True)
+
+
+class SessionsDue(GlobalSecondaryIndex):
+    """Sessions that still have a transition ahead, by when it is due (sparse: closed ones leave)."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_bucket = UnicodeAttribute(hash_key=True)
+    due_at = UTCDateTimeAttribute(range_key=True)
+
+
+SCHEDULED, OPEN, CLOSED, CANCELLED = "scheduled", "open", "closed", "cancelled"
+PENDING = "pending"
+
+
+class Session(Model):
+    Meta = _meta("sessions")
+    session_id = UnicodeAttribute(hash_key=True)
+    group_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    starts_at = UTCDateTimeAttribute()
+    ends_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute(default=SCHEDULED)
+    topic = UnicodeAttribute(default="")
+    pinned_message_id = UnicodeAttribute(null=True)
+    pinned_text = UnicodeAttribute(null=True)
+    slow_mode_s = NumberAttribute(default=0)
+    # For the organisation's figures: who came (participant ids, never shown) and how much was said.
+    attendees = UnicodeSetAttribute(null=True)
+    message_count = NumberAttribute(null=True)
+    warned = BooleanAttribute(default=False)
+    # A transition's side effects still to do (tell, disconnect, count, plan the next meeting),
+    # and who may do them until when: a step that fails is done by a later tick.
+    pending_steps = UnicodeSetAttribute(null=True)
+    lease_until = UTCDateTimeAttribute(null=True)
+    due_bucket = UnicodeAttribute(null=True)
+    due_at = UTCDateTimeAttribute(null=True)
+
+    by_group = SessionsByGroup()
+    due = SessionsDue()
+
+
+# --- people and connections -----------------------------------------------------------------
+
+
+class Participant(Model):
+    """An anonymous account: nothing but the pseudonym and two slow hashes."""
+
+    Meta = _meta("participants")
+    pseudonym_key = UnicodeAttribute(hash_key=True)
+    participant_id = UnicodeAttribute()
+    pseudonym = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    recovery_hash = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    followed = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class ConnectionsBySession(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_session"
+        projection = AllProjection()
+
+    session_id = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
+class ConnectionsByUser(GlobalSecondaryIndex):
+    """A person's sockets, so revoking an account or a ban reaches every open tab."""
+
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
+class StaffByOrg(GlobalSecondaryIndex):
+    """Sparse: the organisation's connected mentors, in a session or not, for crisis alerts."""
+
+    class Meta:
+        index_name = "by_staff"
+        projection = AllProjection()
+
+    staff_org = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
+class Connection(Model):
+    """One live WebSocket. Expires by TTL because ``$disconnect`` is best effort."""
+
+    Meta = _meta("connections")
+    connection_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    pseudonym = UnicodeAttribute()
+    role = UnicodeAttribute()
+    org_id = UnicodeAttribute(null=True)
+    session_id = UnicodeAttribute(null=True)
+    group_id = UnicodeAttribute(null=True)
+    session_ends_at = UTCDateTimeAttribute(null=True)
+    retention_days = NumberAttribute(null=True)
+    muted_until = UTCDateTimeAttribute(null=True)
+    slow_mode_s = NumberAttribute(null=True)
+    lang = UnicodeAttribute(default="da")
+    flood = UnicodeAttribute(null=True)  # the flood-control state, JSON
+    api_id = UnicodeAttribute()
+    stage = UnicodeAttribute()
+    connected_at = UTCDateTimeAttribute()
+    staff_org = UnicodeAttribute(null=True)  # set for mentors and admins only
+    expires_at = TTLAttribute()
+
+    by_session = ConnectionsBySession()
+    by_user = ConnectionsByUser()
+    by_staff = StaffByOrg()
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+VISIBLE, REMOVED = "visible", "removed"
+
+
+class MessagesByAuthor(GlobalSecondaryIndex):
+    """So a participant who deletes their account takes everything they wrote with them."""
+
+    class Meta:
+        index_name = "by_author"
+        projection = KeysOnlyProjection()
+
+    author_id = UnicodeAttribute(hash_key=True)
+    message_id = UnicodeAttribute(range_key=True)
+
+
+class Message(Model):
+    Meta = _meta("messages")
+    session_id = UnicodeAttribute(hash_key=True)
+    message_id = UnicodeAttribute(range_key=True)  # a ULID: sorts by time
+    author_id = UnicodeAttribute()
+    pseudonym = UnicodeAttribute()
+    role = UnicodeAttribute()
+    text = UnicodeAttribute()
+    client_id = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(default="chat")  # chat | announcement
+    state = UnicodeAttribute(default=VISIBLE)
+    expires_at = TTLAttribute(null=True)
+
+    by_author = MessagesByAuthor()
+
+
+class SendReceipt(Model):
+    """Makes a retried send idempotent: one receipt per (session, author, client id)."""
+
+    Meta = _meta("receipts")
+    receipt_key = UnicodeAttribute(hash_key=True)
+    message_id = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+# --- mentors and moderation -------------------------------------------------------------------
+
+
+class MentorsByOrg(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_org"
+        projection = AllProjection()
+
+    org_id = UnicodeAttribute(hash_key=True)
+    username_key = UnicodeAttribute(range_key=True)
+
+
+class Mentor(Model):
+    """A trained volunteer (role ``mentor``) or an organisation admin (role ``admin``)."""
+
+    Meta = _meta("mentors")
+    username_key = UnicodeAttribute(hash_key=True)
+    mentor_id = UnicodeAttribute()
+    username = UnicodeAttribute()
+    display_name = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    role = UnicodeAttribute(default="mentor")
+    password_hash = UnicodeAttribute()
+    active = BooleanAttribute(default=True)
+    created_at = UTCDateTimeAttribute()
+
+    by_org = MentorsByOrg()
+
+
+class LoginThrottle(Model):
+    """Failed log-ins per name (known or not), so guessing is slow and reveals nothing."""
+
+    Meta = _meta("throttles")
+    throttle_key = UnicodeAttribute(hash_key=True)
+    failures = NumberAttribute(default=0)
+    window_start = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class Restriction(Model):
+    """A mute (scope: a session) or a ban (scope: a group) of one participant."""
+
+    Meta = _meta("restrictions")
+    scope_id = UnicodeAttribute(hash_key=True)  # "session#<id>" or "group#<id>"
+    subject_id = UnicodeAttribute(range_key=True)  # the participant's id
+    kind = UnicodeAttribute()
+    until = UTCDateTimeAttribute(null=True)  # None: for good
+    reason = UnicodeAttribute(default="")
+    mentor_id = UnicodeAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+class AuditEntry(Model):
+    """Every mentor action, per organisation, newest last (ids are ULIDs)."""
+
+    Meta = _meta("audit")
+    org_id = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
+    at = UTCDateTimeAttribute()
+    mentor_id = UnicodeAttribute()
+    mentor_name = UnicodeAttribute()
+    action = UnicodeAttribute()
+    target = UnicodeAttribute(default="")
+    reason = UnicodeAttribute(default="")
+    session_id = UnicodeAttribute(null=True)
+    group_id = UnicodeAttribute(null=True)
+
+
+class OpenReports(GlobalSecondaryIndex):
+    """Sparse: only open reports, high priority first (``queue_key`` starts with 0 or 1)."""
+
+    class Meta:
+        index_name = "open_queue"
+        projection = AllProjection()
+
+    open_org = UnicodeAttribute(hash_key=True)
+    queue_key = UnicodeAttribute(range_key=True)
+
+
+class Report(Model):
+    """A teen's report of a message, or an automatic flag (crisis wording, a held-back message)."""
+
+    Meta = _meta("reports")
+    org_id = UnicodeAttribute(hash_key=True)
+    report_id = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()  # report | crisis | held_back
+    priority = UnicodeAttribute()  # high | normal
+    session_id = UnicodeAttribute()
+    group_id = UnicodeAttribute()
+    message_id = UnicodeAttribute(null=True)
+    pseudonym = UnicodeAttribute(default="")
+    excerpt = UnicodeAttribute(default="")
+    reason = UnicodeAttribute(default="")
+    status = UnicodeAttribute(default="open")
+    created_at = UTCDateTimeAttribute()
+    resolved_by = UnicodeAttribute(null=True)
+    resolved_at = UTCDateTimeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    open_org = UnicodeAttribute(null=True)
+    queue_key = UnicodeAttribute(null=True)
+    # A crisis report's own steps, so a retried send raises what is still missing, once.
+    alerted = BooleanAttribute(default=False)
+    helped = BooleanAttribute(default=False)
+    expires_at = TTLAttribute(null=True)
+
+    open_queue = OpenReports()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    Organisation,
+    Group,
+    Session,
+    Participant,
+    Connection,
+    Message,
+    SendReceipt,
+    Mentor,
+    LoginThrottle,
+    Restriction,
+    AuditEntry,
+    Report,
+)
+
+
+def create_tables() -> None:
+    """Create any missing table (tests and the local stack; AWS tables come from infra/)."""
+    for model in ALL_MODELS:
+        if not model.exists():
+            model.create_table(wait=True)
+
+
+@lru_cache(maxsize=1)
+def _dynamo() -> DynamoConnection:
+    """One low-level connection per container for transactions: building a client costs ~77 ms."""
+    return DynamoConnection(region=_SETTINGS.region, host=_SETTINGS.dynamodb_endpoint)
+
+
