@@ -1,12 +1,17 @@
-# Gruppechat: `make run` starts everything locally, `make test` runs every test.
-PY312 := /root/.pyenv/versions/3.12.1/bin/python3.12
-# Lambda runs python3.12 and `chalice package` takes the runtime from this interpreter.
-PYTHON ?= $(shell if [ -x $(PY312) ]; then echo $(PY312); elif command -v python3.12 >/dev/null; then command -v python3.12; else echo python3; fi)
+# Gruppechat: `make run` starts everything locally, `make test` runs every check and test.
+#
+# Lambda runs python3.12 and `chalice package` takes the runtime from the interpreter that runs it,
+# so the virtualenv is built with a Python 3.12 that actually runs: pyenv's `python3.12` shim exits
+# 127 while 3.12 is not pyenv's global version, so each candidate is tried, not just found.
+PY312_CANDIDATES := python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
+	$(wildcard /usr/local/bin/python3.12) $(wildcard /usr/bin/python3.12)
+PYTHON ?= $(firstword $(foreach candidate,$(PY312_CANDIDATES),$(shell $(candidate) -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && echo $(candidate))) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+STAGE ?= dev
 
-.PHONY: run test unit e2e bench browser clean
+.PHONY: run test lint unit functional e2e browser-tests deploy-tests bench package bench-package chromium clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,35 +19,46 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 # Debian's Chromium for the browser tests (Playwright's own download does not work here).
-browser:
+chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 run: $(BIN)/.installed
 	$(BIN)/python -m local.stack --port $(PORT)
 
-test: $(BIN)/.installed browser
+# Everything CI runs: the linters first, then every test.
+test: lint chromium
 	$(BIN)/python -m pytest -q
 
+# ruff (lint), mypy (strict on chalicelib/ and app.py), cfn-lint on the packaged and the infra templates.
+lint: $(BIN)/.installed package
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/cfn-lint build/$(STAGE)/sam.json infra/template.yaml
+
 unit: $(BIN)/.installed
-	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest -q tests/unit
+
+functional: $(BIN)/.installed
+	$(BIN)/python -m pytest -q tests/functional
+
+e2e: $(BIN)/.installed
+	$(BIN)/python -m pytest -q tests/e2e
+
+browser-tests: $(BIN)/.installed chromium
+	$(BIN)/python -m pytest -q tests/browser
+
+deploy-tests: $(BIN)/.installed
+	$(BIN)/python -m pytest -q tests/deploy
 
 bench: $(BIN)/.installed
-	$(BIN)/python bench/fanout.py
-
-clean:
-	rm -rf $(VENV) .local .pytest_cache
-
-# --- packaging and deploy checks (docs/deploy.md) -------------------------------------------------
-STAGE ?= dev
-.PHONY: package lint bench-package
+	$(BIN)/python -m bench.fanout
 
 # The Lambda package as deployed (PIP_NO_DEPS=1: botocore comes with the runtime) in build/$(STAGE).
 package: $(BIN)/.installed
-	$(BIN)/python infra/bundle.py --stage $(STAGE) --out build/$(STAGE)
-
-# cfn-lint on the packaged SAM template and on infra/.
-lint: package
-	$(BIN)/cfn-lint build/$(STAGE)/sam.json infra/template.yaml
+	$(BIN)/python -m infra.bundle --stage $(STAGE) --out build/$(STAGE)
 
 bench-package: $(BIN)/.installed
-	$(BIN)/python bench/package.py
+	$(BIN)/python -m bench.package
+
+clean:
+	rm -rf $(VENV) .local build

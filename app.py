@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Chalice, CORSConfig, Response
-from chalice.app import AuthRequest, AuthResponse, WebsocketEvent
+from chalice.app import AuthRequest, AuthResponse, Chalice, CORSConfig, Request, Response, WebsocketEvent
 
 from chalicelib.chat.service import ChatService
 from chalicelib.config import settings
@@ -29,6 +28,12 @@ SESSIONS = SessionKeeper(DELIVERY)
 MODERATION = Moderation(DELIVERY, SESSIONS)
 # The site's origin in prod (set at deploy), "*" in dev and locally.
 CORS = CORSConfig(allow_origin=settings().allowed_origin, allow_headers=["Authorization", "Content-Type"], max_age=600)
+
+
+def _request() -> Request:
+    """The request being handled; Chalice sets it before calling a route."""
+    assert app.current_request is not None
+    return app.current_request
 
 
 # --- WebSocket and the minute tick -----------------------------------------------------------------
@@ -59,22 +64,22 @@ def tick(event: Any) -> dict[str, int]:
 
 @app.route("/participants", methods=["POST"], cors=CORS)
 def sign_up() -> Response:
-    return routes.sign_up(app.current_request)
+    return routes.sign_up(_request())
 
 
 @app.route("/participants/login", methods=["POST"], cors=CORS)
 def log_in() -> Response:
-    return routes.log_in(app.current_request)
+    return routes.log_in(_request())
 
 
 @app.route("/groups", methods=["GET"], cors=CORS)
 def list_groups() -> Response:
-    return routes.list_groups(app.current_request)
+    return routes.list_groups(_request())
 
 
 @app.route("/mentors/login", methods=["POST"], cors=CORS)
 def mentor_log_in() -> Response:
-    return routes.mentor_log_in(app.current_request)
+    return routes.mentor_log_in(_request())
 
 
 # --- a participant's own account -------------------------------------------------------------------
@@ -87,22 +92,22 @@ def participant_auth(auth_request: AuthRequest) -> AuthResponse:
 
 @app.route("/me/groups", methods=["GET"], authorizer=participant_auth, cors=CORS)
 def my_groups() -> Response:
-    return routes.my_groups(app.current_request)
+    return routes.my_groups(_request())
 
 
 @app.route("/me/groups/{group_id}", methods=["PUT"], authorizer=participant_auth, cors=CORS)
 def follow(group_id: str) -> Response:
-    return routes.follow(app.current_request, group_id)
+    return routes.follow(_request(), group_id)
 
 
 @app.route("/me/groups/{group_id}", methods=["DELETE"], authorizer=participant_auth, cors=CORS)
 def unfollow(group_id: str) -> Response:
-    return routes.unfollow(app.current_request, group_id)
+    return routes.unfollow(_request(), group_id)
 
 
 @app.route("/me", methods=["DELETE"], authorizer=participant_auth, cors=CORS)
 def delete_account() -> Response:
-    return routes.delete_account(app.current_request, DELIVERY)
+    return routes.delete_account(_request(), DELIVERY)
 
 
 # --- mentors: live sessions and moderation ------------------------------------------------------------
@@ -115,88 +120,88 @@ def mentor_auth(auth_request: AuthRequest) -> AuthResponse:
 
 @app.route("/mentor/sessions", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def live_sessions() -> Response:
-    return routes.live_sessions(app.current_request, MODERATION)
+    return routes.live_sessions(_request(), MODERATION)
 
 
 @app.route("/mentor/groups", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def mentor_groups() -> Response:
-    return routes.mentor_groups(app.current_request)
+    return routes.mentor_groups(_request())
 
 
 @app.route("/mentor/sessions/{session_id}/messages/{message_id}/remove", methods=["POST"], authorizer=mentor_auth,
            cors=CORS)
 def remove_message(session_id: str, message_id: str) -> Response:
-    return routes.remove_message(app.current_request, MODERATION, session_id, message_id)
+    return routes.remove_message(_request(), MODERATION, session_id, message_id)
 
 
 @app.route("/mentor/sessions/{session_id}/mute", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def mute(session_id: str) -> Response:
-    return routes.mute(app.current_request, MODERATION, session_id)
+    return routes.mute(_request(), MODERATION, session_id)
 
 
 @app.route("/mentor/sessions/{session_id}/kick", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def kick(session_id: str) -> Response:
-    return routes.kick(app.current_request, MODERATION, session_id)
+    return routes.kick(_request(), MODERATION, session_id)
 
 
 @app.route("/mentor/groups/{group_id}/ban", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def ban(group_id: str) -> Response:
-    return routes.ban(app.current_request, MODERATION, group_id)
+    return routes.ban(_request(), MODERATION, group_id)
 
 
 @app.route("/mentor/sessions/{session_id}/topic", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def set_topic(session_id: str) -> Response:
-    return routes.set_topic(app.current_request, MODERATION, session_id)
+    return routes.set_topic(_request(), MODERATION, session_id)
 
 
 @app.route("/mentor/sessions/{session_id}/pin", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def pin(session_id: str) -> Response:
-    return routes.pin(app.current_request, MODERATION, session_id)
+    return routes.pin(_request(), MODERATION, session_id)
 
 
 @app.route("/mentor/sessions/{session_id}/announce", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def announce(session_id: str) -> Response:
-    return routes.announce(app.current_request, MODERATION, session_id)
+    return routes.announce(_request(), MODERATION, session_id)
 
 
 @app.route("/mentor/sessions/{session_id}/slow_mode", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def slow_mode(session_id: str) -> Response:
-    return routes.slow_mode(app.current_request, MODERATION, session_id)
+    return routes.slow_mode(_request(), MODERATION, session_id)
 
 
 @app.route("/mentor/groups/{group_id}/open", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def open_early(group_id: str) -> Response:
-    return routes.open_early(app.current_request, MODERATION, group_id)
+    return routes.open_early(_request(), MODERATION, group_id)
 
 
 @app.route("/mentor/sessions/{session_id}/close", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def close(session_id: str) -> Response:
-    return routes.close(app.current_request, MODERATION, session_id)
+    return routes.close(_request(), MODERATION, session_id)
 
 
 @app.route("/mentor/sessions/{session_id}/extend", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def extend(session_id: str) -> Response:
-    return routes.extend(app.current_request, MODERATION, session_id)
+    return routes.extend(_request(), MODERATION, session_id)
 
 
 @app.route("/mentor/groups/{group_id}/cancel", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def cancel_date(group_id: str) -> Response:
-    return routes.cancel_date(app.current_request, MODERATION, group_id)
+    return routes.cancel_date(_request(), MODERATION, group_id)
 
 
 @app.route("/mentor/reports", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def reports() -> Response:
-    return routes.reports(app.current_request, MODERATION)
+    return routes.reports(_request(), MODERATION)
 
 
 @app.route("/mentor/reports/{report_id}/resolve", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def resolve_report(report_id: str) -> Response:
-    return routes.resolve_report(app.current_request, MODERATION, report_id)
+    return routes.resolve_report(_request(), MODERATION, report_id)
 
 
 @app.route("/mentor/audit", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def audit_log() -> Response:
-    return routes.audit_log(app.current_request, MODERATION)
+    return routes.audit_log(_request(), MODERATION)
 
 
 # --- admins -------------------------------------------------------------------------------------------
@@ -204,34 +209,34 @@ def audit_log() -> Response:
 
 @app.route("/admin/groups", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def admin_groups() -> Response:
-    return routes.admin_groups(app.current_request)
+    return routes.admin_groups(_request())
 
 
 @app.route("/admin/groups", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def create_group() -> Response:
-    return routes.create_group(app.current_request)
+    return routes.create_group(_request())
 
 
 @app.route("/admin/groups/{group_id}", methods=["PUT"], authorizer=mentor_auth, cors=CORS)
 def update_group(group_id: str) -> Response:
-    return routes.update_group(app.current_request, group_id)
+    return routes.update_group(_request(), group_id)
 
 
 @app.route("/admin/mentors", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def list_mentors() -> Response:
-    return routes.list_mentors(app.current_request)
+    return routes.list_mentors(_request())
 
 
 @app.route("/admin/mentors", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def add_mentor() -> Response:
-    return routes.add_mentor(app.current_request)
+    return routes.add_mentor(_request())
 
 
 @app.route("/admin/mentors/{mentor_id}/deactivate", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def deactivate_mentor(mentor_id: str) -> Response:
-    return routes.deactivate_mentor(app.current_request, mentor_id)
+    return routes.deactivate_mentor(_request(), mentor_id)
 
 
 @app.route("/admin/figures", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def organisation_figures() -> Response:
-    return routes.organisation_figures(app.current_request)
+    return routes.organisation_figures(_request())

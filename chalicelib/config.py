@@ -22,7 +22,7 @@ class Settings:
     allowed_origin: str
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         return cls(
             table_prefix=env.get("TABLE_PREFIX", "gruppechat-dev-"),
@@ -55,5 +55,5 @@ def token_secret() -> str:
 
         ssm = boto3.client("ssm", region_name=current.region)
         value = ssm.get_parameter(Name=current.token_secret_param, WithDecryption=True)
-        return value["Parameter"]["Value"]
+        return str(value["Parameter"]["Value"])
     raise RuntimeError("Set TOKEN_SECRET or TOKEN_SECRET_PARAM")

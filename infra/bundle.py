@@ -35,8 +35,8 @@ def canonical(name: str) -> str:
 
 def pinned(requirements: Path = ROOT / "requirements.txt") -> list[str]:
     names = []
-    for line in requirements.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
+    for raw in requirements.read_text().splitlines():
+        line = raw.split("#", 1)[0].strip()
         if line and not line.startswith("-"):
             names.append(canonical(re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0]))
     return names
@@ -87,7 +87,7 @@ def chalice_package(project: Path, stage: str, out: Path, slim: bool = True) -> 
         env.pop("PIP_NO_DEPS", None)
     result = subprocess.run(
         [str(BIN / "chalice"), "package", "--stage", stage, str(out)],
-        cwd=project, env=env, capture_output=True, text=True, timeout=900,
+        cwd=project, env=env, capture_output=True, text=True, timeout=900, check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"chalice package --stage {stage} failed:\n{result.stdout}\n{result.stderr}")
@@ -124,7 +124,7 @@ def lambda_env(stage: str, task: Path, runtime: Path) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python infra/bundle.py --stage prod --out build/prod``: package as deployed."""
+    """``python -m infra.bundle --stage prod --out build/prod``: package as deployed."""
     import argparse
     import tempfile
 
@@ -147,5 +147,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     raise SystemExit(main())

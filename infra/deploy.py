@@ -1,9 +1,9 @@
 """Deploy Gruppechat to AWS, publish the web page, or tear it all down — the steps of docs/deploy.md.
 
-    .venv/bin/python infra/deploy.py all --stage prod          # secret, infra, functions, web
-    .venv/bin/python infra/deploy.py web --stage prod          # re-publish web/ only
-    .venv/bin/python infra/deploy.py teardown --stage dev --yes
-    .venv/bin/python infra/deploy.py all --stage dev --dry-run # print the commands, run nothing
+    .venv/bin/python -m infra.deploy all --stage prod          # secret, infra, functions, web
+    .venv/bin/python -m infra.deploy web --stage prod          # re-publish web/ only
+    .venv/bin/python -m infra.deploy teardown --stage dev --yes
+    .venv/bin/python -m infra.deploy all --stage dev --dry-run # print the commands, run nothing
 
 Each step is one ``aws`` or ``chalice`` command, printed before it runs, so the guide and this
 script cannot disagree. It needs the AWS CLI (v2) and credentials for the target account, and
@@ -18,13 +18,11 @@ import os
 import secrets
 import shlex
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from infra import policy  # noqa: E402
 from infra.bundle import BIN, SLIM_ENV  # noqa: E402

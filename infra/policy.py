@@ -5,9 +5,9 @@ DynamoDB actions the code calls, the one SSM parameter holding the token secret,
 ``@connections`` methods of this stage's WebSocket API, and the functions' own log streams.
 Chalice reads the file as it is (no CloudFormation substitution), so the ARNs are literal.
 
-    .venv/bin/python infra/policy.py                      # rewrite both files
-    .venv/bin/python infra/policy.py --region eu-west-1   # another region
-    .venv/bin/python infra/policy.py --account 123456789012   # pin the account too
+    .venv/bin/python -m infra.policy                      # rewrite both files
+    .venv/bin/python -m infra.policy --region eu-west-1   # another region
+    .venv/bin/python -m infra.policy --account 123456789012   # pin the account too
 
 The account defaults to ``*``: the policy is committed before anyone knows the account, and a
 wildcard account grants nothing outside it here (see docs/deploy.md, "Least privilege").
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +52,6 @@ def table_prefix(stage: str) -> str:
 
 def table_layout() -> dict[str, list[str]]:
     """Each table's name without the prefix, and its global secondary index names."""
-    sys.path.insert(0, str(ROOT))
     from chalicelib import storage
     from chalicelib.config import settings
 

@@ -3,8 +3,8 @@
 tests/deploy fails, naming what is missing, when a PynamoDB model, an index, a TTL attribute or
 a Lambda function has no counterpart in infra/template.yaml or .chalice/policy-*.json. Then:
 
-    .venv/bin/python infra/sync.py            # rewrite the table and log-group blocks, the policies
-    .venv/bin/python infra/sync.py --print    # only print the table blocks
+    .venv/bin/python -m infra.sync            # rewrite the table and log-group blocks, the policies
+    .venv/bin/python -m infra.sync --print    # only print the table blocks
 
 Blocks are replaced in place (one per model, ``<Name>Table``; one log group per function), new
 ones are added, outputs for new tables are added. Tables or log groups whose model or function
@@ -16,18 +16,15 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 TEMPLATE = ROOT / "infra" / "template.yaml"
 
 
 def models() -> dict[str, Any]:
     """{table name without prefix: model class}."""
-    sys.path.insert(0, str(ROOT))
     from chalicelib import storage
     from chalicelib.config import settings
 

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 # Before anything imports chalicelib: fake credentials, a test table prefix, a test secret.
 os.environ.update(
@@ -28,13 +26,13 @@ import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from chalicelib import storage  # noqa: E402
-from local.moto_atomic import make_writes_atomic  # noqa: E402
+from chalicelib.accounts.tokens import PARTICIPANT, Identity  # noqa: E402
 from chalicelib.chat.inbound import Caller  # noqa: E402
 from chalicelib.chat.service import ChatService  # noqa: E402
 from chalicelib.delivery import ConnectionGone, Delivery  # noqa: E402
-from chalicelib.accounts.tokens import PARTICIPANT, Identity  # noqa: E402
+from local.moto_atomic import make_writes_atomic  # noqa: E402
 
-NOW = datetime(2026, 11, 25, 18, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 18, 30, tzinfo=UTC)
 
 
 make_writes_atomic()  # DynamoDB serialises writes to an item; moto alone does not

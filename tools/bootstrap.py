@@ -18,7 +18,7 @@ import getpass
 import os
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,13 +47,11 @@ def main(argv: list[str] | None = None) -> int:
             TOKEN_SECRET="unused-by-bootstrap",
         )
     password = os.environ.get("BOOTSTRAP_PASSWORD") or getpass.getpass("Admin password (10+ characters): ")
-
-    sys.path.insert(0, str(ROOT))
-    from chalicelib.accounts import mentors
     from chalicelib import storage
+    from chalicelib.accounts import mentors
     from chalicelib.errors import ChatError
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if storage.get_organisation(args.org_id) is None:
         storage.Organisation(args.org_id, name=args.org_name, retention_days=args.retention_days).save()
         print(f"Created organisation {args.org_id}")

@@ -10,10 +10,10 @@ from typing import Any
 from ulid import ULID
 
 from chalicelib import storage
-from chalicelib.config import token_secret
-from chalicelib.errors import ChatError
 from chalicelib.accounts.passwords import check_secret, hash_secret
 from chalicelib.accounts.tokens import ADMIN, MENTOR, Identity, issue
+from chalicelib.config import token_secret
+from chalicelib.errors import ChatError
 from chalicelib.limits import MIN_MENTOR_PASSWORD
 
 TOKEN_LIFETIME = timedelta(hours=2)  # a session and a bit; log in again next week

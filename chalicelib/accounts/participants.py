@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from ulid import ULID
 
 from chalicelib import storage
-from chalicelib.config import settings, token_secret
-from chalicelib.errors import ChatError
 from chalicelib.accounts.passwords import check_secret, hash_secret, new_recovery_code
 from chalicelib.accounts.tokens import PARTICIPANT, Identity, issue
+from chalicelib.config import settings, token_secret
+from chalicelib.errors import ChatError
 from chalicelib.limits import MAX_FOLLOWED, MAX_PASSWORD, MAX_PSEUDONYM, MIN_PASSWORD, MIN_PSEUDONYM
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def check_pseudonym(pseudonym: object) -> str:
     if not isinstance(pseudonym, str):
         raise ChatError("invalid_pseudonym", min_length=MIN_PSEUDONYM, max_length=MAX_PSEUDONYM)
     name = unicodedata.normalize("NFKC", pseudonym).strip()
-    if not PSEUDONYM_PATTERN.match(name) or "_" == name[0]:
+    if not PSEUDONYM_PATTERN.match(name) or name[0] == "_":
         raise ChatError("invalid_pseudonym", min_length=MIN_PSEUDONYM, max_length=MAX_PSEUDONYM)
     squashed = re.sub(r"[\W_]+", "", name.casefold())
     if any(word in squashed for word in RESERVED_WORDS):

@@ -13,9 +13,7 @@ _N, _R, _P = 2**14, 8, 1
 def hash_secret(secret: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(secret.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    return "scrypt$%d$%d$%d$%s$%s" % (
-        _N, _R, _P, base64.b64encode(salt).decode(), base64.b64encode(digest).decode(),
-    )
+    return f"scrypt${_N}${_R}${_P}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
 def check_secret(secret: str, stored: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import AuthResponse
+from chalice.app import AuthResponse
 
 from chalicelib.accounts import mentors
 from chalicelib.accounts.tokens import Identity, verify

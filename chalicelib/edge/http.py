@@ -10,7 +10,7 @@ from functools import wraps
 from typing import Any, ParamSpec
 from urllib.parse import unquote
 
-from chalice import Response
+from chalice.app import Response
 
 from chalicelib.chat.inbound import encodable
 from chalicelib.errors import ChatError
@@ -32,7 +32,7 @@ def json_response(body: Any, status: int = 200) -> Response:
     )
 
 
-def rest(handler: Callable[P, Any]) -> Callable[P, Response]:
+def rest[**P](handler: Callable[P, Any]) -> Callable[P, Response]:
     """Render a handler's result as JSON (a ``(body, status)`` tuple sets the status)."""
 
     @wraps(handler)

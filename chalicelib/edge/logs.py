@@ -28,9 +28,10 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Mapping
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
 
 REDACTED = "[redacted]"
 
@@ -69,7 +70,9 @@ _SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
 # What LogRecord carries by itself; everything else on a record came from ``extra=``.
 _RECORD_FIELDS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
 
-_CONTEXT: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("gruppechat_log_context", default={})
+_CONTEXT: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
+    "gruppechat_log_context", default=MappingProxyType({})
+)
 
 
 def is_sensitive(name: str) -> bool:
@@ -131,7 +134,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": scrub(record.getMessage()),

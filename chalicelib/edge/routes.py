@@ -6,6 +6,7 @@ of the same name here; the function names the domain call it makes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from chalice.app import Request
@@ -154,7 +155,8 @@ def cancel_date(request: Request, moderation: Moderation, group_id: str) -> dict
 
 @rest
 def reports(request: Request, moderation: Moderation) -> dict[str, Any]:
-    return moderation.reports(mentor_of(request), (request.query_params or {}).get("status"))
+    params: Mapping[str, str] = request.query_params or {}
+    return moderation.reports(mentor_of(request), params.get("status"))
 
 
 @rest

@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from ulid import ULID
 
-from chalicelib.accounts import mentors
-
 from chalicelib import storage
+from chalicelib.accounts import mentors
+from chalicelib.accounts.tokens import Identity
 from chalicelib.errors import ChatError
-from chalicelib.organisation.catalogue import group_view
+from chalicelib.limits import MAX_CAPACITY, MAX_DESCRIPTION, MAX_GROUP_NAME, MAX_RULE_CHARS, MAX_RULES, MIN_CAPACITY
 from chalicelib.moderation.actions import require_admin
+from chalicelib.organisation.catalogue import group_view
 from chalicelib.sessions.calendar import WeeklySchedule
 from chalicelib.sessions.keeper import plan_next
-from chalicelib.accounts.tokens import Identity
-from chalicelib.limits import MAX_CAPACITY, MAX_DESCRIPTION, MAX_GROUP_NAME, MAX_RULES, MAX_RULE_CHARS, MIN_CAPACITY
 
 GROUP_FIELDS = ("name", "description", "rules", "capacity", "weekday", "start_time", "duration_minutes", "tz",
                 "first_date", "meetings", "cancelled")
@@ -63,12 +62,12 @@ def _apply(group: storage.Group, body: dict[str, Any]) -> None:
             setattr(group, key, body[key] if key != "cancelled" else (set(body[key]) or None))
     try:
         WeeklySchedule(
-            weekday=group.weekday,
+            weekday=cast(int, group.weekday),  # WeeklySchedule refuses what is not a whole day
             start=time.fromisoformat(str(group.start_time)),
             duration=timedelta(minutes=int(group.duration_minutes)),
             tz=group.tz,
             first_date=date.fromisoformat(group.first_date) if group.first_date else None,
-            meetings=group.meetings,
+            meetings=cast(int | None, group.meetings),
             cancelled=frozenset(date.fromisoformat(d) for d in (group.cancelled or ())),
         )
     except (ValueError, TypeError) as error:

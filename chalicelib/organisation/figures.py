@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import storage
-from chalicelib.moderation.actions import require_admin
 from chalicelib.accounts.tokens import Identity
+from chalicelib.moderation.actions import require_admin
 
 MAX_WEEKS = 52
 
@@ -23,17 +23,17 @@ def figures(admin: Identity, weeks: int, now: datetime) -> dict[str, Any]:
         report.session_id for report in storage.recent_reports(admin.org_id or "", limit=1000)
         if report.status == "resolved"
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for group in storage.org_groups(admin.org_id or ""):
         # One extra session back, so the oldest row can still say who returned.
         history = [s for s in storage.group_history(group.group_id, now, weeks + 1)
                    if s.status in (storage.OPEN, storage.CLOSED)]
-        for current, previous in zip(history, history[1:] + [None]):
-            if len(rows) and sum(r["group_id"] == group.group_id for r in rows) >= weeks:
+        for current, previous in zip(history, [*history[1:], None], strict=False):
+            if rows and sum(r["group_id"] == group.group_id for r in rows) >= weeks:
                 break
             came = set(current.attendees or ())
             before = set(previous.attendees or ()) if previous else set()
-            messages = current.message_count
+            messages: float | None = current.message_count
             if messages is None:  # still open: count now
                 messages = storage.count_messages(current.session_id)
             rows.append({

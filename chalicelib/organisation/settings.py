@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass
 
 from chalicelib import storage
-from chalicelib.safety import CrisisDetector, FloodLimits
 from chalicelib.limits import MAX_MESSAGE_CHARS
+from chalicelib.safety import CrisisDetector, FloodLimits
 
 CACHE_SECONDS = 300
 DEFAULT_RETENTION_DAYS = 30

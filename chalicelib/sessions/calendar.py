@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,7 +47,6 @@ __all__ = [
     "upcoming",
 ]
 
-UTC = timezone.utc
 DEFAULT_TZ = "Europe/Copenhagen"
 # The original platform ran courses of 10 weekly meetings; admins may extend them.
 DEFAULT_COURSE_MEETINGS = 10
@@ -105,15 +104,16 @@ class WeeklySchedule:
     cancelled: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
-        if self.cancelled is None:  # a stored group without holidays (null set attribute)
+        cancelled: object = self.cancelled  # stored groups and admins may hand in other shapes
+        if cancelled is None:  # a stored group without holidays (null set attribute)
             object.__setattr__(self, "cancelled", frozenset())
-        elif not isinstance(self.cancelled, frozenset):
-            if isinstance(self.cancelled, (str, bytes)) or not isinstance(self.cancelled, Iterable):
+        elif not isinstance(cancelled, frozenset):
+            if isinstance(cancelled, (str, bytes)) or not isinstance(cancelled, Iterable):
                 raise ValueError("cancelled must be a collection of dates")
-            object.__setattr__(self, "cancelled", frozenset(self.cancelled))
+            object.__setattr__(self, "cancelled", frozenset(cancelled))
         self.validate()
 
-    def validate(self) -> None:
+    def validate(self) -> None:  # noqa: PLR0912 - one check per field, each with its own message
         """Raise ValueError with a message an admin can act on; return None when the schedule is sound."""
         if not _is_int(self.weekday) or not 0 <= self.weekday <= 6:
             raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), got {self.weekday!r}")

@@ -134,11 +134,14 @@ class SessionKeeper:
         if now >= session.ends_at:
             if self.close(session, now):
                 report.closed.append(session.session_id)
-        elif now >= session.ends_at - CLOSING_WARNING and not session.warned:
-            if storage.begin_warning(session, {TELL_CLOSING}, now, STEP_LEASE):
-                report.warned.append(session.session_id)
-                if not self._run_steps(session, now):
-                    report.failed.append(session.session_id)
+        elif (
+            now >= session.ends_at - CLOSING_WARNING
+            and not session.warned
+            and storage.begin_warning(session, {TELL_CLOSING}, now, STEP_LEASE)
+        ):
+            report.warned.append(session.session_id)
+            if not self._run_steps(session, now):
+                report.failed.append(session.session_id)
 
     def close(self, session: storage.Session, now: datetime) -> bool:
         """Close an open session: tell everyone, then disconnect them. Exactly once."""
@@ -254,9 +257,9 @@ class SessionKeeper:
         zone = ZoneInfo(group.tz)
         hit = []
         for session in storage.sessions_from(group.group_id, now - timedelta(hours=12), limit=8):
-            if session.starts_at.astimezone(zone).date() == day and session.status == storage.SCHEDULED:
-                if self._finish(session, now, storage.CANCELLED, expected=storage.SCHEDULED):
-                    hit.append(session.session_id)
+            on_that_day = session.starts_at.astimezone(zone).date() == day and session.status == storage.SCHEDULED
+            if on_that_day and self._finish(session, now, storage.CANCELLED, expected=storage.SCHEDULED):
+                hit.append(session.session_id)
         plan_next(group, now)
         return hit
 

@@ -19,50 +19,141 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.storage.models import (
-    Organisation,
-    GroupsByOrg,
-    GroupCatalogue,
-    Group,
-    SessionsByGroup,
-    SessionsDue,
-    Session,
-    Participant,
-    ConnectionsBySession,
-    Connection,
-    MessagesByAuthor,
-    Message,
-    SendReceipt,
-    MentorsByOrg,
-    Mentor,
-    LoginThrottle,
-    Restriction,
-    AuditEntry,
-    OpenReports,
-    Report,
     ALL_MODELS,
-    create_tables,
-    _dynamo,
-    CONNECTION_LIFETIME,
-    RECEIPT_LIFETIME,
-    LISTED,
-    SCHEDULED,
-    OPEN,
-    CLOSED,
     CANCELLED,
+    CLOSED,
+    CONNECTION_LIFETIME,
+    LISTED,
+    OPEN,
     PENDING,
-    VISIBLE,
+    RECEIPT_LIFETIME,
     REMOVED,
+    SCHEDULED,
+    VISIBLE,
+    AuditEntry,
+    Connection,
+    Group,
+    LoginThrottle,
+    Mentor,
+    Message,
+    Organisation,
+    Participant,
+    Report,
+    Restriction,
+    SendReceipt,
+    Session,
+    _dynamo,
+    create_tables,
 )
 
+__all__ = [
+    "ALL_MODELS",
+    "CANCELLED",
+    "CLOSED",
+    "CONNECTION_LIFETIME",
+    "LISTED",
+    "OPEN",
+    "PENDING",
+    "RECEIPT_LIFETIME",
+    "REMOVED",
+    "SCHEDULED",
+    "VISIBLE",
+    "AuditEntry",
+    "Conflict",
+    "Connection",
+    "Group",
+    "LoginThrottle",
+    "Mentor",
+    "Message",
+    "Organisation",
+    "Participant",
+    "Report",
+    "Restriction",
+    "SendReceipt",
+    "Session",
+    "add_audit",
+    "add_report",
+    "add_report_once",
+    "audit_entries",
+    "begin_finish",
+    "begin_steps",
+    "begin_warning",
+    "cancel_date",
+    "claim_receipt",
+    "claim_steps",
+    "clear_throttle",
+    "count_messages",
+    "create_mentor",
+    "create_participant",
+    "create_session",
+    "create_tables",
+    "deactivate_mentor",
+    "delete_connection",
+    "delete_messages",
+    "delete_participant",
+    "due_sessions",
+    "enter_session",
+    "extend_session",
+    "find_mentor",
+    "find_participant",
+    "get_connection",
+    "get_group",
+    "get_message",
+    "get_organisation",
+    "get_receipt",
+    "get_report",
+    "get_restriction",
+    "get_session",
+    "get_throttle",
+    "group_history",
+    "latest_sessions",
+    "leave_session",
+    "listed_groups",
+    "mark_report",
+    "messages_after",
+    "messages_by",
+    "note_attendance",
+    "open_reports",
+    "open_session",
+    "org_groups",
+    "org_mentors",
+    "post_announcement",
+    "post_message",
+    "recent_messages",
+    "recent_reports",
+    "reload_session",
+    "remove_message",
+    "resolve_report",
+    "restrict",
+    "save_connection",
+    "save_group",
+    "save_throttle",
+    "session_connections",
+    "sessions_from",
+    "set_connection_ends_at",
+    "set_connection_slow_mode",
+    "set_flood_state",
+    "set_followed",
+    "set_message_count",
+    "set_muted",
+    "set_pin",
+    "set_slow_mode",
+    "set_topic",
+    "settle",
+    "staff_connections",
+    "step_done",
+    "user_connections",
+]
 
 # --- reading and writing, by what they are about ------------------------------------------------
 
 
-def _get(model: type[Model], hash_key: str, range_key: str | None = None, consistent: bool = False) -> Any:
+def _get[M: Model](model: type[M], hash_key: str, range_key: str | None = None, consistent: bool = False) -> M | None:
     """One item by its key, or None."""
     try:
         return model.get(hash_key, range_key, consistent_read=consistent)
@@ -220,6 +311,7 @@ def step_done(session: Session, step: str) -> None:
 
 def settle(session: Session, next_due: datetime | None) -> bool:
     """Every step done: wait for the next transition, or leave the due index for good."""
+    actions: list[Action]
     if next_due is None:
         actions = [Session.due_bucket.remove(), Session.due_at.remove(), Session.lease_until.remove()]
     else:
@@ -486,6 +578,7 @@ def set_topic(session: Session, topic: str, entry: AuditEntry) -> None:
 
 
 def set_pin(session: Session, message: Message | None, entry: AuditEntry) -> None:
+    actions: list[Action]
     if message is None:
         actions = [Session.pinned_message_id.remove(), Session.pinned_text.remove()]
     else:
@@ -514,7 +607,7 @@ def add_report_once(report: Report) -> bool:
 
 
 def mark_report(report: Report, *, alerted: bool = False, helped: bool = False) -> None:
-    actions = []
+    actions: list[Action] = []
     if alerted:
         actions.append(Report.alerted.set(True))
     if helped:

@@ -13,16 +13,16 @@ Each hot path is a key lookup or an index query, never a full-table scan:
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
-    TTLAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection as DynamoConnection
@@ -43,24 +43,26 @@ class _Meta:
     billing_mode = "PAY_PER_REQUEST"
 
 
-def _meta(name: str) -> type:
-    return type("Meta", (_Meta,), {"table_name": f"{_SETTINGS.table_prefix}{name}"})
+def _table(name: str) -> str:
+    return f"{_SETTINGS.table_prefix}{name}"
 
 
 # --- organisations and groups -------------------------------------------------------------
 
 
 class Organisation(Model):
-    Meta = _meta("organisations")
+    class Meta(_Meta):
+        table_name = _table("organisations")
     org_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     retention_days = NumberAttribute(default=30)
-    extra_crisis_terms = ListAttribute(of=UnicodeAttribute, default=list)
+    # PynamoDB's stubs type a list of strings as a list of attributes.
+    extra_crisis_terms: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     flood_burst = NumberAttribute(null=True)
     flood_per_minute = NumberAttribute(null=True)
 
 
-class GroupsByOrg(GlobalSecondaryIndex):
+class GroupsByOrg(GlobalSecondaryIndex["Group"]):
     class Meta:
         index_name = "by_org"
         projection = AllProjection()
@@ -69,7 +71,7 @@ class GroupsByOrg(GlobalSecondaryIndex):
     name = UnicodeAttribute(range_key=True)
 
 
-class GroupCatalogue(GlobalSecondaryIndex):
+class GroupCatalogue(GlobalSecondaryIndex["Group"]):
     """Every listed group under one constant key, so the public list is a query, not a table scan."""
 
     class Meta:
@@ -84,12 +86,14 @@ LISTED = "listed"
 
 
 class Group(Model):
-    Meta = _meta("groups")
+    class Meta(_Meta):
+        table_name = _table("groups")
     group_id = UnicodeAttribute(hash_key=True)
     org_id = UnicodeAttribute()
     name = UnicodeAttribute()
     description = UnicodeAttribute(default="")
-    rules = ListAttribute(of=UnicodeAttribute, default=list)
+    # PynamoDB's stubs type a list of strings as a list of attributes.
+    rules: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     listed = UnicodeAttribute(null=True, default=LISTED)
     capacity = NumberAttribute(default=15)
     # The weekly schedule (see chalicelib.sessions.calendar).
@@ -108,7 +112,7 @@ class Group(Model):
 # --- sessions -------------------------------------------------------------------------------
 
 
-class SessionsByGroup(GlobalSecondaryIndex):
+class SessionsByGroup(GlobalSecondaryIndex["Session"]):
     class Meta:
         index_name = "by_group"
         projection = AllProjection()
@@ -117,7 +121,7 @@ class SessionsByGroup(GlobalSecondaryIndex):
     starts_at = UTCDateTimeAttribute(range_key=True)
 
 
-class SessionsDue(GlobalSecondaryIndex):
+class SessionsDue(GlobalSecondaryIndex["Session"]):
     """Sessions that still have a transition ahead, by when it is due (sparse: closed ones leave)."""
 
     class Meta:
@@ -133,7 +137,8 @@ PENDING = "pending"
 
 
 class Session(Model):
-    Meta = _meta("sessions")
+    class Meta(_Meta):
+        table_name = _table("sessions")
     session_id = UnicodeAttribute(hash_key=True)
     group_id = UnicodeAttribute()
     org_id = UnicodeAttribute()
@@ -165,17 +170,19 @@ class Session(Model):
 class Participant(Model):
     """An anonymous account: nothing but the pseudonym and two slow hashes."""
 
-    Meta = _meta("participants")
+    class Meta(_Meta):
+        table_name = _table("participants")
     pseudonym_key = UnicodeAttribute(hash_key=True)
     participant_id = UnicodeAttribute()
     pseudonym = UnicodeAttribute()
     password_hash = UnicodeAttribute()
     recovery_hash = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
-    followed = ListAttribute(of=UnicodeAttribute, default=list)
+    # PynamoDB's stubs type a list of strings as a list of attributes.
+    followed: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
 
 
-class ConnectionsBySession(GlobalSecondaryIndex):
+class ConnectionsBySession(GlobalSecondaryIndex["Connection"]):
     class Meta:
         index_name = "by_session"
         projection = AllProjection()
@@ -184,7 +191,7 @@ class ConnectionsBySession(GlobalSecondaryIndex):
     connection_id = UnicodeAttribute(range_key=True)
 
 
-class ConnectionsByUser(GlobalSecondaryIndex):
+class ConnectionsByUser(GlobalSecondaryIndex["Connection"]):
     """A person's sockets, so revoking an account or a ban reaches every open tab."""
 
     class Meta:
@@ -195,7 +202,7 @@ class ConnectionsByUser(GlobalSecondaryIndex):
     connection_id = UnicodeAttribute(range_key=True)
 
 
-class StaffByOrg(GlobalSecondaryIndex):
+class StaffByOrg(GlobalSecondaryIndex["Connection"]):
     """Sparse: the organisation's connected mentors, in a session or not, for crisis alerts."""
 
     class Meta:
@@ -209,7 +216,8 @@ class StaffByOrg(GlobalSecondaryIndex):
 class Connection(Model):
     """One live WebSocket. Expires by TTL because ``$disconnect`` is best effort."""
 
-    Meta = _meta("connections")
+    class Meta(_Meta):
+        table_name = _table("connections")
     connection_id = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute()
     pseudonym = UnicodeAttribute()
@@ -239,7 +247,7 @@ class Connection(Model):
 VISIBLE, REMOVED = "visible", "removed"
 
 
-class MessagesByAuthor(GlobalSecondaryIndex):
+class MessagesByAuthor(GlobalSecondaryIndex["Message"]):
     """So a participant who deletes their account takes everything they wrote with them."""
 
     class Meta:
@@ -251,7 +259,8 @@ class MessagesByAuthor(GlobalSecondaryIndex):
 
 
 class Message(Model):
-    Meta = _meta("messages")
+    class Meta(_Meta):
+        table_name = _table("messages")
     session_id = UnicodeAttribute(hash_key=True)
     message_id = UnicodeAttribute(range_key=True)  # a ULID: sorts by time
     author_id = UnicodeAttribute()
@@ -269,7 +278,8 @@ class Message(Model):
 class SendReceipt(Model):
     """Makes a retried send idempotent: one receipt per (session, author, client id)."""
 
-    Meta = _meta("receipts")
+    class Meta(_Meta):
+        table_name = _table("receipts")
     receipt_key = UnicodeAttribute(hash_key=True)
     message_id = UnicodeAttribute()
     expires_at = TTLAttribute()
@@ -278,7 +288,7 @@ class SendReceipt(Model):
 # --- mentors and moderation -------------------------------------------------------------------
 
 
-class MentorsByOrg(GlobalSecondaryIndex):
+class MentorsByOrg(GlobalSecondaryIndex["Mentor"]):
     class Meta:
         index_name = "by_org"
         projection = AllProjection()
@@ -290,7 +300,8 @@ class MentorsByOrg(GlobalSecondaryIndex):
 class Mentor(Model):
     """A trained volunteer (role ``mentor``) or an organisation admin (role ``admin``)."""
 
-    Meta = _meta("mentors")
+    class Meta(_Meta):
+        table_name = _table("mentors")
     username_key = UnicodeAttribute(hash_key=True)
     mentor_id = UnicodeAttribute()
     username = UnicodeAttribute()
@@ -307,7 +318,8 @@ class Mentor(Model):
 class LoginThrottle(Model):
     """Failed log-ins per name (known or not), so guessing is slow and reveals nothing."""
 
-    Meta = _meta("throttles")
+    class Meta(_Meta):
+        table_name = _table("throttles")
     throttle_key = UnicodeAttribute(hash_key=True)
     failures = NumberAttribute(default=0)
     window_start = UTCDateTimeAttribute()
@@ -317,7 +329,8 @@ class LoginThrottle(Model):
 class Restriction(Model):
     """A mute (scope: a session) or a ban (scope: a group) of one participant."""
 
-    Meta = _meta("restrictions")
+    class Meta(_Meta):
+        table_name = _table("restrictions")
     scope_id = UnicodeAttribute(hash_key=True)  # "session#<id>" or "group#<id>"
     subject_id = UnicodeAttribute(range_key=True)  # the participant's id
     kind = UnicodeAttribute()
@@ -330,7 +343,8 @@ class Restriction(Model):
 class AuditEntry(Model):
     """Every mentor action, per organisation, newest last (ids are ULIDs)."""
 
-    Meta = _meta("audit")
+    class Meta(_Meta):
+        table_name = _table("audit")
     org_id = UnicodeAttribute(hash_key=True)
     entry_id = UnicodeAttribute(range_key=True)
     at = UTCDateTimeAttribute()
@@ -343,7 +357,7 @@ class AuditEntry(Model):
     group_id = UnicodeAttribute(null=True)
 
 
-class OpenReports(GlobalSecondaryIndex):
+class OpenReports(GlobalSecondaryIndex["Report"]):
     """Sparse: only open reports, high priority first (``queue_key`` starts with 0 or 1)."""
 
     class Meta:
@@ -357,7 +371,8 @@ class OpenReports(GlobalSecondaryIndex):
 class Report(Model):
     """A teen's report of a message, or an automatic flag (crisis wording, a held-back message)."""
 
-    Meta = _meta("reports")
+    class Meta(_Meta):
+        table_name = _table("reports")
     org_id = UnicodeAttribute(hash_key=True)
     report_id = UnicodeAttribute(range_key=True)
     kind = UnicodeAttribute()  # report | crisis | held_back

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 STAGES = ("dev", "prod")
 TEMPLATE = ROOT / "infra" / "template.yaml"

@@ -54,7 +54,7 @@ def model_tables() -> dict[str, Any]:
 def test_every_model_has_a_table_and_every_table_a_model(template):
     in_code, in_infra = set(model_tables()), set(template_tables(template))
     missing = {f"{model_tables()[n].__name__} → table '{n}'" for n in in_code - in_infra}
-    assert not missing, f"infra/template.yaml lacks a table for: {sorted(missing)} (run .venv/bin/python infra/sync.py)"
+    assert not missing, f"infra/template.yaml lacks a table for: {sorted(missing)} (run .venv/bin/python -m infra.sync)"
     assert not in_infra - in_code, f"infra/template.yaml has tables no model uses: {sorted(in_infra - in_code)}"
 
 
@@ -62,8 +62,8 @@ def test_every_model_has_a_table_and_every_table_a_model(template):
 def test_table_matches_model(template, model):
     name = model_name(model)
     logical, props = template_tables(template).get(name, (None, None))
-    assert props is not None, f"infra/template.yaml: no table '{name}' for {model.__name__} (run .venv/bin/python infra/sync.py)"
-    where = f"infra/template.yaml {logical} ({model.__name__}; .venv/bin/python infra/sync.py rewrites it)"
+    assert props is not None, f"infra/template.yaml: no table '{name}' for {model.__name__} (run .venv/bin/python -m infra.sync)"
+    where = f"infra/template.yaml {logical} ({model.__name__}; .venv/bin/python -m infra.sync rewrites it)"
     schema = model._get_schema()
 
     assert keys(props["KeySchema"]) == keys(schema["key_schema"]), f"{where}: KeySchema differs from the model"
@@ -123,7 +123,7 @@ def test_every_lambda_function_has_a_log_group_with_retention(template, stage):
     }
     wanted = {f"/aws/lambda/{f.function_name}" for f in lambda_functions(stage).values()}
     assert wanted - set(groups) == set(), (
-        f"infra/template.yaml lacks log groups {sorted(wanted - set(groups))} (run .venv/bin/python infra/sync.py)"
+        f"infra/template.yaml lacks log groups {sorted(wanted - set(groups))} (run .venv/bin/python -m infra.sync)"
     )
     assert set(groups) - wanted == set(), f"infra/template.yaml has log groups of no function: {sorted(set(groups) - wanted)}"
     for props in groups.values():

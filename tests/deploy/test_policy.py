@@ -93,8 +93,10 @@ def connection_methods(path: Path) -> set[str]:
     """HTTP methods of the @connections operations a module names (``_call(recipient, "post_to_connection")``)."""
     methods = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Constant) and node.value in CONNECTION_CALLS:
-            methods.add(CONNECTION_CALLS[node.value])
+        if isinstance(node, ast.Call):
+            for arg in node.args:
+                if isinstance(arg, ast.Constant) and arg.value in CONNECTION_CALLS:
+                    methods.add(CONNECTION_CALLS[arg.value])
     return methods
 
 
@@ -139,7 +141,7 @@ def test_policy_grants_exactly_the_actions_the_code_uses(stage):
     missing = {action: sorted(where) for action, where in needed.items() if action not in have}
     assert not missing, (
         f".chalice/policy-{stage}.json lacks {missing}: add them to infra/policy.py and run "
-        "`.venv/bin/python infra/policy.py`"
+        "`.venv/bin/python -m infra.policy`"
     )
     extra = have - set(needed)
     assert not extra, f".chalice/policy-{stage}.json grants actions no code calls: {sorted(extra)}"
@@ -165,7 +167,7 @@ def test_dynamodb_actions_name_exactly_the_stage_tables_and_indexes(stage):
         else:
             wanted = tables
         assert wanted - names == set(), (
-            f".chalice/policy-{stage}.json: {action} lacks {sorted(wanted - names)}; run `.venv/bin/python infra/sync.py`"
+            f".chalice/policy-{stage}.json: {action} lacks {sorted(wanted - names)}; run `.venv/bin/python -m infra.sync`"
         )
 
 
@@ -209,7 +211,7 @@ def test_policy_files_are_what_infra_policy_py_writes(stage):
     committed = load_policy(stage)
     region, account = re.match(r"arn:aws:dynamodb:([a-z0-9-]+):([^:]+):", committed["Statement"][0]["Resource"][0]).groups()
     assert committed == module.build(stage, region, account), (
-        f".chalice/policy-{stage}.json is stale: run `.venv/bin/python infra/sync.py`"
+        f".chalice/policy-{stage}.json is stale: run `.venv/bin/python -m infra.sync`"
     )
 
 

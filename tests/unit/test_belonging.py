@@ -2,22 +2,19 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.accounts import participants as accounts
-
-from chalicelib.delivery import Delivery
 from chalicelib import storage
+from chalicelib.accounts import participants as accounts
+from chalicelib.accounts.tokens import Identity
 from chalicelib.chat.service import ChatService
+from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.organisation.figures import figures
 from chalicelib.sessions.keeper import SessionKeeper, plan_next
-from chalicelib.accounts.tokens import Identity
 from tests.conftest import NOW, caller, join, make_group, make_org
-
-UTC = timezone.utc
 
 
 def teen(name: str) -> Identity:
@@ -54,7 +51,7 @@ class TestFigures:
         people = {name: teen(name) for name in ("Anna", "Bo", "Cy")}
         plan_next(group, datetime(2026, 11, 23, tzinfo=UTC))
         weeks = [("2026-11-29", ["Anna", "Bo"]), ("2026-12-06", ["Anna", "Cy"])]
-        for index, (day, names) in enumerate(weeks):
+        for _index, (day, names) in enumerate(weeks):
             opens = datetime.fromisoformat(f"{day}T18:00").replace(tzinfo=UTC)
             keeper.tick(opens)
             for n, name in enumerate(names):
@@ -99,7 +96,8 @@ class TestLeavingForGood:
 
 
 def test_a_deleted_accounts_token_no_longer_connects(chat, sender, room):
-    from chalicelib.edge import http, websocket as edge
+    from chalicelib.edge import http
+    from chalicelib.edge import websocket as edge
 
     signed = accounts.sign_up("Vandre", "hemmelig-kode", http.utcnow())  # a token valid right now
     me = Identity(signed.participant_id, signed.pseudonym, "participant")

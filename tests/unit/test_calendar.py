@@ -6,7 +6,8 @@ Pure domain tests: every instant is fixed, "now" is passed in, no AWS.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +25,6 @@ from chalicelib.sessions.calendar import (
     upcoming,
 )
 
-UTC = timezone.utc
 CPH = ZoneInfo("Europe/Copenhagen")
 NYC = ZoneInfo("America/New_York")
 MONDAY, WEDNESDAY, SUNDAY = 0, 2, 6
@@ -40,7 +40,7 @@ def cph(*args: int) -> datetime:
 
 def sunday_evenings(**overrides: object) -> WeeklySchedule:
     """The typical group: Sundays 19:00–20:30 Copenhagen time."""
-    fields: dict[str, object] = dict(weekday=SUNDAY, start=time(19, 0), duration=timedelta(minutes=90))
+    fields: dict[str, object] = {"weekday": SUNDAY, "start": time(19, 0), "duration": timedelta(minutes=90)}
     fields.update(overrides)
     return WeeklySchedule(**fields)  # type: ignore[arg-type]
 
@@ -88,7 +88,7 @@ def test_this_weeks_meeting_is_ended_once_its_time_is_up() -> None:
 
 
 def test_closing_warning_is_five_minutes() -> None:
-    assert CLOSING_WARNING == timedelta(minutes=5)
+    assert timedelta(minutes=5) == CLOSING_WARNING
 
 
 def test_a_meeting_shorter_than_the_warning_is_closing_from_its_start() -> None:
@@ -434,7 +434,7 @@ def test_a_naive_datetime_is_refused(call) -> None:  # type: ignore[no-untyped-d
 
 def test_the_module_reads_no_clock() -> None:
     # "now" is always passed in; the module must not import a way to read it itself.
-    source = open(schedule_module.__file__, encoding="utf-8").read()
+    source = Path(schedule_module.__file__).read_text(encoding="utf-8")
     assert ".now(" not in source and "utcnow" not in source and "time.time" not in source
 
 

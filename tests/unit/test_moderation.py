@@ -8,18 +8,15 @@ import pytest
 from chalice.config import Config
 from chalice.local import LocalGateway
 
-from chalicelib.accounts import participants as accounts
-
-from chalicelib.accounts import mentors
-
-from chalicelib.organisation import settings as org_settings
-
-from chalicelib.delivery import Delivery
 from chalicelib import storage
+from chalicelib.accounts import mentors
+from chalicelib.accounts import participants as accounts
+from chalicelib.accounts.tokens import Identity, issue
+from chalicelib.delivery import Delivery
 from chalicelib.edge.http import utcnow
 from chalicelib.moderation.actions import Moderation
+from chalicelib.organisation import settings as org_settings
 from chalicelib.sessions.keeper import SessionKeeper
-from chalicelib.accounts.tokens import Identity, issue
 from local.gateway import call_rest
 from tests.conftest import NOW, join, make_group, make_org, make_session
 

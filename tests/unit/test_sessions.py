@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib.delivery import Delivery
 from chalicelib import storage
 from chalicelib.chat.service import ChatService
+from chalicelib.delivery import Delivery
 from chalicelib.sessions.keeper import SessionKeeper, plan_next
 from tests.conftest import connect, join, make_org
-
-UTC = timezone.utc
 
 
 def at(text: str) -> datetime:
