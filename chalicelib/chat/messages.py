@@ -32,7 +32,7 @@ log = logging.getLogger("gruppechat.messages")
 
 def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
     text, client_id = message_text(frame)
-    me, members = membership(caller, frame.get("session_id"))
+    me, members = membership(caller)
     if me.session_ends_at is not None and now >= me.session_ends_at:
         raise ChatError("session_closed")
     if me.muted_until is not None and now < me.muted_until:
@@ -112,7 +112,17 @@ def _store(delivery: Delivery, caller: Caller, me: storage.Connection, message: 
         expires_at=now + storage.RECEIPT_LIFETIME,
     )
     try:
-        stored = storage.post_message(message, receipt, me if flood else None, _flood_json(flood) if flood else None)
+        stored = storage.post_message(message, receipt)
+        if not stored:
+            # A retry. If the first attempt claimed the receipt but never stored the message,
+            # finish it now, under the id the receipt promised.
+            earlier = storage.get_receipt(receipt.receipt_key)
+            if earlier is not None and storage.get_message(message.session_id, earlier.message_id) is None:
+                message.message_id = earlier.message_id
+                storage.save_message(message)
+                stored = True
+        if stored and flood is not None:
+            storage.set_flood_state(me, _flood_json(flood))
     except PynamoDBException:
         log.exception("message not stored")
         if verdict is not None and verdict.crisis:

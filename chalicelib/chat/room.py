@@ -54,23 +54,14 @@ def connection_of(caller: Caller) -> storage.Connection:
     return connection
 
 
-def membership(caller: Caller, session_id: object) -> tuple[storage.Connection, list[storage.Connection]]:
-    """The caller's connection and everyone in its session, in one index query when the frame
-    names the session; a fresh read covers an index that has not caught up yet."""
-    members: list[storage.Connection] = []
-    if isinstance(session_id, str) and session_id:
-        members = storage.session_connections(session_id)
-        for member in members:
-            if member.connection_id == caller.connection_id:
-                return member, members
+def membership(caller: Caller) -> tuple[storage.Connection, list[storage.Connection]]:
+    """The caller's own item (with its flood-control state, which the room index leaves out)
+    and everyone in its session; the caller counts as a member even before the index catches up."""
     me = connection_of(caller)
     if not me.session_id:
         raise ChatError("not_joined")
-    if me.session_id != session_id:
-        members = storage.session_connections(me.session_id)
-    if all(member.connection_id != me.connection_id for member in members):
-        members.append(me)
-    return me, members
+    members = [m for m in storage.session_connections(me.session_id) if m.connection_id != me.connection_id]
+    return me, [*members, me]
 
 
 def join(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:

@@ -26,7 +26,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection as DynamoConnection
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.config import settings
@@ -182,10 +182,21 @@ class Participant(Model):
     followed: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
 
 
+# What a room's fan-out and moderation read about each member. The flood-control state is left
+# out on purpose: it changes with every message, and a projected attribute that changes costs an
+# index write each time.
+ROOM_FIELDS = [
+    "user_id", "pseudonym", "role", "org_id", "staff_org", "group_id", "session_ends_at", "retention_days",
+    "muted_until", "slow_mode_s", "lang", "api_id", "stage",
+]  # fmt: skip
+
+
 class ConnectionsBySession(GlobalSecondaryIndex["Connection"]):
+    """A room's members. Items read from it lack ``flood``: read a sender's own item for that."""
+
     class Meta:
         index_name = "by_session"
-        projection = AllProjection()
+        projection = IncludeProjection(ROOM_FIELDS)
 
     session_id = UnicodeAttribute(hash_key=True)
     connection_id = UnicodeAttribute(range_key=True)
@@ -196,7 +207,7 @@ class ConnectionsByUser(GlobalSecondaryIndex["Connection"]):
 
     class Meta:
         index_name = "by_user"
-        projection = AllProjection()
+        projection = IncludeProjection(["api_id", "stage", "session_id"])
 
     user_id = UnicodeAttribute(hash_key=True)
     connection_id = UnicodeAttribute(range_key=True)
