@@ -497,12 +497,13 @@ async function loadMentors() {
 
 async function onCreateMentor(event) {
   event.preventDefault();
+  const form = event.currentTarget; // null once the call below has awaited
   const body = {
     username: $('#mentor-username').value.trim(), display_name: $('#mentor-display').value.trim(),
     password: $('#mentor-password').value, role: $('#mentor-role').value,
   };
   const ok = await act($('#mentor-form-error'), () => api.createMentor(body), loadMentors);
-  if (ok) { event.currentTarget.reset(); announce(t('mentor.admin.saved')); }
+  if (ok) { form.reset(); announce(t('mentor.admin.saved')); }
 }
 
 async function loadFigures() {
