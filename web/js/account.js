@@ -2,7 +2,7 @@
 // closing the tab logs out.
 import { $ } from './dom.js';
 
-export function savedAccount(key) {
+function savedAccount(key) {
   try {
     const saved = JSON.parse(sessionStorage.getItem(key) || 'null');
     if (saved && saved.token && Date.parse(saved.expires_at) > Date.now()) return saved;
@@ -10,7 +10,7 @@ export function savedAccount(key) {
   return null;
 }
 
-export function storeAccount(key, value) {
+function storeAccount(key, value) {
   if (value) sessionStorage.setItem(key, JSON.stringify(value));
   else sessionStorage.removeItem(key);
 }
