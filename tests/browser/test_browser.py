@@ -365,6 +365,13 @@ def test_an_admin_opens_a_new_group_early_and_every_chat_tool_reaches_the_teen(s
     moderate(admin, "Ro på")
     expect(kid.locator(".notice--muted")).to_be_visible()
     expect(admin.locator("#live")).to_have_text("Mælkebøtte er sat på pause.")
+    # A muted teen's message is refused, not lost: it stays in the outbox, marked, until discarded.
+    say(kid, "Må jeg sige noget?")
+    refused = kid.locator("li.msg--failed").filter(has_text="Må jeg sige noget?")
+    expect(refused.locator(".msg__error")).to_contain_text("pause")
+    refused.get_by_role("button", name="Slet").click()
+    expect(refused).to_have_count(0)
+    expect(delivered(admin, "Må jeg sige noget?")).to_have_count(0)
 
     admin.get_by_role("button", name="Luk gruppen nu").click()
     expect(admin.locator("#mod-title")).to_have_text("Luk gruppen for alle nu?")
