@@ -10,6 +10,7 @@ from tests.browser.conftest import DEMO_ADMIN, DEMO_MENTOR, screenshot_path
 
 GROUP_NAME = "Torsdagsgruppen"
 PASSWORD = "hemmelig-kode-1"
+DESKTOP = {"width": 1280, "height": 800}
 
 
 # --- what a teen does, in the words of the page -------------------------------------------------
@@ -53,6 +54,14 @@ def teen(new_page, stack, name: str) -> Page:
     return page
 
 
+def log_in_as(page: Page, who: tuple[str, str]) -> None:
+    """A mentor or admin logs in on mentor.html."""
+    login = page.locator("#login-form")
+    login.get_by_label("Brugernavn").fill(who[0])
+    login.get_by_label("Adgangskode").fill(who[1])
+    login.get_by_role("button", name="Log ind").click()
+
+
 def tab_to(page: Page, selector: str, limit: int = 40) -> None:
     """Press Tab until ``selector`` has the focus: the way a keyboard user gets there."""
     for _ in range(limit):
@@ -91,18 +100,14 @@ def test_two_teens_sign_up_join_and_chat_both_ways(stack, new_page, tmp_path):
 
 
 def mentor_in_chat(new_page, stack) -> Page:
-    mentor = new_page(stack, "mentor.html", viewport={"width": 1280, "height": 800})
-    login = mentor.locator("#login-form")
-    login.get_by_label("Brugernavn").fill(DEMO_MENTOR[0])
-    login.get_by_label("Adgangskode").fill(DEMO_MENTOR[1])
-    login.get_by_role("button", name="Log ind").click()
+    mentor = new_page(stack, "mentor.html", viewport=DESKTOP)
+    log_in_as(mentor, DEMO_MENTOR)
     mentor.locator("#session-list li").filter(has_text=GROUP_NAME).get_by_role("button").click()
     expect(mentor.locator("#chat-status")).to_have_attribute("data-status", "online")
     return mentor
 
 
-def test_the_mentor_removes_a_message_and_it_vanishes_for_both_teens(mentor_api, new_page, tmp_path):
-    stack = mentor_api
+def test_the_mentor_removes_a_message_and_it_vanishes_for_both_teens(stack, new_page, tmp_path):
     ask = teen(new_page, stack, "Aske")
     elm = teen(new_page, stack, "Elm")
     mentor = mentor_in_chat(new_page, stack)
@@ -238,8 +243,7 @@ def test_the_anonymity_guard_and_crisis_words_answer_only_the_sender(stack, new_
     expect(other.locator(".notice--help, .notice--held-back")).to_have_count(0)
 
 
-def test_a_report_reaches_the_mentor_and_a_kicked_teen_is_not_reconnected_in_a_loop(mentor_api, new_page):
-    stack = mentor_api
+def test_a_report_reaches_the_mentor_and_a_kicked_teen_is_not_reconnected_in_a_loop(stack, new_page):
     reporter = teen(new_page, stack, "Tusindfryd")
     rude = teen(new_page, stack, "Brændenælde")
     mentor = mentor_in_chat(new_page, stack)
@@ -272,12 +276,9 @@ def test_a_report_reaches_the_mentor_and_a_kicked_teen_is_not_reconnected_in_a_l
     expect(report).to_have_count(0)
 
 
-def test_an_admin_manages_groups_and_mentors_and_reads_the_audit_log(mentor_api, new_page):
-    admin = new_page(mentor_api, "mentor.html", viewport={"width": 1280, "height": 800})
-    login = admin.locator("#login-form")
-    login.get_by_label("Brugernavn").fill(DEMO_ADMIN[0])
-    login.get_by_label("Adgangskode").fill(DEMO_ADMIN[1])
-    login.get_by_role("button", name="Log ind").click()
+def test_an_admin_manages_groups_and_mentors_and_reads_the_audit_log(stack, new_page):
+    admin = new_page(stack, "mentor.html", viewport=DESKTOP)
+    log_in_as(admin, DEMO_ADMIN)
 
     admin.get_by_role("button", name="Grupper og skema").click()
     row = admin.locator("#admin-group-rows tr").filter(has_text=GROUP_NAME)
@@ -297,13 +298,6 @@ def test_an_admin_manages_groups_and_mentors_and_reads_the_audit_log(mentor_api,
 # --- the rest of the mentor page: a safety net for its modules -------------------------------------
 
 
-def log_in_as(page: Page, who: tuple[str, str]) -> None:
-    login = page.locator("#login-form")
-    login.get_by_label("Brugernavn").fill(who[0])
-    login.get_by_label("Adgangskode").fill(who[1])
-    login.get_by_role("button", name="Log ind").click()
-
-
 def moderate(mentor: Page, reason: str | None = None) -> None:
     """Confirm the moderation dialog that a button just opened."""
     dialog = mentor.locator("#mod-dialog")
@@ -315,7 +309,7 @@ def moderate(mentor: Page, reason: str | None = None) -> None:
 
 
 def test_an_admin_opens_a_new_group_early_and_every_chat_tool_reaches_the_teen(stack, new_page):
-    admin = new_page(stack, "mentor.html", viewport={"width": 1280, "height": 800})
+    admin = new_page(stack, "mentor.html", viewport=DESKTOP)
     log_in_as(admin, DEMO_ADMIN)
     expect(admin.locator("#whoami")).to_have_text("Anders (administrator)")
 
@@ -401,7 +395,7 @@ def test_an_admin_opens_a_new_group_early_and_every_chat_tool_reaches_the_teen(s
 
 
 def test_an_admin_adds_a_mentor_who_can_log_in_and_is_then_deactivated(stack, new_page):
-    admin = new_page(stack, "mentor.html", viewport={"width": 1280, "height": 800})
+    admin = new_page(stack, "mentor.html", viewport=DESKTOP)
     log_in_as(admin, DEMO_ADMIN)
     admin.get_by_role("button", name="Mentorer").click()
     form = admin.locator("#mentor-form")
@@ -413,7 +407,7 @@ def test_an_admin_adds_a_mentor_who_can_log_in_and_is_then_deactivated(stack, ne
     expect(row).to_contain_text("Aktiv")
     expect(form.get_by_label("Brugernavn")).to_have_value("")
 
-    sofie = new_page(stack, "mentor.html", viewport={"width": 1280, "height": 800})
+    sofie = new_page(stack, "mentor.html", viewport=DESKTOP)
     log_in_as(sofie, ("sofie", "sofies-kode-123"))
     expect(sofie.locator("#whoami")).to_have_text("Sofie (mentor)")
     expect(sofie.get_by_role("button", name="Mentorer")).to_be_hidden()  # admin tabs stay hidden
@@ -423,7 +417,7 @@ def test_an_admin_adds_a_mentor_who_can_log_in_and_is_then_deactivated(stack, ne
 
 
 def test_a_mentor_stays_logged_in_on_reload_and_a_wrong_password_is_refused(stack, new_page):
-    mentor = new_page(stack, "mentor.html", viewport={"width": 1280, "height": 800})
+    mentor = new_page(stack, "mentor.html", viewport=DESKTOP)
     log_in_as(mentor, (DEMO_MENTOR[0], "forkert-kode"))
     expect(mentor.locator("#login-error")).to_have_text("Forkert navn eller adgangskode.")
     log_in_as(mentor, DEMO_MENTOR)
