@@ -272,6 +272,7 @@ def test_a_report_reaches_the_mentor_and_a_kicked_teen_is_not_reconnected_in_a_l
     mentor.get_by_role("button", name="Anmeldelser").click()
     report = mentor.locator("#report-list li").filter(has_text="I er alle sammen dumme")
     expect(report).to_be_visible()
+    expect(report).to_contain_text("Grund: Ubehagelig eller ond")  # the reason the teen picked, in words
     report.get_by_role("button", name="Markér som håndteret").click()
     expect(report).to_have_count(0)
 
@@ -378,13 +379,15 @@ def test_an_admin_opens_a_new_group_early_and_every_chat_tool_reaches_the_teen(s
     admin.get_by_role("button", name="Til oversigten").click()
     admin.get_by_role("button", name="Log", exact=True).click()
     rows = admin.locator("#audit-rows")
-    for action in ("Åbnede", "Satte emne", "Meddelelse", "Forlængede", "Pause", "Lukkede"):
+    for action in ("Åbnede", "Satte emne", "Meddelelse", "Langsom tilstand", "Forlængede", "Pause", "Lukkede"):
         expect(rows.locator("td", has_text=re.compile(f"^{action}$")).first).to_be_visible()
 
     # Figures: a table and a bar chart of the sessions, Lørdagsgruppen's among them.
     admin.get_by_role("button", name="Tal", exact=True).click()
     expect(admin.locator("#figures-head")).to_contain_text("Deltagere")
-    expect(admin.locator("#figures-rows")).to_contain_text("Lørdagsgruppen")
+    saturday = admin.locator("#figures-rows tr").filter(has_text="Lørdagsgruppen")
+    expect(saturday).to_contain_text("Lukket")  # its status, in words
+    expect(admin.locator("#figures-head")).not_to_contain_text("_")  # every column named in words
     expect(admin.locator("#figures-chart svg rect").first).to_be_attached()
 
     # The whole page follows a switch to English, the tab that is open included.

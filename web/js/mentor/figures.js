@@ -17,7 +17,7 @@ export function createFigures({ api, calls }) {
   function render() {
     const columns = rows.length ? Object.keys(rows[0]) : [];
     $('#figures-head').replaceChildren(...columns.map((key) => h('th', { scope: 'col', text: columnName(key) })));
-    $('#figures-rows').replaceChildren(...rows.map((row) => h('tr', {}, columns.map((key) => h('td', { text: cell(row[key]) })))));
+    $('#figures-rows').replaceChildren(...rows.map((row) => h('tr', {}, columns.map((key) => h('td', { text: cell(key, row[key]) })))));
     drawChart();
   }
 
@@ -51,8 +51,9 @@ function columnName(key) {
   return translatedOr(`mentor.figures.${key}`, key);
 }
 
-function cell(value) {
+function cell(key, value) {
   if (value === null || value === undefined) return '';
+  if (key === 'status') return translatedOr(`mentor.figures.status.${value}`, value);
   if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) return formatDateTime(value);
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

@@ -1,6 +1,6 @@
 // The reports queue: teens' reports, crisis flags and held-back messages, live as they arrive,
 // until a mentor marks them handled.
-import { t, formatDateTime, errorText } from '../i18n.js';
+import { t, formatDateTime, errorText, translatedOr } from '../i18n.js';
 import { h, $ } from '../dom.js';
 
 export function createReports({ api, calls, announce, onExpired, onAlert }) {
@@ -59,7 +59,7 @@ export function createReports({ api, calls, announce, onExpired, onAlert }) {
         h('span', { class: 'report__who', text: report.pseudonym || '' }),
         report.created_at ? h('time', { datetime: report.created_at, text: formatDateTime(report.created_at) }) : null),
       report.text ? h('blockquote', { class: 'quote', text: report.text }) : null,
-      report.reason ? h('p', {}, h('span', { class: 'label', text: t('mentor.reports.reason') }), ' ', h('span', { text: report.reason })) : null,
+      report.reason ? h('p', {}, h('span', { class: 'label', text: t('mentor.reports.reason') }), ' ', h('span', { text: reasonText(report.reason) })) : null,
       h('form', { class: 'form form--inline', novalidate: true, onsubmit: (event) => resolve(event, report) },
         h('label', { for: noteId, text: t('mentor.reports.note') }),
         h('input', { id: noteId, maxlength: 300 }),
@@ -83,4 +83,15 @@ function rank(report) {
   if (report.kind === 'crisis') return 0;
   if (report.priority === 'high') return 1;
   return 2;
+}
+
+/**
+ * Why, in the mentor's language: the reason code the teen picked (``unkind``, followed by
+ * ``: their note``) or the one the guard found (``phone``, ``crisis``); any other text as it is.
+ */
+function reasonText(reason) {
+  const cut = reason.indexOf(': ');
+  const code = cut === -1 ? reason : reason.slice(0, cut);
+  const note = cut === -1 ? '' : reason.slice(cut);
+  return translatedOr(`mentor.reports.why.${code}`, code) + note;
 }
