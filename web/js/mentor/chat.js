@@ -2,7 +2,7 @@
 // every name, and the session's topic, announcement, slow mode, pin, extend and close.
 import { t, formatTime, errorText, translatedOr, currentLang } from '../i18n.js';
 import { ChatConnection } from '../socket.js';
-import { ChatView, enterSends, isStaff, badge } from '../chatview.js';
+import { ChatView, enterSends, isStaff, badge, presentInOrder } from '../chatview.js';
 import { h, $, clear } from '../dom.js';
 
 const EXTEND_MINUTES = 15;
@@ -113,8 +113,7 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
   /** Who is present, staff first, each teen with mute, kick and ban. */
   function renderSide() {
     if (!chat || !chat.connection) return;
-    const members = Array.from(chat.connection.present.values())
-      .sort((a, b) => (isStaff(b.role) - isStaff(a.role)) || a.pseudonym.localeCompare(b.pseudonym));
+    const members = presentInOrder(chat.connection.present);
     $('#present-count').textContent = t('chat.presentCount', { count: members.length });
     $('#present-list').replaceChildren(...members.map((member) => h('li', {},
       h('span', { class: 'present__name', text: member.pseudonym }), ' ', badge(member.role),
