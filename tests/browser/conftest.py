@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-import requests
 
 from tests.e2e.conftest import Stack, start_stack, stop_stack
 
@@ -77,28 +76,6 @@ def new_page(browser) -> Callable[..., object]:
     for context in contexts:
         context.close()
     assert not problems.problems, "\n".join(problems.problems)
-
-
-def mentor_api_missing(stack: Stack) -> str | None:
-    """Why the mentor tests must wait, or None once ``POST /mentors/login`` exists."""
-    try:
-        response = requests.post(f"{stack.api}/mentors/login",
-                                 json={"username": DEMO_MENTOR[0], "password": DEMO_MENTOR[1]}, timeout=10)
-    except requests.RequestException as error:  # pragma: no cover - the stack is local
-        return f"mentor login unreachable: {error}"
-    if response.status_code == 404 or (
-        response.status_code == 403 and "Missing Authentication Token" in response.text
-    ):
-        return "POST /mentors/login is not built yet"
-    return None
-
-
-@pytest.fixture
-def mentor_api(stack: Stack) -> Stack:
-    reason = mentor_api_missing(stack)
-    if reason:
-        pytest.skip(reason)
-    return stack
 
 
 def screenshot_path(name: str, tmp_path: Path) -> Path:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import Page, expect
 
@@ -9,6 +10,7 @@ from tests.browser.conftest import DEMO_ADMIN, DEMO_MENTOR, screenshot_path
 
 GROUP_NAME = "Torsdagsgruppen"
 PASSWORD = "hemmelig-kode-1"
+DESKTOP = {"width": 1280, "height": 800}
 
 
 # --- what a teen does, in the words of the page -------------------------------------------------
@@ -25,7 +27,7 @@ def sign_up(page: Page, name: str) -> None:
     expect(continue_button).to_be_disabled()  # not before "I have written it down"
     page.get_by_label("Jeg har skrevet koden ned").check()
     continue_button.click()
-    expect(page.locator(".group-card--open")).to_contain_text(GROUP_NAME)
+    expect(page.locator(".group-card--open").filter(has_text=GROUP_NAME)).to_have_count(1)
 
 
 def join(page: Page) -> None:
@@ -50,6 +52,14 @@ def teen(new_page, stack, name: str) -> Page:
     sign_up(page, name)
     join(page)
     return page
+
+
+def log_in_as(page: Page, who: tuple[str, str]) -> None:
+    """A mentor or admin logs in on mentor.html."""
+    login = page.locator("#login-form")
+    login.get_by_label("Brugernavn").fill(who[0])
+    login.get_by_label("Adgangskode").fill(who[1])
+    login.get_by_role("button", name="Log ind").click()
 
 
 def tab_to(page: Page, selector: str, limit: int = 40) -> None:
@@ -90,18 +100,14 @@ def test_two_teens_sign_up_join_and_chat_both_ways(stack, new_page, tmp_path):
 
 
 def mentor_in_chat(new_page, stack) -> Page:
-    mentor = new_page(stack, "mentor.html", viewport={"width": 1280, "height": 800})
-    login = mentor.locator("#login-form")
-    login.get_by_label("Brugernavn").fill(DEMO_MENTOR[0])
-    login.get_by_label("Adgangskode").fill(DEMO_MENTOR[1])
-    login.get_by_role("button", name="Log ind").click()
+    mentor = new_page(stack, "mentor.html", viewport=DESKTOP)
+    log_in_as(mentor, DEMO_MENTOR)
     mentor.locator("#session-list li").filter(has_text=GROUP_NAME).get_by_role("button").click()
     expect(mentor.locator("#chat-status")).to_have_attribute("data-status", "online")
     return mentor
 
 
-def test_the_mentor_removes_a_message_and_it_vanishes_for_both_teens(mentor_api, new_page, tmp_path):
-    stack = mentor_api
+def test_the_mentor_removes_a_message_and_it_vanishes_for_both_teens(stack, new_page, tmp_path):
     ask = teen(new_page, stack, "Aske")
     elm = teen(new_page, stack, "Elm")
     mentor = mentor_in_chat(new_page, stack)
@@ -237,8 +243,7 @@ def test_the_anonymity_guard_and_crisis_words_answer_only_the_sender(stack, new_
     expect(other.locator(".notice--help, .notice--held-back")).to_have_count(0)
 
 
-def test_a_report_reaches_the_mentor_and_a_kicked_teen_is_not_reconnected_in_a_loop(mentor_api, new_page):
-    stack = mentor_api
+def test_a_report_reaches_the_mentor_and_a_kicked_teen_is_not_reconnected_in_a_loop(stack, new_page):
     reporter = teen(new_page, stack, "Tusindfryd")
     rude = teen(new_page, stack, "Brændenælde")
     mentor = mentor_in_chat(new_page, stack)
@@ -267,16 +272,14 @@ def test_a_report_reaches_the_mentor_and_a_kicked_teen_is_not_reconnected_in_a_l
     mentor.get_by_role("button", name="Anmeldelser").click()
     report = mentor.locator("#report-list li").filter(has_text="I er alle sammen dumme")
     expect(report).to_be_visible()
+    expect(report).to_contain_text("Grund: Ubehagelig eller ond")  # the reason the teen picked, in words
     report.get_by_role("button", name="Markér som håndteret").click()
     expect(report).to_have_count(0)
 
 
-def test_an_admin_manages_groups_and_mentors_and_reads_the_audit_log(mentor_api, new_page):
-    admin = new_page(mentor_api, "mentor.html", viewport={"width": 1280, "height": 800})
-    login = admin.locator("#login-form")
-    login.get_by_label("Brugernavn").fill(DEMO_ADMIN[0])
-    login.get_by_label("Adgangskode").fill(DEMO_ADMIN[1])
-    login.get_by_role("button", name="Log ind").click()
+def test_an_admin_manages_groups_and_mentors_and_reads_the_audit_log(stack, new_page):
+    admin = new_page(stack, "mentor.html", viewport=DESKTOP)
+    log_in_as(admin, DEMO_ADMIN)
 
     admin.get_by_role("button", name="Grupper og skema").click()
     row = admin.locator("#admin-group-rows tr").filter(has_text=GROUP_NAME)
@@ -291,3 +294,164 @@ def test_an_admin_manages_groups_and_mentors_and_reads_the_audit_log(mentor_api,
     admin.get_by_role("button", name="Log", exact=True).click()
     expect(admin.locator("#panel-audit")).to_be_visible()
     expect(admin.locator("#audit-error")).to_have_text("")
+
+
+# --- the rest of the mentor page: a safety net for its modules -------------------------------------
+
+
+def moderate(mentor: Page, reason: str | None = None) -> None:
+    """Confirm the moderation dialog that a button just opened."""
+    dialog = mentor.locator("#mod-dialog")
+    expect(dialog).to_be_visible()
+    if reason is not None:
+        dialog.get_by_label("Begrundelse (kun for mentorer)").fill(reason)
+    dialog.locator("#mod-submit").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_an_admin_opens_a_new_group_early_and_every_chat_tool_reaches_the_teen(stack, new_page):
+    admin = new_page(stack, "mentor.html", viewport=DESKTOP)
+    log_in_as(admin, DEMO_ADMIN)
+    expect(admin.locator("#whoami")).to_have_text("Anders (administrator)")
+
+    # A new group, saved through the admin form, then opened before its time from "Live groups".
+    admin.get_by_role("button", name="Grupper og skema").click()
+    form = admin.locator("#group-form")
+    form.get_by_label("Navn").fill("Lørdagsgruppen")
+    form.get_by_label("Regler").fill("Vær sød\nHold det her")
+    form.get_by_label("Første dato").fill(date.today().isoformat())  # a course of meetings needs one
+    form.get_by_role("button", name="Gem").click()
+    expect(admin.locator("#admin-group-rows tr").filter(has_text="Lørdagsgruppen")).to_have_count(1)
+    expect(admin.locator("#group-name")).to_have_value("")
+    admin.get_by_role("button", name="Grupper nu").click()
+    card = admin.locator("#mentor-group-list li").filter(has_text="Lørdagsgruppen")
+    card.get_by_role("button", name="Åbn nu").click()
+    admin.locator("#session-list li").filter(has_text="Lørdagsgruppen").get_by_role("button").click()
+    expect(admin.locator("#chat-title")).to_have_text("Lørdagsgruppen")
+    expect(admin.locator("#chat-status")).to_have_attribute("data-status", "online")
+
+    kid = new_page(stack)
+    sign_up(kid, "Mælkebøtte")
+    kid.locator(".group-card--open").filter(has_text="Lørdagsgruppen").get_by_role("button").click()
+    expect(kid.locator("#chat-status")).to_have_attribute("data-status", "online")
+    expect(kid.locator("#chat-rules li")).to_have_text(["Vær sød", "Hold det her"])
+    expect(admin.locator("#present-list")).to_contain_text("Mælkebøtte")
+
+    admin.get_by_label("Emne", exact=True).fill("Sommerferie")
+    admin.get_by_role("button", name="Sæt emne").click()
+    expect(kid.locator("#chat-topic")).to_contain_text("Sommerferie")
+
+    admin.get_by_label("Meddelelse til alle").fill("Husk at drikke vand")
+    admin.get_by_role("button", name="Send meddelelse").click()
+    expect(kid.locator("li.msg--announcement")).to_contain_text("Husk at drikke vand")
+    expect(admin.locator("#announce-text")).to_have_value("")
+
+    admin.get_by_label("Langsom tilstand").select_option("10")
+    expect(kid.locator(".notice--slow")).to_contain_text("10")
+    admin.get_by_label("Langsom tilstand").select_option("0")
+    expect(kid.locator(".notice--slow")).to_contain_text("slået fra")
+
+    admin.get_by_role("button", name="Forlæng 15 min").click()
+    expect(kid.locator(".notice--extended")).to_be_visible()
+    expect(admin.locator("#live")).to_have_text("Gruppen er forlænget.")
+
+    admin.locator("#present-list li").filter(has_text="Mælkebøtte").locator("[data-action=mute]").click()
+    expect(admin.locator("#mod-title")).to_have_text("Sæt Mælkebøtte på pause")
+    moderate(admin, "Ro på")
+    expect(kid.locator(".notice--muted")).to_be_visible()
+    expect(admin.locator("#live")).to_have_text("Mælkebøtte er sat på pause.")
+    # A muted teen's message is refused, not lost: it stays in the outbox, marked, until discarded.
+    say(kid, "Må jeg sige noget?")
+    refused = kid.locator("li.msg--failed").filter(has_text="Må jeg sige noget?")
+    expect(refused.locator(".msg__error")).to_contain_text("pause")
+    refused.get_by_role("button", name="Slet").click()
+    expect(refused).to_have_count(0)
+    expect(delivered(admin, "Må jeg sige noget?")).to_have_count(0)
+
+    admin.get_by_role("button", name="Luk gruppen nu").click()
+    expect(admin.locator("#mod-title")).to_have_text("Luk gruppen for alle nu?")
+    expect(admin.locator("#mod-reason-row")).to_be_hidden()
+    moderate(admin)
+    expect(kid.locator("#chat-ended-text")).to_contain_text("slut for i dag")
+    expect(admin.locator("#chat-ended")).to_be_visible()
+
+    # Every step above is in the audit log, each action in the page's words.
+    admin.get_by_role("button", name="Til oversigten").click()
+    admin.get_by_role("button", name="Log", exact=True).click()
+    rows = admin.locator("#audit-rows")
+    for action in ("Åbnede", "Satte emne", "Meddelelse", "Langsom tilstand", "Forlængede", "Pause", "Lukkede"):
+        expect(rows.locator("td", has_text=re.compile(f"^{action}$")).first).to_be_visible()
+
+    # Figures: a table and a bar chart of the sessions, Lørdagsgruppen's among them.
+    admin.get_by_role("button", name="Tal", exact=True).click()
+    expect(admin.locator("#figures-head")).to_contain_text("Deltagere")
+    saturday = admin.locator("#figures-rows tr").filter(has_text="Lørdagsgruppen")
+    expect(saturday).to_contain_text("Lukket")  # its status, in words
+    expect(admin.locator("#figures-head")).not_to_contain_text("_")  # every column named in words
+    expect(admin.locator("#figures-chart svg rect").first).to_be_attached()
+
+    # The whole page follows a switch to English, the tab that is open included.
+    admin.get_by_role("button", name="English").click()
+    expect(admin.get_by_role("button", name="Reports")).to_be_visible()
+    expect(admin.locator("#figures-head")).to_contain_text("Participants")
+    expect(admin.locator("#whoami")).to_have_text("Anders (administrator)")
+
+
+def test_an_admin_adds_a_mentor_who_can_log_in_and_is_then_deactivated(stack, new_page):
+    admin = new_page(stack, "mentor.html", viewport=DESKTOP)
+    log_in_as(admin, DEMO_ADMIN)
+    admin.get_by_role("button", name="Mentorer").click()
+    form = admin.locator("#mentor-form")
+    form.get_by_label("Brugernavn").fill("sofie")
+    form.get_by_label("Navn i chatten").fill("Sofie")
+    form.get_by_label("Adgangskode").fill("sofies-kode-123")
+    form.get_by_role("button", name="Opret").click()
+    row = admin.locator("#mentor-rows tr").filter(has_text="sofie")
+    expect(row).to_contain_text("Aktiv")
+    expect(form.get_by_label("Brugernavn")).to_have_value("")
+
+    sofie = new_page(stack, "mentor.html", viewport=DESKTOP)
+    log_in_as(sofie, ("sofie", "sofies-kode-123"))
+    expect(sofie.locator("#whoami")).to_have_text("Sofie (mentor)")
+    expect(sofie.get_by_role("button", name="Mentorer")).to_be_hidden()  # admin tabs stay hidden
+
+    row.get_by_role("button", name="Deaktivér Sofie").click()
+    expect(row).to_contain_text("Deaktiveret")
+
+
+def test_a_mentor_stays_logged_in_on_reload_and_a_wrong_password_is_refused(stack, new_page):
+    mentor = new_page(stack, "mentor.html", viewport=DESKTOP)
+    log_in_as(mentor, (DEMO_MENTOR[0], "forkert-kode"))
+    expect(mentor.locator("#login-error")).to_have_text("Forkert navn eller adgangskode.")
+    log_in_as(mentor, DEMO_MENTOR)
+    expect(mentor.locator("#whoami")).to_have_text("Mette (mentor)")
+    expect(mentor.locator("#session-list")).to_contain_text(GROUP_NAME)
+    mentor.reload()
+    expect(mentor.locator("#whoami")).to_have_text("Mette (mentor)")
+    expect(mentor.locator("#panel-sessions")).to_be_visible()
+    mentor.get_by_role("button", name="Log ud").click()
+    expect(mentor.get_by_role("heading", level=1)).to_have_text("Log ind som mentor")
+    mentor.reload()
+    expect(mentor.locator("#view-login")).to_be_visible()
+
+
+def test_a_teen_comes_back_to_the_chat_after_a_reload_and_logs_out_and_in_again(stack, new_page):
+    page = teen(new_page, stack, "Kløver")
+    say(page, "Før genindlæsning")
+    expect(delivered(page, "Før genindlæsning")).to_have_count(1)
+    page.reload()
+    expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
+    expect(delivered(page, "Før genindlæsning")).to_have_count(1)
+
+    page.get_by_role("button", name="Forlad").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dine grupper")
+    expect(page.locator("#groups-hello")).to_contain_text("Hej Kløver!")
+    page.get_by_role("button", name="Log ud").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Velkommen til Gruppechat")
+    page.get_by_role("button", name="Log ind").click()
+    form = page.locator("#login-form")
+    form.get_by_label("Kaldenavn").fill("Kløver")
+    form.get_by_label("Adgangskode").fill(PASSWORD)
+    form.get_by_role("button", name="Log ind").click()
+    expect(page.locator("#whoami")).to_have_text("Du er Kløver")
+    expect(page.locator(".group-card--open").filter(has_text=GROUP_NAME)).to_have_count(1)

@@ -1,11 +1,17 @@
 // Renders a ChatConnection's state: messages keyed by id in id order, the outbox, topic, pin,
 // who is present and the connection status. Shared by the teen and the mentor view.
 import { h, clear, announcer } from './dom.js';
-import { t, formatTime } from './i18n.js';
+import { t, formatTime, errorText } from './i18n.js';
 
 const STAFF = new Set(['mentor', 'admin']);
 
 export function isStaff(role) { return STAFF.has(role); }
+
+/** Who is present, in the order both pages list them: staff first, then by name. */
+export function presentInOrder(present) {
+  return Array.from(present.values())
+    .sort((a, b) => (isStaff(b.role) - isStaff(a.role)) || a.pseudonym.localeCompare(b.pseudonym));
+}
 
 export function badge(role) {
   return isStaff(role) ? h('span', { class: 'badge badge--mentor', text: t(`role.${role}`) }) : null;
@@ -79,8 +85,7 @@ export class ChatView {
       if (pin) pinned.replaceChildren(h('span', { class: 'label', text: t('chat.pinned') }), ' ', h('span', { text: pin.text }));
     }
     if (presentList) {
-      const members = Array.from(present.values()).sort((a, b) =>
-        (isStaff(b.role) - isStaff(a.role)) || a.pseudonym.localeCompare(b.pseudonym));
+      const members = presentInOrder(present);
       presentList.replaceChildren(...members.map((member) => h('li', {}, h('span', { text: member.pseudonym }), ' ', badge(member.role))));
       if (presentCount) presentCount.textContent = t('chat.presentCount', { count: members.length });
     }
@@ -173,9 +178,7 @@ export function sendErrorText(error) {
   if (error.until) vars.until = formatTime(error.until);
   if (error.retry_after) vars.seconds = error.retry_after;
   if (error.max_length) vars.max = error.max_length;
-  const key = `error.${error.code}`;
-  const text = t(key, vars);
-  return text === key ? (error.message || t('error.generic')) : text;
+  return errorText(error.code, error.message, vars);
 }
 
 /** Enter sends, Shift+Enter makes a new line; the form's submit does the rest. */

@@ -45,6 +45,11 @@ export function t(key, vars = {}) {
 
 export function has(key) { return key in strings || key in fallback; }
 
+/** The text for ``key``, or ``fallback`` where neither language has one (e.g. a code newer than this page). */
+export function translatedOr(key, fallback, vars = {}) {
+  return has(key) ? t(key, vars) : String(fallback ?? '');
+}
+
 /**
  * Fill static markup: ``data-i18n="key"`` sets the text, ``data-i18n-attr="placeholder:key aria-label:key"``
  * sets attributes.

@@ -1,5 +1,6 @@
-// The live chat connection: join, keep-alive, reconnect with back-off, catch up, and an outbox
-// that re-sends unsent messages until the server confirms them — never dropped, never doubled.
+// The live chat connection: join, keep-alive, reconnect with back-off, catch up, and the outbox
+// (outbox.js) re-sent after every reconnect until the server confirms each message.
+import { Outbox } from './outbox.js';
 
 const PING_EVERY_MS = 4 * 60 * 1000; // API Gateway drops a connection idle for 10 minutes
 const PONG_TIMEOUT_MS = 10 * 1000;
@@ -18,16 +19,6 @@ const SEND_REFUSALS = new Set([
 ]);
 const RETRY_LATER = new Set(['rate_limited', 'slow_mode']);
 
-export function newClientId() {
-  if (globalThis.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // crypto.randomUUID needs a secure context; getRandomValues does not (e.g. a phone on the LAN).
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 export class ChatConnection extends EventTarget {
   /**
    * @param {object} options
@@ -45,10 +36,8 @@ export class ChatConnection extends EventTarget {
     this.token = token;
     this.groupId = groupId;
     this.expiresAt = expiresAt;
-    this.storageKey = storageKey;
     this.messages = new Map(); // message id -> message; ids are ULIDs, so sorting by id is by time
-    this.outbox = new Map(); // client_id -> {client_id, text, state: 'pending'|'failed', error}
-    this.inflight = []; // client_ids sent on the current socket and not yet answered, oldest first
+    this.outbox = new Outbox(storageKey);
     this.present = new Map(); // pseudonym -> member
     this.session = null;
     this.group = null;
@@ -64,7 +53,6 @@ export class ChatConnection extends EventTarget {
     this.pingTimer = null;
     this.pongTimer = null;
     this.retrySendTimer = null;
-    this._loadOutbox();
     this._onOffline = () => {
       // Chromium does not always close an open WebSocket when the network goes away; we do.
       this._drop();
@@ -112,30 +100,24 @@ export class ChatConnection extends EventTarget {
     return Array.from(this.messages.values()).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  pending() { return Array.from(this.outbox.values()); }
+  pending() { return this.outbox.list(); }
 
   send(text) {
-    const item = { client_id: newClientId(), text, state: 'pending', error: null };
-    this.outbox.set(item.client_id, item);
-    this._saveOutbox();
+    const item = this.outbox.add(text);
     this._changed();
     if (this.status === 'online') this._transmit(item);
     return item.client_id;
   }
 
   retry(clientId) {
-    const item = this.outbox.get(clientId);
+    const item = this.outbox.retry(clientId);
     if (!item) return;
-    item.state = 'pending';
-    item.error = null;
-    this._saveOutbox();
     this._changed();
     if (this.status === 'online') this._transmit(item);
   }
 
   discard(clientId) {
-    this.outbox.delete(clientId);
-    this._saveOutbox();
+    this.outbox.remove(clientId);
     this._changed();
   }
 
@@ -177,7 +159,7 @@ export class ChatConnection extends EventTarget {
       return;
     }
     this.ws = ws;
-    this.inflight = [];
+    this.outbox.newSocket();
     ws.onopen = () => {
       this._setStatus('joining');
       this._sendRaw({ action: 'join', group_id: this.groupId });
@@ -200,7 +182,7 @@ export class ChatConnection extends EventTarget {
     this.ws = null;
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
-    this.inflight = [];
+    this.outbox.newSocket();
     if (!ws) return;
     ws.onopen = null;
     ws.onmessage = null;
@@ -240,11 +222,11 @@ export class ChatConnection extends EventTarget {
     const sent = this._sendRaw({
       action: 'send', text: item.text, client_id: item.client_id, session_id: this.session && this.session.id,
     });
-    if (sent) this.inflight.push(item.client_id);
+    if (sent) this.outbox.sent(item);
   }
 
   _flushOutbox() {
-    for (const item of this.outbox.values()) if (item.state === 'pending') this._transmit(item);
+    for (const item of this.outbox.waiting()) this._transmit(item);
   }
 
   // --- frames ---------------------------------------------------------------------------------
@@ -320,11 +302,8 @@ export class ChatConnection extends EventTarget {
     const isNew = !this.messages.has(message.id);
     this._merge([message]);
     const own = this.you && message.pseudonym === this.you.pseudonym;
-    if (own && message.client_id && this.outbox.has(message.client_id)) {
-      this.outbox.delete(message.client_id);
-      this._saveOutbox();
-    }
-    if (message.client_id) this.inflight = this.inflight.filter((id) => id !== message.client_id);
+    if (own && message.client_id) this.outbox.remove(message.client_id);
+    if (message.client_id) this.outbox.settled(message.client_id);
     if (isNew) this._emit('message', { message, own });
     this._changed();
   }
@@ -337,10 +316,7 @@ export class ChatConnection extends EventTarget {
       this.messages.set(message.id, message);
       if (!this.lastId || message.id > this.lastId) this.lastId = message.id;
       // A confirmation may arrive through catch-up instead of a live frame.
-      if (this.you && message.pseudonym === this.you.pseudonym && this.outbox.has(message.client_id)) {
-        this.outbox.delete(message.client_id);
-        this._saveOutbox();
-      }
+      if (this.you && message.pseudonym === this.you.pseudonym) this.outbox.remove(message.client_id);
     }
     return added;
   }
@@ -352,21 +328,10 @@ export class ChatConnection extends EventTarget {
     else if (frame.event === 'left') this.present.delete(member.pseudonym);
   }
 
-  /** The oldest send waiting on this socket, or the one the frame names. */
-  _answeredItem(frame) {
-    let clientId = frame.client_id;
-    if (clientId) this.inflight = this.inflight.filter((id) => id !== clientId);
-    else clientId = this.inflight.shift();
-    return clientId ? this.outbox.get(clientId) : null;
-  }
-
   _heldBack(frame) {
-    const item = this._answeredItem(frame);
-    if (item) {
-      // Not delivered, and re-sending would only be held back again: hand the text back instead.
-      this.outbox.delete(item.client_id);
-      this._saveOutbox();
-    }
+    const item = this.outbox.answered(frame);
+    // Not delivered, and re-sending would only be held back again: hand the text back instead.
+    if (item) this.outbox.remove(item.client_id);
     this._emit('heldback', { frame, text: item ? item.text : null });
     this._changed();
   }
@@ -383,20 +348,17 @@ export class ChatConnection extends EventTarget {
       return;
     }
     if (!SEND_REFUSALS.has(frame.code)) return;
-    const item = this._answeredItem(frame);
+    const item = this.outbox.answered(frame);
     if (!item) return;
-    if (RETRY_LATER.has(frame.code)) {
+    const retryLater = RETRY_LATER.has(frame.code);
+    if (retryLater) {
       const seconds = Number(frame.retry_after) || 2;
       clearTimeout(this.retrySendTimer);
       this.retrySendTimer = setTimeout(() => {
         if (this.status === 'online' && this.outbox.has(item.client_id)) this._transmit(item);
       }, seconds * 1000);
-      item.error = frame;
-    } else {
-      item.state = 'failed';
-      item.error = frame;
     }
-    this._saveOutbox();
+    this.outbox.refused(item, frame, { retryLater });
     this._changed();
   }
 
@@ -409,7 +371,7 @@ export class ChatConnection extends EventTarget {
     this._emit('ended', { reason, frame });
   }
 
-  // --- events and storage -------------------------------------------------------------------------
+  // --- events ---------------------------------------------------------------------------------
 
   _setStatus(status, extra = {}) {
     this.status = status;
@@ -419,20 +381,4 @@ export class ChatConnection extends EventTarget {
   _changed(detail = {}) { this._emit('change', detail); }
 
   _emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
-
-  _loadOutbox() {
-    if (!this.storageKey) return;
-    try {
-      const saved = JSON.parse(sessionStorage.getItem(this.storageKey) || '[]');
-      for (const item of saved) if (item && item.client_id && item.text) this.outbox.set(item.client_id, item);
-    } catch { /* nothing saved */ }
-  }
-
-  _saveOutbox() {
-    if (!this.storageKey) return;
-    try {
-      if (this.outbox.size) sessionStorage.setItem(this.storageKey, JSON.stringify(this.pending()));
-      else sessionStorage.removeItem(this.storageKey);
-    } catch { /* storage full or disabled: the outbox still lives in memory */ }
-  }
 }

@@ -1,0 +1,222 @@
+"""Every text the pages show comes from web/i18n, in Danish and in English: read from the files, no browser.
+
+A key the scripts or the pages ask for but a language lacks would show the key itself (``t`` falls
+back to it); a code the server sends without a text would show the raw code.
+"""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+LANGUAGES = ("da", "en")
+PAGES = ("index.html", "mentor.html")
+SCRIPTS = sorted((WEB / "js").rglob("*.js"))
+
+
+def strings(lang: str) -> dict[str, str]:
+    return json.loads((WEB / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def namespaces() -> set[str]:
+    return {key.split(".", 1)[0] for key in strings("da")}
+
+
+def script_text(path: Path) -> str:
+    """The script without its comments, so a key named in a comment does not count as used."""
+    text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"(?m)^\s*//.*$|\s//\s.*$", "", text)
+
+
+def literal_keys() -> dict[str, set[str]]:
+    """Quoted strings in the scripts shaped like a key of ours (``'mentor.tab.audit'``), by file."""
+    pattern = re.compile(r"""['"]((?:%s)\.[A-Za-z0-9_.]+)['"]""" % "|".join(sorted(namespaces())))
+    found: dict[str, set[str]] = {}
+    for path in SCRIPTS:
+        for key in pattern.findall(script_text(path)):
+            found.setdefault(key, set()).add(str(path.relative_to(WEB)))
+    return found
+
+
+def template_keys() -> dict[str, set[str]]:
+    """Keys built at run time (``t(`mentor.mod.${action}Title`)``), as patterns, by file."""
+    pattern = re.compile(r"`((?:%s)\.[^`]*\$\{[^`]*)`" % "|".join(sorted(namespaces())))
+    found: dict[str, set[str]] = {}
+    for path in SCRIPTS:
+        for template in pattern.findall(script_text(path)):
+            found.setdefault(template, set()).add(str(path.relative_to(WEB)))
+    return found
+
+
+def js_set(path: str, name: str) -> list[str]:
+    """The quoted words of ``const NAME = new Set([...])`` or ``const NAME = [...]`` in a script."""
+    text = (WEB / "js" / path).read_text(encoding="utf-8")
+    found = re.search(r"const %s = (?:new Set\()?\[([^\]]*)\]" % name, text)
+    assert found, f"{name} is no longer a list in {path}: update this test"
+    return re.findall(r"'(\w+)'", found.group(1)) or re.findall(r"\b(\d+)\b", found.group(1))
+
+
+def connection_statuses() -> list[str]:
+    text = (WEB / "js" / "socket.js").read_text(encoding="utf-8")
+    calls = re.findall(r"_setStatus\(([^;]*?)\)[;,]", text) + re.findall(r"this\.status = ('\w+')", text)
+    return sorted({word for call in calls for word in re.findall(r"'(\w+)'", call)})
+
+
+# Families of keys built from a value at run time, with every value the client or the server
+# can put in. The server's codes are those it sends today; a new one needs its text here too.
+MODERATION = ["remove", "mute", "kick", "ban", "close"]
+SERVER_ERRORS = [
+    "bad_capacity", "bad_client_id", "bad_credentials", "bad_date", "bad_days", "bad_description", "bad_frame",
+    "bad_json", "bad_limit", "bad_message_id", "bad_minutes", "bad_name", "bad_reason", "bad_request", "bad_rules",
+    "bad_seconds", "bad_status", "bad_text", "bad_topic", "banned", "cannot_deactivate_self", "conflict",
+    "empty_message", "forbidden", "frame_too_large", "group_not_found", "internal", "invalid_name",
+    "invalid_pseudonym", "invalid_role", "invalid_schedule", "invalid_username", "mentor_not_found",
+    "message_not_found", "muted", "not_connected", "not_found", "not_joined", "participant_not_found",
+    "pseudonym_taken", "report_not_found", "reserved_pseudonym", "session_closed", "session_full",
+    "session_not_found", "session_not_open", "token_expired", "too_many_attempts", "too_many_groups",
+    "unauthorized", "unknown_action", "username_taken", "weak_password",
+]
+FAMILIES: dict[str, list[str]] = {
+    "mentor.mod.{}Title": MODERATION,
+    "mentor.mod.{}Confirm": MODERATION,
+    "mentor.mod.{}Done": MODERATION,
+    "mentor.mod.{}": ["remove", "pin", "mute", "kick", "ban"],
+    "mentor.mod.{}Who": ["mute", "kick", "ban"],
+    "status.{}": connection_statuses(),
+    "ended.{}": sorted(set(js_set("socket.js", "ENDING_FRAMES")) | set(js_set("socket.js", "JOIN_REFUSALS"))
+                       | {"expired", "bannedForGood", "generic"}),
+    "error.{}": sorted(set(js_set("socket.js", "SEND_REFUSALS")) | set(SERVER_ERRORS) | {"generic", "network"}),
+    "weekday.{}": js_set("mentor/admin-groups.js", "WEEKDAYS"),
+    "lang.switchTo.{}": list(LANGUAGES),
+    "role.{}": ["mentor", "admin"],
+    "mentor.role.{}": ["mentor", "admin"],
+    # what the server sends: report kinds, held-back reasons, audit actions, figure columns
+    "mentor.reports.kind.{}": ["report", "crisis", "held_back"],
+    "heldBack.{}": ["cpr", "email", "profile_link", "phone", "handle", "address", "generic"],
+    "mentor.reports.why.{}": ["unkind", "personal_info", "worried", "other", "crisis",
+                              "cpr", "email", "profile_link", "phone", "handle", "address"],
+    "report.reason.{}": ["unkind", "personal_info", "worried", "other"],
+    "mentor.audit.actions.{}": ["remove", "mute", "kick", "ban", "topic", "pin", "announce", "slow_mode",
+                                "open", "close", "extend", "cancel", "resolve_report"],
+    "mentor.figures.{}": ["group_id", "group", "session_id", "starts_at", "status", "participants",
+                          "returning", "messages", "reports_handled"],
+    "mentor.figures.status.{}": ["open", "closed"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_key_the_scripts_name_is_in_both_languages(lang):
+    have = strings(lang)
+    missing = {key: sorted(files) for key, files in literal_keys().items() if key not in have}
+    assert not missing, f"{lang}.json lacks keys the scripts use: {missing}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_family_of_built_keys_is_complete_in_both_languages(lang):
+    have = strings(lang)
+    missing = sorted(family.format(value) for family, values in FAMILIES.items() for value in values
+                     if family.format(value) not in have)
+    assert not missing, f"{lang}.json lacks: {missing}"
+
+
+def test_every_key_the_scripts_build_is_a_family_this_test_checks():
+    """A new ``t(`prefix.${x}`)`` must be listed in FAMILIES, so that its values get checked."""
+    families = [re.compile("^" + re.escape(family).replace(r"\{\}", r"[^.]+") + "$") for family in FAMILIES]
+    unchecked = {}
+    for template, files in template_keys().items():
+        example = re.sub(r"\$\{[^}]*\}", "x", template)
+        if not any(family.match(example) for family in families):
+            unchecked[template] = sorted(files)
+    assert not unchecked, f"keys built at run time that FAMILIES does not cover: {unchecked}"
+
+
+def test_danish_and_english_have_the_same_keys():
+    da, en = set(strings("da")), set(strings("en"))
+    assert not da - en and not en - da, f"only in da.json: {sorted(da - en)}; only in en.json: {sorted(en - da)}"
+
+
+def test_both_languages_fill_in_the_same_placeholders():
+    da, en = strings("da"), strings("en")
+    placeholders = lambda text: set(re.findall(r"\{(\w+)\}", text))  # noqa: E731
+    differ = {key: (sorted(placeholders(da[key])), sorted(placeholders(en[key])))
+              for key in da.keys() & en.keys() if placeholders(da[key]) != placeholders(en[key])}
+    assert not differ, f"placeholders differ between da and en: {differ}"
+
+
+class PageText(HTMLParser):
+    """Keys a page asks for, and any text or label it writes itself instead of asking."""
+
+    VOID = {"meta", "link", "input", "br", "img", "hr", "source", "area", "base", "col", "embed", "wbr", "track"}
+    LABELS = ("placeholder", "aria-label", "title", "alt")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: set[str] = set()
+        self.hard_coded: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # (tag, its text comes from i18n or is exempt)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "data-i18n" in attributes:
+            self.keys.add(attributes["data-i18n"])
+        translated_attrs = set()
+        for pair in (attributes.get("data-i18n-attr") or "").split():
+            attr, key = pair.split(":", 1)
+            translated_attrs.add(attr)
+            self.keys.add(key)
+        if "data-title-key" in attributes:
+            self.keys.add(attributes["data-title-key"])
+        for label in self.LABELS:
+            if attributes.get(label) and label not in translated_attrs:
+                self.hard_coded.append(f'<{tag} {label}="{attributes[label]}">')
+        # The start-up error shows exactly when the translations could not load: it has to be in
+        # the page, in both languages. The <title> is replaced from data-title-key.
+        exempt = "data-i18n" in attributes or attributes.get("id") == "app-error" or tag == "title"
+        if tag not in self.VOID:
+            self.open.append((tag, exempt or any(flag for _, flag in self.open)))
+
+    def handle_endtag(self, tag):
+        while self.open:
+            if self.open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if data.strip() and not (self.open and self.open[-1][1]) and not self._in("script", "style"):
+            self.hard_coded.append(data.strip())
+
+    def _in(self, *tags: str) -> bool:
+        return any(tag in tags for tag, _ in self.open)
+
+
+def read_page(name: str) -> PageText:
+    parser = PageText()
+    parser.feed((WEB / name).read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_key_a_page_asks_for_is_in_both_languages(page):
+    keys = read_page(page).keys
+    assert keys, f"no data-i18n found in {page}"
+    for lang in LANGUAGES:
+        missing = sorted(keys - set(strings(lang)))
+        assert not missing, f"{page} asks {lang}.json for keys it lacks: {missing}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_writes_no_visible_text_of_its_own(page):
+    assert read_page(page).hard_coded == []
+
+
+def test_the_scripts_write_no_visible_text_of_their_own():
+    """Text and labels come from t(): a quoted word given as text or label is a text in one language."""
+    given = re.compile(r"""(?:\btext:|textContent\s*=|'aria-label':|placeholder:|title:)\s*(['"`])(.*?)\1""")
+    found = [f"{path.relative_to(WEB)}: {line.strip()}" for path in SCRIPTS
+             for line in script_text(path).splitlines() for _, literal in given.findall(line)
+             if re.search(r"[A-Za-zæøåÆØÅ]", re.sub(r"\$\{[^}]*\}", "", literal))]  # data in ${} is not text
+    assert not found, "\n".join(found)

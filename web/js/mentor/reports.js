@@ -1,0 +1,97 @@
+// The reports queue: teens' reports, crisis flags and held-back messages, live as they arrive,
+// until a mentor marks them handled.
+import { t, formatDateTime, errorText, translatedOr } from '../i18n.js';
+import { h, $ } from '../dom.js';
+
+export function createReports({ api, calls, announce, onExpired, onAlert }) {
+  let reports = new Map(); // report id -> report
+
+  async function load() {
+    const error = $('#reports-error');
+    error.textContent = '';
+    try {
+      const { reports: open = [] } = await api.reports('open');
+      reports = new Map(open.map((report) => [report.id, report]));
+    } catch (failure) {
+      if (failure.status === 401) { onExpired(); return; }
+      // A server without the reports route still lets the mentor chat.
+      if (!failure.notAvailable) error.textContent = errorText(failure.code, failure.message);
+    }
+    render();
+  }
+
+  /** A report from the chat; a live crisis or urgent one also alerts the mentor in the chat. */
+  function add(report, { live = false } = {}) {
+    if (!report || !report.id) return;
+    const isNew = !reports.has(report.id);
+    reports.set(report.id, report);
+    render();
+    if (live && isNew) {
+      const text = t(report.kind === 'crisis' ? 'mentor.reports.newCrisis' : 'mentor.reports.new', { name: report.pseudonym || '' });
+      announce(text);
+      if (report.priority === 'high' || report.kind === 'crisis') onAlert(text);
+    }
+  }
+
+  /** Forget them all (on log-out) without drawing: the next log-in loads them again. */
+  function forget() {
+    reports = new Map();
+  }
+
+  function render() {
+    // Crisis flags and high priority first; within each, the oldest waits longest and comes first.
+    const open = Array.from(reports.values()).filter((r) => (r.status || 'open') === 'open').sort((a, b) =>
+      (rank(a) - rank(b)) || String(a.created_at).localeCompare(String(b.created_at)));
+    const count = $('#reports-count');
+    count.hidden = open.length === 0;
+    count.textContent = String(open.length);
+    count.setAttribute('aria-label', t('mentor.reports.count', { count: open.length }));
+    $('#reports-empty').hidden = open.length > 0;
+    $('#report-list').replaceChildren(...open.map(reportItem));
+  }
+
+  function reportItem(report) {
+    const noteId = `note-${report.id}`;
+    return h('li', { class: `report report--${report.kind}${report.priority === 'high' ? ' report--high' : ''}`, dataset: { id: report.id } },
+      h('div', { class: 'report__head' },
+        h('span', { class: `badge badge--${report.kind}`, text: t(`mentor.reports.kind.${report.kind}`) }),
+        report.priority === 'high' ? h('span', { class: 'badge badge--high', text: t('mentor.reports.high') }) : null,
+        h('span', { class: 'report__who', text: report.pseudonym || '' }),
+        report.created_at ? h('time', { datetime: report.created_at, text: formatDateTime(report.created_at) }) : null),
+      report.text ? h('blockquote', { class: 'quote', text: report.text }) : null,
+      report.reason ? h('p', {}, h('span', { class: 'label', text: t('mentor.reports.reason') }), ' ', h('span', { text: reasonText(report.reason) })) : null,
+      h('form', { class: 'form form--inline', novalidate: true, onsubmit: (event) => resolve(event, report) },
+        h('label', { for: noteId, text: t('mentor.reports.note') }),
+        h('input', { id: noteId, maxlength: 300 }),
+        h('button', { type: 'submit', class: 'btn btn--small', text: t('mentor.reports.resolve') })));
+  }
+
+  async function resolve(event, report) {
+    event.preventDefault();
+    const note = event.currentTarget.querySelector('input').value.trim();
+    if (await calls.act($('#reports-error'), () => api.resolveReport(report.id, note))) {
+      reports.delete(report.id);
+      render();
+      announce(t('mentor.reports.resolved'));
+    }
+  }
+
+  return { load, add, forget, render };
+}
+
+function rank(report) {
+  if (report.kind === 'crisis') return 0;
+  if (report.priority === 'high') return 1;
+  return 2;
+}
+
+/**
+ * Why, in the mentor's language: the reason code the teen picked (``unkind``, followed by
+ * ``: their note``) or the one the guard found (``phone``, ``crisis``); any other text as it is.
+ */
+function reasonText(reason) {
+  const cut = reason.indexOf(': ');
+  const code = cut === -1 ? reason : reason.slice(0, cut);
+  const note = cut === -1 ? '' : reason.slice(cut);
+  return translatedOr(`mentor.reports.why.${code}`, code) + note;
+}

@@ -1,0 +1,163 @@
+// The teen's chat: join a group, write, see why a message was held back or the chat ended, leave.
+// The group is remembered for the tab, so a reload goes straight back in.
+import { t, formatTime, formatWhen, translatedOr, currentLang } from '../i18n.js';
+import { ChatConnection } from '../socket.js';
+import { ChatView, enterSends, sendErrorText } from '../chatview.js';
+import { h, $ } from '../dom.js';
+
+const GROUP_KEY = 'gruppechat.teen.group';
+// Refusals the page already shows elsewhere (ended, muted, the failed message) and needs no notice for.
+const SHOWN_ELSEWHERE = new Set([
+  'muted', 'repeated', 'message_too_long', 'empty_message', 'session_closed', 'banned', 'kicked',
+  'not_connected', 'not_joined', 'session_full', 'group_not_found', 'forbidden',
+]);
+
+/** The group this tab was chatting in before a reload, if any. */
+export function savedGroup() {
+  return sessionStorage.getItem(GROUP_KEY);
+}
+
+export function createChat({ wsUrl, account, notices, findGroup, onReport, onShow, onLeft }) {
+  let chat = null; // {connection, view, groupId}
+
+  function open(groupId) {
+    leave({ quiet: true });
+    sessionStorage.setItem(GROUP_KEY, groupId);
+    const group = findGroup(groupId);
+    $('#chat-title').textContent = group ? group.name : '';
+    notices.clear();
+    $('#chat-rules').replaceChildren();
+    showEnded(false);
+    const connection = new ChatConnection({
+      wsUrl,
+      token: account.current.token,
+      groupId,
+      expiresAt: Date.parse(account.current.expires_at),
+      storageKey: `gruppechat.outbox.${account.current.pseudonym}.${groupId}`,
+      params: () => ({ lang: currentLang() }), // the server's own notices and help lines in our language
+    });
+    const view = new ChatView(connection, {
+      list: $('#messages'), topic: $('#chat-topic'), pinned: $('#chat-pinned'), presentList: $('#present-list'),
+      presentCount: $('#present-count'), status: $('#chat-status'), live: $('#live'), empty: $('#messages-empty'),
+    }, { messageActions: (message, own) => (own || message.kind === 'announcement' ? [] : [reportButton(message)]) });
+    chat = { connection, view, groupId };
+    connection.addEventListener('joined', (event) => onJoined(event.detail));
+    connection.addEventListener('frame', (event) => onFrame(event.detail));
+    connection.addEventListener('heldback', (event) => onHeldBack(event.detail));
+    connection.addEventListener('ended', (event) => onEnded(event.detail));
+    connection.addEventListener('left', () => { close(); onLeft(); });
+    onShow();
+    $('#composer-text').focus();
+    connection.start();
+  }
+
+  function close() {
+    if (!chat) return;
+    chat.view.destroy();
+    chat.connection.stop();
+    chat = null;
+    sessionStorage.removeItem(GROUP_KEY);
+  }
+
+  /** Leave the group: told to the others, unless ``quiet`` (log-out, another group, a reload). */
+  function leave({ quiet = false } = {}) {
+    if (!chat) return;
+    if (quiet) close();
+    else chat.connection.leave();
+  }
+
+  /** On log-out: out of the chat, and the tab no longer goes back in on a reload. */
+  function forget() {
+    leave({ quiet: true });
+    sessionStorage.removeItem(GROUP_KEY);
+  }
+
+  function showEnded(ended) {
+    $('#chat-ended').hidden = !ended;
+    $('#composer').hidden = ended;
+  }
+
+  function reportButton(message) {
+    return h('button', {
+      type: 'button', class: 'btn btn--small btn--quiet', text: t('chat.report'),
+      'aria-label': t('chat.reportFrom', { name: message.pseudonym }),
+      onclick: (event) => onReport(message, event.currentTarget),
+    });
+  }
+
+  function onJoined({ group, muted_until: mutedUntil, slow_mode_s: slow }) {
+    $('#chat-title').textContent = group.name;
+    $('#chat-rules').replaceChildren(...(group.rules || []).map((rule) => h('li', { text: rule })));
+    showEnded(false);
+    if (mutedUntil && Date.parse(mutedUntil) > Date.now()) notices.show('muted', t('notice.muted', { time: formatTime(mutedUntil) }));
+    if (slow) notices.show('slow', t('notice.slowMode', { seconds: slow }));
+  }
+
+  function onFrame(frame) {
+    switch (frame.type) {
+      case 'session_closing':
+        notices.show('closing', t('notice.closing', { time: formatTime(frame.ends_at) }), { persistent: true });
+        break;
+      case 'session_extended':
+        notices.remove('closing');
+        notices.show('extended', t('notice.extended', { time: formatTime(frame.ends_at) }));
+        break;
+      case 'slow_mode':
+        notices.show('slow', frame.seconds ? t('notice.slowMode', { seconds: frame.seconds }) : t('notice.slowModeOff'));
+        break;
+      case 'help_lines': notices.helpLines(frame.lines || []); break;
+      case 'muted': notices.show('muted', t('notice.muted', { time: formatTime(frame.until) })); break;
+      case 'reported': notices.show('reported', t('notice.reported')); break;
+      case 'error':
+        if (!SHOWN_ELSEWHERE.has(frame.code)) notices.show('error', sendErrorText(frame));
+        break;
+      default: break;
+    }
+  }
+
+  function onHeldBack({ frame, text }) {
+    notices.show('held-back', translatedOr(`heldBack.${frame.reason}`, frame.text || t('heldBack.generic')));
+    // Hand the words back so nothing the teen wrote is lost; they can edit and send again.
+    const box = $('#composer-text');
+    if (text && !box.value) box.value = text;
+  }
+
+  function onEnded({ reason, frame }) {
+    const vars = {};
+    if (frame && frame.until) vars.until = formatWhen(frame.until);
+    const key = reason === 'banned' && !(frame && frame.until) ? 'ended.bannedForGood' : `ended.${reason}`;
+    $('#chat-ended-text').textContent = translatedOr(key, t('ended.generic'), vars);
+    showEnded(true);
+    // Coming back makes sense after a kick or a dropped session, not after a ban.
+    $('#rejoin').hidden = reason === 'banned';
+    notices.remove('closing');
+    ($('#rejoin').hidden ? $('#back-to-groups') : $('#rejoin')).focus();
+  }
+
+  function send(event) {
+    event.preventDefault();
+    const box = $('#composer-text');
+    const text = box.value.trim();
+    if (!text || !chat) return;
+    chat.connection.send(text);
+    box.value = '';
+    box.focus();
+  }
+
+  $('#composer').addEventListener('submit', send);
+  enterSends($('#composer-text'), $('#composer'));
+  $('#leave').addEventListener('click', () => leave());
+  $('#rejoin').addEventListener('click', () => {
+    if (!chat) return;
+    showEnded(false);
+    chat.connection.rejoin();
+    $('#composer-text').focus();
+  });
+  $('#back-to-groups').addEventListener('click', () => { close(); onLeft(); });
+
+  return {
+    open, close, forget,
+    /** The chat open now, {connection, view, groupId}, or null. */
+    get current() { return chat; },
+  };
+}

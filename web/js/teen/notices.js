@@ -1,0 +1,47 @@
+// Notices above the teen's chat: one of each kind at a time, most of them dismissable; closing
+// one puts the teen back in the message box.
+import { t } from '../i18n.js';
+import { h, $, clear } from '../dom.js';
+
+export function createNotices() {
+  const box = () => $('#chat-notices');
+
+  function show(kind, text, { persistent = false } = {}) {
+    replace(kind, h('div', { class: `notice notice--${kind}`, role: 'status', dataset: { kind } },
+      h('p', { text }), persistent ? null : dismissButton()));
+  }
+
+  /** Help lines after a crisis signal: who to call, as links a phone can dial. */
+  function helpLines(lines) {
+    replace('help', h('div', { class: 'notice notice--help', role: 'alert', dataset: { kind: 'help' } },
+      h('h2', { class: 'notice__title', text: t('help.title') }),
+      h('p', { text: t('help.intro') }),
+      h('ul', { class: 'help-lines' }, lines.map((line) => h('li', {},
+        h('strong', { text: line.name }), ' ',
+        h('a', { href: `tel:${String(line.phone).replace(/[^\d+]/g, '')}`, text: line.phone }),
+        line.text ? h('p', { class: 'hint', text: line.text }) : null))),
+      dismissButton()));
+  }
+
+  function remove(kind) {
+    box().querySelector(`[data-kind="${kind}"]`)?.remove();
+  }
+
+  function replace(kind, node) {
+    const old = box().querySelector(`[data-kind="${kind}"]`);
+    if (old) old.replaceWith(node);
+    else box().append(node);
+  }
+
+  function dismissButton() {
+    return h('button', {
+      type: 'button', class: 'btn btn--small btn--quiet notice__close', text: t('nav.dismiss'),
+      onclick: (event) => {
+        event.currentTarget.closest('.notice').remove();
+        $('#composer-text').focus();
+      },
+    });
+  }
+
+  return { show, helpLines, remove, clear: () => clear(box()) };
+}

@@ -1,0 +1,57 @@
+// Signing up (with the one-time recovery code) and logging in: a pseudonym and a password, nothing more.
+import { t, errorText } from '../i18n.js';
+import { $ } from '../dom.js';
+
+const MIN_PSEUDONYM = 3;
+const MIN_PASSWORD = 8;
+
+export function createSignup({ api, account, go }) {
+  async function signUp(event) {
+    event.preventDefault();
+    const pseudonym = $('#signup-pseudonym').value.trim();
+    const password = $('#signup-password').value;
+    const error = $('#signup-error');
+    error.textContent = '';
+    if (pseudonym.length < MIN_PSEUDONYM) { error.textContent = t('error.invalid_pseudonym'); $('#signup-pseudonym').focus(); return; }
+    if (password.length < MIN_PASSWORD) { error.textContent = t('error.weak_password'); $('#signup-password').focus(); return; }
+    await submit(event.currentTarget, error, () => api.signUp(pseudonym, password), (result) => {
+      $('#recovery-code').textContent = result.recovery_code;
+      $('#recovery-done').checked = false;
+      $('#recovery-continue').disabled = true;
+      go('recovery');
+    });
+  }
+
+  async function logIn(event) {
+    event.preventDefault();
+    const error = $('#login-error');
+    error.textContent = '';
+    await submit(event.currentTarget, error, () => api.logIn($('#login-pseudonym').value.trim(), $('#login-password').value),
+      () => go('groups'));
+  }
+
+  /** Send a form: busy while waiting; a new token logs in, a refusal is shown in ``error``. */
+  async function submit(form, error, call, then) {
+    setBusy(form, true);
+    try {
+      const result = await call();
+      account.save({ token: result.token, pseudonym: result.pseudonym, expires_at: result.expires_at });
+      form.reset();
+      then(result);
+    } catch (failure) {
+      error.textContent = errorText(failure.code, failure.message);
+    } finally {
+      setBusy(form, false);
+    }
+  }
+
+  $('#signup-form').addEventListener('submit', signUp);
+  $('#login-form').addEventListener('submit', logIn);
+  $('#recovery-done').addEventListener('change', (event) => { $('#recovery-continue').disabled = !event.target.checked; });
+  $('#recovery-continue').addEventListener('click', () => { $('#recovery-code').textContent = ''; go('groups'); });
+}
+
+function setBusy(form, busy) {
+  form.setAttribute('aria-busy', String(busy));
+  for (const button of form.querySelectorAll('button[type=submit]')) button.disabled = busy;
+}
