@@ -2,7 +2,7 @@
 import { t, errorText } from '../i18n.js';
 import { $ } from '../dom.js';
 
-const MIN_PSEUDONYM = 3;
+const MIN_PSEUDONYM = 2;
 const MIN_PASSWORD = 8;
 
 export function createSignup({ api, account, go }) {
@@ -12,8 +12,8 @@ export function createSignup({ api, account, go }) {
     const password = $('#signup-password').value;
     const error = $('#signup-error');
     error.textContent = '';
-    if (pseudonym.length < MIN_PSEUDONYM) { error.textContent = t('error.invalid_pseudonym'); $('#signup-pseudonym').focus(); return; }
-    if (password.length < MIN_PASSWORD) { error.textContent = t('error.weak_password'); $('#signup-password').focus(); return; }
+    if (pseudonym.length < MIN_PSEUDONYM) { error.textContent = t('error.invalid_pseudonym', { min_length: MIN_PSEUDONYM, max_length: 24 }); $('#signup-pseudonym').focus(); return; }
+    if (password.length < MIN_PASSWORD) { error.textContent = t('error.weak_password', { min_length: MIN_PASSWORD }); $('#signup-password').focus(); return; }
     await submit(event.currentTarget, error, () => api.signUp(pseudonym, password), (result) => {
       $('#recovery-code').textContent = result.recovery_code;
       $('#recovery-done').checked = false;
