@@ -10,10 +10,12 @@ from typing import Any
 from chalice.app import AuthRequest, AuthResponse, Chalice, CORSConfig, Request, Response, WebsocketEvent
 
 from chalicelib.chat.service import ChatService
+from chalicelib.chat.watch import MentorWatch
 from chalicelib.config import settings
 from chalicelib.delivery import Delivery, ManagementApi
 from chalicelib.edge import auth, logs, routes, websocket
 from chalicelib.moderation.actions import Moderation
+from chalicelib.moderation.waiting_room import WaitingRoom
 from chalicelib.sessions.keeper import SessionKeeper
 
 app = Chalice(app_name="gruppechat")
@@ -24,8 +26,9 @@ app.register_middleware(logs.context_middleware, "all")
 # Built once per container and reused: a client built per call cost 77 ms of CPU per message.
 DELIVERY = Delivery(ManagementApi.from_env())
 CHAT = ChatService(DELIVERY)
-SESSIONS = SessionKeeper(DELIVERY)
+SESSIONS = SessionKeeper(DELIVERY, MentorWatch(DELIVERY))
 MODERATION = Moderation(DELIVERY, SESSIONS)
+WAITING_ROOM = WaitingRoom(DELIVERY, MODERATION)
 # The site's origin in prod (set at deploy), "*" in dev and locally.
 CORS = CORSConfig(allow_origin=settings().allowed_origin, allow_headers=["Authorization", "Content-Type"], max_age=600)
 
@@ -189,6 +192,36 @@ def cancel_date(group_id: str) -> Response:
     return routes.cancel_date(_request(), MODERATION, group_id)
 
 
+@app.route("/mentor/sessions/{session_id}/admit", methods=["POST"], authorizer=mentor_auth, cors=CORS)
+def admit(session_id: str) -> Response:
+    return routes.admit(_request(), WAITING_ROOM, session_id)
+
+
+@app.route("/mentor/sessions/{session_id}/decline", methods=["POST"], authorizer=mentor_auth, cors=CORS)
+def decline(session_id: str) -> Response:
+    return routes.decline(_request(), WAITING_ROOM, session_id)
+
+
+@app.route("/mentor/sessions/{session_id}/lock", methods=["POST"], authorizer=mentor_auth, cors=CORS)
+def lock(session_id: str) -> Response:
+    return routes.lock(_request(), WAITING_ROOM, session_id)
+
+
+@app.route("/mentor/groups/{group_id}/members", methods=["POST"], authorizer=mentor_auth, cors=CORS)
+def enrol(group_id: str) -> Response:
+    return routes.enrol(_request(), WAITING_ROOM, group_id)
+
+
+@app.route("/mentor/duties", methods=["GET"], authorizer=mentor_auth, cors=CORS)
+def my_duties() -> Response:
+    return routes.my_duties(_request())
+
+
+@app.route("/mentor/duties/{group_id}/{meeting}/cannot_come", methods=["POST"], authorizer=mentor_auth, cors=CORS)
+def cannot_come(group_id: str, meeting: str) -> Response:
+    return routes.cannot_come(_request(), group_id, meeting)
+
+
 @app.route("/mentor/reports", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def reports() -> Response:
     return routes.reports(_request(), MODERATION)
@@ -220,6 +253,21 @@ def create_group() -> Response:
 @app.route("/admin/groups/{group_id}", methods=["PUT"], authorizer=mentor_auth, cors=CORS)
 def update_group(group_id: str) -> Response:
     return routes.update_group(_request(), group_id)
+
+
+@app.route("/admin/roster", methods=["GET"], authorizer=mentor_auth, cors=CORS)
+def duty_roster() -> Response:
+    return routes.duty_roster(_request())
+
+
+@app.route("/admin/groups/{group_id}/duty", methods=["PUT"], authorizer=mentor_auth, cors=CORS)
+def set_usual_duty(group_id: str) -> Response:
+    return routes.set_usual_duty(_request(), group_id)
+
+
+@app.route("/admin/groups/{group_id}/duty/{meeting}", methods=["PUT"], authorizer=mentor_auth, cors=CORS)
+def swap_duty(group_id: str, meeting: str) -> Response:
+    return routes.swap_duty(_request(), group_id, meeting)
 
 
 @app.route("/admin/mentors", methods=["GET"], authorizer=mentor_auth, cors=CORS)

@@ -20,6 +20,10 @@ class Settings:
     retention_days: int
     participant_token_hours: int
     allowed_origin: str
+    # A mentor's presence: how long the room stays open after the last mentor left, and how long
+    # a mentor's socket counts as there without a heartbeat (``$disconnect`` is best effort).
+    mentor_grace_s: int
+    mentor_stale_s: int
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -33,6 +37,8 @@ class Settings:
             retention_days=int(env.get("RETENTION_DAYS", "30")),
             participant_token_hours=int(env.get("PARTICIPANT_TOKEN_HOURS", "12")),
             allowed_origin=env.get("ALLOWED_ORIGIN", "*"),
+            mentor_grace_s=int(env.get("MENTOR_GRACE_SECONDS", "120")),
+            mentor_stale_s=int(env.get("MENTOR_STALE_SECONDS", "90")),
         )
 
 

@@ -46,6 +46,7 @@ def session_view(session: storage.Session) -> dict[str, Any]:
         ),
         "starts_at": session.starts_at.isoformat(),
         "ends_at": session.ends_at.isoformat(),
+        "locked": bool(session.locked),
     }
 
 
@@ -85,6 +86,11 @@ def pong(now: datetime) -> Frame:
     return {"type": "pong", "at": now.isoformat()}
 
 
+def group_view(group: storage.Group) -> dict[str, Any]:
+    return {"id": group.group_id, "name": group.name, "rules": list(group.rules or []),
+            "entry_mode": group.entry_mode or "open"}
+
+
 def joined(
     session: storage.Session,
     group: storage.Group,
@@ -92,17 +98,51 @@ def joined(
     members: list[storage.Connection],
     you: storage.Connection,
     muted_until: datetime | None,
+    room: dict[str, Any],
+    queue: list[storage.Waiting] | None = None,
 ) -> Frame:
-    return {
+    """``room``: open, waiting or paused (a mentor's presence); ``queue`` only for the session's mentors."""
+    frame = {
         "type": "joined",
         "session": session_view(session),
-        "group": {"id": group.group_id, "name": group.name, "rules": list(group.rules or [])},
+        "group": group_view(group),
         "messages": [message_view(message) for message in history],
         "present": present(members),
         "you": member_view(you),
         "muted_until": muted_until.isoformat() if muted_until else None,
         "slow_mode_s": int(session.slow_mode_s or 0),
+        "room": room,
     }
+    if queue is not None:
+        frame["queue"] = queue_view(queue)
+    return frame
+
+
+def room(session_id: str, state: str, since: datetime, locked: bool) -> Frame:
+    """To everyone in the room: a mentor arrived (``open``) or none is left (``paused``)."""
+    return {"type": "room", "session_id": session_id, "state": state, "since": since.isoformat(), "locked": locked}
+
+
+# --- admission --------------------------------------------------------------------------------
+
+
+def admission(state: str, session: storage.Session, group: storage.Group, mentor_present: bool) -> Frame:
+    """To a newcomer at a waiting room's door: ``rules`` (agree first), ``waiting`` or ``declined``."""
+    return {"type": "admission", "state": state, "session_id": session.session_id, "group": group_view(group),
+            "mentor_present": mentor_present}
+
+
+def queue_view(waiting: list[storage.Waiting]) -> list[dict[str, str]]:
+    return [{"pseudonym": item.pseudonym, "since": item.since.isoformat()} for item in waiting]
+
+
+def queue(session_id: str, waiting: list[storage.Waiting]) -> Frame:
+    """To the session's mentors: who waits to be let in, the longest waiting first."""
+    return {"type": "queue", "session_id": session_id, "waiting": queue_view(waiting)}
+
+
+def locked(session_id: str, is_locked: bool) -> Frame:
+    return {"type": "locked", "session_id": session_id, "locked": is_locked}
 
 
 def presence(event: str, member: storage.Connection) -> Frame:
@@ -193,5 +233,5 @@ def session_extended(session_id: str, ends_at: datetime) -> Frame:
 FRAME_TYPES = (
     "error", "pong", "joined", "presence", "left", "message", "history", "notice", "help_lines", "reported",
     "report", "message_removed", "muted", "kicked", "banned", "topic", "pinned", "slow_mode",
-    "session_closing", "session_closed", "session_extended",
+    "session_closing", "session_closed", "session_extended", "room", "admission", "queue", "locked",
 )  # fmt: skip

@@ -36,6 +36,12 @@ MAX_BAN_DAYS: Final = 3650
 MAX_SLOW_MODE_S: Final = 600
 MAX_EXTEND_MINUTES: Final = 120
 
+# Admission and the duty roster
+MEMBER_OVERFLOW_PERCENT: Final = 20  # returning members may go this far over a group's capacity
+MAX_DUTY_MENTORS: Final = 2  # one or two mentors on duty per group
+ROSTER_WEEKS: Final = 6  # how far ahead the roster and "my duties" look
+MISSING_MENTOR_ALERT_MINUTES: Final = 5  # no mentor by the start plus this: duty mentors and admins hear
+
 
 def published() -> dict[str, int]:
     """The limits as the web client reads them from ``config.json``."""

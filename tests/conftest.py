@@ -112,6 +112,8 @@ def make_session(
         ends_at=starts_at + timedelta(minutes=minutes),
         status=status,
         topic="Venskaber",
+        live_bucket=storage.LIVE if status == storage.OPEN else None,
+        presence_since=starts_at if status == storage.OPEN else None,
     )
     session.save()
     return session
@@ -139,3 +141,11 @@ def connect(chat: ChatService, connection_id: str, name: str | None = None, role
 
 def join(chat: ChatService, who: Caller, group_id: str = "g1", now: datetime = NOW) -> None:
     chat.handle(who, f'{{"action":"join","group_id":"{group_id}"}}', now)
+
+
+def mentor_joins(chat: ChatService, connection_id: str = "m0", name: str = "Mette", group_id: str = "g1",
+                 org_id: str = "org-a", now: datetime = NOW) -> Caller:
+    """A mentor in the room: teens can write only while one is there."""
+    who = connect(chat, connection_id, name, role="mentor", org_id=org_id)
+    join(chat, who, group_id, now)
+    return who

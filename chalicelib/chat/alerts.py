@@ -45,25 +45,47 @@ def crisis(delivery: Delivery, caller: Caller, me: storage.Connection, members: 
 
 
 def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-              verdict: Verdict, retention_days: int, now: datetime, client_id: str | None) -> None:
+              verdict: Verdict, retention_days: int, now: datetime, client_id: str | None,
+              session: storage.Session | None = None) -> None:
     """Not stored, not delivered: a kind word to the sender, a note (or an alert) to the mentors.
 
     The held-back text may hold exactly what must not spread: the report keeps only why.
+    ``session``: the session a sender outside its room (in the waiting room) knocks at.
     """
     assert verdict.held_back is not None
+    where: storage.Connection | storage.Session = session or me
+    report_id = _unsent_id(where.session_id, me, client_id, now)
+    delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
+    report = new_report(where, me.org_id or where.org_id or "", "held_back", "high" if verdict.crisis else "normal",
+                        now, pseudonym=me.pseudonym, reason=verdict.held_back, retention_days=retention_days,
+                        report_id=report_id)
+    _raise(delivery, caller, me, members, report, help_needed=verdict.crisis)
+
+
+def crisis_not_stored(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
+                      session: storage.Session, text: str, retention_days: int, now: datetime,
+                      client_id: str | None) -> None:
+    """Crisis wording in a send that is not stored (no mentor yet, or in the waiting room): the help
+    lines and a report all the same. The report's id is the one the message gets if it is sent
+    again once the room opens, so that later send raises nothing twice."""
+    report_id = _unsent_id(session.session_id, me, client_id, now)
+    report = new_report(session, session.org_id, "crisis", "high", now, pseudonym=me.pseudonym, reason="crisis",
+                        excerpt=text, retention_days=retention_days, report_id=report_id)
+    _raise(delivery, caller, me, members, report, help_needed=True)
+
+
+def _unsent_id(session_id: str | None, me: storage.Connection, client_id: str | None, now: datetime) -> str:
+    """A report's id for a send that stores no message, claimed in the send's receipt: a retry of
+    the same send finds it (and a later successful send stores the message under it)."""
     report_id = str(ULID.from_datetime(now))
     if client_id:
         receipt = storage.SendReceipt(
-            f"{me.session_id}#{me.user_id}#{client_id}", message_id=report_id, expires_at=now + storage.RECEIPT_LIFETIME
+            f"{session_id}#{me.user_id}#{client_id}", message_id=report_id, expires_at=now + storage.RECEIPT_LIFETIME
         )
         if not storage.claim_receipt(receipt):
             earlier = storage.get_receipt(receipt.receipt_key)
             report_id = earlier.message_id if earlier else report_id
-    delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
-    report = new_report(me, me.org_id or "", "held_back", "high" if verdict.crisis else "normal", now,
-                        pseudonym=me.pseudonym, reason=verdict.held_back, retention_days=retention_days,
-                        report_id=report_id)
-    _raise(delivery, caller, me, members, report, help_needed=verdict.crisis)
+    return report_id
 
 
 def send_help_lines(delivery: Delivery, caller: Caller, me: storage.Connection) -> bool:

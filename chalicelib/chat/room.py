@@ -1,12 +1,17 @@
-"""The room: who is connected, who joins and leaves, and who is told about it."""
+"""The room: who is connected, who may come in (admission), who joins and leaves, and who is told.
+
+Who may enter is decided by :mod:`chalicelib.chat.admission` (one table, also in docs/rules.md);
+whether the room is open for writing by :mod:`chalicelib.chat.presence` (a mentor is here).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import frames, storage
 from chalicelib.accounts.tokens import Identity
+from chalicelib.chat import admission, presence
 from chalicelib.chat.inbound import Caller, required_str
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
@@ -14,6 +19,9 @@ from chalicelib.limits import HISTORY_SIZE
 from chalicelib.organisation.settings import org_settings
 
 STAFF_ROLES = frames.STAFF_ROLES
+# A membership lasts a year after the last time they came; it is renewed when less than this is left.
+MEMBERSHIP = timedelta(days=365)
+RENEW_BELOW = timedelta(days=300)
 
 
 def connect(caller: Caller, identity: Identity, now: datetime, lang: str = "da", group_id: str | None = None) -> None:
@@ -33,18 +41,34 @@ def connect(caller: Caller, identity: Identity, now: datetime, lang: str = "da",
             api_id=caller.api_id,
             stage=caller.stage,
             connected_at=now,
+            seen_at=now if staff else None,
             expires_at=now + storage.CONNECTION_LIFETIME,
         )
     )
 
 
-def disconnect(delivery: Delivery, connection_id: str) -> None:
+def disconnect(delivery: Delivery, connection_id: str, now: datetime) -> None:
     connection = storage.get_connection(connection_id)
     if connection is None:
         return
     storage.delete_connection(connection_id)
-    if connection.session_id:
-        announce_left(delivery, connection.session_id, [connection])
+    forget(delivery, [connection], now)
+
+
+def forget(delivery: Delivery, gone: list[storage.Connection], now: datetime) -> None:
+    """Sockets that are gone (closed, vanished): the room hears who left, a waiting room loses its
+    knock, and a room whose last mentor left starts its grace period."""
+    for connection in gone:
+        if connection.waiting_for:
+            _stop_waiting(delivery, connection, connection.waiting_for)
+    by_session: dict[str, list[storage.Connection]] = {}
+    for connection in gone:
+        if connection.session_id:
+            by_session.setdefault(connection.session_id, []).append(connection)
+    for session_id, leaving in by_session.items():
+        remaining = announce_left(delivery, session_id, leaving)
+        if any(c.role in STAFF_ROLES for c in leaving):
+            _mentor_may_be_gone(delivery, session_id, remaining, now)
 
 
 def connection_of(caller: Caller) -> storage.Connection:
@@ -54,10 +78,10 @@ def connection_of(caller: Caller) -> storage.Connection:
     return connection
 
 
-def membership(caller: Caller) -> tuple[storage.Connection, list[storage.Connection]]:
+def membership(caller: Caller, me: storage.Connection | None = None) -> tuple[storage.Connection, list[storage.Connection]]:
     """The caller's own item (with its flood-control state, which the room index leaves out)
     and everyone in its session; the caller counts as a member even before the index catches up."""
-    me = connection_of(caller)
+    me = me or connection_of(caller)
     if not me.session_id:
         raise ChatError("not_joined")
     members = [m for m in storage.session_connections(me.session_id) if m.connection_id != me.connection_id]
@@ -70,39 +94,76 @@ def join(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     group = storage.get_group(group_id)
     if group is None:
         raise ChatError("group_not_found")
-    if me.role != "participant" and me.org_id != group.org_id:
+    staff = me.role in STAFF_ROLES
+    if staff and me.org_id != group.org_id:
         raise ChatError("forbidden")
-    if me.role == "participant":
+    if not staff:
         refuse_if_banned(group_id, me.user_id, now)
     session = open_session(group_id, now)
     if session is None:
         raise ChatError("session_closed")
-    muted_until = _muted_until(me, session, now)
     others = [m for m in storage.session_connections(session.session_id) if m.connection_id != caller.connection_id]
-    _check_capacity(me, others, group)
+    if staff:
+        enter(delivery, me, session, group, others, now)
+        return
+    member = storage.get_member(group_id, me.user_id)
+    back_today = me.user_id in (session.attendees or set())
+    who = admission.IN_SESSION if back_today else admission.MEMBER if member else admission.NEWCOMER
+    mentor_here = presence.settle(delivery, session, bool(presence.mentors_in(others)), now)
+    door = admission.decide(admission.Knock(group.entry_mode or admission.OPEN, mentor_here, bool(session.locked), who))
+    if door.door == admission.REFUSED:
+        raise ChatError(str(door.refusal))
+    if door.door == admission.WAITS:
+        _knock(delivery, caller, me, session, group, frame, mentor_here, now)
+        return
+    check_capacity(me, others, group, door.seat)
+    enter(delivery, me, session, group, others, now)
+    _remember_member(group, me.user_id, member, now)
+
+
+def enter(delivery: Delivery, me: storage.Connection, session: storage.Session, group: storage.Group,
+          others: list[storage.Connection], now: datetime) -> None:
+    """Into the room: history, who is here, the room's state; the others hear who came.
+    Used by a join and by a mentor's admission (then ``me`` is not the caller but the newcomer)."""
+    staff = me.role in STAFF_ROLES
+    muted_until = None if staff else _muted_until(me, session, now)
     if me.session_id and me.session_id != session.session_id:
         announce_left(delivery, me.session_id, [me])
+    if me.waiting_for and me.waiting_for != session.session_id:
+        _stop_waiting(delivery, me, me.waiting_for)
     storage.enter_session(me, session, group.org_id, org_settings(group.org_id).retention_days, muted_until)
-    if me.role == "participant" and me.user_id not in (session.attendees or set()):
+    if not staff and me.user_id not in (session.attendees or set()):
         storage.note_attendance(session, me.user_id)
+    if staff:
+        presence.settle(delivery, session, True, now)
     history = storage.recent_messages(session.session_id, HISTORY_SIZE)
-    delivery.send(caller, frames.joined(session, group, history, [*others, me], me, muted_until))
+    queue = storage.waiting_list(session.session_id) if staff else None
+    delivery.send(me, frames.joined(session, group, history, [*others, me], me, muted_until,
+                                    presence.room_view(session), queue))
     if all(member.user_id != me.user_id for member in others):
         delivery.send_all(others, frames.presence("joined", me))
 
 
 def leave(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
     me = connection_of(caller)
+    if me.waiting_for:
+        waited_for = me.waiting_for
+        storage.leave_session(me)
+        _stop_waiting(delivery, me, waited_for)
+        delivery.send(caller, frames.left(waited_for))
+        return
     if not me.session_id:
         raise ChatError("not_joined")
     session_id = me.session_id
     storage.leave_session(me)
     delivery.send(caller, frames.left(session_id))
-    announce_left(delivery, session_id, [me])
+    remaining = announce_left(delivery, session_id, [me])
+    if me.role in STAFF_ROLES:
+        _mentor_may_be_gone(delivery, session_id, remaining, now)
 
 
-def announce_left(delivery: Delivery, session_id: str, leaving: list[storage.Connection]) -> None:
-    """Tell the room that someone left, unless they are still here in another tab."""
+def announce_left(delivery: Delivery, session_id: str, leaving: list[storage.Connection]) -> list[storage.Connection]:
+    """Tell the room that someone left, unless they are still here in another tab; returns who is left."""
     leaving_ids = {connection.connection_id for connection in leaving}
     remaining = [m for m in storage.session_connections(session_id) if m.connection_id not in leaving_ids]
     still_here = {member.user_id for member in remaining}
@@ -110,6 +171,17 @@ def announce_left(delivery: Delivery, session_id: str, leaving: list[storage.Con
         if connection.user_id not in still_here:
             still_here.add(connection.user_id)
             delivery.send_all(remaining, frames.presence("left", connection))
+    return remaining
+
+
+def _mentor_may_be_gone(delivery: Delivery, session_id: str, remaining: list[storage.Connection],
+                        now: datetime) -> None:
+    """A mentor's socket left the room: with none left, the grace period starts."""
+    if presence.mentors_in(remaining):
+        return
+    session = storage.get_session(session_id)
+    if session is not None and session.status == storage.OPEN:
+        presence.settle(delivery, session, False, now)
 
 
 def open_session(group_id: str, now: datetime) -> storage.Session | None:
@@ -129,14 +201,83 @@ def refuse_if_banned(group_id: str, user_id: str, now: datetime) -> None:
         raise ChatError("banned", until=ban.until.isoformat() if ban.until else None)
 
 
+# --- the waiting room ------------------------------------------------------------------------------
+
+
+def _knock(delivery: Delivery, caller: Caller, me: storage.Connection, session: storage.Session,
+           group: storage.Group, frame: dict[str, Any], mentor_here: bool, now: datetime) -> None:
+    """A newcomer at a waiting room: first the rules, then (having agreed) the queue."""
+    waiting = storage.get_waiting(session.session_id, me.user_id)
+    if waiting is not None and waiting.state == storage.DECLINED:
+        raise ChatError("admission_declined")
+    if waiting is None:
+        if frame.get("agree_rules") is not True:
+            delivery.send(caller, frames.admission("rules", session, group, mentor_here))
+            return
+        storage.add_waiting(storage.Waiting(
+            session.session_id, me.user_id, pseudonym=me.pseudonym, since=now,
+            expires_at=session.ends_at + timedelta(days=1),
+        ))
+    if me.session_id:
+        announce_left(delivery, me.session_id, [me])
+    storage.wait_in_queue(me, session)
+    delivery.send(caller, frames.admission("waiting", session, group, mentor_here))
+    tell_queue(delivery, session.session_id)
+
+
+def _stop_waiting(delivery: Delivery, connection: storage.Connection, session_id: str) -> None:
+    """A newcomer left the waiting room (left, or the last socket closed): the mentors see it."""
+    still = [c for c in storage.user_connections(connection.user_id) if c.connection_id != connection.connection_id]
+    if any((storage.get_connection(c.connection_id) or c).waiting_for == session_id for c in still):
+        return  # another tab still waits
+    waiting = storage.get_waiting(session_id, connection.user_id)
+    if waiting is not None and waiting.state == storage.WAITING:
+        storage.remove_waiting(waiting)
+        tell_queue(delivery, session_id)
+
+
+def tell_queue(delivery: Delivery, session_id: str) -> None:
+    """The session's mentors see the waiting room as it is now."""
+    mentors = staff(storage.session_connections(session_id))
+    if mentors:
+        delivery.send_all(mentors, frames.queue(session_id, storage.waiting_list(session_id)))
+
+
+def waiting_sockets(user_id: str, session_id: str) -> list[storage.Connection]:
+    """A newcomer's sockets that wait at this session's door (read whole: the index has no ``waiting_for``)."""
+    found = []
+    for partial in storage.user_connections(user_id):
+        connection = storage.get_connection(partial.connection_id)
+        if connection is not None and connection.waiting_for == session_id:
+            found.append(connection)
+    return found
+
+
+# --- seats and members -----------------------------------------------------------------------------
+
+
+def check_capacity(me: storage.Connection, others: list[storage.Connection], group: storage.Group, seat: str) -> None:
+    """Capacity counts live participants only (mentors and the waiting room do not take seats)."""
+    participants = {m.user_id for m in others if m.role == "participant"}
+    if me.user_id in participants:
+        return  # another tab of someone already here
+    if len(participants) >= admission.seats(seat, int(group.capacity)):
+        raise ChatError("session_full")
+
+
+def _remember_member(group: storage.Group, participant_id: str, member: storage.Member | None,
+                     now: datetime) -> None:
+    """Who came to a group is a member of it (and walks straight in if it gets a waiting room)."""
+    if member is None:
+        storage.add_member(storage.Member(group.group_id, participant_id, via=storage.CAME, since=now,
+                                          expires_at=now + MEMBERSHIP))
+    elif member.expires_at is not None and member.expires_at - now < RENEW_BELOW:
+        member.expires_at = now + MEMBERSHIP
+        storage.save_member(member)
+
+
 def _muted_until(me: storage.Connection, session: storage.Session, now: datetime) -> datetime | None:
     if me.role != "participant":
         return None
     mute = storage.get_restriction(f"session#{session.session_id}", me.user_id)
     return mute.until if mute and mute.until and mute.until > now else None
-
-
-def _check_capacity(me: storage.Connection, others: list[storage.Connection], group: storage.Group) -> None:
-    participants = {m.user_id for m in others if m.role == "participant"}
-    if me.role == "participant" and me.user_id not in participants and len(participants) >= group.capacity:
-        raise ChatError("session_full")

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from chalicelib import frames
+from chalicelib import frames, storage
 from chalicelib.accounts.tokens import Identity
-from chalicelib.chat import alerts, messages, room
+from chalicelib.chat import alerts, messages, presence, room
 from chalicelib.chat.inbound import Caller, client_id_of, parse_frame
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
@@ -24,6 +24,10 @@ Action = Callable[[Delivery, Caller, dict[str, Any], datetime], None]
 
 
 def _ping(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+    """Keep-alive; a mentor's ping is also the heartbeat that says they are still in the room."""
+    me = storage.get_connection(caller.connection_id)
+    if me is not None and me.role in frames.STAFF_ROLES and not presence.mentor_seen(delivery, me, now):
+        raise ChatError("not_connected")
     delivery.send(caller, frames.pong(now))
 
 
@@ -47,8 +51,8 @@ class ChatService:
                 group_id: str | None = None) -> None:
         room.connect(caller, identity, now, lang, group_id)
 
-    def disconnect(self, connection_id: str) -> None:
-        room.disconnect(self.delivery, connection_id)
+    def disconnect(self, connection_id: str, now: datetime) -> None:
+        room.disconnect(self.delivery, connection_id, now)
 
     def handle(self, caller: Caller, body: str | None, now: datetime) -> None:
         """Dispatch one frame; never raises, the caller always hears back on a refusal."""

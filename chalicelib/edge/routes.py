@@ -16,7 +16,8 @@ from chalicelib.delivery import Delivery
 from chalicelib.edge.auth import mentor_of, participant_of
 from chalicelib.edge.http import int_param, json_body, optional_body, path_id, rest, utcnow
 from chalicelib.moderation.actions import Moderation, require_admin
-from chalicelib.organisation import admin, catalogue, figures
+from chalicelib.moderation.waiting_room import WaitingRoom
+from chalicelib.organisation import admin, catalogue, figures, roster
 
 # --- participants and the public group list -----------------------------------------------------
 
@@ -154,6 +155,40 @@ def cancel_date(request: Request, moderation: Moderation, group_id: str) -> dict
 
 
 @rest
+def admit(request: Request, waiting_room: WaitingRoom, session_id: str) -> dict[str, Any]:
+    body = optional_body(request)
+    return waiting_room.admit(mentor_of(request), path_id(session_id), body.get("pseudonym"), body.get("all"), utcnow())
+
+
+@rest
+def decline(request: Request, waiting_room: WaitingRoom, session_id: str) -> dict[str, Any]:
+    body = optional_body(request)
+    return waiting_room.decline(mentor_of(request), path_id(session_id), body.get("pseudonym"), body.get("all"),
+                                utcnow())
+
+
+@rest
+def lock(request: Request, waiting_room: WaitingRoom, session_id: str) -> dict[str, Any]:
+    return waiting_room.lock(mentor_of(request), path_id(session_id), optional_body(request).get("locked"), utcnow())
+
+
+@rest
+def enrol(request: Request, waiting_room: WaitingRoom, group_id: str) -> tuple[dict[str, Any], int]:
+    pseudonym = optional_body(request).get("pseudonym")
+    return waiting_room.enrol(mentor_of(request), path_id(group_id), pseudonym, utcnow()), 201
+
+
+@rest
+def my_duties(request: Request) -> dict[str, Any]:
+    return roster.my_duties(mentor_of(request), utcnow())
+
+
+@rest
+def cannot_come(request: Request, group_id: str, meeting: str) -> dict[str, Any]:
+    return roster.cannot_come(mentor_of(request), path_id(group_id), path_id(meeting), utcnow())
+
+
+@rest
 def reports(request: Request, moderation: Moderation) -> dict[str, Any]:
     params: Mapping[str, str] = request.query_params or {}
     return moderation.reports(mentor_of(request), params.get("status"))
@@ -188,6 +223,21 @@ def create_group(request: Request) -> tuple[dict[str, Any], int]:
 @rest
 def update_group(request: Request, group_id: str) -> dict[str, Any]:
     return admin.update_group(mentor_of(request), path_id(group_id), json_body(request), utcnow())
+
+
+@rest
+def duty_roster(request: Request) -> dict[str, Any]:
+    return roster.roster(mentor_of(request), utcnow())
+
+
+@rest
+def set_usual_duty(request: Request, group_id: str) -> dict[str, Any]:
+    return roster.set_usual(mentor_of(request), path_id(group_id), json_body(request), utcnow())
+
+
+@rest
+def swap_duty(request: Request, group_id: str, meeting: str) -> dict[str, Any]:
+    return roster.swap(mentor_of(request), path_id(group_id), path_id(meeting), json_body(request), utcnow())
 
 
 @rest

@@ -40,7 +40,7 @@ def on_connect(chat: ChatService, event: Any) -> dict[str, Any]:
 
 
 def on_disconnect(chat: ChatService, event: Any) -> None:
-    chat.disconnect(event.connection_id)
+    chat.disconnect(event.connection_id, utcnow())
 
 
 def on_message(chat: ChatService, event: Any) -> None:

@@ -17,6 +17,7 @@ from ulid import ULID
 from chalicelib import frames, storage
 from chalicelib.accounts.participants import pseudonym_key
 from chalicelib.accounts.tokens import ADMIN, Identity
+from chalicelib.chat import presence
 from chalicelib.delivery import Delivery, Outcome
 from chalicelib.errors import ChatError
 from chalicelib.frames import message_view, report_view, session_view
@@ -61,7 +62,7 @@ class Moderation:
         _same_org(mentor, group.org_id)
         return group
 
-    def _participant(self, pseudonym: object) -> storage.Participant:
+    def participant(self, pseudonym: object) -> storage.Participant:
         key = pseudonym_key(pseudonym) if isinstance(pseudonym, str) else ""
         if not key:
             raise ChatError("bad_request", field="pseudonym")
@@ -70,7 +71,7 @@ class Moderation:
             raise ChatError("participant_not_found")
         return participant
 
-    def _entry(self, mentor: Identity, action: str, now: datetime, *, target: str = "", reason: object = "",
+    def entry(self, mentor: Identity, action: str, now: datetime, *, target: str = "", reason: object = "",
                session_id: str | None = None, group_id: str | None = None) -> storage.AuditEntry:
         return storage.AuditEntry(
             mentor.org_id,
@@ -110,7 +111,7 @@ class Moderation:
         if message is None:
             raise ChatError("message_not_found")
         if message.state != storage.REMOVED:
-            entry = self._entry(mentor, "remove", now, target=f"{message.pseudonym}: {message_id}", reason=reason,
+            entry = self.entry(mentor, "remove", now, target=f"{message.pseudonym}: {message_id}", reason=reason,
                                 session_id=session_id, group_id=session.group_id)
             storage.remove_message(message, session, entry)
         told = self._tell_session(session_id, frames.message_removed(session_id, message_id))
@@ -121,13 +122,13 @@ class Moderation:
         session = self.session(mentor, session_id)
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_MUTE_MINUTES:
             raise ChatError("bad_minutes", max=MAX_MUTE_MINUTES)
-        participant = self._participant(pseudonym)
+        participant = self.participant(pseudonym)
         until = now + timedelta(minutes=minutes)
         restriction = storage.Restriction(
             f"session#{session_id}", participant.participant_id, kind="mute", until=until,
             reason=_reason(reason), mentor_id=mentor.user_id, expires_at=until + timedelta(days=1),
         )
-        storage.restrict(restriction, self._entry(mentor, "mute", now, target=participant.pseudonym, reason=reason,
+        storage.restrict(restriction, self.entry(mentor, "mute", now, target=participant.pseudonym, reason=reason,
                                                   session_id=session_id, group_id=session.group_id))
         theirs = [m for m in storage.session_connections(session_id) if m.user_id == participant.participant_id]
         storage.set_muted(theirs, until)
@@ -137,8 +138,8 @@ class Moderation:
     def kick(self, mentor: Identity, session_id: str, pseudonym: object, reason: object,
              now: datetime) -> dict[str, Any]:
         session = self.session(mentor, session_id)
-        participant = self._participant(pseudonym)
-        storage.add_audit(self._entry(mentor, "kick", now, target=participant.pseudonym, reason=reason,
+        participant = self.participant(pseudonym)
+        storage.add_audit(self.entry(mentor, "kick", now, target=participant.pseudonym, reason=reason,
                                       session_id=session_id, group_id=session.group_id))
         members = storage.session_connections(session_id)
         theirs = [m for m in members if m.user_id == participant.participant_id]
@@ -150,13 +151,13 @@ class Moderation:
         group = self.group(mentor, group_id)
         if days is not None and (not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_BAN_DAYS):
             raise ChatError("bad_days", max=MAX_BAN_DAYS)
-        participant = self._participant(pseudonym)
+        participant = self.participant(pseudonym)
         until = now + timedelta(days=days) if days else None
         restriction = storage.Restriction(
             f"group#{group_id}", participant.participant_id, kind="ban", until=until, reason=_reason(reason),
             mentor_id=mentor.user_id, expires_at=until + timedelta(days=1) if until else None,
         )
-        storage.restrict(restriction, self._entry(mentor, "ban", now, target=participant.pseudonym, reason=reason,
+        storage.restrict(restriction, self.entry(mentor, "ban", now, target=participant.pseudonym, reason=reason,
                                                   group_id=group.group_id))
         outcomes = []
         for session in storage.latest_sessions(group_id, now, limit=2):
@@ -171,7 +172,7 @@ class Moderation:
         if not isinstance(topic, str) or len(topic) > MAX_TOPIC:
             raise ChatError("bad_topic", max_length=MAX_TOPIC)
         text = topic.strip()
-        storage.set_topic(session, text, self._entry(mentor, "topic", now, target=text, session_id=session_id,
+        storage.set_topic(session, text, self.entry(mentor, "topic", now, target=text, session_id=session_id,
                                                      group_id=session.group_id))
         told = self._tell_session(session_id, frames.topic(session_id, text))
         return {"topic": text, **_told(told)}
@@ -183,7 +184,7 @@ class Moderation:
             message = storage.get_message(session_id, str(message_id))
             if message is None or message.state != storage.VISIBLE:
                 raise ChatError("message_not_found")
-        entry = self._entry(mentor, "pin", now, target=str(message_id or ""), session_id=session_id,
+        entry = self.entry(mentor, "pin", now, target=str(message_id or ""), session_id=session_id,
                             group_id=session.group_id)
         storage.set_pin(session, message, entry)
         pinned = {"message_id": message.message_id, "text": message.text} if message else None
@@ -203,7 +204,7 @@ class Moderation:
             role=mentor.role, text=text.strip(), kind="announcement",
             expires_at=max(session.ends_at, now) + timedelta(days=retention),
         )
-        storage.post_announcement(message, self._entry(mentor, "announce", now, target=message.message_id,
+        storage.post_announcement(message, self.entry(mentor, "announce", now, target=message.message_id,
                                                        session_id=session_id, group_id=session.group_id))
         told = self._tell_session(session_id, frames.message(message))
         return {"message": message_view(message), **_told(told)}
@@ -212,7 +213,7 @@ class Moderation:
         session = self.session(mentor, session_id)
         if not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_SLOW_MODE_S:
             raise ChatError("bad_seconds", max=MAX_SLOW_MODE_S)
-        storage.set_slow_mode(session, seconds, self._entry(mentor, "slow_mode", now, target=str(seconds),
+        storage.set_slow_mode(session, seconds, self.entry(mentor, "slow_mode", now, target=str(seconds),
                                                             session_id=session_id, group_id=session.group_id))
         members = storage.session_connections(session_id)
         storage.set_connection_slow_mode(members, seconds)
@@ -223,7 +224,7 @@ class Moderation:
 
     def open_early(self, mentor: Identity, group_id: str, now: datetime) -> dict[str, Any]:
         group = self.group(mentor, group_id)
-        storage.add_audit(self._entry(mentor, "open", now, target=group.name, group_id=group_id))
+        storage.add_audit(self.entry(mentor, "open", now, target=group.name, group_id=group_id))
         session = self.keeper.open_early(group, now)
         return {"session": session_view(session)}
 
@@ -231,7 +232,7 @@ class Moderation:
         session = self.session(mentor, session_id)
         if session.status != storage.OPEN:
             raise ChatError("session_not_open")
-        storage.add_audit(self._entry(mentor, "close", now, session_id=session_id, group_id=session.group_id))
+        storage.add_audit(self.entry(mentor, "close", now, session_id=session_id, group_id=session.group_id))
         closed = self.keeper.close_now(session, now)
         return {"session": session_view(closed)}
 
@@ -241,7 +242,7 @@ class Moderation:
             raise ChatError("bad_minutes", max=MAX_EXTEND_MINUTES)
         if session.status != storage.OPEN:
             raise ChatError("session_not_open")
-        storage.add_audit(self._entry(mentor, "extend", now, target=str(minutes), session_id=session_id,
+        storage.add_audit(self.entry(mentor, "extend", now, target=str(minutes), session_id=session_id,
                                       group_id=session.group_id))
         extended = self.keeper.extend(session, minutes, now)
         return {"session": session_view(extended)}
@@ -252,7 +253,7 @@ class Moderation:
             when = date.fromisoformat(str(day))
         except ValueError:
             raise ChatError("bad_date") from None
-        storage.add_audit(self._entry(mentor, "cancel", now, target=when.isoformat(), group_id=group_id))
+        storage.add_audit(self.entry(mentor, "cancel", now, target=when.isoformat(), group_id=group_id))
         cancelled = self.keeper.cancel_date(group, when, now)
         return {"cancelled_date": when.isoformat(), "sessions": cancelled}
 
@@ -272,7 +273,7 @@ class Moderation:
         if report is None:
             raise ChatError("report_not_found")
         if storage.resolve_report(report, mentor.user_id, _reason(note), now):
-            storage.add_audit(self._entry(mentor, "resolve_report", now, target=report_id, reason=note,
+            storage.add_audit(self.entry(mentor, "resolve_report", now, target=report_id, reason=note,
                                           session_id=report.session_id, group_id=report.group_id))
         else:  # someone resolved it meanwhile: show it as it is now
             report = storage.get_report(report.org_id, report.report_id) or report
@@ -300,8 +301,9 @@ class Moderation:
         for group in storage.org_groups(mentor.org_id or ""):
             for session in storage.latest_sessions(group.group_id, now, limit=2):
                 if session.status == storage.OPEN:
-                    sessions.append({"session": session_view(session),
-                                     "group": {"id": group.group_id, "name": group.name}})
+                    sessions.append({"session": {**session_view(session), "room": presence.room_view(session)},
+                                     "group": {"id": group.group_id, "name": group.name,
+                                               "entry_mode": group.entry_mode or "open"}})
         return {"sessions": sessions}
 
 

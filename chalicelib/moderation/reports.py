@@ -22,6 +22,7 @@ def new_report(
     message: storage.Message | None = None,
     pseudonym: str = "",
     reason: str = "",
+    excerpt: str = "",
     retention_days: int = 30,
     report_id: str | None = None,
 ) -> storage.Report:
@@ -36,7 +37,7 @@ def new_report(
         group_id=session.group_id,
         message_id=message.message_id if message else None,
         pseudonym=message.pseudonym if message else pseudonym,
-        excerpt=(message.text[:EXCERPT_CHARS] if message else ""),
+        excerpt=(message.text if message else excerpt)[:EXCERPT_CHARS],
         reason=reason[:MAX_REASON],
         created_at=now,
         open_org=org_id,

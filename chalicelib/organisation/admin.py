@@ -9,15 +9,17 @@ from ulid import ULID
 from chalicelib import storage
 from chalicelib.accounts import mentors
 from chalicelib.accounts.tokens import Identity
+from chalicelib.chat.admission import ENTRY_MODES
 from chalicelib.errors import ChatError
 from chalicelib.limits import MAX_CAPACITY, MAX_DESCRIPTION, MAX_GROUP_NAME, MAX_RULE_CHARS, MAX_RULES, MIN_CAPACITY
 from chalicelib.moderation.actions import require_admin
 from chalicelib.organisation.catalogue import group_view
+from chalicelib.organisation.roster import check_mentors
 from chalicelib.sessions.calendar import WeeklySchedule
 from chalicelib.sessions.keeper import plan_next
 
 GROUP_FIELDS = ("name", "description", "rules", "capacity", "weekday", "start_time", "duration_minutes", "tz",
-                "first_date", "meetings", "cancelled")
+                "first_date", "meetings", "cancelled", "entry_mode", "duty_mentors")
 
 
 def admin_group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
@@ -28,6 +30,7 @@ def admin_group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
         first_date=group.first_date,
         cancelled=sorted(group.cancelled or ()),
     )
+    view["duty_mentors"] = list(group.duty_mentors or [])
     return view
 
 
@@ -57,6 +60,7 @@ def _apply(group: storage.Group, body: dict[str, Any]) -> None:
         if not isinstance(body["capacity"], int) or not MIN_CAPACITY <= body["capacity"] <= MAX_CAPACITY:
             raise ChatError("bad_capacity", min=MIN_CAPACITY, max=MAX_CAPACITY)
         group.capacity = body["capacity"]
+    _apply_admission(group, body)
     for key in ("weekday", "start_time", "duration_minutes", "tz", "first_date", "meetings", "cancelled"):
         if key in body:
             setattr(group, key, body[key] if key != "cancelled" else (set(body[key]) or None))
@@ -72,6 +76,16 @@ def _apply(group: storage.Group, body: dict[str, Any]) -> None:
         )
     except (ValueError, TypeError) as error:
         raise ChatError("invalid_schedule", field=str(error)[:80]) from None
+
+
+def _apply_admission(group: storage.Group, body: dict[str, Any]) -> None:
+    """Who may come in (the entry mode) and who is on duty every week."""
+    if "entry_mode" in body:
+        if body["entry_mode"] not in ENTRY_MODES:
+            raise ChatError("bad_entry_mode")
+        group.entry_mode = body["entry_mode"]
+    if "duty_mentors" in body:
+        group.duty_mentors = check_mentors(group.org_id, body["duty_mentors"])
 
 
 def create_group(admin: Identity, body: dict[str, Any], now: datetime) -> dict[str, Any]:

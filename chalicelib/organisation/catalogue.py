@@ -23,6 +23,7 @@ def group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
         "name": group.name,
         "description": group.description,
         "rules": list(group.rules or []),
+        "entry_mode": group.entry_mode or "open",
         "open": current is not None,
         "session": session_view(current) if current else None,
         "next_session": session_view(upcoming[0]) if upcoming else None,

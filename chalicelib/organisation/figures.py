@@ -1,7 +1,8 @@
 """Organisation figures without personal data: counts per session, never who.
 
 Participants per session, returning participants (came to the group's previous session too),
-messages per session and reports handled — for the admin view's table and plot.
+messages per session, reports handled, and the minutes with and without a mentor in the room —
+for the admin view's table and plot.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from chalicelib import storage
 from chalicelib.accounts.tokens import Identity
+from chalicelib.chat import presence
 from chalicelib.moderation.actions import require_admin
 
 MAX_WEEKS = 52
@@ -46,6 +48,8 @@ def figures(admin: Identity, weeks: int, now: datetime) -> dict[str, Any]:
                 "returning": len(came & before),
                 "messages": int(messages),
                 "reports_handled": handled.get(current.session_id, 0),
+                **dict(zip(("minutes_with_mentor", "minutes_without_mentor"), presence.minutes(current, now),
+                           strict=True)),
             })
     rows.sort(key=lambda row: row["starts_at"])
     return {"weeks": weeks, "sessions": rows}

@@ -16,9 +16,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from chalicelib import frames, storage
+from chalicelib.chat import presence
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.sessions.calendar import (
@@ -89,16 +91,28 @@ class TickReport:
     skipped: list[str] = field(default_factory=list)
     resumed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    # A mentor's presence (chalicelib.chat.watch): rooms paused, mentor sockets that vanished,
+    # sessions whose duty mentors and admins were alerted that no mentor came.
+    paused: list[str] = field(default_factory=list)
+    vanished: list[str] = field(default_factory=list)
+    alerted: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {key: len(value) for key, value in vars(self).items()}
 
 
+class Watch(Protocol):
+    """Looks after the open sessions each minute (a mentor in every room): chalicelib.chat.watch."""
+
+    def review(self, now: datetime) -> object: ...
+
+
 class SessionKeeper:
     """Opens, warns and closes sessions; mentors' overrides go through the same transitions."""
 
-    def __init__(self, delivery: Delivery) -> None:
+    def __init__(self, delivery: Delivery, watch: Watch | None = None) -> None:
         self.delivery = delivery
+        self.watch = watch
 
     # --- the minute tick -----------------------------------------------------------------------
 
@@ -110,6 +124,14 @@ class SessionKeeper:
             except Exception:  # one broken session must not stop the others; the next tick retries
                 log.exception("tick failed for a session")
                 report.failed.append(session.session_id)
+        if self.watch is not None:
+            try:
+                looked = self.watch.review(now)
+            except Exception:
+                log.exception("the look at open sessions failed; the next tick looks again")
+            else:
+                for name in ("paused", "vanished", "alerted", "failed"):
+                    getattr(report, name).extend(getattr(looked, name, []))
         return report
 
     def _advance(self, session: storage.Session, now: datetime, report: TickReport) -> None:
@@ -195,6 +217,7 @@ class SessionKeeper:
 
     def _count(self, session: storage.Session, now: datetime) -> None:
         storage.set_message_count(session, storage.count_messages(session.session_id))
+        presence.freeze(session, now)  # the minutes with and without a mentor stop counting
 
     def _plan_next(self, session: storage.Session, now: datetime) -> None:
         group = storage.get_group(session.group_id)
@@ -228,6 +251,8 @@ class SessionKeeper:
             status=storage.OPEN,
             due_bucket=storage.PENDING,
             due_at=now + duration - CLOSING_WARNING,
+            live_bucket=storage.LIVE,
+            presence_since=now,
         )
         if not storage.create_session(session):
             session = storage.get_session(session.session_id) or session

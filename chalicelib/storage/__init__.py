@@ -18,27 +18,35 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.storage.models import (
+    ADMITTED,
     ALL_MODELS,
+    CAME,
     CANCELLED,
     CLOSED,
     CONNECTION_LIFETIME,
+    DECLINED,
+    ENROLLED,
     LISTED,
+    LIVE,
     OPEN,
     PENDING,
     RECEIPT_LIFETIME,
     REMOVED,
     SCHEDULED,
     VISIBLE,
+    WAITING,
     AuditEntry,
     Connection,
+    Duty,
     Group,
     LoginThrottle,
+    Member,
     Mentor,
     Message,
     Organisation,
@@ -47,27 +55,36 @@ from chalicelib.storage.models import (
     Restriction,
     SendReceipt,
     Session,
+    Waiting,
     _dynamo,
     create_tables,
 )
 
 __all__ = [
+    "ADMITTED",
     "ALL_MODELS",
+    "CAME",
     "CANCELLED",
     "CLOSED",
     "CONNECTION_LIFETIME",
+    "DECLINED",
+    "ENROLLED",
     "LISTED",
+    "LIVE",
     "OPEN",
     "PENDING",
     "RECEIPT_LIFETIME",
     "REMOVED",
     "SCHEDULED",
     "VISIBLE",
+    "WAITING",
     "AuditEntry",
     "Conflict",
     "Connection",
+    "Duty",
     "Group",
     "LoginThrottle",
+    "Member",
     "Mentor",
     "Message",
     "Organisation",
@@ -76,15 +93,20 @@ __all__ = [
     "Restriction",
     "SendReceipt",
     "Session",
+    "Waiting",
     "add_audit",
+    "add_member",
     "add_report",
     "add_report_once",
+    "add_waiting",
+    "admit",
     "audit_entries",
     "begin_finish",
     "begin_steps",
     "begin_warning",
     "cancel_date",
     "claim_receipt",
+    "claim_report_alert",
     "claim_steps",
     "clear_throttle",
     "count_messages",
@@ -93,16 +115,22 @@ __all__ = [
     "create_session",
     "create_tables",
     "deactivate_mentor",
+    "decline",
     "delete_connection",
+    "delete_duty",
     "delete_messages",
     "delete_participant",
     "due_sessions",
+    "duties",
+    "enrol",
     "enter_session",
     "extend_session",
     "find_mentor",
     "find_participant",
     "get_connection",
+    "get_duty",
     "get_group",
+    "get_member",
     "get_message",
     "get_organisation",
     "get_receipt",
@@ -110,10 +138,12 @@ __all__ = [
     "get_restriction",
     "get_session",
     "get_throttle",
+    "get_waiting",
     "group_history",
     "latest_sessions",
     "leave_session",
     "listed_groups",
+    "live_sessions",
     "mark_report",
     "messages_after",
     "messages_by",
@@ -124,22 +154,33 @@ __all__ = [
     "org_mentors",
     "post_announcement",
     "post_message",
+    "presence_back",
+    "presence_freeze",
+    "presence_left",
+    "presence_open",
+    "presence_pause",
     "recent_messages",
     "recent_reports",
     "reload_session",
     "remove_message",
+    "remove_waiting",
     "resolve_report",
     "restrict",
     "save_connection",
+    "save_duty",
     "save_group",
+    "save_member",
     "save_message",
     "save_throttle",
     "session_connections",
     "sessions_from",
     "set_connection_ends_at",
     "set_connection_slow_mode",
+    "set_duty_mentors",
+    "set_entry_mode",
     "set_flood_state",
     "set_followed",
+    "set_locked",
     "set_message_count",
     "set_muted",
     "set_pin",
@@ -148,7 +189,10 @@ __all__ = [
     "settle",
     "staff_connections",
     "step_done",
+    "touch_connection",
     "user_connections",
+    "wait_in_queue",
+    "waiting_list",
 ]
 
 # --- reading and writing, by what they are about ------------------------------------------------
@@ -266,7 +310,8 @@ def create_session(session: Session) -> bool:
 
 def open_session(session: Session, now: datetime, next_due: datetime, starts_at: datetime | None = None) -> bool:
     """scheduled -> open, exactly once; the session stays due for its closing warning."""
-    actions = [Session.status.set(OPEN), Session.due_at.set(next_due)]
+    actions = [Session.status.set(OPEN), Session.due_at.set(next_due), Session.live_bucket.set(LIVE),
+               Session.presence_since.set(now)]
     if starts_at is not None:
         actions.append(Session.starts_at.set(starts_at))
     return _update_if(session, actions, Session.status == SCHEDULED)
@@ -290,8 +335,65 @@ def begin_warning(session: Session, steps: set[str], now: datetime, lease: timed
 
 def begin_finish(session: Session, expected: str, status: str, steps: set[str], now: datetime,
                  lease: timedelta) -> bool:
-    return begin_steps(session, Session.status == expected, [Session.status.set(status)], steps, now, lease)
+    sets = [Session.status.set(status), Session.live_bucket.remove()]
+    return begin_steps(session, Session.status == expected, sets, steps, now, lease)
 
+
+def live_sessions(limit: int = 500) -> list[Session]:
+    """The sessions open now (a sparse index): the tick looks after each one's mentor."""
+    return list(Session.live.query(LIVE, limit=limit))
+
+
+# --- a mentor's presence: each change once, however many ticks and sends notice it -------------
+
+
+def _same(attribute: Any, value: Any) -> Any:
+    return attribute.does_not_exist() if value is None else attribute == value
+
+
+def _absent() -> Any:
+    return (Session.mentor_present == False) | Session.mentor_present.does_not_exist()  # noqa: E712
+
+
+def presence_open(session: Session, now: datetime, without_s: int) -> bool:
+    """A mentor arrived in a room without one: it opens. ``without_s``: the interval just ended."""
+    condition = (Session.status == OPEN) & _absent() & _same(Session.presence_since, session.presence_since)
+    actions = [
+        Session.mentor_present.set(True), Session.presence_since.set(now), Session.mentor_left_at.remove(),
+        Session.without_mentor_s.add(without_s), Session.mentor_first_at.set(Session.mentor_first_at | now),
+    ]
+    return _update_if(session, actions, condition)
+
+
+def presence_left(session: Session, at: datetime) -> bool:
+    """The last mentor left at ``at``: the grace period starts (the room is still open)."""
+    condition = (Session.mentor_present == True) & Session.mentor_left_at.does_not_exist()  # noqa: E712
+    return _update_if(session, [Session.mentor_left_at.set(at)], condition)
+
+
+def presence_back(session: Session, now: datetime, with_s: int, without_s: int) -> bool:
+    """A mentor came back within the grace period: the room never paused."""
+    condition = (Session.mentor_present == True) & _same(Session.mentor_left_at, session.mentor_left_at)  # noqa: E712
+    actions = [Session.mentor_left_at.remove(), Session.presence_since.set(now),
+               Session.with_mentor_s.add(with_s), Session.without_mentor_s.add(without_s)]
+    return _update_if(session, actions, condition)
+
+
+def presence_pause(session: Session, with_s: int) -> bool:
+    """The grace period is over: the room pauses; it has been without a mentor since they left."""
+    assert session.mentor_left_at is not None
+    condition = (Session.mentor_present == True) & (Session.mentor_left_at == session.mentor_left_at)  # noqa: E712
+    actions = [Session.mentor_present.set(False), Session.presence_since.set(session.mentor_left_at),
+               Session.mentor_left_at.remove(), Session.with_mentor_s.add(with_s)]
+    return _update_if(session, actions, condition)
+
+
+def presence_freeze(session: Session, with_s: int, without_s: int) -> bool:
+    """At the close: the last interval is added and the figures stop counting."""
+    condition = Session.presence_since.exists() & _same(Session.presence_since, session.presence_since)
+    actions = [Session.presence_since.remove(), Session.mentor_left_at.remove(),
+               Session.with_mentor_s.add(with_s), Session.without_mentor_s.add(without_s)]
+    return _update_if(session, actions, condition)
 
 def claim_steps(session: Session, now: datetime, lease: timedelta) -> bool:
     """Take over steps a failed or vanished tick left, once its lease has run out."""
@@ -370,14 +472,29 @@ def enter_session(connection: Connection, session: Session, org_id: str, retenti
             Connection.retention_days.set(retention_days),
             Connection.slow_mode_s.set(int(session.slow_mode_s or 0)),
             Connection.muted_until.set(muted_until) if muted_until else Connection.muted_until.remove(),
+            Connection.waiting_for.remove(),
         ]
     )
 
 
 def leave_session(connection: Connection) -> None:
     connection.update(
-        actions=[Connection.session_id.remove(), Connection.group_id.remove(), Connection.session_ends_at.remove()]
+        actions=[Connection.session_id.remove(), Connection.group_id.remove(), Connection.session_ends_at.remove(),
+                 Connection.waiting_for.remove()]
     )
+
+
+def wait_in_queue(connection: Connection, session: Session) -> None:
+    """A newcomer waits for admission: out of any room, into this session's waiting room."""
+    connection.update(actions=[
+        Connection.waiting_for.set(session.session_id), Connection.org_id.set(session.org_id),
+        Connection.session_id.remove(), Connection.group_id.remove(), Connection.session_ends_at.remove(),
+    ])
+
+
+def touch_connection(connection: Connection, now: datetime) -> bool:
+    """A mentor's heartbeat; False when the socket was forgotten meanwhile (it must connect again)."""
+    return _update_if(connection, [Connection.seen_at.set(now)], Connection.connection_id.exists())
 
 
 def set_flood_state(connection: Connection, state: str) -> None:
@@ -610,6 +727,11 @@ def mark_report(report: Report, *, alerted: bool = False, helped: bool = False) 
         report.update(actions=actions)
 
 
+def claim_report_alert(report: Report) -> bool:
+    """Only one caller pushes a report to the mentors' consoles, however many raced to raise it."""
+    return _update_if(report, [Report.alerted.set(True)], (Report.alerted == False) | Report.alerted.does_not_exist())  # noqa: E712
+
+
 def get_report(org_id: str, report_id: str) -> Report | None:
     return _get(Report, org_id, report_id, consistent=True)
 
@@ -636,3 +758,116 @@ def resolve_report(report: Report, mentor_id: str, note: str, now: datetime) -> 
         ],
         Report.status == "open",
     )
+
+
+# --- admission: members, the waiting room, the lock ------------------------------------------------
+
+
+def get_member(group_id: str, participant_id: str) -> Member | None:
+    return _get(Member, group_id, participant_id, consistent=True)
+
+
+def add_member(member: Member) -> bool:
+    """A first membership (came to an open group): False when they were a member already."""
+    return _put_new(member, Member.participant_id.does_not_exist())
+
+
+def save_member(member: Member) -> None:
+    member.save()
+
+
+def enrol(member: Member, entry: AuditEntry) -> None:
+    """A mentor enrols a pseudonym by name (members only), with the audit entry."""
+    _with_audit(lambda transaction: transaction.save(member), entry)
+
+
+def get_waiting(session_id: str, participant_id: str) -> Waiting | None:
+    return _get(Waiting, session_id, participant_id, consistent=True)
+
+
+def add_waiting(waiting: Waiting) -> bool:
+    """Into the waiting room; a second knock keeps the first one's place (False)."""
+    return _put_new(waiting, Waiting.participant_id.does_not_exist())
+
+
+def waiting_list(session_id: str) -> list[Waiting]:
+    """Who waits to be let in, the longest waiting first."""
+    found = Waiting.query(session_id, filter_condition=Waiting.state == WAITING, consistent_read=True)
+    return sorted(found, key=lambda waiting: waiting.since)
+
+
+def remove_waiting(waiting: Waiting) -> None:
+    """They left the waiting room themselves (left, or their last socket closed)."""
+    try:
+        waiting.delete(condition=Waiting.state == WAITING)
+    except DeleteError as error:
+        if not _is_conditional(error):
+            raise
+
+
+def admit(waiting: Waiting, member: Member, entry: AuditEntry) -> bool:
+    """Out of the waiting room and a member of the group, with the audit entry; False when another
+    mentor already answered this knock."""
+    try:
+        with TransactWrite(connection=_dynamo()) as transaction:
+            transaction.delete(waiting, condition=Waiting.state == WAITING)
+            transaction.save(member)
+            transaction.save(entry)
+    except TransactWriteError as error:
+        if _cancelled_by_condition(error):
+            return False
+        raise
+    return True
+
+
+def decline(waiting: Waiting, entry: AuditEntry) -> bool:
+    try:
+        with TransactWrite(connection=_dynamo()) as transaction:
+            transaction.update(waiting, actions=[Waiting.state.set(DECLINED)], condition=Waiting.state == WAITING)
+            transaction.save(entry)
+    except TransactWriteError as error:
+        if _cancelled_by_condition(error):
+            return False
+        raise
+    return True
+
+
+def _cancelled_by_condition(error: TransactWriteError) -> bool:
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
+
+
+def set_locked(session: Session, locked: bool, entry: AuditEntry) -> None:
+    _with_audit(lambda transaction: transaction.update(session, actions=[Session.locked.set(locked)]), entry)
+
+
+def set_entry_mode(group: Group, mode: str) -> None:
+    group.update(actions=[Group.entry_mode.set(mode)])
+
+
+# --- the duty roster ------------------------------------------------------------------------------
+
+
+def set_duty_mentors(group: Group, mentor_ids: list[str]) -> None:
+    group.update(actions=[Group.duty_mentors.set(mentor_ids)])
+
+
+def get_duty(group_id: str, meeting: str) -> Duty | None:
+    return _get(Duty, group_id, meeting, consistent=True)
+
+
+def duties(group_id: str, first: str, last: str) -> list[Duty]:
+    """The group's roster changes for meetings between two occurrence keys (they sort by time)."""
+    return list(Duty.query(group_id, Duty.meeting.between(first, last)))
+
+
+def save_duty(duty: Duty, entry: AuditEntry | None = None) -> None:
+    """One meeting's roster change (a swap, someone who cannot come), audited when a mentor did it."""
+    if entry is None:
+        duty.save()
+        return
+    _with_audit(lambda transaction: transaction.save(duty), entry)
+
+
+def delete_duty(duty: Duty) -> None:
+    duty.delete()

@@ -104,6 +104,11 @@ class Group(Model):
     first_date = UnicodeAttribute(null=True)
     meetings = NumberAttribute(null=True)
     cancelled = UnicodeSetAttribute(null=True)
+    # Who may come in (chalicelib.chat.admission): open | waiting_room | members_only.
+    entry_mode = UnicodeAttribute(default="open")
+    # The weekly duty roster: the one or two mentors (ids) on duty at every meeting unless a
+    # ``Duty`` item changes one meeting.
+    duty_mentors: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
 
     by_org = GroupsByOrg()
     catalogue = GroupCatalogue()
@@ -132,8 +137,20 @@ class SessionsDue(GlobalSecondaryIndex["Session"]):
     due_at = UTCDateTimeAttribute(range_key=True)
 
 
+class LiveSessions(GlobalSecondaryIndex["Session"]):
+    """Sparse: the sessions open now, so the minute tick can look after a mentor's presence."""
+
+    class Meta:
+        index_name = "live"
+        projection = AllProjection()
+
+    live_bucket = UnicodeAttribute(hash_key=True)
+    starts_at = UTCDateTimeAttribute(range_key=True)
+
+
 SCHEDULED, OPEN, CLOSED, CANCELLED = "scheduled", "open", "closed", "cancelled"
 PENDING = "pending"
+LIVE = "live"
 
 
 class Session(Model):
@@ -159,9 +176,23 @@ class Session(Model):
     lease_until = UTCDateTimeAttribute(null=True)
     due_bucket = UnicodeAttribute(null=True)
     due_at = UTCDateTimeAttribute(null=True)
+    live_bucket = UnicodeAttribute(null=True)  # LIVE while open
+    # Admission: a locked session lets nobody new in.
+    locked = BooleanAttribute(default=False)
+    # A mentor's presence (chalicelib.chat.presence). ``mentor_present``: the room is open (a
+    # mentor is here, or the last one left less than the grace period ago: ``mentor_left_at``).
+    # The seconds with and without a mentor add up, interval by interval from ``presence_since``,
+    # for the organisation's figures.
+    mentor_present = BooleanAttribute(default=False)
+    mentor_left_at = UTCDateTimeAttribute(null=True)
+    mentor_first_at = UTCDateTimeAttribute(null=True)
+    presence_since = UTCDateTimeAttribute(null=True)
+    with_mentor_s = NumberAttribute(default=0)
+    without_mentor_s = NumberAttribute(default=0)
 
     by_group = SessionsByGroup()
     due = SessionsDue()
+    live = LiveSessions()
 
 
 # --- people and connections -----------------------------------------------------------------
@@ -246,6 +277,11 @@ class Connection(Model):
     stage = UnicodeAttribute()
     connected_at = UTCDateTimeAttribute()
     staff_org = UnicodeAttribute(null=True)  # set for mentors and admins only
+    # A mentor's heartbeat (their pings): a mentor not seen for a while has vanished, even when
+    # ``$disconnect`` never came. Set on staff sockets only, so teens' pings cost no write.
+    seen_at = UTCDateTimeAttribute(null=True)
+    # A newcomer in a session's waiting room: not in the room (no ``session_id``) until admitted.
+    waiting_for = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
 
     by_session = ConnectionsBySession()
@@ -293,6 +329,55 @@ class SendReceipt(Model):
         table_name = _table("receipts")
     receipt_key = UnicodeAttribute(hash_key=True)
     message_id = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+# --- admission and the duty roster -------------------------------------------------------------
+
+ADMITTED, ENROLLED, CAME = "admitted", "enrolled", "came"
+WAITING, DECLINED = "waiting", "declined"
+
+
+class Member(Model):
+    """A pseudonym that belongs to a group: admitted from its waiting room, enrolled by a mentor,
+    or came to it while it was open. Members walk straight in; holds ids only, no name."""
+
+    class Meta(_Meta):
+        table_name = _table("members")
+    group_id = UnicodeAttribute(hash_key=True)
+    participant_id = UnicodeAttribute(range_key=True)
+    via = UnicodeAttribute()  # admitted | enrolled | came
+    since = UTCDateTimeAttribute()
+    mentor_id = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # a year after the last time they came
+
+
+class Waiting(Model):
+    """A newcomer in one session's waiting room, until a mentor admits or declines them."""
+
+    class Meta(_Meta):
+        table_name = _table("waiting")
+    session_id = UnicodeAttribute(hash_key=True)
+    participant_id = UnicodeAttribute(range_key=True)
+    pseudonym = UnicodeAttribute()
+    since = UTCDateTimeAttribute()
+    state = UnicodeAttribute(default=WAITING)  # waiting | declined
+    expires_at = TTLAttribute()  # a day after the session ends
+
+
+class Duty(Model):
+    """One meeting's change to the roster: who is on duty instead of the group's usual mentors,
+    and who said they cannot come. The meeting is the occurrence key (UTC start, e.g. 20261203T1800Z)."""
+
+    class Meta(_Meta):
+        table_name = _table("duties")
+    group_id = UnicodeAttribute(hash_key=True)
+    meeting = UnicodeAttribute(range_key=True)
+    # PynamoDB's stubs type a list of strings as a list of attributes.
+    mentors: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    absent: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    changed_by = UnicodeAttribute()
+    changed_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
 
 
@@ -422,6 +507,9 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Restriction,
     AuditEntry,
     Report,
+    Member,
+    Waiting,
+    Duty,
 )
 
 

@@ -14,7 +14,7 @@ from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.organisation.figures import figures
 from chalicelib.sessions.keeper import SessionKeeper, plan_next
-from tests.conftest import NOW, caller, join, make_group, make_org
+from tests.conftest import NOW, caller, join, make_group, make_org, mentor_joins
 
 
 def teen(name: str) -> Identity:
@@ -50,20 +50,23 @@ class TestFigures:
         keeper, chat = SessionKeeper(Delivery(sender)), ChatService(Delivery(sender))
         people = {name: teen(name) for name in ("Anna", "Bo", "Cy")}
         plan_next(group, datetime(2026, 11, 23, tzinfo=UTC))
-        weeks = [("2026-11-29", ["Anna", "Bo"]), ("2026-12-06", ["Anna", "Cy"])]
-        for _index, (day, names) in enumerate(weeks):
+        # The mentor is there a minute after the start the first week, ten minutes late the second.
+        weeks = [("2026-11-29", ["Anna", "Bo"], 1), ("2026-12-06", ["Anna", "Cy"], 10)]
+        for day, names, mentor_late in weeks:
             opens = datetime.fromisoformat(f"{day}T18:00").replace(tzinfo=UTC)
             keeper.tick(opens)
+            mentor_joins(chat, f"m-{day}", group_id="g1", now=opens + timedelta(minutes=mentor_late))
             for n, name in enumerate(names):
                 who = caller(f"{day}-{name}")
                 chat.connect(who, people[name], opens)
                 join(chat, who, "g1", now=opens + timedelta(minutes=1))
                 chat.handle(who, json.dumps({"action": "send", "text": f"hej fra {name}"}),
-                            opens + timedelta(minutes=2, seconds=n))
+                            opens + timedelta(minutes=mentor_late + 1, seconds=n))
             keeper.tick(opens + timedelta(minutes=90))
         admin = Identity("a1", "Admin", "admin", "org-a")
         rows = figures(admin, 8, datetime(2026, 12, 7, tzinfo=UTC))["sessions"]
         assert [(r["participants"], r["returning"], r["messages"]) for r in rows] == [(2, 0, 2), (2, 1, 2)]
+        assert [(r["minutes_with_mentor"], r["minutes_without_mentor"]) for r in rows] == [(89, 1), (80, 10)]
         assert "Anna" not in json.dumps(rows) and people["Anna"].user_id not in json.dumps(rows)
 
     def test_only_admins_see_figures(self, tables):
@@ -74,6 +77,7 @@ class TestFigures:
 
 class TestLeavingForGood:
     def test_deleting_the_account_removes_every_message_it_wrote_live(self, chat, sender, room):
+        mentor_joins(chat)
         anna, bo = teen("Anna"), teen("Bo")
         for who, identity in ((caller("a"), anna), (caller("b"), bo)):
             chat.connect(who, identity, NOW)

@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 
 from chalicelib import storage
-from tests.conftest import NOW, caller, connect, join, make_group, make_session
+from tests.conftest import NOW, caller, connect, join, make_group, make_session, mentor_joins
 
 
 def send(chat, who, text, client_id=None, session_id=None, now=NOW):
@@ -23,6 +23,7 @@ def texts(sender, connection_id):
 
 class TestJoin:
     def test_join_replies_with_session_topic_history_and_who_is_present(self, chat, sender, room):
+        mentor_joins(chat)
         anna, bo = connect(chat, "c1", "Anna"), connect(chat, "c2", "Bo")
         join(chat, anna)
         send(chat, anna, "hej alle")
@@ -32,7 +33,8 @@ class TestJoin:
         assert joined["session"]["id"] == room.session_id
         assert joined["session"]["topic"] == "Venskaber"
         assert [m["text"] for m in joined["messages"]] == ["hej alle"]
-        assert [p["pseudonym"] for p in joined["present"]] == ["Anna", "Bo"]
+        assert [p["pseudonym"] for p in joined["present"]] == ["Mette", "Anna", "Bo"]  # the mentor first
+        assert joined["room"]["state"] == "open"
         assert joined["group"]["rules"] == ["Vær sød ved hinanden"]
 
     def test_the_others_are_told_someone_joined(self, chat, sender, room):
@@ -74,6 +76,7 @@ class TestJoin:
 
 class TestSend:
     def test_everyone_in_the_session_receives_the_message_once(self, chat, sender, room):
+        mentor_joins(chat)
         people = [connect(chat, f"c{i}", f"Navn{i}") for i in range(3)]
         for person in people:
             join(chat, person)
@@ -84,6 +87,7 @@ class TestSend:
         assert message["pseudonym"] == "Navn0" and message["client_id"] == "k1"
 
     def test_a_retried_send_is_stored_once_and_confirmed_to_the_sender_only(self, chat, sender, room):
+        mentor_joins(chat)
         anna, bo = connect(chat, "c1", "Anna"), connect(chat, "c2", "Bo")
         join(chat, anna)
         join(chat, bo)
@@ -95,6 +99,7 @@ class TestSend:
         assert len(storage.recent_messages(room.session_id, 50)) == 1
 
     def test_messages_are_delivered_in_order_with_sortable_ids(self, chat, sender, room):
+        mentor_joins(chat)
         anna = connect(chat, "c1", "Anna")
         join(chat, anna)
         for i in range(5):
@@ -104,6 +109,7 @@ class TestSend:
         assert texts(sender, "c1") == [f"m{i}" for i in range(5)]
 
     def test_naming_the_session_in_the_frame_still_checks_membership(self, chat, sender, room):
+        mentor_joins(chat)
         make_group("g2")
         other = make_session("g2")
         anna = connect(chat, "c1", "Anna")
@@ -144,6 +150,7 @@ class TestSend:
         assert sender.last("c1")["code"] == "session_closed"
 
     def test_messages_expire_after_the_retention_period_from_the_session_end(self, chat, sender, room):
+        mentor_joins(chat)
         anna = connect(chat, "c1", "Anna")
         join(chat, anna)
         send(chat, anna, "hej")
@@ -153,6 +160,7 @@ class TestSend:
 
 class TestGoneConnections:
     def test_a_gone_member_is_removed_and_the_others_still_receive(self, chat, sender, room):
+        mentor_joins(chat)
         anna, bo, cy = (connect(chat, f"c{i}", n) for i, n in enumerate(["Anna", "Bo", "Cy"]))
         for person in (anna, bo, cy):
             join(chat, person)
@@ -168,12 +176,12 @@ class TestGoneConnections:
         anna, bo = connect(chat, "c1", "Anna"), connect(chat, "c2", "Bo")
         join(chat, anna)
         join(chat, bo)
-        chat.disconnect("c2")
+        chat.disconnect("c2", NOW)
         assert storage.get_connection("c2") is None
         assert sender.of("c1", "presence")[-1]["event"] == "left"
 
     def test_disconnect_of_an_unknown_connection_is_harmless(self, chat, sender, room):
-        chat.disconnect("never-seen")
+        chat.disconnect("never-seen", NOW)
 
     def test_connections_expire_after_two_hours(self, chat, room):
         connect(chat, "c1", "Anna")
@@ -182,6 +190,7 @@ class TestGoneConnections:
 
 class TestCatchUp:
     def test_catch_up_returns_everything_after_the_last_seen_id_in_pages(self, chat, sender, room):
+        mentor_joins(chat)
         anna = connect(chat, "c1", "Anna")
         join(chat, anna)
         for i in range(7):  # one every 3 s: within the flood limits
@@ -210,6 +219,7 @@ class TestCatchUp:
 
 class TestLeaveAndPing:
     def test_leave_confirms_and_tells_the_others(self, chat, sender, room):
+        mentor_joins(chat)
         anna, bo = connect(chat, "c1", "Anna"), connect(chat, "c2", "Bo")
         join(chat, anna)
         join(chat, bo)
