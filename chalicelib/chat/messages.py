@@ -35,6 +35,7 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     me = connection_of(caller)
     if me.waiting_for:
         _not_in_the_room_yet(delivery, caller, me, text, client_id, me.waiting_for, now)
+        return
     me, members = membership(caller, me)
     if me.session_ends_at is not None and now >= me.session_ends_at:
         raise ChatError("session_closed")
@@ -44,8 +45,9 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     # Trained staff may share what teens may not (a youth centre's address), so flood control,
     # the anonymity guard and the crisis signals apply to participants' messages only.
     staff = me.role in STAFF_ROLES
-    if not staff and not presence.mentors_in(members):
-        _wait_for_a_mentor(delivery, caller, me, members, text, client_id, now)
+    if not staff and not presence.mentors_in(members) and not _mentor_or_grace(delivery, caller, me, members, text,
+                                                                               client_id, now):
+        return
     try:
         flood = None if staff else _flood_check(me, text, settings, now)
     except ChatError as refusal:
@@ -83,14 +85,16 @@ def catch_up(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: dat
 # --- a send that cannot be stored yet: safety answers all the same ---------------------------------
 
 
-def _wait_for_a_mentor(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-                       text: str, client_id: str | None, now: datetime) -> None:
-    """No mentor in the room: within the grace period the send goes on, else it waits (raises)."""
+def _mentor_or_grace(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
+                     text: str, client_id: str | None, now: datetime) -> bool:
+    """No mentor in the room: True within the grace period (the send goes on); False when safety
+    already answered (held back); otherwise the send waits: ``waiting_for_mentor``."""
     assert me.session_id is not None
     session = storage.get_session(me.session_id)
     if session is not None and presence.settle(delivery, session, False, now):
-        return
-    _screen_unsent(delivery, caller, me, members, session, text, client_id, now)
+        return True
+    if _screen_unsent(delivery, caller, me, members, session, text, client_id, now):
+        return False
     since = presence.without_mentor_since(session) if session else now
     waited = now - max(since, me.connected_at or since)
     raise ChatError("waiting_for_mentor", minutes=max(0, int(waited.total_seconds() // 60)))
@@ -101,22 +105,25 @@ def _not_in_the_room_yet(delivery: Delivery, caller: Caller, me: storage.Connect
     """A newcomer in the waiting room writes: nothing is stored or shown, but a crisis is heard."""
     session = storage.get_session(session_id)
     members = storage.session_connections(session_id)
-    _screen_unsent(delivery, caller, me, members, session, text, client_id, now)
-    raise ChatError("waiting_for_admission")
+    if not _screen_unsent(delivery, caller, me, members, session, text, client_id, now):
+        raise ChatError("waiting_for_admission")
 
 
 def _screen_unsent(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-                   session: storage.Session | None, text: str, client_id: str | None, now: datetime) -> None:
-    """Crisis wording still brings the help lines and a report; a guarded one its kind notice."""
+                   session: storage.Session | None, text: str, client_id: str | None, now: datetime) -> bool:
+    """Crisis wording still brings the help lines and a report; a guarded text its kind notice,
+    which is the whole answer (True): the text would be held back in any room."""
     if session is None or me.role in STAFF_ROLES:
-        return
+        return False
     settings = org_settings(session.org_id)
     verdict = screen_message(text, settings.detector)
     if verdict.held_back is not None:
         alerts.hold_back(delivery, caller, me, members, verdict, settings.retention_days, now, client_id, session)
-    elif verdict.crisis:
+        return True
+    if verdict.crisis:
         alerts.crisis_not_stored(delivery, caller, me, members, session, text, settings.retention_days, now,
                                  client_id)
+    return False
 
 
 # --- inside a send ------------------------------------------------------------------------------

@@ -26,8 +26,8 @@ Action = Callable[[Delivery, Caller, dict[str, Any], datetime], None]
 def _ping(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
     """Keep-alive; a mentor's ping is also the heartbeat that says they are still in the room."""
     me = storage.get_connection(caller.connection_id)
-    if me is not None and me.role in frames.STAFF_ROLES and not presence.mentor_seen(delivery, me, now):
-        raise ChatError("not_connected")
+    if me is None or (me.role in frames.STAFF_ROLES and not presence.mentor_seen(delivery, me, now)):
+        raise ChatError("not_connected")  # forgotten (expired, or a vanished mentor's): connect again
     delivery.send(caller, frames.pong(now))
 
 
