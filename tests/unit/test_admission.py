@@ -224,7 +224,7 @@ class TestLockAndSeats:
         assert sender.last("c2")["type"] == "joined"  # back today
         knock(chat, teen(chat, "c3", "Bo"))
         assert sender.last("c3")["code"] == "session_locked"
-        desk.lock(METTE, room.session_id, False, NOW)
+        desk.lock(METTE, room.session_id, False, NOW + timedelta(seconds=1))
         knock(chat, caller("c3"))
         assert sender.last("c3")["type"] == "joined"
         assert [e.action for e in storage.audit_entries("org-a")] == ["unlock", "lock"]
