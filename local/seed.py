@@ -46,7 +46,15 @@ def seed_demo(now: datetime, demo_length: timedelta = timedelta(hours=3)) -> lis
     for username, name, role, password in DEMO_STAFF:
         if storage.find_mentor(username) is None:
             mentors.create(DEMO_ORG, username, name, password, role, now)
+    group = storage.Group.get(DEMO_GROUP)
+    if not group.duty_mentors:
+        mette = storage.find_mentor("mentor")
+        if mette is not None:
+            storage.set_duty_mentors(group, [mette.mentor_id])  # the demo mentor is on duty every week
     lines.append("Mentor view: /mentor.html  (mentor / demo-mentor-1, admin / demo-admin-1)")
+    # No session without an adult, in the demo too: teens can read, but write only with a mentor there.
+    lines.append("To chat: open /mentor.html in one tab, log in as mentor / demo-mentor-1 and enter "
+                 "Torsdagsgruppen; then open / in another tab (a private window for a second teen) and sign up.")
     if not any(s.status == storage.OPEN for s in storage.latest_sessions(DEMO_GROUP, now)):
         starts = now.replace(microsecond=0) - timedelta(minutes=1)
         length = demo_length + timedelta(minutes=1)
@@ -60,6 +68,8 @@ def seed_demo(now: datetime, demo_length: timedelta = timedelta(hours=3)) -> lis
             topic="Velkommen! Hvordan har din uge været?",
             due_bucket=storage.PENDING,
             due_at=starts + length - CLOSING_WARNING,
+            live_bucket=storage.LIVE,
+            presence_since=starts,
         ).save()
         lines.append(f"Demo group 'Torsdagsgruppen' is open until {starts + length:%H:%M} UTC.")
     plan_next(storage.Group.get(DEMO_GROUP), now)

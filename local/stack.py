@@ -123,6 +123,9 @@ async def serve(args: argparse.Namespace) -> None:
     data_dir = Path(args.data_dir)
     dynamodb_port = free_port()
     prepare_environment(data_dir, dynamodb_port)
+    # A mentor's presence (chalicelib.chat.presence): tests shorten both to seconds.
+    os.environ["MENTOR_GRACE_SECONDS"] = str(args.mentor_grace_seconds)
+    os.environ["MENTOR_STALE_SECONDS"] = str(args.mentor_stale_seconds)
     from local.moto_atomic import make_writes_atomic
 
     make_writes_atomic()  # conditional writes must race like DynamoDB's, not like moto's
@@ -264,6 +267,10 @@ def main() -> None:
     parser.add_argument("--tick-seconds", type=float, default=60.0,
                         help="how often the scheduled function runs (EventBridge: every minute); "
                              "0 = only on POST /_local/tick")
+    parser.add_argument("--mentor-grace-seconds", type=int, default=int(os.environ.get("MENTOR_GRACE_SECONDS", "120")),
+                        help="how long a room stays open after its last mentor left")
+    parser.add_argument("--mentor-stale-seconds", type=int, default=int(os.environ.get("MENTOR_STALE_SECONDS", "90")),
+                        help="a mentor's socket not seen (pinged) this long has vanished")
     parser.add_argument("--demo-session-seconds", type=float, default=3 * 3600,
                         help="how long the seeded demo session stays open from now")
     parser.add_argument("--purge-seconds", type=float, default=60.0,

@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,3 +100,70 @@ def frames_until(ws, predicate, timeout: float = 10.0) -> list[dict]:
         seen.append(frame)
         if predicate(frame):
             return seen
+
+
+DEMO_GROUP = "demo-torsdag"
+DEMO_MENTOR = ("mentor", "demo-mentor-1")
+
+
+def mentor_token(stack: Stack, username: str = DEMO_MENTOR[0], password: str = DEMO_MENTOR[1]) -> str:
+    response = requests.post(f"{stack.api}/mentors/login", json={"username": username, "password": password},
+                             timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()["token"]
+
+
+class MentorOnDuty:
+    """The demo mentor in a group for as long as a test needs, as the mentor page would be: it reads
+    every frame and pings every 20 s (the heartbeat that says a mentor is still in the room), and
+    comes back if the socket is lost. Teens can write only while a mentor is there."""
+
+    def __init__(self, stack: Stack, group_id: str = DEMO_GROUP, ping_every_s: float = 20.0) -> None:
+        from websockets.sync.client import connect
+
+        self._connect = lambda: connect(f"{stack.ws}?token={mentor_token(stack)}")
+        self.group_id = group_id
+        self.ping_every_s = ping_every_s
+        self.stopped = threading.Event()
+        self.ws = self._enter()
+        self.thread = threading.Thread(target=self._keep, name="mentor-on-duty", daemon=True)
+        self.thread.start()
+
+    def _enter(self):
+        ws = self._connect()
+        ws.send(json.dumps({"action": "join", "group_id": self.group_id}))
+        joined = frames_until(ws, lambda f: f["type"] in ("joined", "error"))[-1]
+        assert joined["type"] == "joined", joined
+        return ws
+
+    def _keep(self) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        while not self.stopped.is_set():
+            try:
+                self.ws.recv(timeout=self.ping_every_s)
+            except TimeoutError:
+                try:
+                    self.ws.send('{"action":"ping"}')
+                except ConnectionClosed:
+                    pass
+            except ConnectionClosed:
+                if self.stopped.is_set():
+                    return
+                try:
+                    self.ws = self._enter()
+                except Exception:
+                    time.sleep(1)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.ws.close()
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def on_duty(stack):
+    """The demo mentor in the demo group for the whole session of tests on the shared stack."""
+    mentor = MentorOnDuty(stack)
+    yield mentor
+    mentor.stop()

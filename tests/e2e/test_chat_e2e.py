@@ -27,7 +27,7 @@ def message_of(ws, text: str) -> dict:
     return frames_until(ws, lambda f: f["type"] == "message" and f["message"]["text"] == text)[-1]["message"]
 
 
-def test_three_teens_chat_and_a_dropped_one_catches_up_with_nothing_lost(stack):
+def test_three_teens_chat_and_a_dropped_one_catches_up_with_nothing_lost(stack, on_duty):
     tokens = {name: stack.sign_up(name)["token"] for name in ("Solsikke", "Ravn", "Mynte")}
     sockets = {name: connect(f"{stack.ws}?token={token}") for name, token in tokens.items()}
     for ws in sockets.values():

@@ -11,16 +11,9 @@ import requests
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
-from tests.e2e.conftest import ROOT, frames_until
+from tests.e2e.conftest import ROOT, frames_until, mentor_token
 
 GROUP = "demo-torsdag"
-
-
-def mentor_token(stack, username="mentor", password="demo-mentor-1") -> str:
-    response = requests.post(f"{stack.api}/mentors/login", json={"username": username, "password": password},
-                             timeout=10)
-    assert response.status_code == 200, response.text
-    return response.json()["token"]
 
 
 def joined(ws) -> dict:
