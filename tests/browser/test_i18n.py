@@ -89,15 +89,17 @@ FAMILIES: dict[str, list[str]] = {
     "role.{}": ["mentor", "admin"],
     "mentor.role.{}": ["mentor", "admin"],
     # what the server sends: report kinds, held-back reasons, audit actions, figure columns
-    "mentor.reports.kind.{}": ["report", "crisis", "held_back"],
+    "mentor.reports.kind.{}": ["report", "crisis", "held_back", "no_mentor"],
     "heldBack.{}": ["cpr", "email", "profile_link", "phone", "handle", "address", "generic"],
     "mentor.reports.why.{}": ["unkind", "personal_info", "worried", "other", "crisis",
-                              "cpr", "email", "profile_link", "phone", "handle", "address"],
+                              "cpr", "email", "profile_link", "phone", "handle", "address", "no_mentor"],
     "report.reason.{}": ["unkind", "personal_info", "worried", "other"],
     "mentor.audit.actions.{}": ["remove", "mute", "kick", "ban", "topic", "pin", "announce", "slow_mode",
-                                "open", "close", "extend", "cancel", "resolve_report"],
+                                "open", "close", "extend", "cancel", "resolve_report",
+                                "admit", "decline", "lock", "unlock", "enrol", "duty", "swap", "cannot_come"],
     "mentor.figures.{}": ["group_id", "group", "session_id", "starts_at", "status", "participants",
-                          "returning", "messages", "reports_handled"],
+                          "returning", "messages", "reports_handled", "minutes_with_mentor",
+                          "minutes_without_mentor"],
     "mentor.figures.status.{}": ["open", "closed"],
 }
 

@@ -6,18 +6,20 @@ import json
 import requests
 from websockets.sync.client import connect
 
-from tests.e2e.conftest import frames_until, start_stack, stop_stack
+from tests.e2e.conftest import MentorOnDuty, frames_until, start_stack, stop_stack
 
 
 def test_accounts_and_messages_survive_a_restart_of_the_local_stack(tmp_path):
     process, stack = start_stack(tmp_path)
     try:
+        mentor = MentorOnDuty(stack)  # teens write only with a mentor in the room
         token = stack.sign_up("Hukommelse")["token"]
         with connect(f"{stack.ws}?token={token}") as ws:
             ws.send(json.dumps({"action": "join", "group_id": "demo-torsdag"}))
             frames_until(ws, lambda f: f["type"] == "joined")
             ws.send(json.dumps({"action": "send", "text": "husker du mig?", "client_id": "h1"}))
             frames_until(ws, lambda f: f["type"] == "message")
+        mentor.stop()
     finally:
         stop_stack(process)
 

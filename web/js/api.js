@@ -75,6 +75,12 @@ export class Api {
   closeSession(sid) { return this.post(`/mentor/sessions/${enc(sid)}/close`); }
   extend(sid, minutes) { return this.post(`/mentor/sessions/${enc(sid)}/extend`, { minutes }); }
   cancelDate(gid, date) { return this.post(`/mentor/groups/${enc(gid)}/cancel`, { date }); }
+  admit(sid, pseudonym) { return this.post(`/mentor/sessions/${enc(sid)}/admit`, pseudonym ? { pseudonym } : { all: true }); }
+  decline(sid, pseudonym) { return this.post(`/mentor/sessions/${enc(sid)}/decline`, { pseudonym }); }
+  lock(sid, locked) { return this.post(`/mentor/sessions/${enc(sid)}/lock`, { locked }); }
+  enrol(gid, pseudonym) { return this.post(`/mentor/groups/${enc(gid)}/members`, { pseudonym }); }
+  duties() { return this.get('/mentor/duties'); }
+  cannotCome(gid, meeting) { return this.post(`/mentor/duties/${enc(gid)}/${enc(meeting)}/cannot_come`); }
   reports(status = 'open') { return this.get(`/mentor/reports?status=${enc(status)}`); }
   resolveReport(rid, note) { return this.post(`/mentor/reports/${enc(rid)}/resolve`, { note }); }
   audit() { return this.get('/mentor/audit'); }
@@ -87,6 +93,9 @@ export class Api {
   createMentor(mentor) { return this.post('/admin/mentors', mentor); }
   deactivateMentor(mid) { return this.post(`/admin/mentors/${enc(mid)}/deactivate`); }
   figures() { return this.get('/admin/figures'); }
+  roster() { return this.get('/admin/roster'); }
+  setUsualDuty(gid, mentors) { return this.put(`/admin/groups/${enc(gid)}/duty`, { mentors }); }
+  swapDuty(gid, meeting, mentors) { return this.put(`/admin/groups/${enc(gid)}/duty/${enc(meeting)}`, { mentors }); }
 }
 
 /** When the group meets next (UTC instant; shown in the viewer's own zone). */

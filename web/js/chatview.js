@@ -4,6 +4,8 @@ import { h, clear, announcer } from './dom.js';
 import { t, formatTime, errorText } from './i18n.js';
 
 const STAFF = new Set(['mentor', 'admin']);
+// A message kept until the room opens says what it waits for.
+const WAITING_FOR = { waiting_for_mentor: 'chat.waitingForMentor', waiting_for_admission: 'chat.waitingForAdmission' };
 
 export function isStaff(role) { return STAFF.has(role); }
 
@@ -156,7 +158,8 @@ export class ChatView {
   }
 
   pendingNode(item) {
-    const waiting = this.connection.status === 'online' ? t('chat.sending') : t('chat.waitingForNetwork');
+    const waitsFor = item.error && WAITING_FOR[item.error.code];
+    const waiting = waitsFor ? t(waitsFor) : this.connection.status === 'online' ? t('chat.sending') : t('chat.waitingForNetwork');
     const node = h('li', { class: `msg msg--own msg--pending${item.state === 'failed' ? ' msg--failed' : ''}`, dataset: { clientId: item.client_id } },
       h('div', { class: 'msg__meta' },
         h('span', { class: 'msg__author', text: (this.connection.you && this.connection.you.pseudonym) || t('chat.you') }),
@@ -178,6 +181,7 @@ export function sendErrorText(error) {
   if (error.until) vars.until = formatTime(error.until);
   if (error.retry_after) vars.seconds = error.retry_after;
   if (error.max_length) vars.max = error.max_length;
+  if (error.minutes !== undefined) vars.minutes = error.minutes;
   return errorText(error.code, error.message, vars);
 }
 

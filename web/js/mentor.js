@@ -15,11 +15,14 @@ import { createAudit } from './mentor/audit.js';
 import { createAdminGroups } from './mentor/admin-groups.js';
 import { createAdminMentors } from './mentor/admin-mentors.js';
 import { createFigures } from './mentor/figures.js';
+import { createDuties } from './mentor/duties.js';
+import { createRoster } from './mentor/roster.js';
 
 const views = { login: $('#view-login'), app: $('#view-app') };
 const panels = {
   sessions: $('#panel-sessions'), chat: $('#panel-chat'), reports: $('#panel-reports'), audit: $('#panel-audit'),
   groups: $('#panel-groups'), mentors: $('#panel-mentors'), figures: $('#panel-figures'),
+  duties: $('#panel-duties'), roster: $('#panel-roster'),
 };
 
 async function main() {
@@ -50,6 +53,8 @@ async function main() {
       groups: adminGroups.load,
       mentors: createAdminMentors({ api, calls, announce, account }).load,
       figures: createFigures({ api, calls }).load,
+      duties: createDuties({ api, calls, announce }).load,
+      roster: createRoster({ api, calls, announce }).load,
     },
   });
   createLogin({ api, account, onLoggedIn: enterApp });

@@ -11,13 +11,20 @@ const CATCH_UP_LIMIT = 100;
 // Frames after which reconnecting would only loop: the UI offers a button instead.
 const ENDING_FRAMES = new Set(['kicked', 'banned', 'session_closed']);
 // Refusals of a join: nothing to retry by itself.
-const JOIN_REFUSALS = new Set(['banned', 'session_closed', 'session_full', 'group_not_found', 'forbidden', 'kicked']);
+const JOIN_REFUSALS = new Set([
+  'banned', 'session_closed', 'session_full', 'group_not_found', 'forbidden', 'kicked',
+  'members_only', 'session_locked', 'admission_declined',
+]);
 // Refusals of a send; they answer the oldest send still waiting on this socket.
 const SEND_REFUSALS = new Set([
   'muted', 'repeated', 'rate_limited', 'slow_mode', 'message_too_long', 'empty_message',
   'bad_client_id', 'session_closed', 'not_joined', 'banned', 'kicked',
+  'waiting_for_mentor', 'waiting_for_admission',
 ]);
 const RETRY_LATER = new Set(['rate_limited', 'slow_mode']);
+// Sends that wait for the room: no mentor yet, or not let in yet. They go by themselves when the
+// room opens (a mentor arrives) or the mentor lets this teen in.
+const WAIT_FOR_ROOM = new Set(['waiting_for_mentor', 'waiting_for_admission']);
 
 export class ChatConnection extends EventTarget {
   /**
@@ -28,10 +35,15 @@ export class ChatConnection extends EventTarget {
    * @param {number} [options.expiresAt] token expiry (ms since epoch); past it we stop retrying
    * @param {string} [options.storageKey] where the outbox survives a reload (sessionStorage)
    * @param {function} [options.params] extra query parameters, read at each connect (e.g. the language)
+   * @param {number} [options.pingEveryMs] keep-alive interval; a mentor's ping is also their heartbeat
    */
-  constructor({ wsUrl, token, groupId, expiresAt = null, storageKey = null, params = () => ({}) }) {
+  constructor({ wsUrl, token, groupId, expiresAt = null, storageKey = null, params = () => ({}), pingEveryMs = PING_EVERY_MS }) {
     super();
     this.params = params;
+    this.pingEveryMs = pingEveryMs;
+    this.room = null; // {state: 'open'|'waiting'|'paused', since, locked}: is a mentor here?
+    this.admission = null; // null, or the waiting room's {state: 'rules'|'waiting', group, mentor_present}
+    this.agreed = false; // agreed to the group's rules at its waiting room: said again on every join
     this.wsUrl = wsUrl;
     this.token = token;
     this.groupId = groupId;
@@ -105,7 +117,7 @@ export class ChatConnection extends EventTarget {
   send(text) {
     const item = this.outbox.add(text);
     this._changed();
-    if (this.status === 'online') this._transmit(item);
+    if (this._canTransmit()) this._transmit(item);
     return item.client_id;
   }
 
@@ -113,12 +125,21 @@ export class ChatConnection extends EventTarget {
     const item = this.outbox.retry(clientId);
     if (!item) return;
     this._changed();
-    if (this.status === 'online') this._transmit(item);
+    if (this._canTransmit()) this._transmit(item);
   }
+
+  /** In the room, or in its waiting room: there the server keeps the message back but still hears a crisis. */
+  _canTransmit() { return this.status === 'online' || this.status === 'admission'; }
 
   discard(clientId) {
     this.outbox.remove(clientId);
     this._changed();
+  }
+
+  /** At a waiting room's door: the teen agreed to the rules and asks to be let in. */
+  agree() {
+    this.agreed = true;
+    this._sendRaw(this._joinFrame());
   }
 
   report(messageId, reason) {
@@ -162,9 +183,9 @@ export class ChatConnection extends EventTarget {
     this.outbox.newSocket();
     ws.onopen = () => {
       this._setStatus('joining');
-      this._sendRaw({ action: 'join', group_id: this.groupId });
+      this._sendRaw(this._joinFrame());
       clearInterval(this.pingTimer);
-      this.pingTimer = setInterval(() => this.checkAlive(), PING_EVERY_MS);
+      this.pingTimer = setInterval(() => this.checkAlive(), this.pingEveryMs);
     };
     ws.onmessage = (event) => {
       let frame;
@@ -229,6 +250,10 @@ export class ChatConnection extends EventTarget {
     for (const item of this.outbox.waiting()) this._transmit(item);
   }
 
+  _joinFrame() {
+    return this.agreed ? { action: 'join', group_id: this.groupId, agree_rules: true } : { action: 'join', group_id: this.groupId };
+  }
+
   // --- frames ---------------------------------------------------------------------------------
 
   _onFrame(frame) {
@@ -249,6 +274,15 @@ export class ChatConnection extends EventTarget {
       case 'session_extended':
         if (this.session) this.session.ends_at = frame.ends_at;
         break;
+      case 'room':
+        this.room = { state: frame.state, since: frame.since, locked: frame.locked };
+        if (frame.state === 'open' && this.status === 'online') this._flushOutbox(); // what waited goes now
+        break;
+      case 'locked':
+        if (this.room) this.room.locked = frame.locked;
+        if (this.session) this.session.locked = frame.locked;
+        break;
+      case 'admission': this._admission(frame); break;
       case 'left':
         clearTimeout(this.leaveTimer);
         this.stop();
@@ -264,6 +298,19 @@ export class ChatConnection extends EventTarget {
     if (ENDING_FRAMES.has(frame.type)) this._end(frame.type, frame);
   }
 
+  _admission(frame) {
+    if (frame.state === 'declined') {
+      this.admission = null;
+      this._end('admission_declined', frame);
+      return;
+    }
+    this.admission = frame;
+    this.group = frame.group;
+    this.attempt = 0;
+    this._setStatus('admission');
+    this._emit('admission', frame);
+  }
+
   _joined(frame) {
     const resumeFrom = this.lastId;
     if (this.session && frame.session && this.session.id !== frame.session.id) {
@@ -273,6 +320,8 @@ export class ChatConnection extends EventTarget {
     this.session = frame.session;
     this.group = frame.group;
     this.you = frame.you;
+    this.room = frame.room || null;
+    this.admission = null;
     this.present = new Map((frame.present || []).map((member) => [member.pseudonym, member]));
     this._merge(frame.messages || []);
     this.attempt = 0;
@@ -350,6 +399,11 @@ export class ChatConnection extends EventTarget {
     if (!SEND_REFUSALS.has(frame.code)) return;
     const item = this.outbox.answered(frame);
     if (!item) return;
+    if (WAIT_FOR_ROOM.has(frame.code)) {
+      this.outbox.refused(item, frame, { retryLater: true }); // kept, and sent when the room opens
+      this._changed();
+      return;
+    }
     const retryLater = RETRY_LATER.has(frame.code);
     if (retryLater) {
       const seconds = Number(frame.retry_after) || 2;

@@ -47,6 +47,7 @@ export function createAdminGroups({ api, calls, announce }) {
     $('#group-capacity').value = group.capacity || 15;
     $('#group-meetings').value = group.meetings || '';
     $('#group-first-date').value = group.first_date || '';
+    $('#group-entry-mode').value = group.entry_mode || 'open';
     $('#group-name').focus();
   }
 
@@ -71,6 +72,7 @@ export function createAdminGroups({ api, calls, announce }) {
       capacity: number('#group-capacity'),
       meetings: number('#group-meetings'),
       first_date: $('#group-first-date').value || null,
+      entry_mode: $('#group-entry-mode').value,
     };
     if (await calls.act($('#group-form-error'), () => (gid ? api.updateGroup(gid, body) : api.createGroup(body)), load)) {
       reset();

@@ -6,6 +6,9 @@ import { ChatView, enterSends, isStaff, badge, presentInOrder } from '../chatvie
 import { h, $, clear } from '../dom.js';
 
 const EXTEND_MINUTES = 15;
+// A mentor's ping is the heartbeat that says they are still in the room (the server forgets a
+// mentor not heard from for 90 s): much more often than a teen's keep-alive.
+const HEARTBEAT_MS = 30 * 1000;
 
 export function createChat({ wsUrl, account, api, calls, announce, moderate, onReport, onShow }) {
   let chat = null; // {session, group, connection, view}
@@ -23,7 +26,9 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
       wsUrl, token, groupId: group.id, expiresAt: Date.parse(expiresAt),
       storageKey: `gruppechat.outbox.mentor.${mentor.id}.${group.id}`,
       params: () => ({ lang: currentLang() }),
+      pingEveryMs: HEARTBEAT_MS,
     });
+    chat.queue = [];
     chat.connection = connection;
     chat.view = new ChatView(connection, {
       list: $('#messages'), topic: $('#chat-topic'), pinned: $('#chat-pinned'), presentList: null,
@@ -31,6 +36,8 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
     }, { messageActions });
     connection.addEventListener('joined', (event) => {
       chat.session = event.detail.session;
+      chat.group = { ...chat.group, ...event.detail.group };
+      chat.queue = event.detail.queue || [];
       $('#topic-text').value = chat.session.topic || '';
       $('#slow-mode').value = String(event.detail.slow_mode_s || 0);
       renderSide();
@@ -68,6 +75,15 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
         $('#chat-ends').textContent = t('groups.openUntil', { time: formatTime(frame.ends_at) });
         break;
       case 'slow_mode': $('#slow-mode').value = String(frame.seconds || 0); break;
+      case 'queue':
+        if (frame.waiting.length > chat.queue.length) announce(t('mentor.queue.arrived', { count: frame.waiting.length }));
+        chat.queue = frame.waiting;
+        renderQueue();
+        break;
+      case 'locked':
+        chat.session.locked = frame.locked;
+        renderLock();
+        break;
       case 'error': notice('error', errorText(frame.code, frame.message)); break;
       default: break;
     }
@@ -120,6 +136,40 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
       isStaff(member.role) ? null : h('span', { class: 'present__actions' }, personActions(member.pseudonym)))));
     const pinned = chat.connection.session && chat.connection.session.pinned;
     $('#unpin').hidden = !pinned;
+    renderQueue();
+    renderLock();
+    $('#enrol-form').hidden = chat.group.entry_mode !== 'members_only';
+  }
+
+  /** The waiting room, live: who waits to be let in, the longest waiting first. */
+  function renderQueue() {
+    if (!chat) return;
+    const waiting = chat.queue || [];
+    $('#queue').hidden = chat.group.entry_mode !== 'waiting_room' && waiting.length === 0;
+    $('#queue-title').textContent = t('mentor.queue.title', { count: waiting.length });
+    $('#queue-empty').hidden = waiting.length > 0;
+    $('#admit-all').hidden = waiting.length < 2;
+    $('#queue-list').replaceChildren(...waiting.map((item) => h('li', {},
+      h('span', { class: 'queue__name', text: item.pseudonym }),
+      h('time', { class: 'hint', datetime: item.since, text: t('mentor.queue.since', { time: formatTime(item.since) }) }),
+      h('button', {
+        type: 'button', class: 'btn btn--small btn--primary', text: t('mentor.queue.admit'),
+        'aria-label': t('mentor.queue.admitWho', { name: item.pseudonym }),
+        onclick: () => tool((sid) => api.admit(sid, item.pseudonym), async () => announce(t('mentor.queue.admitted', { name: item.pseudonym }))),
+      }),
+      h('button', {
+        type: 'button', class: 'btn btn--small btn--quiet', text: t('mentor.queue.decline'),
+        'aria-label': t('mentor.queue.declineWho', { name: item.pseudonym }),
+        onclick: () => tool((sid) => api.decline(sid, item.pseudonym)),
+      }))));
+  }
+
+  function renderLock() {
+    if (!chat || !chat.session) return;
+    const locked = Boolean(chat.session.locked);
+    const button = $('#lock-session');
+    button.textContent = t(locked ? 'mentor.chat.unlock' : 'mentor.chat.lock');
+    button.setAttribute('aria-pressed', String(locked));
   }
 
   /** One of the session's tools, called with the session id; a refusal shows under the tools. */
@@ -150,6 +200,21 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
     announce(t('mentor.chat.extended'));
   }));
   $('#close-session').addEventListener('click', (event) => moderate('close', {}, event.currentTarget));
+  $('#admit-all').addEventListener('click', () => tool((sid) => api.admit(sid, null)));
+  $('#lock-session').addEventListener('click', () => {
+    if (!chat || !chat.session) return;
+    const locking = !chat.session.locked;
+    tool((sid) => api.lock(sid, locking), async () => announce(t(locking ? 'mentor.chat.lockedNow' : 'mentor.chat.unlockedNow')));
+  });
+  $('#enrol-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const name = $('#enrol-name').value.trim();
+    if (!name || !chat) return;
+    if (await calls.act($('#side-error'), () => api.enrol(chat.group.id, name))) {
+      $('#enrol-name').value = '';
+      announce(t('mentor.enrol.done', { name }));
+    }
+  });
   $('#rejoin').addEventListener('click', () => {
     if (!chat) return;
     showEnded(false);

@@ -3,6 +3,9 @@
 import { t, formatDateTime, errorText, translatedOr } from '../i18n.js';
 import { h, $ } from '../dom.js';
 
+// What a mentor hears when a report comes in live, by its kind.
+const NEW_REPORT = { crisis: 'mentor.reports.newCrisis', no_mentor: 'mentor.reports.newNoMentor' };
+
 export function createReports({ api, calls, announce, onExpired, onAlert }) {
   let reports = new Map(); // report id -> report
 
@@ -27,7 +30,7 @@ export function createReports({ api, calls, announce, onExpired, onAlert }) {
     reports.set(report.id, report);
     render();
     if (live && isNew) {
-      const text = t(report.kind === 'crisis' ? 'mentor.reports.newCrisis' : 'mentor.reports.new', { name: report.pseudonym || '' });
+      const text = t(NEW_REPORT[report.kind] || 'mentor.reports.new', { name: report.pseudonym || '' });
       announce(text);
       if (report.priority === 'high' || report.kind === 'crisis') onAlert(text);
     }

@@ -10,6 +10,7 @@ const GROUP_KEY = 'gruppechat.teen.group';
 const SHOWN_ELSEWHERE = new Set([
   'muted', 'repeated', 'message_too_long', 'empty_message', 'session_closed', 'banned', 'kicked',
   'not_connected', 'not_joined', 'session_full', 'group_not_found', 'forbidden',
+  'waiting_for_mentor', 'waiting_for_admission', 'members_only', 'session_locked', 'admission_declined',
 ]);
 
 /** The group this tab was chatting in before a reload, if any. */
@@ -28,6 +29,7 @@ export function createChat({ wsUrl, account, notices, findGroup, onReport, onSho
     notices.clear();
     $('#chat-rules').replaceChildren();
     showEnded(false);
+    showAdmission(null);
     const connection = new ChatConnection({
       wsUrl,
       token: account.current.token,
@@ -42,6 +44,7 @@ export function createChat({ wsUrl, account, notices, findGroup, onReport, onSho
     }, { messageActions: (message, own) => (own || message.kind === 'announcement' ? [] : [reportButton(message)]) });
     chat = { connection, view, groupId };
     connection.addEventListener('joined', (event) => onJoined(event.detail));
+    connection.addEventListener('admission', (event) => onAdmission(event.detail));
     connection.addEventListener('frame', (event) => onFrame(event.detail));
     connection.addEventListener('heldback', (event) => onHeldBack(event.detail));
     connection.addEventListener('ended', (event) => onEnded(event.detail));
@@ -75,6 +78,7 @@ export function createChat({ wsUrl, account, notices, findGroup, onReport, onSho
   function showEnded(ended) {
     $('#chat-ended').hidden = !ended;
     $('#composer').hidden = ended;
+    if (ended) $('#admission').hidden = true;
   }
 
   function reportButton(message) {
@@ -85,16 +89,60 @@ export function createChat({ wsUrl, account, notices, findGroup, onReport, onSho
     });
   }
 
-  function onJoined({ group, muted_until: mutedUntil, slow_mode_s: slow }) {
+  function onJoined({ group, muted_until: mutedUntil, slow_mode_s: slow, room }) {
     $('#chat-title').textContent = group.name;
     $('#chat-rules').replaceChildren(...(group.rules || []).map((rule) => h('li', { text: rule })));
     showEnded(false);
+    showAdmission(null);
+    showRoom(room);
     if (mutedUntil && Date.parse(mutedUntil) > Date.now()) notices.show('muted', t('notice.muted', { time: formatTime(mutedUntil) }));
     if (slow) notices.show('slow', t('notice.slowMode', { seconds: slow }));
   }
 
+  /** Is a mentor here? Without one the teen may read, and what they write waits for the mentor. */
+  function showRoom(room, { arrived = false } = {}) {
+    if (!room || room.state === 'open') {
+      notices.remove('room');
+      if (arrived) notices.show('room-open', t('notice.roomOpen'));
+      return;
+    }
+    notices.remove('room-open');
+    notices.show('room', t(room.state === 'paused' ? 'notice.roomPaused' : 'notice.roomWaiting'), { persistent: true });
+  }
+
+  /** A waiting room's door: the group's rules to agree to, then waiting until a mentor lets them in. */
+  function onAdmission(frame) {
+    $('#chat-title').textContent = frame.group.name;
+    showAdmission(frame);
+  }
+
+  function showAdmission(frame) {
+    const box = $('#admission');
+    box.hidden = !frame;
+    $('#messages').hidden = Boolean(frame);
+    $('#chat-details').hidden = Boolean(frame);
+    if (!frame) return;
+    const rules = frame.state === 'rules';
+    $('#admission-rules-box').hidden = !rules;
+    $('#composer').hidden = rules; // once waiting, a teen may still write: a crisis is heard there too
+    if (rules) {
+      $('#admission-rules').replaceChildren(...(frame.group.rules || []).map((rule) => h('li', { text: rule })));
+      $('#admission-agree').checked = false;
+      $('#admission-enter').disabled = true;
+      $('#admission-text').textContent = t('admission.intro');
+    } else {
+      $('#admission-text').textContent = t(frame.mentor_present ? 'admission.waiting' : 'admission.waitingNoMentor');
+    }
+  }
+
   function onFrame(frame) {
     switch (frame.type) {
+      case 'room':
+        showRoom(frame, { arrived: frame.state === 'open' });
+        break;
+      case 'locked':
+        notices.show('locked', t(frame.locked ? 'notice.locked' : 'notice.unlocked'));
+        break;
       case 'session_closing':
         notices.show('closing', t('notice.closing', { time: formatTime(frame.ends_at) }), { persistent: true });
         break;
@@ -109,7 +157,11 @@ export function createChat({ wsUrl, account, notices, findGroup, onReport, onSho
       case 'muted': notices.show('muted', t('notice.muted', { time: formatTime(frame.until) })); break;
       case 'reported': notices.show('reported', t('notice.reported')); break;
       case 'error':
-        if (!SHOWN_ELSEWHERE.has(frame.code)) notices.show('error', sendErrorText(frame));
+        if (frame.code === 'waiting_for_mentor') {
+          notices.show('room', t('notice.waitingMinutes', { minutes: frame.minutes ?? 0 }), { persistent: true });
+        } else if (!SHOWN_ELSEWHERE.has(frame.code)) {
+          notices.show('error', sendErrorText(frame));
+        }
         break;
       default: break;
     }
@@ -145,6 +197,12 @@ export function createChat({ wsUrl, account, notices, findGroup, onReport, onSho
   }
 
   $('#composer').addEventListener('submit', send);
+  $('#admission-agree').addEventListener('change', (event) => { $('#admission-enter').disabled = !event.target.checked; });
+  $('#admission-enter').addEventListener('click', () => {
+    if (!chat || !$('#admission-agree').checked) return;
+    chat.connection.agree();
+    $('#composer-text').focus();
+  });
   enterSends($('#composer-text'), $('#composer'));
   $('#leave').addEventListener('click', () => leave());
   $('#rejoin').addEventListener('click', () => {
