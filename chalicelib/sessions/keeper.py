@@ -242,8 +242,13 @@ class SessionKeeper:
             raise ChatError("conflict")
         duration = timedelta(minutes=int(group.duration_minutes or 90))
         minute = now.replace(second=0, microsecond=0)
+        extra_id = f"{group.group_id}:extra:{minute:%Y%m%dT%H%MZ}"
+        earlier = storage.get_session(extra_id)
+        if earlier is not None and earlier.status != storage.OPEN:
+            # Closed within the same minute and opened again: a new session, not the closed one.
+            extra_id = f"{group.group_id}:extra:{now:%Y%m%dT%H%M%SZ}"
         session = storage.Session(
-            f"{group.group_id}:extra:{minute:%Y%m%dT%H%MZ}",
+            extra_id,
             group_id=group.group_id,
             org_id=group.org_id,
             starts_at=now,

@@ -7,7 +7,7 @@ from typing import Callable
 
 import pytest
 
-from tests.e2e.conftest import Stack, start_stack, stop_stack
+from tests.e2e.conftest import MentorOnDuty, Stack, start_stack, stop_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -26,6 +26,15 @@ def stack(tmp_path_factory) -> Stack:
     process, running = start_stack(tmp_path_factory.mktemp("browser-stack"), "--no-persist")
     yield running
     stop_stack(process)
+
+
+@pytest.fixture(scope="session")
+def on_duty(stack):
+    """The demo mentor in the demo group (as if on the mentor page in another tab): teens may write
+    only while a mentor is in the room."""
+    mentor = MentorOnDuty(stack)
+    yield mentor
+    mentor.stop()
 
 
 @pytest.fixture(scope="session")

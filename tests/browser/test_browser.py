@@ -4,9 +4,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DEMO_ADMIN, DEMO_MENTOR, screenshot_path
+
+# No session without an adult: the demo mentor is in Torsdagsgruppen for every test here.
+pytestmark = pytest.mark.usefixtures("on_duty")
 
 GROUP_NAME = "Torsdagsgruppen"
 PASSWORD = "hemmelig-kode-1"
@@ -79,7 +83,8 @@ def test_two_teens_sign_up_join_and_chat_both_ways(stack, new_page, tmp_path):
     ravn = teen(new_page, stack, "Ravn")
     expect(solsikke.locator("#chat-title")).to_have_text(GROUP_NAME)
     expect(solsikke.locator("#chat-topic")).to_contain_text("Velkommen")
-    expect(solsikke.locator("#present-count")).to_have_text("2 til stede")
+    expect(solsikke.locator("#present-count")).to_have_text("3 til stede")  # two teens and the mentor
+    expect(solsikke.locator(".notice--room")).to_have_count(0)  # a mentor is here: the group is on
 
     say(solsikke, "Hej med jer, hvordan går det?")
     expect(delivered(ravn, "Hej med jer, hvordan går det?")).to_have_count(1)

@@ -209,6 +209,14 @@ class TestMentorOverrides:
         assert sender.of("c1", "session_closed") and sender.closed == ["c1"]
         assert keeper.tick(at("2026-11-29T19:30")).closed == []
 
+    def test_an_extra_session_closed_and_opened_again_within_a_minute_is_a_new_one(self, keeper):
+        group = sunday_group()
+        first = keeper.open_early(group, at("2026-11-25T12:00"))
+        keeper.close_now(first, at("2026-11-25T12:00") + timedelta(seconds=20))
+        again = keeper.open_early(group, at("2026-11-25T12:00") + timedelta(seconds=40))
+        assert again.status == storage.OPEN and again.session_id != first.session_id
+        assert storage.get_session(first.session_id).status == storage.CLOSED
+
     def test_open_early_without_a_meeting_soon_opens_an_extra_session(self, keeper):
         group = sunday_group()
         extra = keeper.open_early(group, at("2026-11-25T12:00"))
