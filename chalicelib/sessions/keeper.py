@@ -20,7 +20,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from chalicelib import frames, storage
-from chalicelib.chat import presence
+from chalicelib.chat import presence, room
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.sessions.calendar import (
@@ -208,6 +208,9 @@ class SessionKeeper:
 
     def _tell_closed(self, session: storage.Session, now: datetime) -> None:
         members = storage.session_connections(session.session_id)
+        # Those still in the waiting room are told too: nobody waits at the door of a closed room.
+        for waiting in storage.waiting_list(session.session_id):
+            members.extend(room.waiting_sockets(waiting.participant_id, session.session_id))
         outcome = self.delivery.send_all(members, frames.session_closed(session.session_id))
         gone = set(outcome.gone)
         for member in members:

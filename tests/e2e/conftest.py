@@ -1,6 +1,7 @@
 """The local stack as a subprocess on a free loopback port, shared by the end-to-end tests."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -143,10 +144,8 @@ class MentorOnDuty:
             try:
                 self.ws.recv(timeout=self.ping_every_s)
             except TimeoutError:
-                try:
+                with contextlib.suppress(ConnectionClosed):
                     self.ws.send('{"action":"ping"}')
-                except ConnectionClosed:
-                    pass
             except ConnectionClosed:
                 if self.stopped.is_set():
                     return

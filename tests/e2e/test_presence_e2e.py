@@ -29,7 +29,7 @@ def lossy(tmp_path):
 def say(ws, text: str, client_id: str) -> dict:
     """Send; the answer is the message itself, or the refusal naming this client id."""
     ws.send(json.dumps({"action": "send", "text": text, "client_id": client_id}))
-    return frames_until(ws, lambda f: f.get("client_id") == client_id and f["type"] in ("error", "message")
+    return frames_until(ws, lambda f: (f.get("client_id") == client_id and f["type"] in ("error", "message"))
                         or f.get("message", {}).get("client_id") == client_id)[-1]
 
 

@@ -14,7 +14,7 @@ from chalicelib.errors import ChatError
 from chalicelib.moderation.actions import Moderation
 from chalicelib.moderation.waiting_room import WaitingRoom
 from chalicelib.sessions.keeper import SessionKeeper
-from tests.conftest import NOW, caller, join, make_group, make_org, make_session, mentor_joins
+from tests.conftest import NOW, caller, make_group, make_org, make_session, mentor_joins
 
 METTE = Identity("user-Mette", "Mette", "mentor", "org-a")
 CRISIS = "jeg vil ikke leve mere"
@@ -151,6 +151,13 @@ class TestTheWaitingRoom:
         assert desk.admit(METTE, waiting_room.session_id, None, True, NOW)["admitted"] == ["Ida", "Eva", "Liv"]
         assert all(len(sender.of(f"c{n}", "joined")) == 1 for n in range(3))
         assert [p["pseudonym"] for p in sender.of("c2", "joined")[0]["present"]] == ["Mette", "Eva", "Ida", "Liv"]
+
+    def test_when_the_session_closes_those_still_waiting_are_told_and_let_go(self, chat, sender, desk, waiting_room):
+        mentor_joins(chat)
+        knock(chat, teen(chat, "c1", "Ida"), agree=True)
+        SessionKeeper(Delivery(sender)).close_now(waiting_room, NOW + timedelta(minutes=1))
+        assert sender.of("c1", "session_closed") and "c1" in sender.closed
+        assert storage.get_connection("c1") is None
 
     def test_a_newcomer_who_leaves_the_waiting_room_leaves_the_queue(self, chat, sender, waiting_room):
         mentor_joins(chat)

@@ -26,7 +26,9 @@ export function createSessions({ api, calls, onEnter }) {
     return h('li', { class: 'group-card group-card--open' },
       h('div', { class: 'group-card__head' },
         h('h2', { class: 'group-card__name', text: group.name }),
-        h('span', { class: 'badge badge--open', text: t('groups.openNow') })),
+        h('span', { class: 'badge badge--open', text: t('groups.openNow') }),
+        session.room && session.room.state !== 'open'
+          ? h('span', { class: 'badge badge--no_mentor', text: t('mentor.sessions.noMentor') }) : null),
       session.topic ? h('p', {}, h('span', { class: 'label', text: t('chat.topic') }), ' ', h('span', { text: session.topic })) : null,
       h('p', { class: 'group-card__when', text: t('groups.openUntil', { time: formatTime(session.ends_at) }) }),
       h('button', {
