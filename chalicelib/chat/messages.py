@@ -99,7 +99,7 @@ def _new_message(me: storage.Connection, text: str, client_id: str | None, now: 
         text=text.strip(),
         client_id=client_id,
         # Messages live for the organisation's retention period after their session ends.
-        expires_at=max(ends, now) + timedelta(days=int(me.retention_days or 30)),
+        expires_at=max(ends, now) + timedelta(days=int(me.retention_days or org_settings(me.org_id).retention_days)),
     )
 
 

@@ -29,6 +29,7 @@ from chalicelib.limits import (
     MAX_SLOW_MODE_S,
     MAX_TOPIC,
 )
+from chalicelib.organisation.settings import org_settings
 from chalicelib.sessions.keeper import SessionKeeper
 
 
@@ -196,8 +197,7 @@ class Moderation:
             raise ChatError("session_closed")
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_ANNOUNCEMENT:
             raise ChatError("bad_text", max_length=MAX_ANNOUNCEMENT)
-        organisation = storage.get_organisation(session.org_id)
-        retention = int(organisation.retention_days) if organisation else 30
+        retention = org_settings(session.org_id).retention_days
         message = storage.Message(
             session_id, str(ULID.from_datetime(now)), author_id=mentor.user_id, pseudonym=mentor.name,
             role=mentor.role, text=text.strip(), kind="announcement",

@@ -22,7 +22,7 @@ def new_report(
     message: storage.Message | None = None,
     pseudonym: str = "",
     reason: str = "",
-    retention_days: int = 30,
+    retention_days: int,
     report_id: str | None = None,
 ) -> storage.Report:
     """A report, keyed by ``report_id`` when what it is about must be reported only once."""

@@ -9,11 +9,11 @@ import time
 from dataclasses import dataclass
 
 from chalicelib import storage
+from chalicelib.config import settings
 from chalicelib.limits import MAX_MESSAGE_CHARS
 from chalicelib.safety import CrisisDetector, FloodLimits
 
 CACHE_SECONDS = 300
-DEFAULT_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,9 @@ def org_settings(org_id: str | None) -> OrgSettings:
 
 def settings_of(organisation: storage.Organisation | None) -> OrgSettings:
     defaults = FloodLimits(max_length=MAX_MESSAGE_CHARS)
+    default_retention = settings().retention_days  # RETENTION_DAYS of the stage
     if organisation is None:
-        return OrgSettings(DEFAULT_RETENTION_DAYS, defaults, CrisisDetector.default())
+        return OrgSettings(default_retention, defaults, CrisisDetector.default())
     limits = FloodLimits(
         burst=int(organisation.flood_burst or defaults.burst),
         per_minute=int(organisation.flood_per_minute or defaults.per_minute),
@@ -49,7 +50,7 @@ def settings_of(organisation: storage.Organisation | None) -> OrgSettings:
     detector = CrisisDetector.default()
     if organisation.extra_crisis_terms:
         detector = detector.with_extra(organisation.extra_crisis_terms)
-    return OrgSettings(int(organisation.retention_days or DEFAULT_RETENTION_DAYS), limits, detector)
+    return OrgSettings(int(organisation.retention_days or default_retention), limits, detector)
 
 
 def forget() -> None:

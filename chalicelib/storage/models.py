@@ -55,7 +55,7 @@ class Organisation(Model):
         table_name = _table("organisations")
     org_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
-    retention_days = NumberAttribute(default=30)
+    retention_days = NumberAttribute(null=True)  # None: the stage's RETENTION_DAYS
     # PynamoDB's stubs type a list of strings as a list of attributes.
     extra_crisis_terms: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     flood_burst = NumberAttribute(null=True)

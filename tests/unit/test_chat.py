@@ -150,6 +150,22 @@ class TestSend:
         stored = storage.recent_messages(room.session_id, 1)[0]
         assert stored.expires_at == room.ends_at + timedelta(days=30)
 
+    def test_without_an_organisation_setting_the_stage_retention_applies(self, chat, sender, monkeypatch):
+        from chalicelib.config import Settings
+        from chalicelib.organisation import settings as org_settings
+
+        monkeypatch.setattr(org_settings, "settings", lambda: Settings.from_env({"RETENTION_DAYS": "45"}))
+        org_settings.forget()
+        storage.Organisation("org-b", name="Forening uden egen frist").save()
+        make_group("g2", org_id="org-b")
+        session = make_session("g2", org_id="org-b")
+        anna = connect(chat, "c1", "Anna")
+        join(chat, anna, group_id="g2")
+        send(chat, anna, "hej")
+        stored = storage.recent_messages(session.session_id, 1)[0]
+        assert stored.expires_at == session.ends_at + timedelta(days=45)
+        org_settings.forget()
+
 
 class TestGoneConnections:
     def test_a_gone_member_is_removed_and_the_others_still_receive(self, chat, sender, room):
