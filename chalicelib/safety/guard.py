@@ -387,7 +387,7 @@ _CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 )
 
 
-def check_text(text: str) -> str | None:
+def check_text(text: str, previous_text: str | None = None) -> str | None:
     """Return the reason code for holding ``text`` back, or ``None`` when it may be sent."""
     prepared = _normalise(text)
     for reason, found in _CHECKS:
