@@ -112,7 +112,7 @@ def clauses(text: str) -> list[list[str]]:
 # --- rules --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each rule is one object
 class _Rule:
     concept: str
     severity: str | None  # None: an idiom
@@ -124,7 +124,11 @@ class _Rule:
     near: frozenset[str] = frozenset()  # classes that may not occur just before or inside
     with_crisis: bool = False  # counts only next to another signal
     with_any: bool = False  # ... which may itself be one that needs company ("took them" + "goodbye all")
-    source: str = field(default="", compare=False)  # the rule as written, for explaining a match
+    source: str = ""  # the rule as written, for explaining a match
+    required: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "required", frozenset(self.slots))
 
 
 @dataclass(frozen=True)
@@ -288,13 +292,15 @@ class CrisisDetector:
         self._extra = tuple(book.add_terms(extra_terms))
         self._book = book
         self._lexicon = book.lexicon
-        # Rules by one of their classes: a clause only tries rules whose anchor it has.
+        # Rules by their rarest class: a clause only tries rules whose anchor it has.
+        sizes = book.lexicon.sizes()
         self._by_anchor: dict[str, list[_Rule]] = {}
-        for rule in book.rules:
-            self._by_anchor.setdefault(rule.slots[0], []).append(rule)
         self._idioms_by_anchor: dict[str, list[_Rule]] = {}
-        for rule in book.idioms:
-            self._idioms_by_anchor.setdefault(rule.slots[0], []).append(rule)
+        for rules, index in ((book.rules, self._by_anchor), (book.idioms, self._idioms_by_anchor)):
+            for rule in rules:
+                anchor = min(rule.slots, key=lambda c: _class_size(c, sizes, book.unions))
+                index.setdefault(anchor, []).append(rule)
+        self._features_cache: dict[str, tuple[frozenset[str], tuple[_Rule, ...], tuple[_Rule, ...]]] = {}
 
     @classmethod
     def default(cls) -> CrisisDetector:
@@ -339,39 +345,59 @@ class CrisisDetector:
         signal = self.assess(text)
         return signal.concepts if signal else ()
 
+    def _features(self, word: str) -> tuple[frozenset[str], tuple[_Rule, ...], tuple[_Rule, ...]]:
+        """The classes ``word`` belongs to (unions included) and the rules and idioms it anchors; cached."""
+        found = self._features_cache.get(word)
+        if found is None:
+            names = set(self._lexicon.classes(word))
+            if word.isdigit():
+                names.add("NUMBER")
+                if len(word) <= 3 and int(word) >= 5:
+                    names.add("COUNT")
+            unions = self._book.unions
+            for name in [n for n in names if n in unions]:
+                names |= unions[name]
+            rules = tuple(r for n in names for r in self._by_anchor.get(n, ()))
+            idioms = tuple(r for n in names for r in self._idioms_by_anchor.get(n, ()))
+            if len(self._features_cache) > 50_000:
+                self._features_cache.clear()
+            found = self._features_cache[word] = (frozenset(names), rules, idioms)
+        return found
+
     def _clause_rules(self, words: list[str]) -> list[_Rule]:
         every: dict[str, list[int]] = {}
-        lexicon = self._lexicon
+        candidates: list[_Rule] = []
+        idioms: list[_Rule] = []
         for position, word in enumerate(words):
-            for name in lexicon.classes(word):
+            names, rules, word_idioms = self._features(word)
+            for name in names:
                 every.setdefault(name, []).append(position)
-            if word.isdigit():
-                every.setdefault("NUMBER", []).append(position)
-                if len(word) <= 3 and int(word) >= 5:
-                    every.setdefault("COUNT", []).append(position)
-        if not every:
+            candidates.extend(rules)
+            idioms.extend(word_idioms)
+        if not candidates:
             return []
         every["$"] = [len(words)]
-        unions = self._book.unions
-        for name in [n for n in every if n in unions]:
-            for union in unions[name]:
-                every.setdefault(union, []).extend(every[name])
         where = every
         spent: set[int] = set()
-        for name in list(every):
-            for rule in self._idioms_by_anchor.get(name, ()):
-                while all(c in where for c in rule.slots):
-                    combo = _find(rule, where, every)
-                    if combo is None:
-                        break
-                    spent.update(combo)
-                    where = {c: kept for c, ps in where.items() if (kept := [p for p in ps if p not in spent])}
-        hits = []
-        for name in where:
-            for rule in self._by_anchor.get(name, ()):
-                if all(c in where for c in rule.slots) and _find(rule, where, every) is not None:
-                    hits.append(rule)
-        return hits
+        for rule in dict.fromkeys(idioms):
+            while rule.required <= where.keys():
+                combo = _find(rule, where, every)
+                if combo is None:
+                    break
+                spent.update(combo)
+                where = {c: kept for c, ps in where.items() if (kept := [p for p in ps if p not in spent])}
+        return [
+            rule
+            for rule in dict.fromkeys(candidates)
+            if rule.required <= where.keys() and _find(rule, where, every) is not None
+        ]
+
+
+def _class_size(name: str, sizes: dict[str, int], unions: dict[str, set[str]]) -> int:
+    """How many entries a class has; a union counts its members (rare classes anchor best)."""
+    if name.startswith("("):
+        return sum(sizes.get(member, 1) for member, parts in unions.items() if name in parts)
+    return sizes.get(name, 1 if name.startswith("'") else 10_000 if name in ("$", "NUMBER", "COUNT") else 50)
 
 
 @cache

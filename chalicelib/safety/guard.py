@@ -6,7 +6,15 @@ is never delivered; the sender alone gets a kind notice (``NOTICE``). Everything
 pure: text in, reason code out. Nothing is logged, because the text is the secret.
 
 Reason codes, checked in this order (the first hit wins):
-``cpr``, ``email``, ``profile_link``, ``phone``, ``handle``, ``address``.
+``cpr``, ``email``, ``profile_link``, ``phone``, ``handle``, ``address``, ``name``.
+
+Beyond the plain forms the guard reads numbers written in words ("to to tre tre ...",
+"twenty two"), digits split by words ("22 og så 33 44 55"), North American numbers
+(555-867-5309), a handle given after naming the platform ("på snap hedder jeg ...") in
+the same message or the sender's previous one (``previous_text``), and a real name:
+a first name with a surname ("Sofie Nielsen"), or a name with a school or town
+("jeg hedder Sofie og går på Rosenlundskolen"). Mentions of staff (``@mentor_sofie``)
+stay allowed.
 
 Precision matters as much as recall: a guard that blocks "kl. 19.30" or "jeg er 15"
 teaches teens that the chat is broken. The corpus in ``tests/data/safety_corpus.tsv``
@@ -24,7 +32,7 @@ from typing import Any, Callable
 
 __all__ = ["REASONS", "check_text", "check_pseudonym", "notice", "notices"]
 
-REASONS: tuple[str, ...] = ("cpr", "email", "profile_link", "phone", "handle", "address")
+REASONS: tuple[str, ...] = ("cpr", "email", "profile_link", "phone", "handle", "address", "name")
 
 # Next to the code so Chalice packages it with chalicelib/.
 _DATA = Path(__file__).parent / "data"
@@ -177,6 +185,152 @@ def _helpline_numbers() -> frozenset[str]:
 
 
 def _has_phone(text: str) -> bool:
+    if _NANP.search(text):
+        return True
+    if _has_plain_phone(text):
+        return True
+    spoken = _digits_from_words(text)
+    if spoken is not None and (_has_plain_phone(spoken) or _has_split_phone(spoken)):
+        return True
+    return _has_split_phone(text)
+
+
+# North American numbers: 555-867-5309, (555) 867-5309, +1 555.867.5309. The separators
+# are required: ten bare digits are as often an order number.
+_NANP = _Regex(
+    r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}(?![\d])"
+)
+
+# --- numbers in words ---------------------------------------------------------------
+
+_UNITS = {
+    "nul": 0, "zero": 0, "oh": 0, "en": 1, "et": 1, "een": 1, "one": 1, "to": 2, "two": 2, "tre": 3, "three": 3,
+    "fire": 4, "four": 4, "fem": 5, "five": 5, "seks": 6, "six": 6, "syv": 7, "seven": 7, "otte": 8, "eight": 8,
+    "ni": 9, "nine": 9,
+}
+_TEENS = {
+    "ti": 10, "ten": 10, "elleve": 11, "eleven": 11, "tolv": 12, "twelve": 12, "tretten": 13, "thirteen": 13,
+    "fjorten": 14, "fourteen": 14, "femten": 15, "fifteen": 15, "seksten": 16, "sixteen": 16, "sytten": 17,
+    "seventeen": 17, "atten": 18, "eighteen": 18, "nitten": 19, "nineteen": 19,
+}
+_TENS = {
+    "tyve": 20, "twenty": 20, "tredive": 30, "tredve": 30, "thirty": 30, "fyrre": 40, "fyrretyve": 40, "forty": 40,
+    "halvtreds": 50, "fifty": 50, "tres": 60, "sixty": 60, "halvfjerds": 70, "seventy": 70, "firs": 80,
+    "eighty": 80, "halvfems": 90, "ninety": 90,
+}
+_NUMBER_WORD = _Regex(
+    r"[a-zæøå]+(?:og(?:tyve|tredive|tredve|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))?|\d+",
+    re.IGNORECASE,
+)
+_COMPOUND = re.compile(r"([a-z]+)og([a-zæø]+)")
+_NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve", "two", "three", "four", "five",
+                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen")  # fmt: skip
+
+
+def _number_value(word: str) -> str | None:
+    """Digits for one number word ("toogtyve" -> "22", "fem" -> "5"), else None."""
+    for table in (_UNITS, _TEENS, _TENS):
+        if word in table:
+            return str(table[word])
+    m = _COMPOUND.fullmatch(word)
+    if m and m.group(1) in _UNITS and m.group(2) in _TENS:
+        return str(_TENS[m.group(2)] + _UNITS[m.group(1)])
+    return None
+
+
+def _digits_from_words(text: str) -> str | None:
+    """``text`` with every run of number words (and digits) read as digit groups, or None.
+
+    "to to tre tre fire fire fem fem" -> "2 2 3 3 4 4 5 5"; "to og tyve" and
+    "twenty two" -> "22". Only runs with at least two number words are read, so the
+    Danish articles "en"/"et" and English "to" stay words.
+    """
+    lower = text.casefold()
+    if not any(h in lower for h in _NUMBER_HINTS):
+        return None
+    tokens = _NUMBER_WORD.findall(lower)
+    if sum(1 for t in tokens if not t.isdigit() and _number_value(t) is not None) < 2:
+        return None
+    out: list[str] = []
+    run: list[str] = []
+    words_in_run = 0
+
+    def flush() -> None:
+        nonlocal words_in_run
+        if words_in_run >= 2:
+            out.append(" ".join(run))
+        run.clear()
+        words_in_run = 0
+
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        value = token if token.isdigit() else _number_value(token)
+        if value is None:
+            # "to og tyve" (2 and 20 = 22); "og" only joins inside a run.
+            if token == "og" and run and i + 1 < len(tokens) and tokens[i + 1] in _TENS and len(run[-1]) == 1:
+                run[-1] = str(_TENS[tokens[i + 1]] + int(run[-1]))
+                words_in_run += 1
+                i += 2
+                continue
+            flush()
+            i += 1
+            continue
+        if run and not token.isdigit() and token in _UNITS and run[-1] in {str(v) for v in _TENS.values()} \
+                and not tokens[i - 1].isdigit():
+            run[-1] = str(int(run[-1]) + _UNITS[token])  # "twenty two" -> 22
+        else:
+            run.append(value)
+        words_in_run += not token.isdigit()
+        i += 1
+    flush()
+    if not out:
+        return None
+    return " , ".join(out)
+
+
+# --- digits split by words ------------------------------------------------------------
+
+# "22 og så 33 44 55", "22 33 hmm 44 55": filler between the groups of one number.
+_FILLER = frozenset("og så and then øh øhm hmm hm eh um uh altså bare ja yes lige just".split())
+_PHONE_CUES = _Regex(
+    r"\b(?:nummer|nr|tlf|telefon|mobil|mobilnummer|ring|sms|skriv|number|phone|call|text|cell|whatsapp|hit\s+me)\b",
+    re.IGNORECASE,
+)
+_GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
+
+
+def _has_split_phone(text: str) -> bool:
+    """Digit groups of one Danish number with a word or two between them."""
+    if _digit_count(text) < 8:
+        return False
+    cued = bool(_PHONE_CUES.search(text))
+    tokens = [m.group() for m in _GROUPS_AND_WORDS.finditer(text)]
+    groups: list[str] = []
+    gap: list[str] = []
+    worded_gaps = 0  # without a cue, one gap of filler words at most: "22 og så 33 44 55"
+    for token in tokens + ["."]:
+        if token.isdigit() and len(token) <= 4:
+            if groups and gap:
+                worded_gaps += 1
+                if len(gap) > 2 or not (cued or (worded_gaps == 1 and all(w.casefold() in _FILLER for w in gap))):
+                    groups, worded_gaps = [], 0
+            groups.append(token)
+            gap = []
+            joined = "".join(groups)
+            if len(joined) == 8 and joined[0] in "23456789" and len(groups) > 1:
+                if not _not_a_phone(" ".join(groups)) and joined not in _helpline_numbers():
+                    return True
+            if len(joined) > 8:
+                groups, worded_gaps = [token], 0
+        elif token.isdigit():
+            groups, gap, worded_gaps = [], [], 0
+        else:
+            gap.append(token)
+    return False
+
+
+def _has_plain_phone(text: str) -> bool:
     # No phone number anywhere has fewer than 7 digits; "2o 3o 4o 5o" has 4 plus o's.
     digits = _digit_count(text)
     if digits < 4 or (digits < 7 and "o" not in text.casefold()):
@@ -292,8 +446,32 @@ def _could_be_username(token: str) -> bool:
     return word not in _NOT_A_USERNAME and not word.endswith(_WORD_ENDINGS)
 
 
-def _has_handle(text: str) -> bool:
+# Staff are mentioned by their chat names ("@mentor_sofie"); those are no outside handles.
+_STAFF_MENTION = _Regex(r"(?:mentor|mentors|admin|staff|moderator|mod|frivillig|guide|team)(?:[._-]\w+)?", re.IGNORECASE)
+
+# After the platform is named: "på snap hedder jeg luna_k", "insta? søg efter sofiehh".
+_NAMED_AFTER_PLATFORM = _Regex(
+    rf"""\b{_PLATFORM}\b[^.!\n]{{0,40}}?\b(?:(?P<strong>hedder\s+jeg|jeg\s+hedder|heder\s+jeg|name\s+is|names
+        |navn\s+er|søg(?:\s+efter)?|search(?:\s+for)?|find\s+mig\s+som|find\s+me\s+as|add|tilføj)
+        |er\s+jeg|jeg\s+er|i'?m|i\s+am|it'?s|its|det\s+er|er|is)\s+@?(?P<u>[\w.]+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# The sender's previous message asked for or offered a handle; this one gives it.
+_GIVEN_NAME = _Regex(
+    r"""^\W*(?:(?:ja|jep|yes|yeah|yep|ok|okay|sure|klart|selvfølgelig)\W+)?(?:(?:det\s+er|den\s+er|jeg\s+hedder|hedder
+        |it'?s|its|i'?m|im|add|tilføj|søg|search|find\s+mig\s+som|er)\s+)?@?(?P<u>[\w.]+)\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ORDINARY_REPLY = frozenset(
+    """ja nej jo jep nope yes no yeah yep ok okay okey sure måske maybe hvorfor why hvad what haha hahaha lol
+    tak thanks fedt nice cool godt fint hej hi hey glem forget det that it den""".split()
+)
+
+
+def _has_handle(text: str, previous_text: str | None = None) -> bool:
     if "#" in text and _DISCORD_TAG.search(text):
+        return True
+    if previous_text and _mentions_platform(previous_text) and _gives_username(text):
         return True
     if not _mentions_platform(text):
         return False
@@ -302,7 +480,29 @@ def _has_handle(text: str) -> bool:
     for m in _HANDLE_SHARED.finditer(text):
         if _could_be_username((m.group("a") or m.group("b") or "").strip(".")):
             return True
-    return any(_HANDLE_SHAPE.search(m.group(1).strip(".")) for m in _AT_HANDLE.finditer(text))
+    for m in _NAMED_AFTER_PLATFORM.finditer(text):
+        name = m.group("u").strip(".")
+        # "hedder jeg luna" names a user; after a plain "er"/"it's" only a handle-shaped word does.
+        named = _could_be_username(name) and name.casefold() not in _ORDINARY_REPLY and len(name) >= 3
+        if named and (m.group("strong") or _HANDLE_SHAPE.search(name) or any(c.isdigit() for c in name)):
+            return True
+    return any(
+        _HANDLE_SHAPE.search(name) and not _STAFF_MENTION.fullmatch(name)
+        for m in _AT_HANDLE.finditer(text)
+        if (name := m.group(1).strip("."))
+    )
+
+
+def _gives_username(text: str) -> bool:
+    """A short reply that is a username: "lunaxx09", "ja det er sofie_h"."""
+    m = _GIVEN_NAME.match(text.strip())
+    if not m:
+        return False
+    name = m.group("u").strip(".")
+    if name.casefold() in _ORDINARY_REPLY or _STAFF_MENTION.fullmatch(name) or len(name) < 3:
+        return False
+    shaped = bool(_HANDLE_SHAPE.search(name)) or (any(c.isdigit() for c in name) and any(c.isalpha() for c in name))
+    return shaped or (m.group(0).strip().casefold() != name.casefold() and _could_be_username(name))
 
 
 # --- street addresses ----------------------------------------------------------------
@@ -375,6 +575,106 @@ def _has_address(text: str) -> bool:
     return False
 
 
+# --- names -----------------------------------------------------------------------------
+
+
+@cache
+def _name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """(first names, first names that are also words, surnames, surnames that are words, public names)."""
+
+    def split(name: str) -> tuple[frozenset[str], frozenset[str]]:
+        lines = _load_lines(name)
+        return frozenset(n for n in lines if not n.startswith("!")), frozenset(n[1:] for n in lines if n.startswith("!"))
+
+    first, first_words = split("names_first.txt")
+    last, last_words = split("names_last.txt")
+    return first, first_words, last, last_words, frozenset(_load_lines("names_public.txt"))
+
+
+_NAME_TOKEN = _Regex(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+_SURNAME_ENDINGS = ("sen", "gaard", "gård", "strup", "holm", "borg", "bjerg", "skov", "lund", "berg")
+# A named school: "Rosenlundskolen", "Viborg Katedralskole", "Nørre Gymnasium". The
+# kinds of school alone ("efterskolen", "gymnasiet") name no place.
+_SCHOOL_WORD = _Regex(r"\b([^\W\d_]{3,})(?:skolen?|gymnasium|gymnasiet)\b", re.IGNORECASE)
+_SCHOOL_KINDS = frozenset(
+    """efter fri privat folke ungdoms musik kost sprog køre aften danse svømme idræts sommer weekend real kunst
+    fag grund høj handels teknisk tekniske erhvervs produktions ride kor film teater high""".split()
+)
+_SCHOOL_NAMED = _Regex(
+    r"""\b[A-ZÆØÅ][\wæøå]+\s+(?:Skole|Skolen|Gymnasium|Gymnasiet|Gymnasie|Efterskole|Friskole|Privatskole
+        |Katedralskole|Statsskole|Akademi|School|High\s+School|Academy|College)\b
+      | \b[a-zæøå]+\s+(?:katedralskole|statsskole)\b""",
+    re.VERBOSE,
+)
+
+
+def _names_school(text: str) -> bool:
+    if _SCHOOL_NAMED.search(text):
+        return True
+    return any(m.group(1).casefold() not in _SCHOOL_KINDS for m in _SCHOOL_WORD.finditer(text))
+
+
+_SELF_INTRO = _Regex(
+    r"""\b(?:jeg\s+hedder|jeg\s+heder|mit\s+(?:rigtige\s+)?navn\s+er|my\s+(?:real\s+)?name\s+is|i'?m|i\s+am
+        |call\s+me|kald\s+mig|det\s+er|it'?s|this\s+is|jeg\s+er|hedder\s+jeg|heder\s+jeg)\s+([^\W\d_]+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FROM_PLACE = _Regex(r"^\s*(?:fra|from|i|in|på|at|,)\s+([^\W\d_]+)", re.IGNORECASE)
+
+
+def _is_first_name(word: str) -> bool:
+    first, first_words, *_ = _name_lists()
+    lower = word.casefold()
+    return lower in first or (lower in first_words and word[:1].isupper())
+
+
+def _is_surname(word: str) -> bool:
+    _, _, last, last_words, _ = _name_lists()
+    lower = word.casefold()
+    if lower in last or (lower in last_words and word[:1].isupper()):
+        return True
+    return word[:1].isupper() and len(word) >= 6 and lower.endswith(_SURNAME_ENDINGS) and not _is_first_name(word)
+
+
+@cache
+def _towns() -> frozenset[str]:
+    return frozenset(_load_lines("towns_da.txt"))
+
+
+def _has_name(text: str) -> bool:
+    """A first name with a surname, or a name tied to a school or town."""
+    first, first_words, *_ = _name_lists()
+    lowered = set(_NAME_TOKEN.findall(text.casefold()))
+    if first.isdisjoint(lowered) and first_words.isdisjoint(lowered):
+        return False  # every form below needs a first name
+    tokens = [(m.group(), m.end()) for m in _NAME_TOKEN.finditer(text)]
+    _, _, last, _, public = _name_lists()
+    for i, (word, _end) in enumerate(tokens[:-1]):
+        after = tokens[i + 1][0]
+        if not (_is_first_name(word) and _is_surname(after)):
+            continue
+        spoken = f"{word} {after}".casefold()
+        longer = f"{spoken} {tokens[i + 2][0].casefold()}" if i + 2 < len(tokens) else ""
+        if spoken in public or longer in public:
+            continue
+        # Two first names ("Sofie Emma") are two people, unless the second is also a
+        # listed surname and both are capitalised ("Emma Thomas").
+        if not _is_first_name(after) or (after.casefold() in last and word[:1].isupper() and after[:1].isupper()):
+            return True
+    school = _names_school(text)
+    intro = next((m for m in _SELF_INTRO.finditer(text) if _is_first_name(m.group(1))), None)
+    if intro and (school or any(w.casefold() in _towns() for w, _ in tokens)):
+        return True
+    # "Sofie fra Viborg", "Emma på Rosenlundskolen"
+    for word, end in tokens:
+        if not _is_first_name(word):
+            continue
+        m = _FROM_PLACE.match(text[end:end + 40])
+        if m and (m.group(1).casefold() in _towns() or _names_school(text[end + m.start(1):end + m.end(1) + 20])):
+            return True
+    return False
+
+
 # --- public API ----------------------------------------------------------------------
 
 _CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
@@ -384,15 +684,22 @@ _CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("phone", _has_phone),
     ("handle", _has_handle),
     ("address", _has_address),
+    ("name", _has_name),
 )
 
 
 def check_text(text: str, previous_text: str | None = None) -> str | None:
-    """Return the reason code for holding ``text`` back, or ``None`` when it may be sent."""
+    """Return the reason code for holding ``text`` back, or ``None`` when it may be sent.
+
+    ``previous_text``: the sender's previous message, if any; a handle may be given
+    in two steps ("har du snap?" then "luna_x09").
+    """
     prepared = _normalise(text)
     for reason, found in _CHECKS:
         if found(prepared):
             return reason
+    if previous_text and _has_handle(prepared, _normalise(previous_text)):
+        return "handle"
     return None
 
 

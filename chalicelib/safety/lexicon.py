@@ -87,6 +87,11 @@ class Lexicon:
         self._fuzzy_forms: dict[str, set[str]] = {}
         self._fuzzy_prefix: dict[str, set[str]] = {}
         self._cache: dict[str, frozenset[str]] = {}
+        self._sizes: dict[str, int] = {}
+
+    def sizes(self) -> dict[str, int]:
+        """Entries per class: how often a class can be expected to match."""
+        return dict(self._sizes)
 
     def add(self, name: str, entries: Iterable[str], lang: str) -> None:
         """Add ``entries`` (``word``, ``word*``, ``=word``) to class ``name``; ``lang`` 'da', 'en' or 'any'."""
@@ -96,6 +101,7 @@ class Lexicon:
             entry = raw.strip().casefold()
             if not entry:
                 continue
+            self._sizes[name] = self._sizes.get(name, 0) + 1
             if entry.startswith("="):
                 self._exact.setdefault(entry[1:], set()).add(name)
                 continue
