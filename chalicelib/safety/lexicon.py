@@ -8,7 +8,8 @@ decides which classes a typed word belongs to. A class entry matches a token whe
   "skærer", "skære" and "skær" are one word, as are "pills" and "pill";
 * it starts with a ``word*`` prefix entry ("selvmord*" -> "selvmordstanker");
 * it is one typo (a letter wrong, missing, extra or two letters swapped) away from
-  an entry of six letters or more: "selvmrod", "overdoiss", "sucidal".
+  an entry of six letters or more: "selvmrod", "overdoiss", "sucidal" (``~word``
+  entries: the word and its typos, but no stem).
 
 Tokens are also read with ae/oe/aa as æ/ø/å ("skaere", "doe", "paa") and with
 stretched letters squeezed ("diiie"), so each spelling costs one table entry at
@@ -47,6 +48,7 @@ def stem(word: str, lang: str) -> str:
 
 
 _STRETCH = re.compile(r"(.)\1{2,}")
+_DOUBLE = re.compile(r"(.)\1")
 _DANISH_DIGRAPHS = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
 
 
@@ -105,6 +107,11 @@ class Lexicon:
             if entry.startswith("="):
                 self._exact.setdefault(entry[1:], set()).add(name)
                 continue
+            if entry.startswith("~"):  # the word and its near misses, but no stem
+                entry = entry[1:]
+                self._exact.setdefault(entry, set()).add(name)
+                self._add_fuzzy(name, entry)
+                continue
             if entry.endswith("*"):
                 prefix = entry[:-1]
                 self._prefixes.setdefault(prefix, set()).add(name)
@@ -115,10 +122,13 @@ class Lexicon:
             self._exact.setdefault(entry, set()).add(name)
             for code in langs:
                 self._stems[code].setdefault(stem(entry, code), set()).add(name)
-            if len(entry) >= FUZZY_MIN:
-                self._fuzzy_forms.setdefault(entry, set()).add(name)
-                for variant in _deletes(entry) | {entry}:
-                    self._fuzzy.setdefault(variant, set()).add(entry)
+            self._add_fuzzy(name, entry)
+
+    def _add_fuzzy(self, name: str, entry: str) -> None:
+        if len(entry) >= FUZZY_MIN:
+            self._fuzzy_forms.setdefault(entry, set()).add(name)
+            for variant in _deletes(entry) | {entry}:
+                self._fuzzy.setdefault(variant, set()).add(entry)
 
     def classes(self, token: str) -> frozenset[str]:
         """The classes ``token`` (casefolded, normalised) belongs to; empty for most words."""
@@ -134,6 +144,9 @@ class Lexicon:
         squeezed = _STRETCH.sub(r"\1", token)
         if squeezed != token:
             variants.append(squeezed)
+        single = _DOUBLE.sub(r"\1", squeezed)  # doubled letters typed by accident: "leeve", "baare"
+        if single != squeezed:
+            variants.append(single)
         for word in list(variants):
             danish = word
             for digraph, letter in _DANISH_DIGRAPHS:
