@@ -58,7 +58,7 @@ class _Regex:
 
 
 # Invisible characters people (and keyboards) slip between digits or letters.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\ufe0f\u20e3]")  # incl. keycap digits 2️⃣
 
 
 def _normalise(text: str) -> str:
@@ -68,7 +68,7 @@ def _normalise(text: str) -> str:
 
 # --- CPR ---------------------------------------------------------------------------
 
-_CPR = _Regex(r"(?<!\d)(?<!\d[.,/:-])(\d{2})(\d{2})(\d{2})[ -]?(\d{4})(?!\d|[.,/:-]\d)")
+_CPR = _Regex(r"(?<!\d)(?<!\d[.,/:-])(\d{2})[./]?(\d{2})[./]?(\d{2})\s*[ -]?\s*(\d{4})(?!\d|[.,/:-]\d)")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -87,7 +87,7 @@ def _has_cpr(text: str) -> bool:
 
 _TLD = r"(?:com|dk|net|org|se|no|de|eu|info|me|io|nu|co\.uk|uk)"
 _MAIL_PROVIDERS = r"(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|protonmail|proton|gmx|yandex|live\.dk|live\.com)"
-_AT_WORD = r"(?:\(at\)|\[at\]|\{at\}|\bat\b|snabel-?a)"
+_AT_WORD = r"(?:\(at\)|\[at\]|\{at\}|\bat\b|snabel[\s-]?a)"
 # A spelled-out dot may have spaces around it; a real "." may not ("at school. No").
 _DOT_WORD = r"(?:\.|\s*(?:\(dot\)|\[dot\]|\bdot\b|\bpunktum\b|\bprik\b)\s*)"
 _EMAIL = _Regex(
@@ -95,7 +95,7 @@ _EMAIL = _Regex(
       (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{{2,}}\b          # plain address
     | (?<![\w.+-])[\w.+-]+\s*{_AT_WORD}\s*[\w-]+{_DOT_WORD}{_TLD}\b   # sofie (at) gmail dot com
     | (?<![\w.+-])[\w.+-]+\s*(?:@|{_AT_WORD})\s*{_MAIL_PROVIDERS}\b     # sofie@gmail, sofie snabel-a hotmail
-    | \b(?:min|my)\s+(?:e-?)?mail(?:adresse|\s+address)?\s+(?:er|is|=|:)\s*\S*[@\d]  # min mail er sofie09
+    | \b(?:min|my)\s+(?:e-?mail|mail|gmail|hotmail|outlook|icloud)(?:adresse|\s+address)?\s+(?:er|is|=|:)\s*\S*[@\d]  # min mail er sofie09
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -198,7 +198,7 @@ def _has_phone(text: str) -> bool:
 # North American numbers: 555-867-5309, (555) 867-5309, +1 555.867.5309. The separators
 # are required: ten bare digits are as often an order number.
 _NANP = _Regex(
-    r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}(?![\d])"
+    r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]?\d{4}(?![\d])"
 )
 
 # --- numbers in words ---------------------------------------------------------------
@@ -249,7 +249,8 @@ def _digits_from_words(text: str) -> str | None:
     if not any(h in lower for h in _NUMBER_HINTS):
         return None
     tokens = _NUMBER_WORD.findall(lower)
-    if sum(1 for t in tokens if not t.isdigit() and _number_value(t) is not None) < 2:
+    spoken = sum(1 for t in tokens if not t.isdigit() and _number_value(t) is not None)
+    if spoken < 2 and not (spoken and _digit_count(text) >= 4):
         return None
     out: list[str] = []
     run: list[str] = []
@@ -257,7 +258,7 @@ def _digits_from_words(text: str) -> str | None:
 
     def flush() -> None:
         nonlocal words_in_run
-        if words_in_run >= 2:
+        if words_in_run >= 2 or (words_in_run and len(run) > words_in_run):
             out.append(" ".join(run))
         run.clear()
         words_in_run = 0
@@ -313,7 +314,7 @@ def _has_split_phone(text: str) -> bool:
         if token.isdigit() and len(token) <= 4:
             if groups and gap:
                 worded_gaps += 1
-                if len(gap) > 2 or not (cued or (worded_gaps == 1 and all(w.casefold() in _FILLER for w in gap))):
+                if len(gap) > (3 if cued else 2) or not (cued or (worded_gaps == 1 and all(w.casefold() in _FILLER for w in gap))):
                     groups, worded_gaps = [], 0
             groups.append(token)
             gap = []
@@ -398,6 +399,7 @@ _HANDLE_FORMS = _Regex(
     | \b(?:send|giv\s+mig|give\s+me|drop|del|share|sende)\s+(?:dit|din|jeres|your|ur|yo)\s+{_PLATFORM}\b
     | \b(?:skal\s+vi|vil\s+du|wanna|want\s+to|shall\s+we|lets|let's)\s+(?:\w+\s+)?(?:snappe|adde|add|følge|follow|skrive|text)\s+(?:på|on)\s+{_PLATFORM}\b
     | \b{_PLATFORM}\s+@[\w.]{{2,}}
+    | \b(?:add+|tilføj|følg|follow|søg\s+efter|search\s+for|search)\s+@?(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+|[a-z]{{3,}}(?<!mig)(?<!me))\s+(?:på|on|i|in)\s+{_PLATFORM}\b
     | @[\w.]{{2,}}\s+(?:på|on|i|in)\s+{_PLATFORM}\b
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -452,7 +454,7 @@ _STAFF_MENTION = _Regex(r"(?:mentor|mentors|admin|staff|moderator|mod|frivillig|
 # After the platform is named: "på snap hedder jeg luna_k", "insta? søg efter sofiehh".
 _NAMED_AFTER_PLATFORM = _Regex(
     rf"""\b{_PLATFORM}\b[^.!\n]{{0,40}}?\b(?:(?P<strong>hedder\s+jeg|jeg\s+hedder|heder\s+jeg|name\s+is|names
-        |navn\s+er|søg(?:\s+efter)?|search(?:\s+for)?|find\s+mig\s+som|find\s+me\s+as|add|tilføj)
+        |navn\s+er|søg(?:\s+efter)?|search(?:\s+for)?|find\s+mig\s+som|find\s+me\s+as|add|tilføj|som|as)
         |er\s+jeg|jeg\s+er|i'?m|i\s+am|it'?s|its|det\s+er|er|is)\s+@?(?P<u>[\w.]+)""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -468,10 +470,21 @@ _ORDINARY_REPLY = frozenset(
 )
 
 
+# "mit brugernavn er luna_x", "my username is lunaxx": a username needs no platform named.
+_USERNAME_GIVEN = _Regex(
+    r"\b(?:mit|min|my)\s+(?:brugernavn|username|user\s?name|gamertag|gamer\s?tag)\s*(?:er|is|=|:|-)\s*@?[\w.]{3,}",
+    re.IGNORECASE,
+)
+# "dm @lunaxx", "følg @sofie": verbs of the outside apps, not of this chat.
+_ADD_AT = _Regex(r"\b(?:dm|pm|add|adde|follow|følg|tilføj)\s+(?:mig\s+|me\s+)?(?:på|on|at)?\s*@[\w.]{2,}", re.IGNORECASE)
+
+
 def _has_handle(text: str, previous_text: str | None = None) -> bool:
     if "#" in text and _DISCORD_TAG.search(text):
         return True
     if previous_text and _mentions_platform(previous_text) and _gives_username(text):
+        return True
+    if _USERNAME_GIVEN.search(text) or _ADD_AT.search(text):
         return True
     if not _mentions_platform(text):
         return False
@@ -513,15 +526,23 @@ _STREET_SUFFIXES = tuple(
     """vej gade allé alle stræde boulevard boulevarden plads pladsen vænge vænget parken have torv torvet
     bakke bakken høj toften stien vang vangen løkke marken engen dalen lund hegn""".split()
 )
-_STREET_SUFFIXES_LIVED_ON = ("vej", "gade", "allé", "stræde", "vænge", "vænget")
+_STREET_SUFFIXES_LIVED_ON = ("vej", "vejen", "gade", "allé", "alle", "stræde", "vænge", "vænget", "parken", "bakken",
+                             "toften", "stien", "vangen", "løkke", "haven", "plads", "pladsen", "boulevard")
 _NOT_A_HOUSE_NUMBER = r"""(?:gange?|timer?|min|minutter|sek|sekunder|dage?|døgn|uger?|måneder|år|kr|kroner
     |procent|km|m|meter|stk|personer|mennesker|point|klasse|x)"""
 # A word followed by a house number; whether the word is a street is decided on its ending.
 _WORD_THEN_HOUSE_NUMBER = _Regex(
-    rf"(?<![\w.])([a-zæøåé]+)\.?\s+\d{{1,3}}[a-z]?\b(?!\s*(?:{_NOT_A_HOUSE_NUMBER}\b|%|[.,:]\d))",
+    rf"(?<![\w.])([a-zæøåé]+)\.?\s+(?:nr\.?\s*|nummer\s+)?\d{{1,3}}[a-z]?\b(?!\s*(?:{_NOT_A_HOUSE_NUMBER}\b|%|[.,:]\d))",
     re.IGNORECASE | re.VERBOSE,
 )
 _LIVES_ON = _Regex(r"\bbor\s+(?:på|i|ved)\s+([a-zæøåé]+)", re.IGNORECASE)
+# "jeg bor lige ved Netto på Algade": a capitalised street name anywhere in a "bor" message.
+_CAPITALISED = _Regex(r"\b[A-ZÆØÅ][a-zæøåé]+\b")
+_LIVES_IN_POSTCODE = _Regex(r"\b(?:bor|live|lives)\s+(?:i|in)\s+[1-9]\d{3}\b", re.IGNORECASE)
+_ENGLISH_LIVES_ON = _Regex(
+    r"\b(?:live|lives|living|address\s+is)\s+(?:on|at|in)\s+(?:[A-Z][\w'-]+\s+){1,2}"
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Close|Crescent|Way|Court|Terrace|Grove|Place)\b"
+)
 
 
 def _is_street_name(word: str, suffixes: tuple[str, ...]) -> bool:
@@ -557,11 +578,17 @@ def _postcode_town() -> re.Pattern[str]:
 
 
 def _has_address(text: str) -> bool:
-    if not _ANY_DIGIT.search(text) and "bor" not in text.casefold():
+    if not _ANY_DIGIT.search(text) and "bor" not in text.casefold() and "live" not in text.casefold():
         return False  # every address form has a number, except "jeg bor på Xvej"
     if any(_is_street_name(m.group(1), _STREET_SUFFIXES) for m in _WORD_THEN_HOUSE_NUMBER.finditer(text)):
         return True
     if any(_is_street_name(m.group(1), _STREET_SUFFIXES_LIVED_ON) for m in _LIVES_ON.finditer(text)):
+        return True
+    if "bor" in text.casefold() and re.search(r"\bbor\b", text, re.IGNORECASE) and any(
+        _is_street_name(m.group(), _STREET_SUFFIXES_LIVED_ON) for m in _CAPITALISED.finditer(text)
+    ):
+        return True
+    if _LIVES_IN_POSTCODE.search(text) or _ENGLISH_LIVES_ON.search(text):
         return True
     if _DANISH_STREET_SPLIT.search(text):
         return True
@@ -608,8 +635,15 @@ _SCHOOL_NAMED = _Regex(
 )
 
 
+_GOES_TO_SCHOOL = _Regex(r"\b(?:går\s+på|går\s+i|goes\s+to|go\s+to|from)\s+([^\W\d_]+)\s+(?:skole|skolen|school|gymnasium)\b",
+                         re.IGNORECASE)
+_NOT_A_SCHOOL_NAME = frozenset("en den min mit samme ny nye anden stor lille god dårlig a the my same new big small".split())
+
+
 def _names_school(text: str) -> bool:
     if _SCHOOL_NAMED.search(text):
+        return True
+    if any(m.group(1).casefold() not in _NOT_A_SCHOOL_NAME | _SCHOOL_KINDS for m in _GOES_TO_SCHOOL.finditer(text)):
         return True
     return any(m.group(1).casefold() not in _SCHOOL_KINDS for m in _SCHOOL_WORD.finditer(text))
 
