@@ -319,7 +319,7 @@ def _has_split_phone(text: str) -> bool:
             groups.append(token)
             gap = []
             joined = "".join(groups)
-            if len(joined) == 8 and joined[0] in "23456789" and len(groups) > 1:
+            if len(joined) == 8 and joined[0] in "23456789" and worded_gaps:
                 if not _not_a_phone(" ".join(groups)) and joined not in _helpline_numbers():
                     return True
             if len(joined) > 8:
@@ -460,8 +460,8 @@ _NAMED_AFTER_PLATFORM = _Regex(
 )
 # The sender's previous message asked for or offered a handle; this one gives it.
 _GIVEN_NAME = _Regex(
-    r"""^\W*(?:(?:ja|jep|yes|yeah|yep|ok|okay|sure|klart|selvfølgelig)\W+)?(?:(?:det\s+er|den\s+er|jeg\s+hedder|hedder
-        |it'?s|its|i'?m|im|add|tilføj|søg|search|find\s+mig\s+som|er)\s+)?@?(?P<u>[\w.]+)\W*$""",
+    r"""^\W*(?:(?:ja|jep|yes|yeah|yep|ok|okay|sure|klart|selvfølgelig)\W+)?(?:(?P<verb>jeg\s+hedder|hedder|add|tilføj|søg
+        |search|find\s+mig\s+som|my\s+name\s+is|name\s+is)\s+|(?:det\s+er|den\s+er|it'?s|its|i'?m|im|er)\s+)?@?(?P<u>[\w.]+)\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _ORDINARY_REPLY = frozenset(
@@ -515,7 +515,8 @@ def _gives_username(text: str) -> bool:
     if name.casefold() in _ORDINARY_REPLY or _STAFF_MENTION.fullmatch(name) or len(name) < 3:
         return False
     shaped = bool(_HANDLE_SHAPE.search(name)) or (any(c.isdigit() for c in name) and any(c.isalpha() for c in name))
-    return shaped or (m.group(0).strip().casefold() != name.casefold() and _could_be_username(name))
+    # Without a username's shape only a naming verb counts: "jeg hedder sofiehh", not "det er sejt".
+    return shaped or (bool(m.group("verb")) and _could_be_username(name))
 
 
 # --- street addresses ----------------------------------------------------------------
@@ -536,6 +537,8 @@ _WORD_THEN_HOUSE_NUMBER = _Regex(
     re.IGNORECASE | re.VERBOSE,
 )
 _LIVES_ON = _Regex(r"\bbor\s+(?:på|i|ved)\s+([a-zæøåé]+)", re.IGNORECASE)
+_LIVES_ON_STREET = _Regex(r"\bbor\s+på\s+([a-zæøåé]+)", re.IGNORECASE)
+_STREET_SUFFIXES_NAMED = ("vej", "vejen", "gade", "allé", "alle", "stræde", "vænge", "vænget")
 # "jeg bor lige ved Netto på Algade": a capitalised street name anywhere in a "bor" message.
 _CAPITALISED = _Regex(r"\b[A-ZÆØÅ][a-zæøåé]+\b")
 _LIVES_IN_POSTCODE = _Regex(r"\b(?:bor|live|lives)\s+(?:i|in)\s+[1-9]\d{3}\b", re.IGNORECASE)
@@ -582,10 +585,13 @@ def _has_address(text: str) -> bool:
         return False  # every address form has a number, except "jeg bor på Xvej"
     if any(_is_street_name(m.group(1), _STREET_SUFFIXES) for m in _WORD_THEN_HOUSE_NUMBER.finditer(text)):
         return True
-    if any(_is_street_name(m.group(1), _STREET_SUFFIXES_LIVED_ON) for m in _LIVES_ON.finditer(text)):
+    # "bor på Solbakken" names a street; "bor ved Fælledparken" only a neighbourhood.
+    if any(_is_street_name(m.group(1), _STREET_SUFFIXES_NAMED) for m in _LIVES_ON.finditer(text)):
+        return True
+    if any(_is_street_name(m.group(1), _STREET_SUFFIXES_LIVED_ON) for m in _LIVES_ON_STREET.finditer(text)):
         return True
     if "bor" in text.casefold() and re.search(r"\bbor\b", text, re.IGNORECASE) and any(
-        _is_street_name(m.group(), _STREET_SUFFIXES_LIVED_ON) for m in _CAPITALISED.finditer(text)
+        _is_street_name(m.group(), _STREET_SUFFIXES_NAMED) for m in _CAPITALISED.finditer(text)
     ):
         return True
     if _LIVES_IN_POSTCODE.search(text) or _ENGLISH_LIVES_ON.search(text):
@@ -648,11 +654,13 @@ def _names_school(text: str) -> bool:
     return any(m.group(1).casefold() not in _SCHOOL_KINDS for m in _SCHOOL_WORD.finditer(text))
 
 
+# Giving one's name, as opposed to "jeg er Luna" (a pseudonym) -- that counts only with "fra".
 _SELF_INTRO = _Regex(
-    r"""\b(?:jeg\s+hedder|jeg\s+heder|mit\s+(?:rigtige\s+)?navn\s+er|my\s+(?:real\s+)?name\s+is|i'?m|i\s+am
-        |call\s+me|kald\s+mig|det\s+er|it'?s|this\s+is|jeg\s+er|hedder\s+jeg|heder\s+jeg)\s+([^\W\d_]+)""",
+    r"""\b(?:jeg\s+hedder|jeg\s+heder|mit\s+(?:rigtige\s+)?navn\s+er|my\s+(?:real\s+)?name\s+is|hedder\s+jeg
+        |heder\s+jeg|call\s+me|kald\s+mig)\s+([^\W\d_]+)""",
     re.IGNORECASE | re.VERBOSE,
 )
+_INTRO = _Regex(r"\b(?:jeg\s+er|i'?m|i\s+am|det\s+er|it'?s|this\s+is)\s+([^\W\d_]+)", re.IGNORECASE)
 _FROM_PLACE = _Regex(r"^\s*(?:fra|from|i|in|på|at|,)\s+([^\W\d_]+)", re.IGNORECASE)
 
 
@@ -698,6 +706,9 @@ def _has_name(text: str) -> bool:
     school = _names_school(text)
     intro = next((m for m in _SELF_INTRO.finditer(text) if _is_first_name(m.group(1))), None)
     if intro and (school or any(w.casefold() in _towns() for w, _ in tokens)):
+        return True
+    # "jeg er Luna" may be a pseudonym; with a named school it is a person all the same.
+    if school and any(_is_first_name(m.group(1)) for m in _INTRO.finditer(text)):
         return True
     # "Sofie fra Viborg", "Emma på Rosenlundskolen"
     for word, end in tokens:
