@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from .lexicon import Lexicon
+from .ngrams import default_scorer
 
 __all__ = ["KINDS", "SEVERITIES", "CrisisDetector", "Signal", "clauses", "help_lines", "help_text"]
 
@@ -285,7 +286,8 @@ class CrisisDetector:
     organisation's own terms (see the module docstring for their syntax).
     """
 
-    def __init__(self, extra_terms: Iterable[str] = ()) -> None:
+    def __init__(self, extra_terms: Iterable[str] = (), use_scorer: bool = True) -> None:
+        self._use_scorer = use_scorer
         book = _Rulebook()
         book.add_words((_DATA / "crisis_words.txt").read_text(encoding="utf-8"))
         book.add_rules((_DATA / "crisis_rules.txt").read_text(encoding="utf-8"))
@@ -309,7 +311,7 @@ class CrisisDetector:
 
     def with_extra(self, terms: Iterable[str]) -> CrisisDetector:
         """A new detector that also knows an organisation's own terms."""
-        return CrisisDetector([*self._extra, *terms])
+        return CrisisDetector([*self._extra, *terms], use_scorer=self._use_scorer)
 
     @property
     def extra_terms(self) -> tuple[str, ...]:
@@ -323,11 +325,15 @@ class CrisisDetector:
     def assess(self, text: str) -> Signal | None:
         """The signal in ``text``: highest severity, its kind and the concepts; None when there is none."""
         found: dict[str, _Rule] = {}
-        for words in clauses(text):
-            for rule in self._clause_rules(words):
+        parts = clauses(text)
+        idiom = False
+        for words in parts:
+            rules, spent = self._clause_rules(words)
+            idiom = idiom or spent
+            for rule in rules:
                 found.setdefault(rule.concept, rule)
         if not found:
-            return None
+            return self._second_stage(parts, idiom)
         hits = list(found.values())
         if not any(r.kind == "crisis" and not r.with_crisis for r in hits):
             # Context alone ("on the platform") is no signal, unless two contexts meet
@@ -335,10 +341,23 @@ class CrisisDetector:
             if not (sum(r.with_crisis for r in hits) > 1 and any(r.with_any for r in hits)):
                 hits = [r for r in hits if not r.with_crisis]
             if not hits:
-                return None
+                return self._second_stage(parts, idiom)
         hits.sort(key=lambda r: (-_RANK[r.severity or "concern"], r.kind != "crisis"))
         top = hits[0]
         return Signal(top.severity or "concern", top.kind, tuple(r.concept for r in hits))
+
+    def _second_stage(self, parts: list[list[str]], idiom: bool) -> Signal | None:
+        """No rule spoke: the n-gram scorer may still flag wording nobody wrote a rule for."""
+        if idiom or not self._use_scorer:
+            return None
+        scorer = default_scorer()
+        if scorer is None or not scorer.flags([w for words in parts for w in words]):
+            return None
+        return Signal("concern", "crisis", ("unforeseen_wording",))
+
+    def idiom_in(self, text: str) -> bool:
+        """True when an idiom rule recognised part of ``text`` ("døde af grin")."""
+        return any(self._clause_rules(words)[1] for words in clauses(text))
 
     def find(self, text: str) -> tuple[str, ...]:
         """Names of the concepts found in ``text``, highest first; empty when there are none."""
@@ -364,7 +383,8 @@ class CrisisDetector:
             found = self._features_cache[word] = (frozenset(names), rules, idioms)
         return found
 
-    def _clause_rules(self, words: list[str]) -> list[_Rule]:
+    def _clause_rules(self, words: list[str]) -> tuple[list[_Rule], bool]:
+        """The rules that match one clause, and whether an idiom used up some of its words."""
         every: dict[str, list[int]] = {}
         candidates: list[_Rule] = []
         idioms: list[_Rule] = []
@@ -374,8 +394,8 @@ class CrisisDetector:
                 every.setdefault(name, []).append(position)
             candidates.extend(rules)
             idioms.extend(word_idioms)
-        if not candidates:
-            return []
+        if not candidates and not idioms:
+            return [], False
         every["$"] = [len(words)]
         where = every
         spent: set[int] = set()
@@ -386,11 +406,12 @@ class CrisisDetector:
                     break
                 spent.update(combo)
                 where = {c: kept for c, ps in where.items() if (kept := [p for p in ps if p not in spent])}
-        return [
+        hits = [
             rule
             for rule in dict.fromkeys(candidates)
             if rule.required <= where.keys() and _find(rule, where, every) is not None
         ]
+        return hits, bool(spent)
 
 
 def _class_size(name: str, sizes: dict[str, int], unions: dict[str, set[str]]) -> int:
