@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.safety import REASONS, CrisisDetector, screen_message  # noqa: E402
+from chalicelib.safety import REASONS, CrisisDetector, screen_message
 
 CORPUS = ROOT / "tests" / "data" / "safety_corpus.tsv"
 

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.safety import CrisisDetector, screen_message  # noqa: E402
+from chalicelib.safety import CrisisDetector, screen_message
 
 DEFAULT = ROOT / "tests" / "data" / "safety_heldout.tsv"
 LEVELS = ("concern", "ideation", "plan", "acute", "danger")
@@ -129,8 +129,8 @@ def report(figures: Figures) -> list[str]:
         f"crisis recall   {f.crisis_recall:6.3f}  ({f.flags_caught} of {f.flag_lines} flag lines flagged)",
         f"level accuracy  {level}  ({f.levels_right} of {f.levelled_lines} levelled flag lines at their level)",
         f"false flags     {f.false_flag_rate:6.3%}  ({f.false_flags} of {f.pass_lines} pass lines)",
-        f"guard recall    {f.guard_recall:6.3f}  ({f.blocks_caught} of {f.block_lines} block lines held back;"
-        f" {f.reasons_right} with the labelled reason)",
+        (f"guard recall    {f.guard_recall:6.3f}  ({f.blocks_caught} of {f.block_lines} block lines held back;"
+         f" {f.reasons_right} with the labelled reason)"),
         f"false blocks    {f.false_block_rate:6.3%}  ({f.false_blocks} of {f.pass_lines} pass lines)",
         "",
         f"{'label':<22}{'lines':>6}{'caught':>8}",

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.safety.crisis import CrisisDetector, clauses  # noqa: E402
-from chalicelib.safety.ngrams import features  # noqa: E402
+from chalicelib.safety.crisis import CrisisDetector, clauses
+from chalicelib.safety.ngrams import features
 
 CORPUS = ROOT / "tests" / "data" / "safety_corpus.tsv"
 OUT = ROOT / "chalicelib" / "safety" / "data" / "crisis_ngrams.tsv"

@@ -1,9 +1,44 @@
 """Safety, built in: anonymity guard, crisis signals and flood control.
 
 Pure domain code: no AWS, no clock, no logging (message text is never logged).
-The chat handler calls :func:`screen_message` for every message and
+The chat handler calls :func:`screen_message` for every participant message and
 :func:`~chalicelib.safety.flood.admit` for every sender; the results decide whether
-the message is delivered, whether the mentor is alerted and what the sender is told.
+the message is delivered, whether the mentors are alerted and what the sender is told.
+
+The API the chat uses::
+
+    screen_message(text, detector=None, previous_text=None) -> Verdict
+        detector: the organisation's CrisisDetector (None: CrisisDetector.default());
+        previous_text: the sender's previous message, for handles given in two steps.
+
+    Verdict(held_back, crisis_terms, severity, kind)
+        held_back     reason code in REASONS or None -> not delivered; notice(held_back, lang)
+        severity      None | "concern" | "ideation" | "plan" | "acute"   (SEVERITIES, lowest first)
+        kind          None | "crisis" (the teen's own life) | "danger" (someone hurts/threatens them)
+        crisis_terms  the concepts found, highest first ("wish_to_die", "act_in_progress",
+                      "violence", "unforeseen_wording" for the n-gram second stage, ...)
+        .deliver      held_back is None
+        .crisis       severity is not None: a signal of either kind -> alert the mentors
+        .acute        severity == "acute" -> an alert no mentor can miss
+
+    help_lines(severity=None, kind="crisis") -> {"intro", "emergency", "lines": [...]}
+        for "acute" the lines lead with 112 and the intro says to call now; for
+        "danger" only lines meant for a child in danger (Børnetelefonen) are listed.
+    help_text(lang="da", severity=None, kind="crisis") -> the private message to the teen.
+
+    REASONS = ("cpr", "email", "profile_link", "phone", "handle", "address", "name")
+    check_text(text, previous_text=None) -> reason | None;  check_pseudonym(name) -> reason | None
+    notice(reason, lang) / notices(): the kind notice for a held-back message.
+
+    CrisisDetector(extra_terms=(), use_scorer=True); CrisisDetector.default();
+    detector.with_extra(terms); detector.extra_terms; detector.assess(text) -> Signal | None;
+    detector.find(text) -> concept names. Organisation terms: one phrase per item, words in
+    order with a few words allowed between, "word*" for any ending, optionally led by a
+    level ("plan: har købt reb"); a term without one is a concern.
+
+Word lists and rules are data (``data/crisis_words.txt``, ``data/crisis_rules.txt``,
+name lists, ``data/crisis_ngrams.tsv``); they load on first use, so importing this
+package costs no file reads, no stemmer and no phonenumbers.
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ How a message is read (all in this module, data in ``data/``):
    there, right now). **Kind**: ``crisis`` (the teen's own life) or ``danger`` (someone
    else hurts or threatens them), from the highest concept; crisis wins a tie.
 
+6. **Second stage**: when no rule and no idiom spoke, a small n-gram scorer
+   (:mod:`.ngrams`, trained offline on the tuning corpus) may still flag the message
+   as ``concern`` ("unforeseen_wording"): wording nobody wrote a rule for.
+
 Organisations extend the lists with their own terms (``CrisisDetector(extra_terms)``
 or ``detector.with_extra(terms)``): one phrase per line, words in that order with a
 few words allowed between, ``word*`` for any ending, optionally led by a level
@@ -40,7 +44,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import product
+from itertools import pairwise, product
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +174,7 @@ class _Rulebook:
                 # stemmed, typo-tolerant reading belongs to the word classes.
                 self.lexicon.add(name, [w if w.endswith("*") or w.startswith("=") else f"={w}" for w in words], "any")
             return name
-        members = [p[1:] if p.startswith("@") else p for p in named]
+        members = [p.removeprefix("@") for p in named]
         if words:
             members.append(self.slot_class("|".join(words)))
         name = f"({slot})"
@@ -247,7 +251,7 @@ class _Rulebook:
                      for w in slots]
             if not [s for s in slots if s != ".."]:
                 continue
-            self.add_rule([term, severity], " ".join([">", *slots, "{%d}" % (len(slots) + 1)]))
+            self.add_rule([term, severity], " ".join([">", *slots, f"{{{len(slots) + 1}}}"]))
             added.append(term)
         return added
 
@@ -265,7 +269,7 @@ def _find(rule: _Rule, where: dict[str, list[int]], every: dict[str, list[int]])
     for combo in product(*choices):
         if len(set(combo)) < len(combo):
             continue
-        if rule.ordered and any(b <= a for a, b in zip(combo, combo[1:])):
+        if rule.ordered and any(b <= a for a, b in pairwise(combo)):
             continue
         span = max(combo) - min(combo)
         if span <= rule.window:

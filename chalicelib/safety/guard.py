@@ -26,9 +26,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["REASONS", "check_text", "check_pseudonym", "notice", "notices"]
 
@@ -319,9 +320,9 @@ def _has_split_phone(text: str) -> bool:
             groups.append(token)
             gap = []
             joined = "".join(groups)
-            if len(joined) == 8 and joined[0] in "23456789" and worded_gaps:
-                if not _not_a_phone(" ".join(groups)) and joined not in _helpline_numbers():
-                    return True
+            if (len(joined) == 8 and joined[0] in "23456789" and worded_gaps
+                    and not _not_a_phone(" ".join(groups)) and joined not in _helpline_numbers()):
+                return True
             if len(joined) > 8:
                 groups, worded_gaps = [token], 0
         elif token.isdigit():

@@ -179,7 +179,7 @@ class Lexicon:
                 if within_one(word, entry):
                     found |= self._fuzzy_forms[entry]
         for prefix, names in self._fuzzy_prefix.items():
-            if len(word) >= len(prefix) - 1 and word[:2] == prefix[:2]:
-                if any(within_one(word[:n], prefix) for n in (len(prefix) - 1, len(prefix), len(prefix) + 1)):
-                    found |= names
+            if (len(word) >= len(prefix) - 1 and word[:2] == prefix[:2]
+                    and any(within_one(word[:n], prefix) for n in (len(prefix) - 1, len(prefix), len(prefix) + 1))):
+                found |= names
         return found

@@ -17,6 +17,7 @@ flagged by the scorer alone.
 from __future__ import annotations
 
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from .lexicon import stem
@@ -37,7 +38,7 @@ def features(words: list[str]) -> set[str]:
         for n in (3, 4):
             for i in range(len(padded) - n + 1):
                 found.add("c:" + padded[i:i + n])
-    for first, second in zip(stems, stems[1:]):
+    for first, second in pairwise(stems):
         found.add(f"b:{first}_{second}")
     return found
 

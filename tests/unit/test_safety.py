@@ -18,12 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.safety import REASONS, SEVERITIES, CrisisDetector, Verdict, screen_message
+from chalicelib.safety import (
+    REASONS,
+    SEVERITIES,
+    CrisisDetector,
+    Verdict,
+    screen_message,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.heldout import Figures, score_file  # noqa: E402
+from bench.heldout import Figures, score_file
 
 CORPUS = ROOT / "tests" / "data" / "safety_corpus.tsv"
 HELDOUT = ROOT / "tests" / "data" / "safety_heldout.tsv"
@@ -94,6 +100,8 @@ class TestImportCost:
             "import sys, chalicelib.safety as s, chalicelib.safety.crisis as c;"
             "assert 'phonenumbers' not in sys.modules;"
             "assert not any(m.startswith('snowballstemmer') for m in sys.modules);"
-            "assert c._default_detector.cache_info().currsize == 0"
+            "import chalicelib.safety.ngrams as n;"
+            "assert c._default_detector.cache_info().currsize == 0;"
+            "assert n.default_scorer.cache_info().currsize == 0"
         )
         subprocess.run([sys.executable, "-c", probe], check=True, cwd=ROOT)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.safety import SEVERITIES, CrisisDetector, help_lines, help_text, screen_message
+from chalicelib.safety import (
+    SEVERITIES,
+    CrisisDetector,
+    help_lines,
+    help_text,
+    screen_message,
+)
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +160,18 @@ class TestHelpLines:
             assert "116 111" in text and "70 201 201" in text
             assert "112" in text.splitlines()[-1]
         assert help_lines()["lines"][0]["phone"] == "116 111"
+
+
+class TestSecondStage:
+    @pytest.mark.parametrize("text", ["jeg tænker på at gøre det af med mig selv", "if i disappeared it wouldnt make a difference"])
+    def test_wording_no_rule_foresaw_still_reaches_the_mentors_as_concern(self, text: str) -> None:
+        assert screen_message(text, CrisisDetector(use_scorer=False)).severity is None
+        verdict = screen_message(text, CrisisDetector.default())
+        assert verdict.severity == "concern" and verdict.crisis_terms == ("unforeseen_wording",)
+
+    @pytest.mark.parametrize("text", ["jeg døde af grin", "i dont want to live with my dad anymore", "hej alle sammen"])
+    def test_the_scorer_never_overrules_an_idiom_or_flags_small_talk(self, detector, text: str) -> None:
+        assert not screen_message(text, detector).crisis
 
 
 class TestOrganisationTerms:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.safety import REASONS, CrisisDetector, check_pseudonym, check_text, notice, notices, screen_message
+from chalicelib.safety import (
+    REASONS,
+    check_pseudonym,
+    check_text,
+    notice,
+    notices,
+    screen_message,
+)
 
 
 class TestAnonymityGuard:
