@@ -299,6 +299,7 @@ _PHONE_CUES = _Regex(
     r"\b(?:nummer|nr|tlf|telefon|mobil|mobilnummer|ring|sms|skriv|number|phone|call|text|cell|whatsapp|hit\s+me)\b",
     re.IGNORECASE,
 )
+_TIME_WORDS = _Regex(r"\b(?:kl|klokken|tid|timer?|min|minutter|sek|o'?clock|am|pm|uge|år|kr|kroner)\b", re.IGNORECASE)
 _GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
 
 
@@ -307,6 +308,8 @@ def _has_split_phone(text: str) -> bool:
     if _digit_count(text) < 8:
         return False
     cued = bool(_PHONE_CUES.search(text))
+    if not cued and _TIME_WORDS.search(text):
+        return False  # "kl 20 30 og så 21 15" is two times
     tokens = [m.group() for m in _GROUPS_AND_WORDS.finditer(text)]
     groups: list[str] = []
     gap: list[str] = []
@@ -382,7 +385,9 @@ _NOT_A_USERNAME = frozenset(
     dårlig dårligt god godt bad good weak svag svagt elendig elendigt fuld
     tom tomt empty på on off pause inaktiv inaktivt inactive blokeret blocked lidt kind sort lige
     til to for too sjov sjovt fun træls annoying cringe pinlig pinligt embarrassing mit min my your
-    dit din et er is was var nok enough hemmelig hemmeligt secret anonym anonymt anonymous""".split()
+    dit din et er is was var nok enough hemmelig hemmeligt secret anonym anonymt anonymous
+    mest mostly kun only mainly primært billeder pics pictures photos videoer videos memes om about med with
+    af of fra from fyldt filled sjovt funny trist sad aktivt active død dødt fint fine okay ok""".split()
 )
 
 _HANDLE_FORMS = _Regex(
@@ -477,6 +482,10 @@ _USERNAME_GIVEN = _Regex(
     re.IGNORECASE,
 )
 # "dm @lunaxx", "følg @sofie": verbs of the outside apps, not of this chat.
+# "add mig sofie2010": a username-shaped word after an outside app's verb.
+_ADD_ME_NAME = _Regex(
+    r"\b(?:add+|adde|tilføj|følg|follow)\s+(?:mig|me)\s*:?\s+@?(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+)", re.IGNORECASE
+)
 _ADD_AT = _Regex(r"\b(?:dm|pm|add|adde|follow|følg|tilføj)\s+(?:mig\s+|me\s+)?(?:på|on|at)?\s*@[\w.]{2,}", re.IGNORECASE)
 
 
@@ -485,7 +494,7 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         return True
     if previous_text and _mentions_platform(previous_text) and _gives_username(text):
         return True
-    if _USERNAME_GIVEN.search(text) or _ADD_AT.search(text):
+    if _USERNAME_GIVEN.search(text) or _ADD_AT.search(text) or _ADD_ME_NAME.search(text):
         return True
     if not _mentions_platform(text):
         return False
@@ -525,7 +534,7 @@ def _gives_username(text: str) -> bool:
 # Endings of Danish street names ("Nørregade", "Rosenvænget"); only a compound counts,
 # the bare word ("vej 2", "alle 3") is ordinary speech.
 _STREET_SUFFIXES = tuple(
-    """vej gade allé alle stræde boulevard boulevarden plads pladsen vænge vænget parken have torv torvet
+    """vej vejen gade gaden allé alle stræde strædet boulevard boulevarden plads pladsen vænge vænget parken have torv torvet
     bakke bakken høj toften stien vang vangen løkke marken engen dalen lund hegn""".split()
 )
 _STREET_SUFFIXES_LIVED_ON = ("vej", "vejen", "gade", "allé", "alle", "stræde", "vænge", "vænget", "parken", "bakken",
@@ -661,7 +670,7 @@ _SELF_INTRO = _Regex(
         |heder\s+jeg|call\s+me|kald\s+mig)\s+([^\W\d_]+)""",
     re.IGNORECASE | re.VERBOSE,
 )
-_INTRO = _Regex(r"\b(?:jeg\s+er|i'?m|i\s+am|det\s+er|it'?s|this\s+is)\s+([^\W\d_]+)", re.IGNORECASE)
+_INTRO = _Regex(r"\b(?:jeg\s+er|i'?m|i\s+am|det\s+er|it'?s|this\s+is|hedder)\s+([^\W\d_]+)", re.IGNORECASE)
 _FROM_PLACE = _Regex(r"^\s*(?:fra|from|i|in|på|at|,)\s+([^\W\d_]+)", re.IGNORECASE)
 
 
