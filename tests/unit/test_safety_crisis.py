@@ -163,7 +163,7 @@ class TestHelpLines:
 
 
 class TestSecondStage:
-    @pytest.mark.parametrize("text", ["jeg tænker på at gøre det af med mig selv", "if i disappeared it wouldnt make a difference"])
+    @pytest.mark.parametrize("text", ["jeg tænker på at gøre det af med mig selv", "i wish i wasnt living"])
     def test_wording_no_rule_foresaw_still_reaches_the_mentors_as_concern(self, text: str) -> None:
         assert screen_message(text, CrisisDetector(use_scorer=False)).severity is None
         verdict = screen_message(text, CrisisDetector.default())
