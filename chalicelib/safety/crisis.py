@@ -81,7 +81,7 @@ _CLAUSE_WORDS = frozenset({"men", "but"})
 
 def _unleet(match: re.Match[str]) -> str:
     word = match.group()
-    return word.translate(_LEET) if _HAS_LETTER.search(word) and not word[-1:] in "@$" else word
+    return word.translate(_LEET) if _HAS_LETTER.search(word) and word[-1:] not in "@$" else word
 
 
 def fold(text: str) -> str:
@@ -237,8 +237,8 @@ class _Rulebook:
     def add_terms(self, terms: Iterable[str]) -> list[str]:
         """Organisation terms: ordered phrases, optionally led by a level ("plan: ...")."""
         added = []
-        for term in terms:
-            term = term.split("#", 1)[0].strip()
+        for line in terms:
+            term = line.split("#", 1)[0].strip()
             if not term:
                 continue
             level, sep, phrase = term.partition(":")
@@ -435,7 +435,8 @@ def _default_detector() -> CrisisDetector:
 
 @cache
 def _help_data() -> dict[str, Any]:
-    return json.loads((_DATA / "helplines.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((_DATA / "helplines.json").read_text(encoding="utf-8"))
+    return data
 
 
 def help_lines(severity: str | None = None, kind: str = "crisis") -> dict[str, Any]:

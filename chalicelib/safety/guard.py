@@ -23,6 +23,7 @@ holds the must-pass lines that keep it honest.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -31,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["REASONS", "check_text", "check_pseudonym", "notice", "notices"]
+__all__ = ["REASONS", "check_pseudonym", "check_text", "notice", "notices"]
 
 REASONS: tuple[str, ...] = ("cpr", "email", "profile_link", "phone", "handle", "address", "name")
 
@@ -165,7 +166,7 @@ def _not_a_phone(raw: str) -> bool:
         return True
     # Counting out loud ("1 2 3 4 5 6 7 8", "10 9 8 ... 1") is nobody's number.
     groups = [int(g) for g in re.findall(r"\d+", raw)]
-    steps = {b - a for a, b in zip(groups, groups[1:])}
+    steps = {b - a for a, b in itertools.pairwise(groups)}
     return len(groups) >= 5 and len(steps) == 1 and steps <= {1, -1}
 
 
@@ -314,7 +315,7 @@ def _has_split_phone(text: str) -> bool:
     groups: list[str] = []
     gap: list[str] = []
     worded_gaps = 0  # without a cue, one gap of filler words at most: "22 og så 33 44 55"
-    for token in tokens + ["."]:
+    for token in [*tokens, "."]:
         if token.isdigit() and len(token) <= 4:
             if groups and gap:
                 worded_gaps += 1

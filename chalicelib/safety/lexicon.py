@@ -44,7 +44,7 @@ def _stemmer(lang: str) -> Any:
 
 
 def stem(word: str, lang: str) -> str:
-    return _stemmer(lang).stemWord(word)
+    return str(_stemmer(lang).stemWord(word))
 
 
 _STRETCH = re.compile(r"(.)\1{2,}")

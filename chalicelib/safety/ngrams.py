@@ -31,7 +31,7 @@ def features(words: list[str]) -> set[str]:
     """The features of a message's folded words (the same at training and scoring time)."""
     found: set[str] = set()
     stems = [_stem(w) for w in words]
-    for word, root in zip(words, stems):
+    for word, root in zip(words, stems, strict=False):
         found.add("w:" + word)
         found.add("s:" + root)
         padded = f" {word} "

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.heldout import Figures, score_file
 from chalicelib.safety import (
     REASONS,
     SEVERITIES,
@@ -28,9 +29,6 @@ from chalicelib.safety import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from bench.heldout import Figures, score_file
 
 CORPUS = ROOT / "tests" / "data" / "safety_corpus.tsv"
 HELDOUT = ROOT / "tests" / "data" / "safety_heldout.tsv"

@@ -9,7 +9,10 @@ from chalicelib.safety import FloodLimits, FloodState, admit
 T0 = 1_700_000_000.0
 
 
-def send_many(texts, *, start: float = T0, every: float = 0.0, limits: FloodLimits = FloodLimits()):
+DEFAULT_LIMITS = FloodLimits()
+
+
+def send_many(texts, *, start: float = T0, every: float = 0.0, limits: FloodLimits = DEFAULT_LIMITS):
     state, decisions = None, []
     for i, text in enumerate(texts):
         decision, state = admit(state, text, start + i * every, limits)

@@ -236,7 +236,7 @@ class TestNotices:
     def test_notice_constant_loads_lazily(self) -> None:
         from chalicelib.safety import guard
 
-        assert guard.NOTICE == notices()
+        assert notices() == guard.NOTICE
 
 
 class TestPseudonyms:
