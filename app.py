@@ -199,6 +199,11 @@ def resolve_report(report_id: str) -> Response:
     return routes.resolve_report(_request(), MODERATION, report_id)
 
 
+@app.route("/mentor/reports/{report_id}/claim", methods=["POST"], authorizer=mentor_auth, cors=CORS)
+def claim_report(report_id: str) -> Response:
+    return routes.claim_report(_request(), MODERATION, report_id)
+
+
 @app.route("/mentor/audit", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def audit_log() -> Response:
     return routes.audit_log(_request(), MODERATION)

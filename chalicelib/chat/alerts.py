@@ -37,11 +37,13 @@ def mentors_to_alert(me: storage.Connection, members: list[storage.Connection]) 
 
 
 def crisis(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-           message: storage.Message, retention_days: int, now: datetime) -> None:
-    """A stored message with crisis signals: report, alert and help lines, keyed to the message."""
-    report = new_report(me, me.org_id or "", "crisis", "high", now, message=message, reason="crisis",
-                        retention_days=retention_days, report_id=message.message_id)
-    _raise(delivery, caller, me, members, report, help_needed=True)
+           message: storage.Message, verdict: Verdict, retention_days: int, now: datetime) -> None:
+    """A stored message with crisis signals (or danger from others): report, alert and help
+    lines, keyed to the message. Every level reaches the queue, the most urgent first."""
+    kind = verdict.kind or "crisis"
+    report = new_report(me, me.org_id or "", kind, "high", now, message=message, reason=kind,
+                        retention_days=retention_days, report_id=message.message_id, severity=verdict.severity)
+    _raise(delivery, caller, me, members, report, verdict)
 
 
 def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
@@ -62,27 +64,31 @@ def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, member
     delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
     report = new_report(me, me.org_id or "", "held_back", "high" if verdict.crisis else "normal", now,
                         pseudonym=me.pseudonym, reason=verdict.held_back, retention_days=retention_days,
-                        report_id=report_id)
-    _raise(delivery, caller, me, members, report, help_needed=verdict.crisis)
+                        report_id=report_id, severity=verdict.severity)
+    _raise(delivery, caller, me, members, report, verdict)
 
 
-def send_help_lines(delivery: Delivery, caller: Caller, me: storage.Connection) -> bool:
+def send_help_lines(delivery: Delivery, caller: Caller, me: storage.Connection, verdict: Verdict) -> bool:
+    """The help lines for what was written: acute leads with 112, danger from others with
+    Børnetelefonen; in the teen's language."""
     lang = me.lang or "da"
+    kind = verdict.kind or "crisis"
     lines = [
         {"name": line["name"], "phone": line["phone"], "text": line["text"].get(lang, line["text"]["da"])}
-        for line in help_lines()["lines"]
+        for line in help_lines(verdict.severity, kind)["lines"]
     ]
-    return delivery.send(caller, frames.help_lines(lines, help_text(lang)))
+    frame = frames.help_lines(lines, help_text(lang, verdict.severity, kind), verdict.severity, kind)
+    return delivery.send(caller, frame)
 
 
 def _raise(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-           report: storage.Report, help_needed: bool) -> None:
+           report: storage.Report, verdict: Verdict) -> None:
     if not storage.add_report_once(report):
         report = storage.get_report(report.org_id, report.report_id) or report
     if not report.alerted:
         delivery.send_all(mentors_to_alert(me, members), frames.report(report))
         storage.mark_report(report, alerted=True)
-    if help_needed and not report.helped and send_help_lines(delivery, caller, me):
+    if verdict.crisis and not report.helped and send_help_lines(delivery, caller, me, verdict):
         storage.mark_report(report, helped=True)
 
 

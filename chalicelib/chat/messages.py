@@ -57,7 +57,7 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     if not _store(delivery, caller, me, message, client_id, flood, verdict, now):
         return
     if verdict is not None and verdict.crisis:
-        alerts.crisis(delivery, caller, me, members, message, settings.retention_days, now)
+        alerts.crisis(delivery, caller, me, members, message, verdict, settings.retention_days, now)
     delivery.send_all(members, frames.message(message))
 
 
@@ -126,7 +126,7 @@ def _store(delivery: Delivery, caller: Caller, me: storage.Connection, message: 
     except PynamoDBException:
         log.exception("message not stored")
         if verdict is not None and verdict.crisis:
-            alerts.send_help_lines(delivery, caller, me)  # the teen is not left without them
+            alerts.send_help_lines(delivery, caller, me, verdict)  # the teen is not left without them
         raise ChatError("not_stored", client_id=client_id) from None
     if not stored:
         _confirm_retry(delivery, caller, me, client_id or message.message_id, now, verdict)
@@ -143,7 +143,7 @@ def _confirm_retry(delivery: Delivery, caller: Caller, me: storage.Connection, c
         return False
     if verdict is not None and verdict.crisis:
         members = storage.session_connections(me.session_id)
-        alerts.crisis(delivery, caller, me, members, stored, org_settings(me.org_id).retention_days, now)
+        alerts.crisis(delivery, caller, me, members, stored, verdict, org_settings(me.org_id).retention_days, now)
     delivery.send(caller, frames.message(stored))
     return True
 

@@ -166,6 +166,11 @@ def resolve_report(request: Request, moderation: Moderation, report_id: str) -> 
 
 
 @rest
+def claim_report(request: Request, moderation: Moderation, report_id: str) -> dict[str, Any]:
+    return moderation.claim(mentor_of(request), path_id(report_id), utcnow())
+
+
+@rest
 def audit_log(request: Request, moderation: Moderation) -> dict[str, Any]:
     return moderation.audit(mentor_of(request))
 

@@ -278,6 +278,19 @@ class Moderation:
             report = storage.get_report(report.org_id, report.report_id) or report
         return {"report": report_view(report)}
 
+    def claim(self, mentor: Identity, report_id: str, now: datetime) -> dict[str, Any]:
+        """ "I'm on it": the alert leaves every other mentor's screen, naming who took it."""
+        report = storage.get_report(mentor.org_id or "", report_id)
+        if report is None:
+            raise ChatError("report_not_found")
+        if storage.claim_report(report, mentor.name, now):
+            storage.add_audit(self._entry(mentor, "claim_report", now, target=report_id,
+                                          session_id=report.session_id, group_id=report.group_id))
+            told = self.delivery.send_all(storage.staff_connections(report.org_id), frames.report_claimed(report))
+            return {"report": report_view(report), **_told(told)}
+        report = storage.get_report(report.org_id, report.report_id) or report
+        return {"report": report_view(report)}
+
     def audit(self, mentor: Identity) -> dict[str, Any]:
         return {
             "entries": [

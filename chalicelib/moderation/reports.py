@@ -10,6 +10,16 @@ from chalicelib import storage
 from chalicelib.limits import MAX_REASON
 
 EXCERPT_CHARS = 300
+# The order of the mentors' queue: the most urgent first, then oldest first within a rank.
+RANKS = {"acute": 0, "plan": 1, "ideation": 2, "danger": 2, "concern": 3, "high": 4, "normal": 5}
+
+
+def rank_of(priority: str, severity: str | None, kind: str) -> int:
+    if severity is None:
+        return RANKS[priority]
+    if kind == "danger" and severity != "acute":
+        return RANKS["danger"]
+    return RANKS[severity]
 
 
 def new_report(
@@ -24,6 +34,7 @@ def new_report(
     reason: str = "",
     retention_days: int,
     report_id: str | None = None,
+    severity: str | None = None,
 ) -> storage.Report:
     """A report, keyed by ``report_id`` when what it is about must be reported only once."""
     report_id = report_id or str(ULID.from_datetime(now))
@@ -40,7 +51,8 @@ def new_report(
         reason=reason[:MAX_REASON],
         created_at=now,
         open_org=org_id,
-        queue_key=f"{0 if priority == 'high' else 1}#{report_id}",
+        severity=severity,
+        queue_key=f"{rank_of(priority, severity, kind)}#{report_id}",
         # A report quotes a message, so it expires with the messages it quotes.
         expires_at=now + timedelta(days=retention_days),
     )

@@ -85,6 +85,7 @@ __all__ = [
     "begin_warning",
     "cancel_date",
     "claim_receipt",
+    "claim_report",
     "claim_steps",
     "clear_throttle",
     "count_messages",
@@ -608,6 +609,15 @@ def mark_report(report: Report, *, alerted: bool = False, helped: bool = False) 
         actions.append(Report.helped.set(True))
     if actions:
         report.update(actions=actions)
+
+
+def claim_report(report: Report, mentor_name: str, now: datetime) -> bool:
+    """ "I'm on it": the first mentor to answer takes the alert; False when someone already did."""
+    return _update_if(
+        report,
+        [Report.claimed_by.set(mentor_name), Report.claimed_at.set(now)],
+        Report.claimed_by.does_not_exist(),
+    )
 
 
 def get_report(org_id: str, report_id: str) -> Report | None:

@@ -369,7 +369,7 @@ class AuditEntry(Model):
 
 
 class OpenReports(GlobalSecondaryIndex["Report"]):
-    """Sparse: only open reports, high priority first (``queue_key`` starts with 0 or 1)."""
+    """Sparse: only open reports, most urgent first (``queue_key`` starts with its rank)."""
 
     class Meta:
         index_name = "open_queue"
@@ -386,8 +386,11 @@ class Report(Model):
         table_name = _table("reports")
     org_id = UnicodeAttribute(hash_key=True)
     report_id = UnicodeAttribute(range_key=True)
-    kind = UnicodeAttribute()  # report | crisis | held_back
+    kind = UnicodeAttribute()  # report | crisis | danger | held_back
     priority = UnicodeAttribute()  # high | normal
+    severity = UnicodeAttribute(null=True)  # concern | ideation | plan | acute, for crisis and danger
+    claimed_by = UnicodeAttribute(null=True)  # the mentor who answered "I'm on it" (display name)
+    claimed_at = UTCDateTimeAttribute(null=True)
     session_id = UnicodeAttribute()
     group_id = UnicodeAttribute()
     message_id = UnicodeAttribute(null=True)

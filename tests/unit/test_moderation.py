@@ -340,3 +340,37 @@ class TestPseudonyms:
         with pytest.raises(ChatError) as refused:
             accounts.sign_up(name, "hemmelig-kode", NOW)
         assert refused.value.code in ("reserved_pseudonym", "invalid_pseudonym")
+
+
+class TestCrisisLevels:
+    def test_an_acute_line_gives_help_lines_led_by_112_and_queues_first(self, chat, sender, live):
+        say(chat, live["anna"], "jeg er ked af det i dag")
+        say(chat, live["bo"], "jeg vil ikke leve mere", NOW + timedelta(seconds=5))
+        say(chat, live["anna"], "jeg har taget 20 panodiler lige nu", NOW + timedelta(seconds=10))
+        help_frames = sender.of("a", "help_lines")
+        assert help_frames and help_frames[-1]["severity"] == "acute"
+        assert help_frames[-1]["lines"][0]["phone"] == "112"
+        queue = live["moderation"].reports(live["mentor"], "open")["reports"]
+        assert [r["severity"] for r in queue][:2] == ["acute", "ideation"]
+        alert = sender.of("m", "report")[-1]["report"]
+        assert alert["severity"] == "acute" and alert["claimed_by"] is None
+
+    def test_danger_from_others_is_its_own_kind_of_report(self, chat, sender, live):
+        say(chat, live["bo"], "min stedfar slår mig og siger han slår mig ihjel")
+        queue = live["moderation"].reports(live["mentor"], "open")["reports"]
+        assert [r["kind"] for r in queue] == ["danger"]
+        assert sender.of("b", "help_lines")[-1]["kind"] == "danger"
+
+    def test_the_first_mentor_on_it_takes_the_alert_and_the_other_sees_who(self, chat, sender, live):
+        sofie = Identity("m2", "Sofie", "mentor", "org-a")
+        chat.connect(_caller("m2"), sofie, NOW)  # on duty, not in this session
+        say(chat, live["anna"], "jeg står på broen nu og vil springe")
+        report_id = sender.of("m", "report")[-1]["report"]["id"]
+        assert sender.of("m2", "report")[-1]["report"]["id"] == report_id  # the off-session mentor is alerted
+        taken = live["moderation"].claim(live["mentor"], report_id, NOW)
+        assert taken["report"]["claimed_by"] == "Mette"
+        assert sender.of("m2", "report_claimed")[-1]["report"]["claimed_by"] == "Mette"
+        again = live["moderation"].claim(sofie, report_id, NOW + timedelta(seconds=2))
+        assert again["report"]["claimed_by"] == "Mette"
+        claims = [e for e in live["moderation"].audit(live["mentor"])["entries"] if e["action"] == "claim_report"]
+        assert len(claims) == 1
