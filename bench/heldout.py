@@ -23,15 +23,13 @@ from __future__ import annotations
 import argparse
 import csv
 import inspect
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
 from chalicelib.safety import CrisisDetector, screen_message
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT = ROOT / "tests" / "data" / "safety_heldout.tsv"
 LEVELS = ("concern", "ideation", "plan", "acute", "danger")

@@ -7,13 +7,12 @@ sessions are due. The tick's cost must follow what is due, never how many groups
 """
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.meter import Meter, use_embedded_store
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from bench.meter import Meter, use_embedded_store  # noqa: E402
 
 use_embedded_store()
 
@@ -23,7 +22,7 @@ from bench.fanout import CountingSender  # noqa: E402
 from chalicelib import storage  # noqa: E402
 from chalicelib.sessions.keeper import SessionKeeper, plan_next  # noqa: E402
 
-PLANNED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # a Monday
+PLANNED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday
 DUE_GROUPS = 3
 
 
@@ -48,9 +47,9 @@ def measure(meter: Meter, groups: int) -> list[tuple[str, int, int]]:
         populate(groups)
         keeper = SessionKeeper(CountingSender())
         for label, now in (
-            ("nothing due", datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)),
-            (f"{DUE_GROUPS} sessions open", datetime(2026, 11, 25, 18, 0, tzinfo=timezone.utc)),
-            (f"{DUE_GROUPS} sessions close", datetime(2026, 11, 25, 19, 30, tzinfo=timezone.utc)),
+            ("nothing due", datetime(2026, 11, 24, 3, 0, tzinfo=UTC)),
+            (f"{DUE_GROUPS} sessions open", datetime(2026, 11, 25, 18, 0, tzinfo=UTC)),
+            (f"{DUE_GROUPS} sessions close", datetime(2026, 11, 25, 19, 30, tzinfo=UTC)),
         ):
             meter.calls.clear()
             meter.items_read = 0

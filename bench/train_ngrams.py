@@ -15,14 +15,12 @@ import argparse
 import csv
 import math
 import random
-import sys
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from chalicelib.safety.crisis import CrisisDetector, clauses
 from chalicelib.safety.ngrams import features
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CORPUS = ROOT / "tests" / "data" / "safety_corpus.tsv"
 OUT = ROOT / "chalicelib" / "safety" / "data" / "crisis_ngrams.tsv"
