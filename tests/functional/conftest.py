@@ -93,12 +93,18 @@ class ConnectionsApi:
     active: bool = False
     open: set[str] = field(default_factory=set)
     posts: list[Post] = field(default_factory=list)
+    refused: list[Post] = field(default_factory=list)  # tried on a connection that is gone: 410
     deleted: list[str] = field(default_factory=list)
 
     def reset(self) -> None:
         self.open.clear()
-        self.posts.clear()
+        self.clear()
         self.deleted.clear()
+
+    def clear(self) -> None:
+        """Forget what was posted so far (the connections stay)."""
+        self.posts.clear()
+        self.refused.clear()
 
     def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
         if not self.active:
@@ -107,11 +113,13 @@ class ConnectionsApi:
         if "/@connections/" not in path:
             return None
         connection_id = unquote(path.rsplit("/@connections/", 1)[1])
+        data = request.body if isinstance(request.body, bytes) else (request.body or b"")
         if connection_id not in self.open:
+            if request.method == "POST":
+                self.refused.append(Post(connection_id, bytes(data)))
             body = json.dumps({"message": None}).encode()
             return AWSResponse(request.url, 410, {"x-amzn-ErrorType": "GoneException"}, _Body(body))
         if request.method == "POST":
-            data = request.body if isinstance(request.body, bytes) else (request.body or b"")
             self.posts.append(Post(connection_id, bytes(data)))
             return AWSResponse(request.url, 200, {}, _Body(b""))
         if request.method == "DELETE":
