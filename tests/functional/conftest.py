@@ -29,12 +29,14 @@ Seams that name the product's internals, each in one place, are marked ``SEAM``.
 """
 from __future__ import annotations
 
+import base64
 import copy
 import itertools
 import json
 import os
 import re
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -44,6 +46,7 @@ from urllib.parse import unquote, urlsplit
 import botocore.handlers
 import pytest
 from botocore.awsrequest import AWSResponse
+from moto import mock_aws
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS_DIR = ROOT / "tests" / "events"
@@ -211,8 +214,12 @@ class Rest:
     """What API Gateway hands back to the browser for one REST request."""
 
     status: int
-    body: bytes
+    text: str  # the Lambda's answer; may hold what cannot be encoded
     headers: dict[str, str]
+
+    @property
+    def body(self) -> bytes:
+        return self.text.encode("utf-8")
 
     def json(self) -> Any:
         return json.loads(self.body.decode("utf-8"))
@@ -263,8 +270,9 @@ class Lambda:
     def _call_api(self, event: dict[str, Any]) -> Rest:
         answer = app(event, LambdaContext("api_handler", 1024))
         body = answer.get("body") or ""
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        return Rest(answer["statusCode"], data, dict(answer.get("headers") or {}))
+        if answer.get("isBase64Encoded"):
+            body = base64.b64decode(body).decode("utf-8", errors="replace")
+        return Rest(answer["statusCode"], body, dict(answer.get("headers") or {}))
 
     def post(self, fixture: str, body: Any) -> Rest:
         """A public POST route; ``body`` is sent as given when it is text, else as JSON."""
@@ -279,16 +287,16 @@ class Lambda:
         """An authorized route: API Gateway's TOKEN authorizer first, then the route."""
         path = resource.format(**path_ids)
         if token is None:  # API Gateway answers 401 itself when the header is missing
-            return Rest(401, b'{"message":"Unauthorized"}', {"Content-Type": "application/json"})
+            return Rest(401, '{"message":"Unauthorized"}', {"Content-Type": "application/json"})
         auth_event = load_event("authorizer_token", token=token, method=method, path=path)
         try:
             policy = self.client.lambda_.invoke(authorizer, auth_event).payload
         except Exception as error:  # the authorizer's "Unauthorized" is API Gateway's 401
             if str(error) == "Unauthorized":
-                return Rest(401, b'{"message":"Unauthorized"}', {"Content-Type": "application/json"})
-            return Rest(500, b'{"message": null}', {"Content-Type": "application/json"})
+                return Rest(401, '{"message":"Unauthorized"}', {"Content-Type": "application/json"})
+            return Rest(500, '{"message": null}', {"Content-Type": "application/json"})
         if not _allows(policy, auth_event["methodArn"]):
-            return Rest(403, b'{"Message":"User is not authorized to access this resource"}',
+            return Rest(403, '{"Message":"User is not authorized to access this resource"}',
                         {"Content-Type": "application/json"})
         context = {"principalId": policy["principalId"], "integrationLatency": 12, **(policy.get("context") or {})}
         text = body if isinstance(body, str) or body is None else json.dumps(body)
@@ -313,6 +321,23 @@ def _allows(policy: dict[str, Any], method_arn: str) -> bool:
     return allowed
 
 
+# --- the fuzz report ------------------------------------------------------------------------------
+
+# (corpus, inputs, {problem kind: count}, {problem kind: shortest input}), filled by test_fuzz.py.
+FUZZ_SUMMARY: list[tuple[str, int, dict[str, int], dict[str, str]]] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not FUZZ_SUMMARY:
+        return
+    terminalreporter.section("fuzz (issue 10)")
+    for title, inputs, kinds, examples in FUZZ_SUMMARY:
+        found = ", ".join(f"{kind}: {count}" for kind, count in sorted(kinds.items())) or "no problems"
+        terminalreporter.write_line(f"{title}: {inputs} inputs; {found}")
+        for kind, example in sorted(examples.items()):
+            terminalreporter.write_line(f"    shortest '{kind}': {example}")
+
+
 # --- fixtures ----------------------------------------------------------------------------------------------
 
 
@@ -325,13 +350,38 @@ def connections() -> Iterator[ConnectionsApi]:
     CONNECTIONS.reset()
 
 
-@pytest.fixture
-def aws(tables, connections) -> ConnectionsApi:
-    """moto's DynamoDB with the product's tables, and the fake @connections.
+@contextmanager
+def product_tables() -> Iterator[None]:
+    """moto's DynamoDB holding the product's tables.
 
-    SEAM: ``tables`` is the root conftest's fixture (moto + ``storage.create_tables()``).
+    SEAM: the one call into chalicelib besides the entry points; the tables are the product's to define.
+    (The root conftest sets the environment and makes moto's writes atomic.)
     """
-    return connections
+    from chalicelib import storage
+
+    with mock_aws():
+        storage.create_tables()
+        yield
+
+
+@pytest.fixture
+def aws(connections) -> Iterator[ConnectionsApi]:
+    """moto's DynamoDB with the product's tables, and the fake @connections."""
+    with product_tables():
+        yield connections
+
+
+@pytest.fixture(scope="module")
+def shared_aws() -> Iterator[tuple[Lambda, pytest.MonkeyPatch]]:
+    """Like ``aws`` + ``gateway``, for a module whose tests share worlds (the fuzz corpora)."""
+    with product_tables(), pytest.MonkeyPatch.context() as monkeypatch:
+        CONNECTIONS.reset()
+        CONNECTIONS.active = True
+        try:
+            yield Lambda(CONNECTIONS), monkeypatch
+        finally:
+            CONNECTIONS.active = False
+            CONNECTIONS.reset()
 
 
 @pytest.fixture
