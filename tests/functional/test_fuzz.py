@@ -16,7 +16,9 @@ code is fixed they pass, strict turns that into a failure, and the marker must g
 
     FUZZ_FRAMES=4000 FUZZ_REST=600 FUZZ_SEED=7 .venv/bin/python -m pytest -q tests/functional/test_fuzz.py
 
-Defaults run in well under a minute on the 2-core machine.
+The defaults (1,000 frames, 200 bodies) take about 40 s of CPU on the 2-core machine, most of it
+in moto and in the DynamoDB client built per call (issue 10, "fast send"); raise them once that
+is fixed. 4,000 frames and 600 bodies found nothing beyond the kinds below.
 """
 from __future__ import annotations
 
