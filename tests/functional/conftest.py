@@ -36,11 +36,12 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import botocore.handlers
@@ -151,7 +152,6 @@ from chalice.test import Client  # noqa: E402
 
 from app import app  # noqa: E402
 
-
 # --- events ----------------------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -186,7 +186,7 @@ def new_connection_id() -> str:
 
 def load_event(name: str, **values: Any) -> dict[str, Any]:
     """``tests/events/<name>.json`` with its placeholders filled; sensible defaults for ids and times."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     now_ms = int(now.timestamp() * 1000)
     request_id = f"Rq{next(_counter):010d}A="
     defaults = {
@@ -409,7 +409,7 @@ def bootstrap_organisation(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
 
 def meeting_in_progress(minutes_ago: int = 2, duration: int = 90) -> dict[str, Any]:
     """A weekly schedule whose meeting started ``minutes_ago`` (UTC wall clock, whole minutes)."""
-    start = (datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)).replace(second=0, microsecond=0)
+    start = (datetime.now(UTC) - timedelta(minutes=minutes_ago)).replace(second=0, microsecond=0)
     return {"weekday": start.weekday(), "start_time": f"{start:%H:%M}", "duration_minutes": duration, "tz": "UTC"}
 
 

@@ -10,9 +10,9 @@ promises checked for every input:
   so nothing malformed reaches the other members;
 * every REST answer is JSON with a 2xx or 4xx status, never 5xx.
 
-The clean corpus (no lone surrogates, no blank names) must hold all of them. The kinds of input
-issue 10 lists as broken today run in their own tests, marked ``xfail(strict=True)``: when the
-code is fixed they pass, strict turns that into a failure, and the marker must go.
+The random corpus must hold all of them, and so must the kinds of input issue 10 found broken
+(lone surrogates in every field, blank names, bodies nested deeper than Python recurses), each in
+its own test so a regression names its kind.
 
     FUZZ_FRAMES=4000 FUZZ_REST=600 FUZZ_SEED=7 .venv/bin/python -m pytest -q tests/functional/test_fuzz.py
 
@@ -27,8 +27,9 @@ import os
 import random
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,7 @@ from tests.functional.conftest import FUZZ_SUMMARY, TEEN_PASSWORD, Lambda, World
 SEED = int(os.environ.get("FUZZ_SEED", "20261125"))
 FRAMES = int(os.environ.get("FUZZ_FRAMES", "1000"))
 REST_BODIES = int(os.environ.get("FUZZ_REST", "200"))
-KIND_FRAMES = max(20, FRAMES // 40)  # per kind of input known to be broken
+KIND_FRAMES = max(20, FRAMES // 40)  # per kind of input that once broke the server
 KIND_BODIES = max(10, REST_BODIES // 20)
 
 ACTIONS = ("join", "send", "catch_up", "leave", "ping", "report")
@@ -252,15 +253,15 @@ class FuzzRoom:
         escaped = None
         try:
             self.world.gateway.send(connection_id, body)
-        except Exception as error:  # noqa: BLE001 - that it escaped is the finding
+        except Exception as error:
             escaped = type(error).__name__
         to_sender = [p.data for p in connections.posts if p.connection_id == connection_id]
         to_others = [p.data for p in connections.posts if p.connection_id != connection_id]
         for data in to_sender + to_others:
             frame = _decodes(data)
-            if frame and frame["type"] == "message" and isinstance(frame.get("message"), dict):
-                if frame["message"]["id"] not in self.room.message_ids:
-                    self.room.message_ids.append(frame["message"]["id"])
+            is_message = frame and frame["type"] == "message" and isinstance(frame.get("message"), dict)
+            if is_message and frame["message"]["id"] not in self.room.message_ids:
+                self.room.message_ids.append(frame["message"]["id"])
         return FrameOutcome(body, sender, escaped, to_sender, to_others)
 
 
@@ -317,7 +318,7 @@ def _short(text: str) -> str:
 
 
 class Broken(AssertionError):
-    """Some input broke a promise. The only failure an ``xfail`` below expects."""
+    """Some input broke a promise."""
 
 
 def _assert_clean(outcomes: list[Any]) -> None:
@@ -326,15 +327,12 @@ def _assert_clean(outcomes: list[Any]) -> None:
         raise Broken("\n".join(f"{o.problems()} <- {o.shown()}" for o in broken[:15]))
 
 
-def known(reason: str) -> pytest.MarkDecorator:
-    """Expected to fail today, through :class:`Broken` only (a broken fixture still fails the run)."""
-    return pytest.mark.xfail(strict=True, raises=Broken, reason=reason)
 
 
 # --- the socket ---------------------------------------------------------------------------------------
 #
 # Two rooms per run: the clean room takes the clean corpus and the fields a lone surrogate does not
-# break; the other takes the kinds known to be broken, whose stored text would spoil later joins.
+# break; the other takes the kinds that once broke it, whose stored text would spoil later joins.
 
 
 @pytest.fixture(scope="module")
@@ -387,25 +385,20 @@ def _run_spoilt(room: FuzzRoom, field_name: str) -> list[FrameOutcome]:
     return outcomes
 
 
-FIXED = "issue 10 'Bad text': passes now? remove this xfail marker"
 
 
-@known(f"a lone surrogate in text gets `internal`; {FIXED}")
 def test_lone_surrogate_in_text(spoilt_room: FuzzRoom):
     _assert_clean(_run_spoilt(spoilt_room, "text"))
 
 
-@known(f"a lone surrogate in action gets no answer (the error echoes it); {FIXED}")
 def test_lone_surrogate_in_action(spoilt_room: FuzzRoom):
     _assert_clean(_run_spoilt(spoilt_room, "action"))
 
 
-@known(f"a lone surrogate in client_id gets `internal` or no answer; {FIXED}")
 def test_lone_surrogate_in_client_id(spoilt_room: FuzzRoom):
     _assert_clean(_run_spoilt(spoilt_room, "client_id"))
 
 
-@known(f"a lone surrogate in a report's reason gets `internal`; {FIXED}")
 def test_lone_surrogate_in_report_reason(spoilt_room: FuzzRoom):
     _assert_clean(_run_spoilt(spoilt_room, "reason"))
 
@@ -497,7 +490,7 @@ class Desk:
                                                  self.room.world.mentor_token, body, report_id=self.report_id)
             else:
                 answer = self.gateway.post(f"rest_{route}", body)
-        except Exception as error:  # noqa: BLE001 - that it escaped is the finding
+        except Exception as error:
             return RestOutcome(route, body, type(error).__name__, None, None)
         return RestOutcome(route, body, None, answer.status, answer.text)
 
@@ -531,12 +524,6 @@ def random_rest_body(rng: random.Random, route: str, surrogate_field: str | None
     return body
 
 
-def _known_broken(route: str, body: Any) -> bool:
-    if isinstance(body, str):
-        return json_depth(body) > MAX_JSON_DEPTH
-    if has_surrogate(body):
-        return True
-    return route in ("log_in", "mentor_log_in") and is_blank_key(body.get(NAME_FIELD[route]))
 
 
 @pytest.fixture(scope="module")
@@ -553,10 +540,9 @@ def test_random_and_malformed_rest_bodies_are_answered_with_json_2xx_or_4xx(desk
     while len(outcomes) < REST_BODIES:
         route = rng.choice(ROUTES)
         body = random_rest_body(rng, route)
-        if not _known_broken(route, body):
-            outcomes.append(desk.post(route, body))
+        outcomes.append(desk.post(route, body))
 
-    _summary(f"REST bodies without lone surrogates, blank names or deep nesting (seed {SEED})", outcomes)
+    _summary(f"random REST bodies (seed {SEED})", outcomes)
     _assert_clean(outcomes)
     statuses = Counter(o.status for o in outcomes)
     if REST_BODIES >= 100:
@@ -597,44 +583,34 @@ def test_rest_kinds_that_hold_today(desk: Desk, route: str, field_name: str):
     _assert_clean(_run_rest_kind(desk, route, field_name))
 
 
-@known(f"a lone surrogate in a password gets 500 at sign-up; {FIXED}")
 def test_lone_surrogate_in_sign_up_password(desk: Desk):
     _assert_clean(_run_rest_kind(desk, "sign_up", "password"))
 
 
-@known(f"a lone surrogate in a password gets 500 at log-in; {FIXED}")
 def test_lone_surrogate_in_log_in_password(desk: Desk):
     _assert_clean(_run_rest_kind(desk, "log_in", "password"))
 
 
-@known(f"a lone surrogate in a mentor's username gets 500; {FIXED}")
 def test_lone_surrogate_in_mentor_username(desk: Desk):
     _assert_clean(_run_rest_kind(desk, "mentor_log_in", "username"))
 
 
-@known(f"a lone surrogate in a mentor's password gets 500; {FIXED}")
 def test_lone_surrogate_in_mentor_password(desk: Desk):
     _assert_clean(_run_rest_kind(desk, "mentor_log_in", "password"))
 
 
-@known(f"a lone surrogate in a report's resolution note gets 500; {FIXED}")
 def test_lone_surrogate_in_report_note(desk: Desk):
     _assert_clean(_run_rest_kind(desk, "resolve", "note"))
 
 
-@known(f"a blank pseudonym at log-in is an empty key: 500; {FIXED}")
 def test_blank_pseudonym_at_log_in(desk: Desk):
     _assert_clean(_run_rest_kind(desk, "log_in", "blank"))
 
 
-@known(f"a blank mentor username is an empty key: 500; {FIXED}")
 def test_blank_mentor_username(desk: Desk):
     _assert_clean(_run_rest_kind(desk, "mentor_log_in", "blank"))
 
 
-@known("found by this fuzz, not in issue 10: a REST body nested deeper than Python's recursion limit "
-       "gets 500 (json_body does not catch RecursionError; the socket's parse_frame does); "
-       "passes now? remove this xfail marker")
 def test_deeply_nested_rest_body(desk: Desk):
     body = "[" * 3000 + "]" * 3000
     outcomes = [desk.post(route, body) for route in ROUTES]
