@@ -42,7 +42,7 @@ def section(text: str, heading: str) -> str:
         if match and len(match.group(1)) <= level:
             end = i
             break
-    return "\n".join(lines[start + 1:end])
+    return "\n".join(lines[start + 1 : end])
 
 
 def table_rows(text: str) -> list[list[str]]:
@@ -88,11 +88,8 @@ def test_error_codes_in_the_protocol_page_are_the_registry_with_its_statuses():
     rows = table_rows(section(page("docs/protocol.md"), "## Error codes"))
     documented = [code_of(row[0]) for row in rows]
     assert_same(documented, set(CODES), "error codes", "docs/protocol.md")
-    wrong = {
-        code_of(row[0]): (row[1], CODES[code_of(row[0])][0])
-        for row in rows
-        if row[1] != str(CODES[code_of(row[0])][0])
-    }
+    statuses = {code_of(row[0]): row[1] for row in rows}
+    wrong = {code: (status, CODES[code][0]) for code, status in statuses.items() if status != str(CODES[code][0])}
     assert not wrong, f"status in docs/protocol.md vs chalicelib/errors.py: {wrong}"
 
 
@@ -117,11 +114,8 @@ def test_limits_in_the_protocol_page_are_the_published_limits_with_their_values(
     documented = [code_of(row[0]) for row in rows]
     limits = published()
     assert_same(documented, set(limits), "limits", "docs/protocol.md")
-    wrong = {
-        code_of(row[0]): (row[1], limits[code_of(row[0])])
-        for row in rows
-        if int(row[1].replace(",", "")) != limits[code_of(row[0])]
-    }
+    values = {code_of(row[0]): int(row[1].replace(",", "")) for row in rows}
+    wrong = {name: (value, limits[name]) for name, value in values.items() if value != limits[name]}
     assert not wrong, f"value in docs/protocol.md vs chalicelib/limits.py: {wrong}"
 
 
@@ -220,4 +214,6 @@ def test_the_readme_links_every_docs_page():
 
 def test_the_readme_stays_a_front_page():
     lines = len(page("README.md").splitlines())
-    assert lines <= README_MAX_LINES, f"README.md has {lines} lines; move detail into docs/ (at most {README_MAX_LINES})"
+    assert lines <= README_MAX_LINES, (
+        f"README.md has {lines} lines; move detail into docs/ (at most {README_MAX_LINES})"
+    )
