@@ -2,7 +2,8 @@
 
 Each action checks that its target belongs to the mentor's organisation (403 otherwise),
 writes its effect together with the audit entry (who, what, target, reason, when) in one
-transaction, and then tells the room. Telling is best effort per recipient: the answer says
+transaction — or, where the effect is the tick's or the sockets' (kick, open, close, extend,
+cancel), writes the entry first — and then tells the room. Telling is best effort per recipient: the answer says
 what took effect and how many could not be reached, and never turns into an error because a
 bystander's socket failed.
 """

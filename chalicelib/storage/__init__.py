@@ -2,8 +2,9 @@
 
 Every hot path is a key lookup or an index query, never a full-table scan:
 
-* deliver a message: one ``TransactWriteItems`` (message + send receipt) and one query of the
-  session's connections (``Connection.by_session``);
+* deliver a message: a read of the sender's connection, one query of the session's connections
+  (``Connection.by_session``), a conditional put of the send receipt, a put of the message, an
+  update of the sender's flood-control state (no index projects it);
 * join: one query for the group's latest session (``Session.by_group``), one update of the
   connection, one query for the history;
 * catch up: one query of the session's messages after an id.

@@ -1,15 +1,7 @@
 """The PynamoDB models: every table and index of the product.
 
 Only :mod:`chalicelib.storage` uses them to read and write; the rest of the product gets
-items back from its functions.
-
-Each hot path is a key lookup or an index query, never a full-table scan:
-
-* deliver a message: one ``TransactWriteItems`` (message + send receipt) and one query of the
-  session's connections (``Connection.by_session``);
-* join: one query for the group's latest session (``Session.by_group``), one update of the
-  connection, one query for the history;
-* catch up: one query of the session's messages after an id.
+items back from its functions (which list the requests of each hot path).
 """
 from __future__ import annotations
 
