@@ -93,6 +93,7 @@ class LocalGateway:
             route_key: self._handler_for(route_key) for route_key in ("$connect", "$disconnect", "$default")
         }
         self.port = 0
+        self.shutting_down = False
 
     def _handler_for(self, route_key: str) -> Callable[[dict, Any], dict]:
         """The Lambda entry point Chalice would deploy for this route (e.g. ``app.connect``)."""
@@ -197,10 +198,13 @@ class LocalGateway:
 
     async def _disconnected(self, socket: Socket, ws: web.WebSocketResponse, request: web.Request) -> None:
         """``$disconnect``, unless this close is one of those AWS never reports (best effort)."""
+        if self.shutting_down:
+            return  # the handlers' replies would go to a gateway that is gone; the items die with us
         if self.disconnect_loss.skip():
             log.info("$disconnect skipped on purpose (--skip-disconnect)")
             return
         event = self._event("$disconnect", "DISCONNECT", socket.connection_id, request,
+                            connectedAt=int(socket.connected_at * 1000),
                             disconnectStatusCode=ws.close_code or 1006,
                             disconnectReason=CLOSE_REASONS.get(ws.close_code or 1006, ""))
         await self._invoke("$disconnect", event)
@@ -325,6 +329,7 @@ class LocalGateway:
         return await self.faults_state(request)
 
     async def close_all(self) -> None:
+        self.shutting_down = True
         for socket in list(self.sockets.values()):
             if socket.ws is not None and not socket.ws.closed:
                 await socket.ws.close(code=1001, message=b"Server shutting down")
