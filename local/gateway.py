@@ -141,7 +141,10 @@ class LocalGateway:
         try:
             return await loop.run_in_executor(self.pool, handler, event, LambdaContext(route_key)) or {}
         except Exception:
-            log.exception("handler %s failed", route_key)
+            if self.shutting_down:  # its replies had nowhere to go: not a bug worth a traceback
+                log.info("handler %s cut short by the shutdown", route_key)
+            else:
+                log.exception("handler %s failed", route_key)
             return None
 
     # --- WebSocket ----------------------------------------------------------------------------

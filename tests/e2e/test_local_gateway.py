@@ -304,3 +304,16 @@ def test_the_store_does_not_keep_a_copy_of_every_item_it_has_seen(stack):
     endpoint = (stack.data_dir / "dynamodb-endpoint").read_text()
     dashboard = requests.get(f"{endpoint}/moto-api/data.json", timeout=30).json()
     assert dashboard["dynamodb"]["Item"] == [] and dashboard["dynamodb"]["Table"] == []
+
+
+def test_faults_can_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRUPPECHAT_POST_FAULTS", "403")
+    monkeypatch.setenv("GRUPPECHAT_FAULT_SEED", "3")
+    process, stack = start_stack(tmp_path, "--no-persist", "--tick-seconds", "0")
+    try:
+        assert "Injecting @connections faults: 403" in stack.log.read_text()
+        client = management(stack)
+        with pytest.raises(client.exceptions.ForbiddenException):
+            client.post_to_connection(ConnectionId="bWlsasO4", Data=b"{}")
+    finally:
+        stop_stack(process)
