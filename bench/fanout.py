@@ -364,6 +364,8 @@ class RoomResult:
     join: Counted | None = None
     leave: Counted | None = None
     connect: Counted | None = None
+    ping: Counted | None = None
+    ping_ms: float = 0.0  # wall time of a ping with a 20 ms post
 
 
 def measure_platform(platform: int, sizes: tuple[int, ...], messages: int, rounds: int, timing: bool,
@@ -384,6 +386,7 @@ def measure_platform(platform: int, sizes: tuple[int, ...], messages: int, round
             result = RoomResult(platform, size, counted, cache_miss=cold)
             if presence:
                 result.connect, result.join, result.leave = measure_presence(chat, poster, room, platform)
+                result.ping, result.ping_ms = measure_ping(chat, poster, room)
             results.append(result)
             kept.append((result, batch[1:], recordings))
     # moto is off from here: a request the recording does not answer would fail loudly.
@@ -415,6 +418,24 @@ def measure_presence(chat: ChatService, poster: CountingPoster, room: Room, plat
             priced = METER.take()
         measured.append(count(priced, 1, poster.posts - posts_before, poster.bytes - bytes_before))
     return tuple(measured)
+
+
+def measure_ping(chat: ChatService, poster: CountingPoster, room: Room) -> tuple[Counted, float]:
+    """The web client's keep-alive: what it costs, and its wall time with a 20 ms post."""
+    ping = json.dumps({"action": "ping"})
+    at = NOW + timedelta(minutes=31)
+    posts_before, bytes_before = poster.posts, poster.bytes
+    with metering():
+        chat.handle(room.mentor, ping, at)
+        priced = METER.take()
+    counted = count(priced, 1, poster.posts - posts_before, poster.bytes - bytes_before)
+    slow = ChatService(Delivery(SlowPoster(POST_S)))
+    walls = []
+    for _ in range(5):
+        start = time.perf_counter()
+        slow.handle(room.mentor, ping, at)
+        walls.append((time.perf_counter() - start) * 1000)
+    return counted, statistics.median(walls)
 
 
 # --- the report -------------------------------------------------------------------------------------
