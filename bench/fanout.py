@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from bench.meter import METER, RECORDER, REGION, REPLAY, Answer, Priced, install, use_embedded_store
+from bench.meter import CLIENTS, METER, RECORDER, REGION, REPLAY, Answer, Priced, install, use_embedded_store
 
 use_embedded_store()
 install()
@@ -83,19 +83,17 @@ LINES = (
 
 
 class CountingPoster:
-    """Counts posts and their bytes; answers at once."""
+    """Counts posts and their bytes; answers at once (nothing else: its CPU is counted as the handler's)."""
 
     def __init__(self) -> None:
         self.posts = 0
         self.bytes = 0
-        self.frames: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     def post(self, recipient: Any, data: bytes) -> None:
         with self._lock:
             self.posts += 1
             self.bytes += len(data)
-            self.frames[json.loads(data)["type"]] += 1
 
     def close(self, recipient: Any) -> None:
         pass
@@ -258,18 +256,19 @@ def metering() -> Iterator[None]:
         METER.active = False
 
 
-def record(chat: ChatService, poster: CountingPoster, batch: list[Send]) -> tuple[Counted, list[list[Answer]]]:
+def record(chat: ChatService, poster: CountingPoster, batch: list[Send],
+           watch_clients: bool = False) -> tuple[Counted, list[list[Answer]]]:
     """Run the sends against moto: count and price them, and keep each one's DynamoDB answers."""
     recordings = []
     posts_before, bytes_before = poster.posts, poster.bytes
     with metering():
-        RECORDER.active = True
+        RECORDER.active, CLIENTS.active = True, watch_clients
         try:
             for send in batch:
                 chat.handle(send.who, send.body, send.at)
                 recordings.append(RECORDER.take())
         finally:
-            RECORDER.active = False
+            RECORDER.active = CLIENTS.active = False
         priced = METER.take()
     return count(priced, len(batch), poster.posts - posts_before, poster.bytes - bytes_before), recordings
 
@@ -382,7 +381,7 @@ def measure_platform(platform: int, sizes: tuple[int, ...], messages: int, round
             batch = sends(room, messages + 1, start)
             org_settings.forget()
             cold, _ = record(chat, poster, batch[:1])  # the container's first send for this organisation
-            counted, recordings = record(chat, poster, batch[1:])
+            counted, recordings = record(chat, poster, batch[1:], watch_clients=True)
             result = RoomResult(platform, size, counted, cache_miss=cold)
             if presence:
                 result.connect, result.join, result.leave = measure_presence(chat, poster, room, platform)
@@ -459,6 +458,10 @@ def print_report(results: list[RoomResult], post_cpu_ms: float) -> None:
         steady.setdefault(r.members, set()).add((r.counted.requests, r.counted.write_units, r.counted.read_units))
     same = all(len(v) == 1 for v in steady.values())
     print(f"\nSame requests and units with 10 and with 1,000 rooms on the platform: {'yes' if same else 'NO'}")
+
+    built = sum(CLIENTS.built.values())
+    print(f"botocore clients built while the measured sends ran (the warm-up send excluded): {built}"
+          + (f" ({dict(CLIENTS.built)})" if built else ""))
 
     sample = next((r for r in results if r.members == 15), results[0])
     print(f"\nWhere the units of one message go ({sample.members} members):\n")

@@ -23,6 +23,8 @@ botocore's ``_make_api_call``, ``Endpoint._do_get_response`` and its ``before-se
 
 * :class:`Recorder` keeps every DynamoDB answer of the frames being recorded, twice: as botocore
   parsed it, and as moto sent it (status, headers, body).
+* :class:`ClientCount` counts the botocore clients built while a frame is handled (none, in a
+  warm container).
 * :class:`Replay` answers the same requests from a recording, either in place of the whole
   botocore call (``"parsed"``: no serialising, signing or parsing, so the CPU measured is the
   handler's own) or as the HTTP response (``"wire"``: botocore does everything it does in Lambda
@@ -42,6 +44,7 @@ from typing import Any
 import botocore.client
 import botocore.endpoint
 import botocore.handlers
+import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
@@ -169,9 +172,9 @@ class Meter:
     def _writes_of(self, operation: str, params: dict[str, Any]) -> list[tuple[str, dict[str, Any], bool]]:
         """(table, key, changes the item) of every item a write request touches."""
         if operation == "PutItem":
-            return [(params["TableName"], self._key_of(params["TableName"], params["Item"]), False)]
+            return [(params["TableName"], self._key_of(params["TableName"], params["Item"]), True)]
         if operation in ("UpdateItem", "DeleteItem"):
-            return [(params["TableName"], params["Key"], False)]
+            return [(params["TableName"], params["Key"], True)]
         if operation == "TransactWriteItems":
             touched = []
             for entry in params["TransactItems"]:
@@ -184,9 +187,9 @@ class Meter:
             for table_name, entries in params["RequestItems"].items():
                 for entry in entries:
                     if "PutRequest" in entry:
-                        touched.append((table_name, self._key_of(table_name, entry["PutRequest"]["Item"]), False))
+                        touched.append((table_name, self._key_of(table_name, entry["PutRequest"]["Item"]), True))
                     else:
-                        touched.append((table_name, entry["DeleteRequest"]["Key"], False))
+                        touched.append((table_name, entry["DeleteRequest"]["Key"], True))
             return touched
         return []
 
@@ -324,9 +327,18 @@ class Replay:
         return answer
 
 
+class ClientCount:
+    """botocore clients built while ``active`` (a client built per call cost 77 ms of CPU)."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.built: Counter[str] = Counter()
+
+
 METER = Meter()
 RECORDER = Recorder()
 REPLAY = Replay()
+CLIENTS = ClientCount()
 _installed = False
 
 
@@ -397,6 +409,14 @@ def install() -> None:
 
         return AWSResponse(request.url, 200, {}, MockRawResponse(b""))
 
+    original_create_client = botocore.session.Session.create_client
+
+    def create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        if CLIENTS.active:
+            CLIENTS.built[service_name] += 1
+        return original_create_client(session, service_name, *args, **kwargs)
+
+    botocore.session.Session.create_client = create_client
     botocore.client.BaseClient._make_api_call = make_api_call
     botocore.endpoint.Endpoint._do_get_response = do_get_response
     botocore.handlers.BUILTIN_HANDLERS.append(("before-send.dynamodb", answer_from_wire))
