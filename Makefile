@@ -27,7 +27,7 @@ unit: $(BIN)/.installed
 	$(BIN)/python -m pytest tests/unit
 
 bench: $(BIN)/.installed
-	$(BIN)/python bench/fanout.py
+	$(BIN)/python -m bench.fanout
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache
