@@ -214,16 +214,9 @@ class Meter:
             return
         table = self._backend().get_table(table_name)
         for index in table.global_indexes:
-            before, after = _entry(index, old), _entry(index, new)
-            if before is None and after is None:
-                continue
-            name = f"{table_name}/{index.name}"
-            if before is None or after is None:
-                priced.write[name] += write_units(item_size(before or after))
-            elif _entry_key(index, before) != _entry_key(index, after):
-                priced.write[name] += write_units(item_size(before)) + write_units(item_size(after))
-            elif before != after:
-                priced.write[name] += write_units(max(item_size(before), item_size(after)))
+            units = index_write_units(index, old, new)
+            if units:
+                priced.write[f"{table_name}/{index.name}"] += units
 
     def _price_read(self, priced: Priced, operation: str, params: dict[str, Any], response: dict[str, Any]) -> None:
         if operation == "GetItem":
@@ -246,6 +239,20 @@ class Meter:
         elif operation == "TransactGetItems":
             for entry, answer in zip(params["TransactItems"], response.get("Responses", []), strict=False):
                 priced.read[entry["Get"]["TableName"]] += 2 * read_units(item_size(answer.get("Item")), True)
+
+
+def index_write_units(index: Any, old: dict[str, Any] | None, new: dict[str, Any] | None) -> int:
+    """What one item write costs a global secondary index (``index`` as moto describes it)."""
+    before, after = _entry(index, old), _entry(index, new)
+    if before is None and after is None:
+        return 0
+    if before is None or after is None:
+        return write_units(item_size(before or after))
+    if _entry_key(index, before) != _entry_key(index, after):
+        return write_units(item_size(before)) + write_units(item_size(after))
+    if before != after:
+        return write_units(max(item_size(before), item_size(after)))
+    return 0
 
 
 def _entry(index: Any, item: dict[str, Any] | None) -> dict[str, Any] | None:
