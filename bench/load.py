@@ -13,8 +13,8 @@ deliveries lost (not received within ``--drain`` seconds of the step's end), dup
 step whose p99 passes 250 ms. Stepping stops once the stack is saturated (deliveries lost or p99
 over 5 s), since a backlog would spoil every later step.
 
-    .venv/bin/python bench/load.py                                  # 50 rooms x 10, 1..40 msg/s
-    .venv/bin/python bench/load.py --rooms 5 --clients 4 --steps 1,2 --seconds 5   # a quick look
+    .venv/bin/python -m bench.load                                  # 50 rooms x 10, 1..40 msg/s
+    .venv/bin/python -m bench.load --rooms 5 --clients 4 --steps 1,2 --seconds 5   # a quick look
 
 Everything shares this machine's cores: moto, the gateway, the handlers and these clients.
 """
@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -35,9 +34,9 @@ from pathlib import Path
 import requests
 import websockets
 
+from local import process
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from local import process  # noqa: E402
 
 KNEE_MS = 250.0
 SATURATED_P99_MS = 5000.0
@@ -240,7 +239,7 @@ def table(steps: list[Step]) -> str:
 
 
 def knee(steps: list[Step]) -> str:
-    for before, step in zip([None, *steps], steps):
+    for before, step in zip([None, *steps], steps, strict=False):
         if not step.latencies_ms or step.p99 > KNEE_MS:
             if before is None:
                 return f"knee below {step.rate:g} msg/s (p99 {step.p99:.0f} ms already at the first step)"
@@ -258,7 +257,7 @@ async def bench(args: argparse.Namespace, url: str, pid: int | None) -> list[Ste
     names = [(room, f"Last {run} {word(room)} {word(i)}") for room in range(args.rooms) for i in range(args.clients)]
     with ThreadPoolExecutor(max_workers=4) as pool:
         tokens = list(pool.map(lambda pair: sign_up(api, pair[1]), names))
-    members = [Member(index, room, token) for index, ((room, _), token) in enumerate(zip(names, tokens))]
+    members = [Member(index, room, token) for index, ((room, _), token) in enumerate(zip(names, tokens, strict=False))]
     by_room: dict[int, list[Member]] = {}
     for member in members:
         by_room.setdefault(member.room, []).append(member)

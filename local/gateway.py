@@ -15,10 +15,11 @@ import logging
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -182,7 +183,7 @@ class LocalGateway:
                 return
             try:
                 msg = await ws.receive(timeout=wait)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue  # the loop decides: idle too long, or the lifetime is over
             if msg.type == WSMsgType.TEXT:
                 socket.last_active = time.time()

@@ -29,14 +29,14 @@ from typing import Any
 class _Forgetful(list):
     """A list that keeps nothing: ``instances_tracked`` for classes whose instances must be freed."""
 
-    def append(self, item: Any) -> None:  # noqa: D102 - the point is to do nothing
+    def append(self, item: Any) -> None:
         return None
 
 
 def forget_dynamodb_instances() -> int:
     """Stop moto tracking DynamoDB model instances; returns how many it was holding."""
-    from moto.core.model_instances import model_data
     import moto.dynamodb.models  # noqa: F401 - registers the DynamoDB model classes
+    from moto.core.model_instances import model_data
 
     released = 0
     for model in model_data.get("dynamodb", {}).values():

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from chalicelib.accounts import mentors
-
 from chalicelib import storage
+from chalicelib.accounts import mentors
 from chalicelib.sessions.calendar import CLOSING_WARNING
 from chalicelib.sessions.keeper import plan_next
 

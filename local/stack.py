@@ -20,11 +20,10 @@ import os
 import secrets
 import signal
 import socket
-import sys
 import time
 import tracemalloc
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +81,7 @@ async def run_scheduled(app, gateway) -> None:
     for source in app.event_sources:
         if not isinstance(source, ScheduledEventConfig):
             continue
-        event = scheduled_event(datetime.now(timezone.utc), source.name)
+        event = scheduled_event(datetime.now(UTC), source.name)
         try:
             await loop.run_in_executor(gateway.pool, app.handler_map[source.name], event, LambdaContext(source.name))
         except Exception:
@@ -131,16 +130,15 @@ async def purger(gateway, interval: float) -> None:
             logging.getLogger("gruppechat.local").exception("purging expired items failed")
 
 
-async def serve(args: argparse.Namespace) -> None:
+async def serve(args: argparse.Namespace) -> None:  # noqa: PLR0915 - the whole stack, start to end, in order
     from aiohttp import web
     from moto.server import ThreadedMotoServer
 
     data_dir = Path(args.data_dir)
     dynamodb_port = free_port()
     prepare_environment(data_dir, dynamodb_port)
-    from local.moto_atomic import make_writes_atomic
-
     from local.memory import limit_arenas, settle_startup
+    from local.moto_atomic import make_writes_atomic
 
     limit_arenas()  # before any thread starts: see local.memory
     make_writes_atomic()  # conditional writes must race like DynamoDB's, not like moto's
@@ -153,9 +151,8 @@ async def serve(args: argparse.Namespace) -> None:
     # Ops tooling (tools/bootstrap.py --local) finds the running store here.
     (data_dir / "dynamodb-endpoint").write_text(os.environ["DYNAMODB_ENDPOINT"])
 
-    sys.path.insert(0, str(ROOT))
-    from local import seed, snapshot
     import app as lambda_app
+    from local import seed, snapshot
 
     snapshot_file = data_dir / "store.json"
     if args.persist:
@@ -165,7 +162,7 @@ async def serve(args: argparse.Namespace) -> None:
     from chalicelib import storage
 
     storage.create_tables()
-    demo = seed.seed_demo(datetime.now(timezone.utc), timedelta(seconds=args.demo_session_seconds))
+    demo = seed.seed_demo(datetime.now(UTC), timedelta(seconds=args.demo_session_seconds))
 
     from local.faults import DisconnectLoss, PostFaults
     from local.gateway import Limits, LocalGateway
