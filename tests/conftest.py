@@ -19,7 +19,7 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "TABLE_PREFIX": "test-",
         "TOKEN_SECRET": "test-secret-not-for-production-0123456",
-        # Tests lower the sign-up's proof of work: a few hundred hashes instead of 125,000.
+        # Tests lower the sign-up's proof of work: a few hundred hashes instead of half a million.
         "CHALLENGE_MAX_NUMBER": "500",
     }
 )

@@ -95,8 +95,14 @@ def issue_device(kind: str, name_key: str, secret: str, now: datetime, lifetime:
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def device_vouches(token: object, kind: str, name_key: str, secret: str, now: datetime) -> bool:
-    """True when ``token`` is a valid, unexpired device token for this name."""
+MAX_DEVICE_TOKENS = 5  # a browser shared by a few people keeps one token for each
+
+
+def device_vouches(tokens: object, kind: str, name_key: str, secret: str, now: datetime) -> bool:
+    """True when ``tokens`` (one, or a short list) holds a valid, unexpired device token for this name."""
+    if isinstance(tokens, list):
+        return any(device_vouches(token, kind, name_key, secret, now) for token in tokens[:MAX_DEVICE_TOKENS])
+    token = tokens
     if not isinstance(token, str) or not token or len(token) > 1000:
         return False
     try:

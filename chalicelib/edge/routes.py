@@ -44,7 +44,7 @@ def sign_up(request: Request) -> tuple[dict[str, Any], int]:
 def log_in(request: Request) -> dict[str, Any]:
     body, now = json_body(request), utcnow()
     return participants.log_in(
-        body.get("pseudonym"), body.get("password"), rest_source(request, now), now, body.get("device_token")
+        body.get("pseudonym"), body.get("password"), rest_source(request, now), now, body.get("device_tokens")
     ).as_body()
 
 
@@ -57,7 +57,7 @@ def list_groups(request: Request) -> dict[str, Any]:
 def mentor_log_in(request: Request) -> dict[str, Any]:
     body, now = json_body(request), utcnow()
     return mentors.log_in(
-        body.get("username"), body.get("password"), rest_source(request, now), now, body.get("device_token")
+        body.get("username"), body.get("password"), rest_source(request, now), now, body.get("device_tokens")
     ).as_body()
 
 
