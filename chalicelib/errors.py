@@ -52,6 +52,7 @@ CODES: dict[str, tuple[int, str]] = {
     "banned": (403, "You are banned from this group."),
     "rate_limited": (429, "You are writing very fast; wait {retry_after} s."),
     "repeated": (429, "You just sent the same message."),
+    "too_many_reports": (429, "You have reported a lot just now; wait {retry_after} s."),
     "slow_mode": (429, "Slow mode is on; wait {retry_after} s."),
     "too_long": (400, "The message is too long."),
     # accounts and sign-in
@@ -60,6 +61,10 @@ CODES: dict[str, tuple[int, str]] = {
     "token_expired": (401, "The log-in has expired."),
     "not_connected": (401, "This connection is unknown; connect again."),
     "too_many_attempts": (429, "Too many attempts; wait {retry_after} s."),
+    "too_many_sign_ups": (429, "Many accounts were made from this network just now; wait {retry_after} s."),
+    "challenge_required": (400, "Sign-up needs a solved challenge from GET /participants/challenge."),
+    "challenge_expired": (400, "The challenge has expired or was used already; solve a new one."),
+    "account_revoked": (401, "This account no longer has access."),
     "forbidden": (403, "That belongs to another organisation, or needs an admin."),
     "cannot_deactivate_self": (409, "You cannot deactivate yourself."),
     "pseudonym_taken": (409, "That pseudonym is taken."),

@@ -119,6 +119,8 @@ class LocalGateway:
             "connectedAt": int(self.sockets[connection_id].connected_at * 1000)
             if connection_id in self.sockets else now_ms,
             **extra_context,
+            # As in AWS: the product only ever hashes it (chalicelib.abuse.sources), never keeps it.
+            "identity": {"sourceIp": request.remote or ""},
         }
         if event_type == "MESSAGE":
             context["messageId"] = str(uuid.uuid4())
@@ -127,8 +129,10 @@ class LocalGateway:
             query = dict(request.query)
             event["queryStringParameters"] = query or None
             event["multiValueQueryStringParameters"] = {k: request.query.getall(k) for k in query} or None
-            # Headers that carry no client address: the product never sees an IP.
-            headers = {k: v for k, v in request.headers.items() if k.lower() in ("host", "origin", "user-agent")}
+            # Headers that carry no client address (X-Forwarded-For is left out), plus the test-only
+            # source that the product honours from loopback alone.
+            kept = ("host", "origin", "user-agent", "x-test-source")
+            headers = {k: v for k, v in request.headers.items() if k.lower() in kept}
             event["headers"] = headers
             event["multiValueHeaders"] = {k: [v] for k, v in headers.items()}
         if body is not None:

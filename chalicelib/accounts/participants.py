@@ -13,11 +13,19 @@ from typing import TYPE_CHECKING
 from ulid import ULID
 
 from chalicelib import storage
+from chalicelib.abuse import challenge, limiter, revocation
 from chalicelib.accounts.passwords import check_secret, hash_secret, new_recovery_code
-from chalicelib.accounts.tokens import PARTICIPANT, Identity, issue
+from chalicelib.accounts.tokens import PARTICIPANT, Identity, device_vouches, issue, issue_device
 from chalicelib.config import settings, token_secret
 from chalicelib.errors import ChatError
-from chalicelib.limits import MAX_FOLLOWED, MAX_PASSWORD, MAX_PSEUDONYM, MIN_PASSWORD, MIN_PSEUDONYM
+from chalicelib.limits import (
+    DEVICE_TOKEN_DAYS,
+    MAX_FOLLOWED,
+    MAX_PASSWORD,
+    MAX_PSEUDONYM,
+    MIN_PASSWORD,
+    MIN_PSEUDONYM,
+)
 
 if TYPE_CHECKING:
     from chalicelib.delivery import Delivery
@@ -64,6 +72,7 @@ class SignedIn:
     pseudonym: str
     participant_id: str
     expires_at: datetime
+    device_token: str
     recovery_code: str | None = None
 
     def as_body(self) -> dict[str, object]:
@@ -72,6 +81,7 @@ class SignedIn:
             "pseudonym": self.pseudonym,
             "participant_id": self.participant_id,
             "expires_at": self.expires_at.isoformat(),
+            "device_token": self.device_token,
         }
         if self.recovery_code:
             body["recovery_code"] = self.recovery_code
@@ -86,13 +96,21 @@ def _signed_in(participant: storage.Participant, now: datetime, recovery: str | 
         pseudonym=participant.pseudonym,
         participant_id=participant.participant_id,
         expires_at=now + lifetime,
+        device_token=issue_device(PARTICIPANT, participant.pseudonym_key, token_secret(), now,
+                                  timedelta(days=DEVICE_TOKEN_DAYS)),
         recovery_code=recovery,
     )
 
 
-def sign_up(pseudonym: object, password: object, now: datetime) -> SignedIn:
+def sign_up(pseudonym: object, password: object, solved: object, source: str, now: datetime) -> SignedIn:
+    """A new account: costs a solved challenge, and a source makes only so many per hour.
+
+    Bad input is refused before any work; a taken pseudonym does not use up the source's allowance.
+    """
     name = check_pseudonym(pseudonym)
     secret = check_password(password)
+    challenge.spend(solved, now)
+    counted = limiter.hit("sign_up_per_source", source, now, code="too_many_sign_ups")
     recovery = new_recovery_code()
     participant = storage.Participant(
         pseudonym_key(name),
@@ -105,20 +123,29 @@ def sign_up(pseudonym: object, password: object, now: datetime) -> SignedIn:
     try:
         storage.create_participant(participant)
     except storage.Conflict:
+        limiter.give_back(counted)
         raise ChatError("pseudonym_taken") from None
     return _signed_in(participant, now, recovery)
 
 
-def log_in(pseudonym: object, password: object, now: datetime) -> SignedIn:
+def log_in(pseudonym: object, password: object, source: str, now: datetime, device: object = None) -> SignedIn:
+    """Wrong passwords are limited per name and source; a guessed name is slowed, never locked.
+
+    The guard lets the attempt through before the password is checked, so concurrent guesses
+    are counted exactly; the right password gives the counts back.
+    """
     if not isinstance(pseudonym, str) or not isinstance(password, str):
         raise ChatError("bad_request", field="pseudonym")
-    key = pseudonym_key(pseudonym)
+    key = pseudonym_key(pseudonym)[:100]
     if not key:
         raise ChatError("bad_request", field="pseudonym")
+    trusted = device_vouches(device, PARTICIPANT, key, token_secret(), now)
+    attempt = limiter.guard_log_in(PARTICIPANT, key, source, trusted, now)
     participant = storage.find_participant(key)
     stored = participant.password_hash if participant else _decoy_hash()
     if not check_secret(password, stored) or participant is None:
         raise ChatError("bad_credentials")
+    attempt.succeeded()
     return _signed_in(participant, now)
 
 
@@ -179,6 +206,8 @@ def delete_account(identity: Identity, password: object, delivery: Delivery) -> 
     participant = _me(identity)
     if not isinstance(password, str) or not check_secret(password, participant.password_hash):
         raise ChatError("bad_credentials")
+    # First, before anything is deleted: no open tab of this account may post another word.
+    closed = revocation.close_connections(delivery, participant.participant_id, "account_deleted")
     by_session: dict[str, list[str]] = {}
     for key in storage.messages_by(participant.participant_id):
         by_session.setdefault(key.session_id, []).append(key.message_id)
@@ -188,4 +217,4 @@ def delete_account(identity: Identity, password: object, delivery: Delivery) -> 
         for message_id in message_ids:
             delivery.send_all(members, frames.message_removed(session_id, message_id))
     storage.delete_participant(participant)
-    return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values())}
+    return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values()), "connections_closed": closed}

@@ -1,6 +1,8 @@
 """Signed, short-lived bearer tokens (JWT, HS256) for participants and mentors."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -66,3 +68,45 @@ def verify(token: str | None, secret: str, now: datetime) -> Identity:
         org_id=claims.get("org"),
         username=claims.get("usr"),
     )
+
+
+# --- device tokens: "this browser logged in to this name before" ------------------------------------
+
+DEVICE = "device"
+
+
+def _device_subject(kind: str, name_key: str, secret: str) -> str:
+    """Which name a device token vouches for, without naming it."""
+    return hmac.new(secret.encode(), f"device:{kind}:{name_key}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def issue_device(kind: str, name_key: str, secret: str, now: datetime, lifetime: timedelta) -> str:
+    """Given at a successful log-in and kept by that browser only; lets it skip a guessed name's turn.
+
+    It grants nothing else: the password is still checked, and the per-source limits still apply.
+    """
+    claims = {
+        "iss": ISSUER,
+        "sub": _device_subject(kind, name_key, secret),
+        "role": DEVICE,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+MAX_DEVICE_TOKENS = 5  # a browser shared by a few people keeps one token for each
+
+
+def device_vouches(tokens: object, kind: str, name_key: str, secret: str, now: datetime) -> bool:
+    """True when ``tokens`` (one, or a short list) holds a valid, unexpired device token for this name."""
+    if isinstance(tokens, list):
+        return any(device_vouches(token, kind, name_key, secret, now) for token in tokens[:MAX_DEVICE_TOKENS])
+    token = tokens
+    if not isinstance(token, str) or not token or len(token) > 1000:
+        return False
+    try:
+        identity = verify(token, secret, now)
+    except ChatError:
+        return False
+    return identity.role == DEVICE and hmac.compare_digest(identity.user_id, _device_subject(kind, name_key, secret))

@@ -20,12 +20,16 @@ class Unauthorized(Exception):
         super().__init__("Unauthorized")
 
 
+def bearer_token(header: str | None) -> str:
+    """The token in an ``Authorization: Bearer`` header (or the bare header)."""
+    raw = (header or "").strip()
+    return raw[7:].strip() if raw.lower().startswith("bearer ") else raw
+
+
 def bearer_identity(header: str | None) -> Identity:
     """The identity in an ``Authorization: Bearer`` header, or the authorizer's 401."""
-    raw = (header or "").strip()
-    token = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
     try:
-        return verify(token, token_secret(), utcnow())
+        return verify(bearer_token(header), token_secret(), utcnow())
     except ChatError:
         raise Unauthorized() from None
 
@@ -61,13 +65,21 @@ def authorize_participant(auth_request: Any) -> AuthResponse:
 
 
 def mentor_of(request: Any) -> Identity:
+    """The mentor the authorizer let in, if they are still active *now*.
+
+    API Gateway caches the authorizer's answer (``ttl_seconds`` in app.py); this one read makes
+    a deactivation take effect on the very next request instead of when the cache runs out.
+    """
     context = (request.context or {}).get("authorizer") or {}
     if not context.get("mentor_id") or not context.get("org_id"):
         raise ChatError("unauthorized")
-    return Identity(
+    identity = Identity(
         context["mentor_id"], context.get("name", ""), context.get("role", ""), context["org_id"],
         context.get("username"),
     )
+    if not mentors.still_active(identity):
+        raise ChatError("account_revoked")
+    return identity
 
 
 def participant_of(request: Any) -> Identity:

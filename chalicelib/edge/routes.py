@@ -11,9 +11,15 @@ from typing import Any
 
 from chalice.app import Request
 
+from chalicelib.abuse import challenge as abuse_challenge
+from chalicelib.abuse import door
+from chalicelib.abuse.sources import rest_source
 from chalicelib.accounts import mentors, participants
+from chalicelib.accounts.tokens import PARTICIPANT, verify
+from chalicelib.chat.room import refuse_if_banned
+from chalicelib.config import token_secret
 from chalicelib.delivery import Delivery
-from chalicelib.edge.auth import mentor_of, participant_of
+from chalicelib.edge.auth import bearer_token, mentor_of, participant_of
 from chalicelib.edge.http import int_param, json_body, optional_body, path_id, rest, utcnow
 from chalicelib.moderation.actions import Moderation, require_admin
 from chalicelib.organisation import admin, catalogue, figures
@@ -22,15 +28,24 @@ from chalicelib.organisation import admin, catalogue, figures
 
 
 @rest
+def challenge(request: Request) -> dict[str, Any]:
+    return abuse_challenge.new_challenge(utcnow())
+
+
+@rest
 def sign_up(request: Request) -> tuple[dict[str, Any], int]:
-    body = json_body(request)
-    return participants.sign_up(body.get("pseudonym"), body.get("password"), utcnow()).as_body(), 201
+    body, now = json_body(request), utcnow()
+    return participants.sign_up(
+        body.get("pseudonym"), body.get("password"), body.get("challenge"), rest_source(request, now), now
+    ).as_body(), 201
 
 
 @rest
 def log_in(request: Request) -> dict[str, Any]:
-    body = json_body(request)
-    return participants.log_in(body.get("pseudonym"), body.get("password"), utcnow()).as_body()
+    body, now = json_body(request), utcnow()
+    return participants.log_in(
+        body.get("pseudonym"), body.get("password"), rest_source(request, now), now, body.get("device_tokens")
+    ).as_body()
 
 
 @rest
@@ -40,8 +55,23 @@ def list_groups(request: Request) -> dict[str, Any]:
 
 @rest
 def mentor_log_in(request: Request) -> dict[str, Any]:
-    body = json_body(request)
-    return mentors.log_in(body.get("username"), body.get("password"), utcnow()).as_body()
+    body, now = json_body(request), utcnow()
+    return mentors.log_in(
+        body.get("username"), body.get("password"), rest_source(request, now), now, body.get("device_tokens")
+    ).as_body()
+
+
+@rest
+def connect_check(request: Request) -> dict[str, Any]:
+    """What ``$connect`` would answer right now, as JSON the page can read (counts nothing)."""
+    now = utcnow()
+    identity = verify(bearer_token(request.headers.get("authorization")), token_secret(), now)
+    door.admit_socket(identity, rest_source(request, now), now, count=False)
+    params: Mapping[str, str] = request.query_params or {}
+    group_id = params.get("group_id")
+    if group_id and identity.role == PARTICIPANT:
+        refuse_if_banned(group_id, identity.user_id, now)
+    return {"ok": True}
 
 
 # --- a participant's own account ----------------------------------------------------------------
@@ -206,8 +236,8 @@ def add_mentor(request: Request) -> tuple[dict[str, Any], int]:
 
 
 @rest
-def deactivate_mentor(request: Request, mentor_id: str) -> dict[str, Any]:
-    return admin.deactivate_mentor(mentor_of(request), path_id(mentor_id))
+def deactivate_mentor(request: Request, delivery: Delivery, mentor_id: str) -> dict[str, Any]:
+    return admin.deactivate_mentor(mentor_of(request), path_id(mentor_id), delivery)
 
 
 @rest

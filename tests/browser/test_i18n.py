@@ -82,7 +82,7 @@ FAMILIES: dict[str, list[str]] = {
     "mentor.mod.{}Who": ["mute", "kick", "ban"],
     "status.{}": connection_statuses(),
     "ended.{}": sorted(set(js_set("socket.js", "ENDING_FRAMES")) | set(js_set("socket.js", "JOIN_REFUSALS"))
-                       | {"expired", "bannedForGood", "generic"}),
+                       | set(js_set("socket.js", "CONNECT_REFUSALS")) | {"expired", "bannedForGood", "generic"}),
     "error.{}": sorted(set(js_set("socket.js", "SEND_REFUSALS")) | set(SERVER_ERRORS) | {"generic", "network"}),
     "weekday.{}": js_set("mentor/admin-groups.js", "WEEKDAYS"),
     "lang.switchTo.{}": list(LANGUAGES),

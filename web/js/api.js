@@ -1,4 +1,5 @@
 // REST calls: JSON in and out; a refusal becomes an ApiError carrying the server's code.
+import { deviceTokens } from './devices.js';
 
 export class ApiError extends Error {
   constructor(status, code, message, details = {}) {
@@ -55,12 +56,19 @@ export class Api {
   put(path, body = {}) { return this.request('PUT', path, body); }
 
   // Participants
-  signUp(pseudonym, password) { return this.post('/participants', { pseudonym, password }); }
-  logIn(pseudonym, password) { return this.post('/participants/login', { pseudonym, password }); }
+  challenge() { return this.get('/participants/challenge'); }
+  signUp(pseudonym, password, challenge) { return this.post('/participants', { pseudonym, password, challenge }); }
+  logIn(pseudonym, password) {
+    return this.post('/participants/login', { pseudonym, password, device_tokens: deviceTokens() });
+  }
   groups() { return this.get('/groups'); }
+  /** Would the chat let this token in now? Asked when a connection is refused: the socket cannot say why. */
+  connectCheck(groupId) { return this.get(`/connect-check${groupId ? `?group_id=${enc(groupId)}` : ''}`); }
 
   // Mentors
-  mentorLogIn(username, password) { return this.post('/mentors/login', { username, password }); }
+  mentorLogIn(username, password) {
+    return this.post('/mentors/login', { username, password, device_tokens: deviceTokens() });
+  }
   sessions() { return this.get('/mentor/sessions'); }
   mentorGroups() { return this.get('/mentor/groups'); }
   removeMessage(sid, mid, reason) { return this.post(`/mentor/sessions/${enc(sid)}/messages/${enc(mid)}/remove`, { reason }); }
