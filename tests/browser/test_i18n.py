@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.errors import CODES
+from chalicelib.safety import KINDS, REASONS, SEVERITIES
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -89,13 +90,14 @@ FAMILIES: dict[str, list[str]] = {
     "role.{}": ["mentor", "admin"],
     "mentor.role.{}": ["mentor", "admin"],
     # what the server sends: report kinds, held-back reasons, audit actions, figure columns
-    "mentor.reports.kind.{}": ["report", "crisis", "held_back"],
-    "heldBack.{}": ["cpr", "email", "profile_link", "phone", "handle", "address", "generic"],
-    "mentor.reports.why.{}": ["unkind", "personal_info", "worried", "other", "crisis",
-                              "cpr", "email", "profile_link", "phone", "handle", "address"],
+    "mentor.reports.kind.{}": ["report", "held_back", *KINDS],
+    "mentor.reports.severity.{}": list(SEVERITIES),
+    "heldBack.{}": [*REASONS, "generic"],
+    "mentor.reports.why.{}": ["unkind", "personal_info", "worried", "other", *KINDS, *REASONS],
     "report.reason.{}": ["unkind", "personal_info", "worried", "other"],
     "mentor.audit.actions.{}": ["remove", "mute", "kick", "ban", "topic", "pin", "announce", "slow_mode",
-                                "open", "close", "extend", "cancel", "resolve_report"],
+                                "open", "close", "extend", "cancel", "resolve_report", "claim_report",
+                                "change_settings"],
     "mentor.figures.{}": ["group_id", "group", "session_id", "starts_at", "status", "participants",
                           "returning", "messages", "reports_handled"],
     "mentor.figures.status.{}": ["open", "closed"],

@@ -105,7 +105,7 @@ export function createChat({ wsUrl, account, notices, findGroup, onReport, onSho
       case 'slow_mode':
         notices.show('slow', frame.seconds ? t('notice.slowMode', { seconds: frame.seconds }) : t('notice.slowModeOff'));
         break;
-      case 'help_lines': notices.helpLines(frame.lines || []); break;
+      case 'help_lines': notices.helpLines(frame.lines || [], frame); break;
       case 'muted': notices.show('muted', t('notice.muted', { time: formatTime(frame.until) })); break;
       case 'reported': notices.show('reported', t('notice.reported')); break;
       case 'error':
