@@ -6,7 +6,7 @@ import re
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DEMO_ADMIN, DEMO_MENTOR
+from tests.browser.conftest import DEMO_ADMIN, DEMO_MENTOR, screenshot_path
 from tests.browser.test_browser import DESKTOP, GROUP_NAME, log_in_as, say, teen
 
 ACUTE = "jeg har taget 20 panodiler lige nu"
@@ -24,7 +24,7 @@ def enter_chat(page: Page) -> None:
     expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
 
 
-def test_an_acute_line_stands_on_both_mentors_screens_until_one_is_on_it(stack, new_page):
+def test_an_acute_line_stands_on_both_mentors_screens_until_one_is_on_it(stack, new_page, tmp_path):
     mette = mentor_page(new_page, stack, DEMO_MENTOR)  # on duty, not in the chat
     anders = mentor_page(new_page, stack, DEMO_ADMIN)
     enter_chat(anders)
@@ -47,6 +47,8 @@ def test_an_acute_line_stands_on_both_mentors_screens_until_one_is_on_it(stack, 
         expect(alert).to_contain_text("Akut · Krise")
         expect(alert).to_be_focused()
         expect(page).to_have_title(re.compile(r"^\(1\) Akut alarm"))
+
+    anders.screenshot(path=str(screenshot_path("mentor-alert.png", tmp_path)))
 
     # It stays: changing tab or waiting does not make it go away.
     mette.get_by_role("button", name="Log", exact=True).click()
