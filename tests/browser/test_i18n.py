@@ -9,6 +9,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -38,7 +39,8 @@ def script_text(path: Path) -> str:
 
 def literal_keys() -> dict[str, set[str]]:
     """Quoted strings in the scripts shaped like a key of ours (``'mentor.tab.audit'``), by file."""
-    pattern = re.compile(r"""['"]((?:%s)\.[A-Za-z0-9_.]+)['"]""" % "|".join(sorted(namespaces())))
+    names = "|".join(sorted(namespaces()))
+    pattern = re.compile(rf"""['"]((?:{names})\.[A-Za-z0-9_.]+)['"]""")
     found: dict[str, set[str]] = {}
     for path in SCRIPTS:
         for key in pattern.findall(script_text(path)):
@@ -48,7 +50,8 @@ def literal_keys() -> dict[str, set[str]]:
 
 def template_keys() -> dict[str, set[str]]:
     """Keys built at run time (``t(`mentor.mod.${action}Title`)``), as patterns, by file."""
-    pattern = re.compile(r"`((?:%s)\.[^`]*\$\{[^`]*)`" % "|".join(sorted(namespaces())))
+    names = "|".join(sorted(namespaces()))
+    pattern = re.compile(rf"`((?:{names})\.[^`]*\$\{{[^`]*)`")
     found: dict[str, set[str]] = {}
     for path in SCRIPTS:
         for template in pattern.findall(script_text(path)):
@@ -59,7 +62,7 @@ def template_keys() -> dict[str, set[str]]:
 def js_set(path: str, name: str) -> list[str]:
     """The quoted words of ``const NAME = new Set([...])`` or ``const NAME = [...]`` in a script."""
     text = (WEB / "js" / path).read_text(encoding="utf-8")
-    found = re.search(r"const %s = (?:new Set\()?\[([^\]]*)\]" % name, text)
+    found = re.search(rf"const {name} = (?:new Set\()?\[([^\]]*)\]", text)
     assert found, f"{name} is no longer a list in {path}: update this test"
     return re.findall(r"'(\w+)'", found.group(1)) or re.findall(r"\b(\d+)\b", found.group(1))
 
@@ -146,7 +149,7 @@ def test_both_languages_fill_in_the_same_placeholders():
 class PageText(HTMLParser):
     """Keys a page asks for, and any text or label it writes itself instead of asking."""
 
-    VOID = {"meta", "link", "input", "br", "img", "hr", "source", "area", "base", "col", "embed", "wbr", "track"}
+    VOID: ClassVar[set[str]] = {"meta", "link", "input", "br", "img", "hr", "source", "area", "base", "col", "embed", "wbr", "track"}
     LABELS = ("placeholder", "aria-label", "title", "alt")
 
     def __init__(self) -> None:
