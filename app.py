@@ -252,6 +252,16 @@ def deactivate_mentor(mentor_id: str) -> Response:
     return routes.deactivate_mentor(_request(), DELIVERY, mentor_id)
 
 
+@app.route("/admin/settings", methods=["GET"], authorizer=mentor_auth, cors=CORS)
+def organisation_settings() -> Response:
+    return routes.organisation_settings(_request())
+
+
+@app.route("/admin/settings", methods=["PUT"], authorizer=mentor_auth, cors=CORS)
+def change_organisation_settings() -> Response:
+    return routes.change_organisation_settings(_request())
+
+
 @app.route("/admin/figures", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def organisation_figures() -> Response:
     return routes.organisation_figures(_request())

@@ -42,6 +42,12 @@ CODES: dict[str, tuple[int, str]] = {
     "invalid_name": (400, "A display name has {min_length}-{max_length} characters."),
     "invalid_role": (400, "The role must be mentor or admin."),
     "weak_password": (400, "The password needs at least {min_length} characters."),
+    # an organisation's settings
+    "bad_crisis_terms": (400, "Crisis terms are a list of at most {max_items} phrases of {min_length}-{max_length} characters."),
+    "bad_crisis_term": (400, "The crisis detector cannot use \"{term}\": write words without punctuation, "
+                             "optionally led by a level (concern:, ideation:, plan: or acute:)."),
+    "bad_retention": (400, "Retention must be between {min} and {max} days."),
+    "bad_flood_limit": (400, "{field} must be a whole number between {min} and {max}."),
     # chat
     "empty_message": (400, "Write a message first."),
     "message_too_long": (400, "The message is longer than {max_length} characters."),
@@ -78,6 +84,7 @@ CODES: dict[str, tuple[int, str]] = {
     "participant_not_found": (404, "No participant with that pseudonym."),
     "mentor_not_found": (404, "No mentor with that id in your organisation."),
     "report_not_found": (404, "No such report."),
+    "organisation_not_found": (404, "Your organisation is not set up; ask whoever runs the platform."),
     "session_not_open": (409, "The session is not open."),
     "conflict": (409, "The session changed meanwhile; try again."),
     "payload_too_large": (413, "The request body is too large."),

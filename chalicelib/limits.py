@@ -39,6 +39,17 @@ MAX_BAN_DAYS: Final = 3650
 MAX_SLOW_MODE_S: Final = 600
 MAX_EXTEND_MINUTES: Final = 120
 
+# An organisation's settings (admins): its own crisis terms, retention, flood control.
+MAX_CRISIS_TERMS: Final = 50
+MIN_CRISIS_TERM_CHARS: Final = 3
+MAX_CRISIS_TERM_CHARS: Final = 120
+MIN_RETENTION_DAYS: Final = 7
+MAX_RETENTION_DAYS: Final = 365
+MIN_FLOOD_BURST: Final = 1
+MAX_FLOOD_BURST: Final = 20
+MIN_FLOOD_PER_MINUTE: Final = 1
+MAX_FLOOD_PER_MINUTE: Final = 120
+
 
 # --- abuse resistance (chalicelib.abuse; docs/abuse.md explains each figure) ---------------------
 

@@ -55,7 +55,7 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     if verdict is not None and verdict.held_back:
         alerts.hold_back(delivery, caller, me, members, verdict, settings.retention_days, now, client_id)
         return
-    message = _new_message(me, text, client_id, now)
+    message = _new_message(me, text, client_id, settings.retention_days, now)
     if not _store(delivery, caller, me, message, client_id, verdict, now):
         return
     if verdict is not None and verdict.crisis:
@@ -104,7 +104,8 @@ def _flood_check(me: storage.Connection, text: str, settings: OrgSettings, now: 
     raise ChatError("rate_limited", retry_after=1)  # other tabs keep winning: this one waits
 
 
-def _new_message(me: storage.Connection, text: str, client_id: str | None, now: datetime) -> storage.Message:
+def _new_message(me: storage.Connection, text: str, client_id: str | None, retention_days: int,
+                 now: datetime) -> storage.Message:
     assert me.session_id is not None
     ends = me.session_ends_at or now
     return storage.Message(
@@ -115,8 +116,9 @@ def _new_message(me: storage.Connection, text: str, client_id: str | None, now: 
         role=me.role,
         text=text.strip(),
         client_id=client_id,
-        # Messages live for the organisation's retention period after their session ends.
-        expires_at=max(ends, now) + timedelta(days=int(me.retention_days or org_settings(me.org_id).retention_days)),
+        # Messages live for the organisation's retention period after their session ends; the
+        # period in force now, so an admin's change applies to the next message, not the next join.
+        expires_at=max(ends, now) + timedelta(days=retention_days),
     )
 
 

@@ -22,7 +22,7 @@ from chalicelib.delivery import Delivery
 from chalicelib.edge.auth import bearer_token, mentor_of, participant_of
 from chalicelib.edge.http import int_param, json_body, optional_body, path_id, rest, utcnow
 from chalicelib.moderation.actions import Moderation, require_admin
-from chalicelib.organisation import admin, catalogue, figures
+from chalicelib.organisation import admin, catalogue, figures, settings
 
 # --- participants and the public group list -----------------------------------------------------
 
@@ -238,6 +238,16 @@ def add_mentor(request: Request) -> tuple[dict[str, Any], int]:
 @rest
 def deactivate_mentor(request: Request, delivery: Delivery, mentor_id: str) -> dict[str, Any]:
     return admin.deactivate_mentor(mentor_of(request), path_id(mentor_id), delivery)
+
+
+@rest
+def organisation_settings(request: Request) -> dict[str, Any]:
+    return settings.view(mentor_of(request))
+
+
+@rest
+def change_organisation_settings(request: Request) -> dict[str, Any]:
+    return settings.change(mentor_of(request), json_body(request), utcnow())
 
 
 @rest

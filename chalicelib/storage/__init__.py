@@ -136,7 +136,9 @@ __all__ = [
     "save_connection",
     "save_group",
     "save_message",
+    "save_settings",
     "save_state",
+    "save_throttle",
     "session_connections",
     "sessions_from",
     "set_connection_ends_at",
@@ -208,6 +210,25 @@ def _with_audit(write: Any, entry: AuditEntry) -> None:
 
 def get_organisation(org_id: str) -> Organisation | None:
     return _get(Organisation, org_id)
+
+
+def save_settings(organisation: Organisation, changes: dict[str, Any], entries: list[AuditEntry]) -> None:
+    """An organisation's settings and one audit entry per changed setting, in one transaction.
+
+    ``changes`` maps attribute names (``retention_days``, ``extra_crisis_terms``, ``flood_burst``,
+    ``flood_per_minute``) to their new values; an empty list of terms removes the attribute.
+    """
+    actions: list[Action] = []
+    for name, value in changes.items():
+        attribute = getattr(Organisation, name)
+        actions.append(attribute.remove() if value in (None, []) else attribute.set(value))
+    with TransactWrite(connection=_dynamo()) as transaction:
+        if actions:
+            transaction.update(organisation, actions=actions, condition=Organisation.org_id.exists())
+        for entry in entries:
+            transaction.save(entry)
+    for name, value in changes.items():
+        setattr(organisation, name, value)
 
 
 def get_group(group_id: str) -> Group | None:

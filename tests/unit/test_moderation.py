@@ -89,6 +89,7 @@ ROUTES = [
     ("POST", "/mentor/groups/{group}/open", {}, "moderate"),
     ("POST", "/mentor/groups/{group}/cancel", {"date": "2030-01-06"}, "moderate"),
     ("POST", "/mentor/reports/{report}/resolve", {"note": "ok"}, "own_report"),
+    ("POST", "/mentor/reports/{report}/claim", {}, "own_report"),
     ("POST", "/mentor/sessions/{session}/close", {}, "moderate"),
     ("GET", "/admin/groups", None, "admin_list"),
     ("GET", "/admin/mentors", None, "admin_list"),
@@ -97,6 +98,8 @@ ROUTES = [
     ("POST", "/admin/mentors", {"username": "ny-mentor", "display_name": "Ny", "password": "long-password-2"},
      "admin_create"),
     ("POST", "/admin/mentors/{mentor}/deactivate", {}, "admin_own_mentor"),
+    ("GET", "/admin/settings", None, "admin_list"),
+    ("PUT", "/admin/settings", {"retention_days": 60}, "admin_list"),
 ]
 WHO = ["none", "expired", "tampered", "participant", "mentor A", "admin A"]
 

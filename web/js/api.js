@@ -85,6 +85,7 @@ export class Api {
   cancelDate(gid, date) { return this.post(`/mentor/groups/${enc(gid)}/cancel`, { date }); }
   reports(status = 'open') { return this.get(`/mentor/reports?status=${enc(status)}`); }
   resolveReport(rid, note) { return this.post(`/mentor/reports/${enc(rid)}/resolve`, { note }); }
+  claimReport(rid) { return this.post(`/mentor/reports/${enc(rid)}/claim`); }
   audit() { return this.get('/mentor/audit'); }
 
   // Admin
@@ -95,6 +96,8 @@ export class Api {
   createMentor(mentor) { return this.post('/admin/mentors', mentor); }
   deactivateMentor(mid) { return this.post(`/admin/mentors/${enc(mid)}/deactivate`); }
   figures() { return this.get('/admin/figures'); }
+  settings() { return this.get('/admin/settings'); }
+  saveSettings(settings) { return this.put('/admin/settings', settings); }
 }
 
 /** When the group meets next (UTC instant; shown in the viewer's own zone). */

@@ -106,7 +106,7 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
       case 'slow_mode':
         notices.show('slow', frame.seconds ? t('notice.slowMode', { seconds: frame.seconds }) : t('notice.slowModeOff'));
         break;
-      case 'help_lines': notices.helpLines(frame.lines || []); break;
+      case 'help_lines': notices.helpLines(frame.lines || [], frame); break;
       case 'muted': notices.show('muted', t('notice.muted', { time: formatTime(frame.until) })); break;
       case 'reported': notices.show('reported', t('notice.reported')); break;
       case 'error':
