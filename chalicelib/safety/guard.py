@@ -239,9 +239,10 @@ _NUMBER_WORD = _Regex(
     r"[a-zæøå]+(?:og(?:tyve|tredive|tredve|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))?|\d+",
     re.IGNORECASE,
 )
+_REPEAT = {"double": 2, "dobbelt": 2, "triple": 3, "tripple": 3}
 _COMPOUND = re.compile(r"([a-z]+)og([a-zæø]+)")
 _NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve", "two", "three", "four", "five",
-                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen")  # fmt: skip
+                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt")  # fmt: skip
 
 
 def _number_value(word: str) -> str | None:
@@ -284,6 +285,13 @@ def _digits_from_words(text: str) -> str | None:
     while i < len(tokens):
         token = tokens[i]
         value = token if token.isdigit() else _number_value(token)
+        if token in _REPEAT and i + 1 < len(tokens) and tokens[i + 1] in _UNITS:
+            # "double two" / "dobbelt to" -> 22
+            digit = str(_UNITS[tokens[i + 1]])
+            run.extend(digit * _REPEAT[token])
+            words_in_run += 2
+            i += 2
+            continue
         if value is None:
             # "to og tyve" (2 and 20 = 22); "og" only joins inside a run.
             if token == "og" and run and i + 1 < len(tokens) and tokens[i + 1] in _TENS and len(run[-1]) == 1:
@@ -490,7 +498,7 @@ _NAMED_AFTER_PLATFORM = _Regex(
 )
 # The sender's previous message asked for or offered a handle; this one gives it.
 _GIVEN_NAME = _Regex(
-    r"""^\W*(?:(?:ja|jep|yes|yeah|yep|ok|okay|sure|klart|selvfølgelig)\W+)?(?:(?P<verb>jeg\s+hedder|hedder|add|tilføj|søg
+    r"""^\W*(?:(?:ja|jep|yes|yeah|yep|ok|okay|sure|klart|selvfølgelig)\W+)?(?:(?P<verb>jeg\s+hedder|hedder|add\s+mig|add\s+me|tilføj\s+mig|add|tilføj|søg
         |search|find\s+mig\s+som|my\s+name\s+is|name\s+is)\s+|(?:det\s+er|den\s+er|it'?s|its|i'?m|im|er)\s+)?@?(?P<u>[\w.]+)\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -502,9 +510,18 @@ _ORDINARY_REPLY = frozenset(
 
 # "mit brugernavn er luna_x", "my username is lunaxx": a username needs no platform named.
 _USERNAME_GIVEN = _Regex(
-    r"\b(?:mit|min|my)\s+(?:brugernavn|username|user\s?name|gamertag|gamer\s?tag)\s*(?:er|is|=|:|-)\s*@?[\w.]{3,}",
-    re.IGNORECASE,
+    r"""\b(?:mit|min|my)\s+(?:brugernavn|username|user\s?name|gamertag|gamer\s?tag)\s*(?:er|is|=|:|-)\s*@?[\w.]{3,}
+      | \b(?:brugernavn|username|user\s?name|user|gamertag|gamer\s?tag)\s*[:=]\s*@?[^\W\d_]\w*(?:[._]\w+|\d{2,})""",
+    re.IGNORECASE | re.VERBOSE,
 )
+# "jeg hedder majak på insta", "mit navn på snap er majak", "min profil på insta hedder majak".
+_NAMED_ON_PLATFORM = _Regex(
+    rf"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+heder|i'?m\s+called|my\s+name\s+is)\s+@?(?P<a>[\w.]+)\s+(?:på|on)\s+{_PLATFORM}\b
+      | \b(?:mit|min|my)\s+(?:navn|name|profil|profile|konto|account)\s+(?:på|on)\s+{_PLATFORM}\s*(?:er|is|hedder|=|:)\s*@?(?P<b>[\w.]+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "adder du mig? maja_k": an outside app's verb and a username-shaped word.
+_ADD_VERB = _Regex(r"\b(?:add+|add+e|add+er|tilføj|tilføje|følg|følge|follow)\b", re.IGNORECASE)
 # "dm @lunaxx", "følg @sofie": verbs of the outside apps, not of this chat.
 # "add mig sofie2010": a username-shaped word after an outside app's verb.
 _ADD_ME_NAME = _Regex(
@@ -576,7 +593,8 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         return True
     if previous_text and _mentions_platform(previous_text) and _gives_username(text):
         return True
-    if _USERNAME_GIVEN.search(text) or _ADD_AT.search(text) or _ADD_ME_NAME.search(text):
+    if (_USERNAME_GIVEN.search(text) or _ADD_AT.search(text) or _ADD_ME_NAME.search(text)
+            or (_ADD_VERB.search(text) and _shaped_usernames(text))):
         return True
     if not _mentions_platform(text):
         return False
@@ -584,6 +602,9 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         return True
     # A platform named and a username-shaped word in the same message: "sc? noah.v",
     # "mit psn er emil_dk2009", "ny snap!! ida_hh2".
+    if any(_could_be_username(name := (m.group("a") or m.group("b") or "").strip("."))
+           and name.casefold() not in _ORDINARY_REPLY for m in _NAMED_ON_PLATFORM.finditer(text)):
+        return True
     if (_names_platform(text) and _shaped_usernames(text)) or _platform_as_verb(text) or any(
         not _STAFF_MENTION.fullmatch(m.group("u")) for m in _PLATFORM_IS_AT.finditer(text)
     ):

@@ -201,3 +201,34 @@ class TestOrganisationTerms:
 
     def test_default_detector_is_built_once(self) -> None:
         assert CrisisDetector.default() is CrisisDetector.default()
+
+
+class TestSecondRoundConcepts:
+    """Concepts added in the second round of issue 12, and the harmless readings kept harmless."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "en voksen mand vil have billeder af mig",
+            "han siger jeg ikke må fortælle mine forældre om ham, det er vores hemmelighed",
+            "han deler billederne med hele skolen hvis jeg ikke gør som han siger",
+        ],
+    )
+    def test_grooming_and_pictures_held_over_a_teen_are_danger(self, detector, text: str) -> None:
+        verdict = screen_message(text, detector)
+        assert verdict.crisis and verdict.kind == "danger"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "jeg har haft ondt i hovedet så jeg tog en panodil og nu er det bedre",
+            "min kæreste truer med at slå op hvis jeg ikke kommer",
+            "den joke slog mig ihjel",
+            "jeg vil gerne forsvinde til en øde ø på ferie",
+            "i saw a documentary about abuse",
+            "im doing it tomorrow the homework i mean",
+            "i took 40 photos at the party",
+        ],
+    )
+    def test_everyday_readings_of_crisis_words_are_not_flagged(self, detector, text: str) -> None:
+        assert not screen_message(text, detector).crisis
