@@ -575,6 +575,11 @@ def _platform_as_verb(text: str) -> bool:
     return False
 
 
+def _mentions_add(text: str) -> bool:
+    lower = text.casefold()
+    return "add" in lower or "tilføj" in lower or "følg" in lower or "follow" in lower
+
+
 def _names_platform(text: str) -> bool:
     """An outside app is named (an "@" alone is a mention in this chat)."""
     lower = text.casefold()
@@ -594,7 +599,7 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
     if previous_text and _mentions_platform(previous_text) and _gives_username(text):
         return True
     if (_USERNAME_GIVEN.search(text) or _ADD_AT.search(text) or _ADD_ME_NAME.search(text)
-            or (_ADD_VERB.search(text) and _shaped_usernames(text))):
+            or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))):
         return True
     if not _mentions_platform(text):
         return False
