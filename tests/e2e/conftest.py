@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class Stack:
     url: str
     log: Path
+    data_dir: Path | None = None
 
     @property
     def api(self) -> str:
@@ -29,6 +30,17 @@ class Stack:
     @property
     def ws(self) -> str:
         return self.url.replace("http://", "ws://") + "ws"
+
+    def store(self):
+        """A boto3 DynamoDB client on the stack's embedded store, to look behind the API."""
+        import boto3
+
+        endpoint = (self.data_dir / "dynamodb-endpoint").read_text()
+        return boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-north-1",
+                            aws_access_key_id="local", aws_secret_access_key="local")
+
+    def table(self, name: str) -> str:
+        return f"gruppechat-local-{name}"
 
     def sign_up(self, pseudonym: str, password: str = "hemmelig-kode") -> dict:
         response = requests.post(f"{self.api}/participants", json={"pseudonym": pseudonym, "password": password},
@@ -50,7 +62,7 @@ def start_stack(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Stack]:
         text = log.read_text()
         found = re.search(r"open (http://127\.0\.0\.1:\d+/)", text)
         if found:
-            return process, Stack(found.group(1), log)
+            return process, Stack(found.group(1), log, tmp_path / "data")
         if process.poll() is not None:
             raise RuntimeError("local stack exited:\n" + text)
         time.sleep(0.2)
@@ -59,6 +71,8 @@ def start_stack(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Stack]:
 
 
 def stop_stack(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=15)
