@@ -59,11 +59,13 @@ def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, member
         if not storage.claim_receipt(receipt):
             earlier = storage.get_receipt(receipt.receipt_key)
             report_id = earlier.message_id if earlier else report_id
-    delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
     report = new_report(me, me.org_id or "", "held_back", "high" if verdict.crisis else "normal", now,
                         pseudonym=me.pseudonym, reason=verdict.held_back, retention_days=retention_days,
                         report_id=report_id)
     _raise(delivery, caller, me, members, report, help_needed=verdict.crisis)
+    # Last: the notice is the sender's final answer (its client stops sending), so it comes only
+    # once the report and the alert stand; if they failed, the error makes the client send again.
+    delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
 
 
 def send_help_lines(delivery: Delivery, caller: Caller, me: storage.Connection) -> bool:

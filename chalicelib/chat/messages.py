@@ -1,8 +1,9 @@
 """Sending a message to the room, and catching up on what was missed.
 
 A send is stored once (a conditional put keyed to the sender's ``client_id``), then crisis
-alerts are raised, then the room gets it. A retry of a stored send is confirmed to the sender
-alone, after raising any crisis step still missing.
+alerts are raised, then the room gets it. A retry of a stored send raises any crisis step still
+missing and goes to the room again (clients show each message id once), so a first attempt that
+failed after storing loses nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,32 +35,43 @@ log = logging.getLogger("gruppechat.messages")
 
 def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
     text, client_id = message_text(frame)
-    me, members = membership(caller, frame.get("session_id"))
+    with _nothing_stored_yet(client_id):
+        me, members = membership(caller, frame.get("session_id"))
     if me.session_ends_at is not None and now >= me.session_ends_at:
         raise ChatError("session_closed")
     if me.muted_until is not None and now < me.muted_until:
         raise ChatError("muted", until=me.muted_until.isoformat())
-    settings = org_settings(me.org_id)
+    with _nothing_stored_yet(client_id):
+        settings = org_settings(me.org_id)
     # Trained staff may share what teens may not (a youth centre's address), so flood control,
     # the anonymity guard and the crisis signals apply to participants' messages only.
     staff = me.role in STAFF_ROLES
+    verdict = None if staff else screen_message(text, settings.detector)
     try:
         flood = None if staff else _flood_check(me, text, settings, now)
     except ChatError as refusal:
-        if refusal.code == "repeated" and client_id and _confirm_retry(delivery, caller, me, client_id, now):
+        # A retry of a stored send looks repeated: it must still raise a crisis step left missing.
+        if refusal.code == "repeated" and client_id and _confirm_retry(delivery, caller, me, client_id, now, verdict):
             return
         raise
-    verdict = None if staff else screen_message(text, settings.detector)
     if verdict is not None and verdict.held_back:
-        if flood is not None:
-            storage.set_flood_state(me, _flood_json(flood))
         alerts.hold_back(delivery, caller, me, members, verdict, settings.retention_days, now, client_id)
+        if flood is not None:
+            # Only once the report stands: a retry after a failure must not be refused as repeated.
+            storage.set_flood_state(me, _flood_json(flood))
         return
     message = _new_message(me, text, client_id, now)
     if not _store(delivery, caller, me, message, client_id, flood, verdict, now):
         return
     if verdict is not None and verdict.crisis:
-        alerts.crisis(delivery, caller, me, members, message, settings.retention_days, now)
+        try:
+            alerts.crisis(delivery, caller, me, members, message, settings.retention_days, now)
+        except Exception:
+            # The room still gets the message. The sender gets an error instead of its echo, so
+            # it sends again with the same client_id, and the retry raises what is missing.
+            others = [member for member in members if member.connection_id != caller.connection_id]
+            delivery.send_all(others, frames.message(message))
+            raise
     delivery.send_all(members, frames.message(message))
 
 
@@ -76,6 +90,16 @@ def catch_up(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: dat
 
 
 # --- inside a send ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _nothing_stored_yet(client_id: str | None) -> Iterator[None]:
+    """Storage failed before the message was stored: the sender must hear so, to send again."""
+    try:
+        yield
+    except PynamoDBException:
+        log.exception("message not stored")
+        raise ChatError("not_stored", client_id=client_id) from None
 
 
 def _flood_check(me: storage.Connection, text: str, settings: OrgSettings, now: datetime) -> FloodState:
@@ -125,16 +149,22 @@ def _store(delivery: Delivery, caller: Caller, me: storage.Connection, message: 
 
 def _confirm_retry(delivery: Delivery, caller: Caller, me: storage.Connection, client_id: str, now: datetime,
                    verdict: Verdict | None = None) -> bool:
-    """A retry of a send we already stored: raise any crisis step still missing, confirm to the sender."""
+    """A retry of a send we already stored: raise any crisis step still missing, then send it again.
+
+    The first attempt may have stored the message and failed before the room got it (its answer
+    lost, a crisis step failed), so the room gets it again; clients show each message id once.
+    """
     assert me.session_id is not None
     original = storage.get_receipt(_receipt_key(me, client_id))
     stored = storage.get_message(me.session_id, original.message_id) if original else None
     if stored is None:
         return False
+    members = storage.session_connections(me.session_id)
+    if all(member.connection_id != me.connection_id for member in members):
+        members.append(me)
     if verdict is not None and verdict.crisis:
-        members = storage.session_connections(me.session_id)
         alerts.crisis(delivery, caller, me, members, stored, org_settings(me.org_id).retention_days, now)
-    delivery.send(caller, frames.message(stored))
+    delivery.send_all(members, frames.message(stored))
     return True
 
 

@@ -536,16 +536,21 @@ def recent_reports(org_id: str, limit: int = 100) -> list[Report]:
     return list(Report.query(org_id, scan_index_forward=False, limit=limit))
 
 
-def resolve_report(report: Report, mentor_id: str, note: str, now: datetime) -> bool:
-    return _update_if(
-        report,
-        [
-            Report.status.set("resolved"),
-            Report.resolved_by.set(mentor_id),
-            Report.resolved_at.set(now),
-            Report.note.set(note),
-            Report.open_org.remove(),
-            Report.queue_key.remove(),
-        ],
-        Report.status == "open",
-    )
+def resolve_report(report: Report, mentor_id: str, note: str, now: datetime, entry: AuditEntry) -> bool:
+    """Resolve an open report with its audit entry; False when someone resolved it meanwhile."""
+    actions = [
+        Report.status.set("resolved"),
+        Report.resolved_by.set(mentor_id),
+        Report.resolved_at.set(now),
+        Report.note.set(note),
+        Report.open_org.remove(),
+        Report.queue_key.remove(),
+    ]
+    try:
+        _with_audit(lambda transaction: transaction.update(report, actions=actions,
+                                                           condition=Report.status == "open"), entry)
+    except TransactWriteError as error:
+        if _cancelled_by_condition(error):
+            return False
+        raise
+    return True
