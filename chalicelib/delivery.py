@@ -207,7 +207,10 @@ class Delivery:
                 # One level only: whoever is gone in this round is removed without a further notice.
                 left = self._post_all(members, encode(frames.presence("left", recipient)))
                 for connection_id in left.gone:
-                    storage.delete_connection(connection_id)
+                    try:
+                        storage.delete_connection(connection_id)
+                    except Exception:  # as above: never raise because of one recipient
+                        log.exception("could not remove a gone connection")
 
 
 # --- the real poster ------------------------------------------------------------------------------

@@ -212,9 +212,11 @@ def delete_account(identity: Identity, password: object, delivery: Delivery) -> 
     for key in storage.messages_by(participant.participant_id):
         by_session.setdefault(key.session_id, []).append(key.message_id)
     for session_id, message_ids in by_session.items():
-        storage.delete_messages(session_id, message_ids)
+        # Told first: a deletion that fails half-way is retried and tells again (screens drop an id
+        # once); deleted first, a failure before telling would leave the messages on their screens.
         members = storage.session_connections(session_id)
         for message_id in message_ids:
             delivery.send_all(members, frames.message_removed(session_id, message_id))
+        storage.delete_messages(session_id, message_ids)
     storage.delete_participant(participant)
     return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values()), "connections_closed": closed}

@@ -8,15 +8,15 @@ a retried send raises whatever is still missing, and nothing is raised twice.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from ulid import ULID
 
 from chalicelib import frames, storage
 from chalicelib.abuse import limiter
-from chalicelib.abuse.sources import hashed
 from chalicelib.chat.inbound import Caller, is_ulid
 from chalicelib.chat.room import connection_of, staff
 from chalicelib.delivery import Delivery
@@ -29,7 +29,6 @@ from chalicelib.safety import Verdict, help_lines, help_text, notice
 log = logging.getLogger("gruppechat.alerts")
 
 # A session lasts hours; a report can only be made while in it, so a day covers every repeat.
-REPORT_MARK_LIFETIME = timedelta(days=1)
 
 
 def mentors_to_alert(me: storage.Connection, members: list[storage.Connection]) -> list[storage.Connection]:
@@ -66,11 +65,13 @@ def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, member
         if not storage.claim_receipt(receipt):
             earlier = storage.get_receipt(receipt.receipt_key)
             report_id = earlier.message_id if earlier else report_id
-    delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
     report = new_report(me, me.org_id or "", "held_back", "high" if verdict.crisis else "normal", now,
                         pseudonym=me.pseudonym, reason=verdict.held_back, retention_days=retention_days,
                         report_id=report_id, severity=verdict.severity)
     _raise(delivery, caller, me, members, report, verdict)
+    # Last: the notice is the sender's final answer (its client stops sending), so it comes only
+    # once the report and the alert stand; if they failed, the error makes the client send again.
+    delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
 
 
 def send_help_lines(delivery: Delivery, caller: Caller, me: storage.Connection, verdict: Verdict) -> bool:
@@ -111,17 +112,25 @@ def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datet
     message = storage.get_message(me.session_id, str(message_id))
     if message is None or message.state != storage.VISIBLE:
         raise ChatError("message_not_found")
-    # Per participant, not per socket: a cap on reports, and one report of a message. A second
-    # report of the same message is confirmed again but reaches no mentor twice.
+    # Per participant, not per socket: a cap on reports, and one report of a message, keyed to the
+    # message and the reporter so a retry finds it. A second report of the same message is
+    # confirmed again but reaches no mentor twice.
     person = limiter.person(me.user_id, now)
+    mentors = staff(storage.session_connections(me.session_id))
     counted = limiter.hit("report_per_person", person, now, code="too_many_reports")
-    once = f"report#{hashed(message.message_id, now)}#{person}"
-    if not storage.claim_mark(once, now + REPORT_MARK_LIFETIME):
-        limiter.give_back(counted)
-        delivery.send(caller, frames.reported(message.message_id))
-        return
     stored = new_report(me, me.org_id or "", "report", "normal", now, message=message, reason=reason.strip(),
-                        retention_days=org_settings(me.org_id).retention_days)
-    storage.add_report(stored)
+                        retention_days=org_settings(me.org_id).retention_days,
+                        report_id=_report_id(message.message_id, person))
+    if not storage.add_report_once(stored):
+        limiter.give_back(counted)
+        stored = storage.get_report(stored.org_id, stored.report_id) or stored
+    if not stored.alerted:
+        delivery.send_all(mentors, frames.report(stored))
+        storage.mark_report(stored, alerted=True)
     delivery.send(caller, frames.reported(message.message_id))
-    delivery.send_all(staff(storage.session_connections(me.session_id)), frames.report(stored))
+
+
+def _report_id(message_id: str, person: str) -> str:
+    """A teen's report of a message has one id: the message's time, and a hash of who reported."""
+    tail = hashlib.blake2b(f"{message_id}#{person}".encode(), digest_size=10).digest()
+    return str(ULID.from_bytes(ULID.from_str(message_id).bytes[:6] + tail))

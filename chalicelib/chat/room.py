@@ -39,12 +39,14 @@ def connect(caller: Caller, identity: Identity, now: datetime, lang: str = "da",
 
 
 def disconnect(delivery: Delivery, connection_id: str) -> None:
+    """``$disconnect`` comes once and is never retried: the room is told first, then the row goes.
+    If the row stays, the next post to it answers 410 and the delivery removes it."""
     connection = storage.get_connection(connection_id)
     if connection is None:
         return
-    storage.delete_connection(connection_id)
     if connection.session_id:
         announce_left(delivery, connection.session_id, [connection])
+    storage.delete_connection(connection_id)
 
 
 def connection_of(caller: Caller) -> storage.Connection:
@@ -96,9 +98,11 @@ def leave(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: dateti
     if not me.session_id:
         raise ChatError("not_joined")
     session_id = me.session_id
+    # The room first: if leaving then fails, the retry tells them again (harmless); the other
+    # way round a failure after leaving would leave them never told.
+    announce_left(delivery, session_id, [me])
     storage.leave_session(me)
     delivery.send(caller, frames.left(session_id))
-    announce_left(delivery, session_id, [me])
 
 
 def announce_left(delivery: Delivery, session_id: str, leaving: list[storage.Connection]) -> None:

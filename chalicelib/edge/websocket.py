@@ -38,7 +38,11 @@ def on_connect(chat: ChatService, event: Any) -> dict[str, Any]:
 
 
 def on_disconnect(chat: ChatService, event: Any) -> None:
-    chat.disconnect(event.connection_id)
+    """Best effort, as ``$disconnect`` itself: a failure is logged; the row expires or a 410 removes it."""
+    try:
+        chat.disconnect(event.connection_id)
+    except Exception:
+        log.exception("disconnect failed")
 
 
 def on_message(chat: ChatService, event: Any) -> None:

@@ -96,12 +96,15 @@ class Moderation:
         told = self.delivery.send_all(theirs, frame)
         for connection in theirs:
             self.delivery.close(connection)
-            storage.delete_connection(connection.connection_id)
         if not theirs:
             return told
         leaving = {connection.connection_id for connection in theirs}
         remaining = [member for member in everyone if member.connection_id not in leaving]
-        return self.delivery.send_all(remaining, frames.presence("left", theirs[0]))
+        left = self.delivery.send_all(remaining, frames.presence("left", theirs[0]))
+        # Last: if a delete fails, the mentor's retry finds the rows and tells everyone again.
+        for connection in theirs:
+            storage.delete_connection(connection.connection_id)
+        return left
 
     # --- actions in a session ------------------------------------------------------------------
 
@@ -272,12 +275,10 @@ class Moderation:
         report = storage.get_report(mentor.org_id or "", report_id)
         if report is None:
             raise ChatError("report_not_found")
-        if storage.resolve_report(report, mentor.user_id, _reason(note), now):
-            storage.add_audit(self._entry(mentor, "resolve_report", now, target=report_id, reason=note,
-                                          session_id=report.session_id, group_id=report.group_id))
-        else:  # someone resolved it meanwhile: show it as it is now
-            report = storage.get_report(report.org_id, report.report_id) or report
-        return {"report": report_view(report)}
+        entry = self._entry(mentor, "resolve_report", now, target=report_id, reason=note,
+                            session_id=report.session_id, group_id=report.group_id)
+        storage.resolve_report(report, mentor.user_id, _reason(note), now, entry)  # False: resolved meanwhile
+        return {"report": report_view(storage.get_report(report.org_id, report.report_id) or report)}
 
     def claim(self, mentor: Identity, report_id: str, now: datetime) -> dict[str, Any]:
         """ "I'm on it": the alert leaves every other mentor's screen, naming who took it."""

@@ -104,7 +104,13 @@ class SessionKeeper:
 
     def tick(self, now: datetime) -> TickReport:
         report = TickReport()
-        for session in storage.due_sessions(now):
+        try:
+            due = storage.due_sessions(now)
+        except Exception:  # the handler must not fail: the next tick reads them again
+            log.exception("tick could not read the due sessions")
+            report.failed.append("due")
+            return report
+        for session in due:
             try:
                 self._advance(session, now, report)
             except Exception:  # one broken session must not stop the others; the next tick retries
@@ -118,6 +124,11 @@ class SessionKeeper:
                 done = self._run_steps(session, now)
                 (report.resumed if done else report.failed).append(session.session_id)
             return
+        if session.lease_until is not None:
+            # Every step was done, but the tick that did them could not settle the session: do it
+            # now, or a closed session would stay due (and an open one due too early) for good.
+            storage.settle(session, self._next_due(session))
+            report.resumed.append(session.session_id)
         if session.status == storage.SCHEDULED:
             if now >= session.ends_at:
                 # The tick was away for the whole meeting: never open a session that has ended.

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -174,6 +174,11 @@ class Conflict(Exception):
 
 def _is_conditional(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _cancelled_by_condition(error: TransactWriteError) -> bool:
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
 
 
 def _put_new(item: Model, condition: Any) -> bool:
@@ -641,20 +646,24 @@ def recent_reports(org_id: str, limit: int = 100) -> list[Report]:
     return list(Report.query(org_id, scan_index_forward=False, limit=limit))
 
 
-def resolve_report(report: Report, mentor_id: str, note: str, now: datetime) -> bool:
-    return _update_if(
-        report,
-        [
-            Report.status.set("resolved"),
-            Report.resolved_by.set(mentor_id),
-            Report.resolved_at.set(now),
-            Report.note.set(note),
-            Report.open_org.remove(),
-            Report.queue_key.remove(),
-        ],
-        Report.status == "open",
-    )
-
+def resolve_report(report: Report, mentor_id: str, note: str, now: datetime, entry: AuditEntry) -> bool:
+    """Resolve an open report with its audit entry; False when someone resolved it meanwhile."""
+    actions = [
+        Report.status.set("resolved"),
+        Report.resolved_by.set(mentor_id),
+        Report.resolved_at.set(now),
+        Report.note.set(note),
+        Report.open_org.remove(),
+        Report.queue_key.remove(),
+    ]
+    try:
+        _with_audit(lambda transaction: transaction.update(report, actions=actions,
+                                                           condition=Report.status == "open"), entry)
+    except TransactWriteError as error:
+        if _cancelled_by_condition(error):
+            return False
+        raise
+    return True
 
 # --- throttles: atomic counts, turns and marks (chalicelib.abuse) ----------------------------------
 

@@ -84,7 +84,9 @@ def test_a_sent_message_reaches_the_other_member_and_the_sender(world: World):
     assert "👋".encode() in world.connections.to(maane)[-1].data
 
 
-def test_a_retried_send_is_stored_once_and_confirmed_to_the_sender_alone(world: World):
+def test_a_retried_send_is_stored_once_and_everyone_sees_one_id(world: World):
+    # The first attempt may have been stored and lost before the room got it, so a retry is sent
+    # to the room again; clients show each message id once.
     sol = world.joined(world.sign_up("Sol"))
     maane = world.joined(world.sign_up("Måne"))
     frame = {"action": "send", "text": "Er der nogen?", "client_id": "tab-1-0002"}
@@ -92,9 +94,9 @@ def test_a_retried_send_is_stored_once_and_confirmed_to_the_sender_alone(world: 
     world.gateway.send(sol, frame)
     world.gateway.send(sol, frame)
 
-    assert len(world.connections.frames_to(maane, "message")) == 1
-    mine = world.connections.frames_to(sol, "message")
-    assert len(mine) == 2 and mine[0]["message"]["id"] == mine[1]["message"]["id"]
+    for who in (sol, maane):
+        seen = {f["message"]["id"] for f in world.connections.frames_to(who, "message")}
+        assert len(seen) == 1
 
 
 @pytest.mark.parametrize("status_code", [1000, 1001, 1006])
