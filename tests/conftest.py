@@ -18,6 +18,8 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "TABLE_PREFIX": "test-",
         "TOKEN_SECRET": "test-secret-not-for-production-0123456",
+        # Light password hashing (N=2^10): the real cost (2^17, ~0.4 s) is measured by bench/passwords.py.
+        "PASSWORD_SCRYPT_LOG2_N": "10",
     }
 )
 os.environ.pop("DYNAMODB_ENDPOINT", None)

@@ -10,7 +10,8 @@ from typing import Any
 from ulid import ULID
 
 from chalicelib import storage
-from chalicelib.accounts.passwords import check_secret, hash_secret
+from chalicelib.accounts.passwords import check_secret, hash_secret, needs_rehash
+from chalicelib.accounts.strength import check_new_password
 from chalicelib.accounts.tokens import ADMIN, MENTOR, Identity, issue
 from chalicelib.config import token_secret
 from chalicelib.errors import ChatError
@@ -79,6 +80,8 @@ def log_in(username: object, password: object, now: datetime) -> MentorSignedIn:
         raise ChatError("bad_credentials")
     if throttle is not None:
         storage.clear_throttle(throttle_key)
+    if needs_rehash(stored):
+        storage.set_mentor_password(mentor, hash_secret(password), expected=stored)
     token = issue(identity_of(mentor), token_secret(), now, TOKEN_LIFETIME)
     return MentorSignedIn(token, now + TOKEN_LIFETIME, mentor)
 
@@ -97,8 +100,7 @@ def create(org_id: str, username: object, display_name: object, password: object
         raise ChatError("invalid_name", min_length=2, max_length=40)
     if role not in (MENTOR, ADMIN):
         raise ChatError("invalid_role")
-    if not isinstance(password, str) or len(password) < MIN_MENTOR_PASSWORD:
-        raise ChatError("weak_password", min_length=MIN_MENTOR_PASSWORD)
+    check_new_password(password, MIN_MENTOR_PASSWORD, username_key(username))
     mentor = storage.Mentor(
         username_key(username),
         mentor_id=str(ULID.from_datetime(now)),
@@ -106,7 +108,7 @@ def create(org_id: str, username: object, display_name: object, password: object
         display_name=display_name.strip(),
         org_id=org_id,
         role=role,
-        password_hash=hash_secret(password),
+        password_hash=hash_secret(str(password)),
         active=True,
         created_at=now,
     )

@@ -20,7 +20,7 @@ from ulid import ULID
 from chalicelib import frames, storage
 from chalicelib.chat import alerts
 from chalicelib.chat.inbound import Caller, is_ulid, message_text
-from chalicelib.chat.room import STAFF_ROLES, connection_of, membership
+from chalicelib.chat.room import STAFF_ROLES, connection_of, membership, receipt_key
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.limits import CATCH_UP_PAGE
@@ -107,7 +107,7 @@ def _store(delivery: Delivery, caller: Caller, me: storage.Connection, message: 
            client_id: str | None, flood: FloodState | None, verdict: Verdict | None, now: datetime) -> bool:
     """Store the message once. False when it was a retry (confirmed to the sender here)."""
     receipt = storage.SendReceipt(
-        _receipt_key(me, client_id or message.message_id),
+        receipt_key(me, client_id or message.message_id),
         message_id=message.message_id,
         expires_at=now + storage.RECEIPT_LIFETIME,
     )
@@ -137,7 +137,7 @@ def _confirm_retry(delivery: Delivery, caller: Caller, me: storage.Connection, c
                    verdict: Verdict | None = None) -> bool:
     """A retry of a send we already stored: raise any crisis step still missing, confirm to the sender."""
     assert me.session_id is not None
-    original = storage.get_receipt(_receipt_key(me, client_id))
+    original = storage.get_receipt(receipt_key(me, client_id))
     stored = storage.get_message(me.session_id, original.message_id) if original else None
     if stored is None:
         return False
@@ -146,10 +146,6 @@ def _confirm_retry(delivery: Delivery, caller: Caller, me: storage.Connection, c
         alerts.crisis(delivery, caller, me, members, stored, verdict, org_settings(me.org_id).retention_days, now)
     delivery.send(caller, frames.message(stored))
     return True
-
-
-def _receipt_key(me: storage.Connection, client_id: str) -> str:
-    return f"{me.session_id}#{me.user_id}#{client_id}"
 
 
 def _flood_state(raw: str | None) -> FloodState | None:

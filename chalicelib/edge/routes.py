@@ -34,6 +34,13 @@ def log_in(request: Request) -> dict[str, Any]:
 
 
 @rest
+def recover(request: Request) -> dict[str, Any]:
+    body = json_body(request)
+    return participants.recover(body.get("pseudonym"), body.get("recovery_code"), body.get("password"),
+                                utcnow()).as_body()
+
+
+@rest
 def list_groups(request: Request) -> dict[str, Any]:
     return {"groups": catalogue.list_groups(utcnow())}
 
@@ -60,6 +67,23 @@ def follow(request: Request, group_id: str) -> dict[str, Any]:
 @rest
 def unfollow(request: Request, group_id: str) -> dict[str, Any]:
     return participants.unfollow(participant_of(request), path_id(group_id), utcnow())
+
+
+@rest
+def change_password(request: Request) -> dict[str, Any]:
+    body = json_body(request)
+    return participants.change_password(participant_of(request), body.get("password"), body.get("new_password"),
+                                        utcnow())
+
+
+@rest
+def renew_recovery_code(request: Request) -> dict[str, Any]:
+    return participants.renew_recovery_code(participant_of(request), json_body(request).get("password"), utcnow())
+
+
+@rest
+def export_my_data(request: Request) -> dict[str, Any]:
+    return participants.export(participant_of(request), utcnow())
 
 
 @rest
@@ -207,7 +231,7 @@ def add_mentor(request: Request) -> tuple[dict[str, Any], int]:
 
 @rest
 def deactivate_mentor(request: Request, mentor_id: str) -> dict[str, Any]:
-    return admin.deactivate_mentor(mentor_of(request), path_id(mentor_id))
+    return admin.deactivate_mentor(mentor_of(request), path_id(mentor_id), utcnow())
 
 
 @rest

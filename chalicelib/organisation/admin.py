@@ -9,6 +9,7 @@ from ulid import ULID
 from chalicelib import storage
 from chalicelib.accounts import mentors
 from chalicelib.accounts.tokens import Identity
+from chalicelib.config import settings
 from chalicelib.errors import ChatError
 from chalicelib.limits import MAX_CAPACITY, MAX_DESCRIPTION, MAX_GROUP_NAME, MAX_RULE_CHARS, MAX_RULES, MIN_CAPACITY
 from chalicelib.moderation.actions import require_admin
@@ -112,7 +113,7 @@ def add_mentor(admin: Identity, body: dict[str, Any], now: datetime) -> dict[str
     return {"mentor": mentors.mentor_view(mentor)}
 
 
-def deactivate_mentor(admin: Identity, mentor_id: str) -> dict[str, Any]:
+def deactivate_mentor(admin: Identity, mentor_id: str, now: datetime) -> dict[str, Any]:
     require_admin(admin)
     found = [m for m in storage.org_mentors(admin.org_id or "") if m.mentor_id == mentor_id]
     if not found:
@@ -120,5 +121,6 @@ def deactivate_mentor(admin: Identity, mentor_id: str) -> dict[str, Any]:
     mentor = found[0]
     if mentor.mentor_id == admin.user_id:
         raise ChatError("cannot_deactivate_self")
-    storage.deactivate_mentor(mentor)
+    # The record (username, display name) stays as long as the audit entries that name the mentor.
+    storage.deactivate_mentor(mentor, now + timedelta(days=settings().audit_retention_days))
     return {"mentor": mentors.mentor_view(mentor)}
