@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.errors import CODES
+from chalicelib.safety.guard import REASONS as GUARD_REASONS
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -91,6 +92,7 @@ FAMILIES: dict[str, list[str]] = {
     # what the server sends: report kinds, held-back reasons, audit actions, figure columns
     "mentor.reports.kind.{}": ["report", "crisis", "held_back"],
     "heldBack.{}": ["cpr", "email", "profile_link", "phone", "handle", "address", "generic"],
+    "pseudonymRule.{}": list(GUARD_REASONS),
     "mentor.reports.why.{}": ["unkind", "personal_info", "worried", "other", "crisis",
                               "cpr", "email", "profile_link", "phone", "handle", "address"],
     "report.reason.{}": ["unkind", "personal_info", "worried", "other"],

@@ -57,6 +57,13 @@ export class Api {
   // Participants
   signUp(pseudonym, password) { return this.post('/participants', { pseudonym, password }); }
   logIn(pseudonym, password) { return this.post('/participants/login', { pseudonym, password }); }
+  recover(pseudonym, recoveryCode, password) {
+    return this.post('/participants/recover', { pseudonym, recovery_code: recoveryCode, password });
+  }
+  changePassword(password, newPassword) { return this.post('/me/password', { password, new_password: newPassword }); }
+  renewRecoveryCode(password) { return this.post('/me/recovery-code', { password }); }
+  exportMyData() { return this.get('/me/export'); }
+  deleteAccount(password) { return this.request('DELETE', '/me', { password }); }
   groups() { return this.get('/groups'); }
 
   // Mentors
