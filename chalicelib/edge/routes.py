@@ -35,6 +35,7 @@ def log_in(request: Request) -> dict[str, Any]:
 
 @rest
 def recover(request: Request) -> dict[str, Any]:
+    # rate limit: recovery — hand the request's source to participants.recover, as log-in does (branch abuse)
     body = json_body(request)
     return participants.recover(body.get("pseudonym"), body.get("recovery_code"), body.get("password"),
                                 utcnow()).as_body()
