@@ -62,6 +62,11 @@ def tick(event: Any) -> dict[str, int]:
 # --- participants and the public group list ---------------------------------------------------------
 
 
+@app.route("/participants/challenge", methods=["GET"], cors=CORS)
+def challenge() -> Response:
+    return routes.challenge(_request())
+
+
 @app.route("/participants", methods=["POST"], cors=CORS)
 def sign_up() -> Response:
     return routes.sign_up(_request())
@@ -85,6 +90,11 @@ def list_groups() -> Response:
 @app.route("/mentors/login", methods=["POST"], cors=CORS)
 def mentor_log_in() -> Response:
     return routes.mentor_log_in(_request())
+
+
+@app.route("/connect-check", methods=["GET"], cors=CORS)
+def connect_check() -> Response:
+    return routes.connect_check(_request())
 
 
 # --- a participant's own account -------------------------------------------------------------------
@@ -259,7 +269,17 @@ def add_mentor() -> Response:
 
 @app.route("/admin/mentors/{mentor_id}/deactivate", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def deactivate_mentor(mentor_id: str) -> Response:
-    return routes.deactivate_mentor(_request(), mentor_id)
+    return routes.deactivate_mentor(_request(), DELIVERY, mentor_id)
+
+
+@app.route("/admin/settings", methods=["GET"], authorizer=mentor_auth, cors=CORS)
+def organisation_settings() -> Response:
+    return routes.organisation_settings(_request())
+
+
+@app.route("/admin/settings", methods=["PUT"], authorizer=mentor_auth, cors=CORS)
+def change_organisation_settings() -> Response:
+    return routes.change_organisation_settings(_request())
 
 
 @app.route("/admin/figures", methods=["GET"], authorizer=mentor_auth, cors=CORS)

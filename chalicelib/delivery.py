@@ -33,7 +33,7 @@ from chalicelib import frames, storage
 
 log = logging.getLogger("gruppechat.delivery")
 
-POOL_SIZE = 16
+POOL_SIZE = 64  # a 50-member room is posted in one wave
 RETRY_BUDGET_S = 4.0
 FIRST_BACKOFF_S = 0.05
 MAX_BACKOFF_S = 1.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import threading
 
-_LOCK = threading.RLock()
+WRITE_LOCK = threading.RLock()  # also taken by local.ttl while it purges
 _WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
 
 
@@ -23,7 +23,7 @@ def make_writes_atomic() -> None:
 
         @functools.wraps(original)
         def atomic(self, *args, __original=original, **kwargs):
-            with _LOCK:
+            with WRITE_LOCK:
                 return __original(self, *args, **kwargs)
 
         atomic._atomic = True  # type: ignore[attr-defined]

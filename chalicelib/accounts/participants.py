@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ulid import ULID
 
 from chalicelib import storage
+from chalicelib.abuse import challenge, limiter, revocation
 from chalicelib.accounts.passwords import (
     check_recovery_code,
     check_secret,
@@ -28,10 +29,10 @@ from chalicelib.accounts.passwords import (
 )
 from chalicelib.accounts.strength import check_new_password
 from chalicelib.accounts.tags import deleted_tag
-from chalicelib.accounts.tokens import PARTICIPANT, Identity, issue
+from chalicelib.accounts.tokens import PARTICIPANT, Identity, device_vouches, issue, issue_device
 from chalicelib.config import settings, token_secret
 from chalicelib.errors import ChatError
-from chalicelib.limits import MAX_FOLLOWED, MAX_PSEUDONYM, MIN_PASSWORD, MIN_PSEUDONYM
+from chalicelib.limits import DEVICE_TOKEN_DAYS, MAX_FOLLOWED, MAX_PSEUDONYM, MIN_PASSWORD, MIN_PSEUDONYM
 
 if TYPE_CHECKING:
     from chalicelib.delivery import Delivery
@@ -83,6 +84,7 @@ class SignedIn:
     pseudonym: str
     participant_id: str
     expires_at: datetime
+    device_token: str
     recovery_code: str | None = None
 
     def as_body(self) -> dict[str, object]:
@@ -91,6 +93,7 @@ class SignedIn:
             "pseudonym": self.pseudonym,
             "participant_id": self.participant_id,
             "expires_at": self.expires_at.isoformat(),
+            "device_token": self.device_token,
         }
         if self.recovery_code:
             body["recovery_code"] = self.recovery_code
@@ -105,13 +108,21 @@ def _signed_in(participant: storage.Participant, now: datetime, recovery: str | 
         pseudonym=participant.pseudonym,
         participant_id=participant.participant_id,
         expires_at=now + lifetime,
+        device_token=issue_device(PARTICIPANT, participant.pseudonym_key, token_secret(), now,
+                                  timedelta(days=DEVICE_TOKEN_DAYS)),
         recovery_code=recovery,
     )
 
 
-def sign_up(pseudonym: object, password: object, now: datetime) -> SignedIn:
+def sign_up(pseudonym: object, password: object, solved: object, source: str, now: datetime) -> SignedIn:
+    """A new account: costs a solved challenge, and a source makes only so many per hour.
+
+    Bad input is refused before any work; a taken pseudonym does not use up the source's allowance.
+    """
     name = check_pseudonym(pseudonym)
     secret = check_password(password, name)
+    challenge.spend(solved, now)
+    counted = limiter.hit("sign_up_per_source", source, now, code="too_many_sign_ups")
     recovery = new_recovery_code()
     participant_id = str(ULID())
     day = _day(now)
@@ -131,20 +142,29 @@ def sign_up(pseudonym: object, password: object, now: datetime) -> SignedIn:
     try:
         storage.create_participant(participant)
     except storage.Conflict:
+        limiter.give_back(counted)
         raise ChatError("pseudonym_taken") from None
     return _signed_in(participant, now, recovery)
 
 
-def log_in(pseudonym: object, password: object, now: datetime) -> SignedIn:
+def log_in(pseudonym: object, password: object, source: str, now: datetime, device: object = None) -> SignedIn:
+    """Wrong passwords are limited per name and source; a guessed name is slowed, never locked.
+
+    The guard lets the attempt through before the password is checked, so concurrent guesses
+    are counted exactly; the right password gives the counts back.
+    """
     if not isinstance(pseudonym, str) or not isinstance(password, str):
         raise ChatError("bad_request", field="pseudonym")
     key = pseudonym_key(pseudonym)[:100]
     if not key:
         raise ChatError("bad_request", field="pseudonym")
+    trusted = device_vouches(device, PARTICIPANT, key, token_secret(), now)
+    attempt = limiter.guard_log_in(PARTICIPANT, key, source, trusted, now)
     participant = storage.find_participant(key)
     stored = participant.password_hash if participant else _decoy_hash()
     if not check_secret(password, stored) or participant is None:
         raise ChatError("bad_credentials")
+    attempt.succeeded()
     if needs_rehash(stored):
         # Hashed under older (cheaper) parameters: the password is at hand now, so store it anew.
         storage.set_password(participant, hash_secret(password), expected=stored)
@@ -152,18 +172,20 @@ def log_in(pseudonym: object, password: object, now: datetime) -> SignedIn:
     return _signed_in(participant, now)
 
 
-def recover(pseudonym: object, recovery_code: object, new_password: object, now: datetime) -> SignedIn:
+def recover(pseudonym: object, recovery_code: object, new_password: object, source: str, now: datetime) -> SignedIn:
     """A forgotten password: the recovery code sets a new one and is spent; a new code comes back.
 
     The new password is checked first, so its refusal says nothing about the code; an unknown
     pseudonym and a wrong code get the same answer after the same work.
     """
-    # rate limit: recovery — branch `abuse` guards this route per source and per pseudonym, as log-in;
-    # put its check here, before any lookup, and give the allowance back on success.
-    if not isinstance(pseudonym, str) or not pseudonym.strip():
+    if not isinstance(pseudonym, str) or not pseudonym_key(pseudonym):
         raise ChatError("bad_request", field="pseudonym")
     secret = check_password(new_password, pseudonym)
-    participant = storage.find_participant(pseudonym_key(pseudonym)[:100])
+    key = pseudonym_key(pseudonym)[:100]
+    # rate limit: recovery — wrong codes count like wrong passwords (per name and source, per source,
+    # and a guessed name is slowed), in counters of their own; the right code gives them back.
+    attempt = limiter.guard_log_in("recovery", key, source, False, now)
+    participant = storage.find_participant(key)
     if participant is None:
         check_recovery_code(recovery_code, "nobody", "")
         raise ChatError("bad_recovery_code")
@@ -176,6 +198,7 @@ def recover(pseudonym: object, recovery_code: object, new_password: object, now:
     )
     if not spent:  # another request used the same code a moment earlier
         raise ChatError("bad_recovery_code")
+    attempt.succeeded()
     _seen(participant, now)
     return _signed_in(participant, now, fresh)
 
@@ -369,9 +392,8 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
 
     pid, name = participant.participant_id, participant.pseudonym
     tag = deleted_tag(pid)
-    for connection in storage.user_connections(pid):
-        delivery.close(connection)
-        storage.delete_connection(connection.connection_id)
+    # First, before anything is deleted: no open tab of this account may post another word.
+    closed = revocation.close_connections(delivery, pid, "account_deleted")
     by_session: dict[str, list[str]] = {}
     for key in storage.messages_by(pid):
         by_session.setdefault(key.session_id, []).append(key.message_id)
@@ -391,7 +413,7 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
     for restriction in storage.restrictions_of(pid):
         storage.delete_restriction(restriction)
     storage.delete_participant(participant)
-    return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values())}
+    return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values()), "connections_closed": closed}
 
 
 def _scrub(text: str, pseudonym: str, tag: str) -> str:

@@ -8,6 +8,8 @@ and a string ``exp`` must be a 401, never a crash. No token lives longer than
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,14 +18,21 @@ from typing import Any
 import jwt
 
 from chalicelib.errors import ChatError
+from chalicelib.limits import DEVICE_TOKEN_DAYS
 
 ISSUER = "gruppechat"
-PARTICIPANT, MENTOR, ADMIN = "participant", "mentor", "admin"
+PARTICIPANT, MENTOR, ADMIN, DEVICE = "participant", "mentor", "admin", "device"
 # The audience of each kind of token, and the roles a token of that audience may carry.
 PARTICIPANT_AUDIENCE, MENTOR_AUDIENCE = "gruppechat:participant", "gruppechat:mentor"
-AUDIENCE_OF_ROLE = {PARTICIPANT: PARTICIPANT_AUDIENCE, MENTOR: MENTOR_AUDIENCE, ADMIN: MENTOR_AUDIENCE}
-ANY_AUDIENCE = (PARTICIPANT_AUDIENCE, MENTOR_AUDIENCE)
-MAX_LIFETIME = timedelta(hours=24)
+DEVICE_AUDIENCE = "gruppechat:device"
+AUDIENCE_OF_ROLE = {PARTICIPANT: PARTICIPANT_AUDIENCE, MENTOR: MENTOR_AUDIENCE, ADMIN: MENTOR_AUDIENCE,
+                    DEVICE: DEVICE_AUDIENCE}
+ANY_AUDIENCE = (PARTICIPANT_AUDIENCE, MENTOR_AUDIENCE)  # who may open a socket
+MAX_LIFETIME = timedelta(hours=24)  # a log-in
+# A device token only vouches that a browser logged in to a name before (it opens nothing).
+MAX_DEVICE_LIFETIME = timedelta(days=DEVICE_TOKEN_DAYS)
+MAX_LIFETIME_OF_AUDIENCE = {PARTICIPANT_AUDIENCE: MAX_LIFETIME, MENTOR_AUDIENCE: MAX_LIFETIME,
+                            DEVICE_AUDIENCE: MAX_DEVICE_LIFETIME}
 CLOCK_SKEW = timedelta(seconds=60)
 MAX_TOKEN_CHARS = 4096
 
@@ -104,7 +113,7 @@ def verify(token: object, secret: str, now: datetime, audience: str | Iterable[s
     assert isinstance(exp, int) and isinstance(iat, int)  # for mypy: checked just above
     if not isinstance(aud, str) or AUDIENCE_OF_ROLE.get(role) != aud or aud not in audiences:
         raise ChatError("unauthorized")  # one audience per token, and the role must belong to it
-    if exp - iat > MAX_LIFETIME.total_seconds() or exp <= iat:
+    if exp - iat > MAX_LIFETIME_OF_AUDIENCE[aud].total_seconds() or exp <= iat:
         raise ChatError("unauthorized")
     if iat > (now + CLOCK_SKEW).timestamp():
         raise ChatError("unauthorized")
@@ -117,3 +126,47 @@ def verify(token: object, secret: str, now: datetime, audience: str | Iterable[s
         org_id=_optional_str(claims, "org"),
         username=_optional_str(claims, "usr"),
     )
+
+
+# --- device tokens: "this browser logged in to this name before" ------------------------------------
+
+
+def _device_subject(kind: str, name_key: str, secret: str) -> str:
+    """Which name a device token vouches for, without naming it."""
+    return hmac.new(secret.encode(), f"device:{kind}:{name_key}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def issue_device(kind: str, name_key: str, secret: str, now: datetime, lifetime: timedelta) -> str:
+    """Given at a successful log-in and kept by that browser only; lets it skip a guessed name's turn.
+
+    It grants nothing else: the password is still checked, and the per-source limits still apply.
+    Its own audience keeps it from opening any door a log-in token opens.
+    """
+    if not timedelta(0) < lifetime <= MAX_DEVICE_LIFETIME:
+        raise ValueError(f"a device token lives at most {MAX_DEVICE_LIFETIME}")
+    claims = {
+        "iss": ISSUER,
+        "aud": DEVICE_AUDIENCE,
+        "sub": _device_subject(kind, name_key, secret),
+        "role": DEVICE,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+MAX_DEVICE_TOKENS = 5  # a browser shared by a few people keeps one token for each
+
+
+def device_vouches(tokens: object, kind: str, name_key: str, secret: str, now: datetime) -> bool:
+    """True when ``tokens`` (one, or a short list) holds a valid, unexpired device token for this name."""
+    if isinstance(tokens, list):
+        return any(device_vouches(token, kind, name_key, secret, now) for token in tokens[:MAX_DEVICE_TOKENS])
+    token = tokens
+    if not isinstance(token, str) or not token or len(token) > 1000:
+        return False
+    try:
+        identity = verify(token, secret, now, DEVICE_AUDIENCE)
+    except ChatError:
+        return False
+    return identity.role == DEVICE and hmac.compare_digest(identity.user_id, _device_subject(kind, name_key, secret))

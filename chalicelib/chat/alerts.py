@@ -9,12 +9,14 @@ a retried send raises whatever is still missing, and nothing is raised twice.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ulid import ULID
 
 from chalicelib import frames, storage
+from chalicelib.abuse import limiter
+from chalicelib.abuse.sources import hashed
 from chalicelib.chat.inbound import Caller, is_ulid
 from chalicelib.chat.room import connection_of, receipt_key, staff
 from chalicelib.delivery import Delivery
@@ -25,6 +27,9 @@ from chalicelib.organisation.settings import org_settings
 from chalicelib.safety import Verdict, help_lines, help_text, notice
 
 log = logging.getLogger("gruppechat.alerts")
+
+# A session lasts hours; a report can only be made while in it, so a day covers every repeat.
+REPORT_MARK_LIFETIME = timedelta(days=1)
 
 
 def mentors_to_alert(me: storage.Connection, members: list[storage.Connection]) -> list[storage.Connection]:
@@ -106,6 +111,15 @@ def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datet
     message = storage.get_message(me.session_id, str(message_id))
     if message is None or message.state != storage.VISIBLE:
         raise ChatError("message_not_found")
+    # Per participant, not per socket: a cap on reports, and one report of a message. A second
+    # report of the same message is confirmed again but reaches no mentor twice.
+    person = limiter.person(me.user_id, now)
+    counted = limiter.hit("report_per_person", person, now, code="too_many_reports")
+    once = f"report#{hashed(message.message_id, now)}#{person}"
+    if not storage.claim_mark(once, now + REPORT_MARK_LIFETIME):
+        limiter.give_back(counted)
+        delivery.send(caller, frames.reported(message.message_id))
+        return
     stored = new_report(me, me.org_id or "", "report", "normal", now, message=message, reason=reason.strip(),
                         retention_days=org_settings(me.org_id).retention_days)
     storage.add_report(stored)

@@ -18,6 +18,7 @@ from pynamodb.exceptions import PynamoDBException
 from ulid import ULID
 
 from chalicelib import frames, storage
+from chalicelib.accounts.tags import sender_tag
 from chalicelib.chat import alerts
 from chalicelib.chat.inbound import Caller, is_ulid, message_text
 from chalicelib.chat.room import STAFF_ROLES, connection_of, membership, receipt_key
@@ -28,6 +29,9 @@ from chalicelib.organisation.settings import OrgSettings, org_settings
 from chalicelib.safety import FloodState, Verdict, admit, screen_message
 
 log = logging.getLogger("gruppechat.messages")
+
+FLOOD_STATE_GRACE = timedelta(hours=1)
+FLOOD_WRITE_TRIES = 4
 
 
 def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
@@ -42,19 +46,18 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     # the anonymity guard and the crisis signals apply to participants' messages only.
     staff = me.role in STAFF_ROLES
     try:
-        flood = None if staff else _flood_check(me, text, settings, now)
+        if not staff:
+            _flood_check(me, text, settings, now)
     except ChatError as refusal:
         if refusal.code == "repeated" and client_id and _confirm_retry(delivery, caller, me, client_id, now):
             return
         raise
     verdict = None if staff else screen_message(text, settings.detector)
     if verdict is not None and verdict.held_back:
-        if flood is not None:
-            storage.set_flood_state(me, _flood_json(flood))
         alerts.hold_back(delivery, caller, me, members, verdict, settings.retention_days, now, client_id)
         return
-    message = _new_message(me, text, client_id, now)
-    if not _store(delivery, caller, me, message, client_id, flood, verdict, now):
+    message = _new_message(me, text, client_id, settings.retention_days, now)
+    if not _store(delivery, caller, me, message, client_id, verdict, now):
         return
     if verdict is not None and verdict.crisis:
         alerts.crisis(delivery, caller, me, members, message, verdict, settings.retention_days, now)
@@ -78,16 +81,33 @@ def catch_up(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: dat
 # --- inside a send ------------------------------------------------------------------------------
 
 
-def _flood_check(me: storage.Connection, text: str, settings: OrgSettings, now: datetime) -> FloodState:
+def _flood_check(me: storage.Connection, text: str, settings: OrgSettings, now: datetime) -> None:
+    """Admit the message against the participant's allowance in this session, and spend it.
+
+    The allowance belongs to the participant in the session, not to the socket: four tabs share
+    one. The state is replaced only if no other tab changed it since it was read (a conditional
+    write), so two tabs sending at the same instant cannot both spend the same token.
+    """
+    assert me.session_id is not None
     limits = replace(settings.limits, slow_mode_s=int(me.slow_mode_s or 0))
-    decision, state = admit(_flood_state(me.flood), text, now.timestamp(), limits)
-    if not decision.allowed:
-        retry = math.ceil(decision.retry_after_s) if decision.retry_after_s else None
-        raise ChatError(str(decision.code), retry_after=retry)
-    return state
+    # The sender as a one-way tag: a deleted account leaves nothing here that leads back to it.
+    key = f"flood#{me.session_id}#{sender_tag(me.user_id)}"
+    # Kept a little past the session's end, so a late message still finds its sender's state.
+    expires_at = max(me.session_ends_at or now, now) + FLOOD_STATE_GRACE
+    for _ in range(FLOOD_WRITE_TRIES):
+        found = storage.get_throttle(key)
+        raw = found.state if found is not None else None
+        decision, state = admit(_flood_state(raw), text, now.timestamp(), limits)
+        if not decision.allowed:
+            retry = math.ceil(decision.retry_after_s) if decision.retry_after_s else None
+            raise ChatError(str(decision.code), retry_after=retry)
+        if storage.save_state(key, _flood_json(state), raw, expires_at):
+            return
+    raise ChatError("rate_limited", retry_after=1)  # other tabs keep winning: this one waits
 
 
-def _new_message(me: storage.Connection, text: str, client_id: str | None, now: datetime) -> storage.Message:
+def _new_message(me: storage.Connection, text: str, client_id: str | None, retention_days: int,
+                 now: datetime) -> storage.Message:
     assert me.session_id is not None
     ends = me.session_ends_at or now
     return storage.Message(
@@ -98,13 +118,14 @@ def _new_message(me: storage.Connection, text: str, client_id: str | None, now: 
         role=me.role,
         text=text.strip(),
         client_id=client_id,
-        # Messages live for the organisation's retention period after their session ends.
-        expires_at=max(ends, now) + timedelta(days=int(me.retention_days or org_settings(me.org_id).retention_days)),
+        # Messages live for the organisation's retention period after their session ends; the
+        # period in force now, so an admin's change applies to the next message, not the next join.
+        expires_at=max(ends, now) + timedelta(days=retention_days),
     )
 
 
 def _store(delivery: Delivery, caller: Caller, me: storage.Connection, message: storage.Message,
-           client_id: str | None, flood: FloodState | None, verdict: Verdict | None, now: datetime) -> bool:
+           client_id: str | None, verdict: Verdict | None, now: datetime) -> bool:
     """Store the message once. False when it was a retry (confirmed to the sender here)."""
     receipt = storage.SendReceipt(
         receipt_key(me, client_id or message.message_id),
@@ -121,8 +142,6 @@ def _store(delivery: Delivery, caller: Caller, me: storage.Connection, message: 
                 message.message_id = earlier.message_id
                 storage.save_message(message)
                 stored = True
-        if stored and flood is not None:
-            storage.set_flood_state(me, _flood_json(flood))
     except PynamoDBException:
         log.exception("message not stored")
         if verdict is not None and verdict.crisis:

@@ -20,16 +20,20 @@ class Unauthorized(Exception):
         super().__init__("Unauthorized")
 
 
+def bearer_token(header: str | None) -> str:
+    """The token in an ``Authorization: Bearer`` header (or the bare header)."""
+    raw = header.strip() if isinstance(header, str) else ""
+    return raw[7:].strip() if raw.lower().startswith("bearer ") else raw
+
+
 def bearer_identity(header: str | None, audience: str) -> Identity:
     """The identity in an ``Authorization: Bearer`` header for ``audience``, or the authorizer's 401.
 
     A token of the other kind (a participant's on a mentor route) is a 401 as well: it was never
     meant for this door.
     """
-    raw = (header or "").strip() if isinstance(header, str) else ""
-    token = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
     try:
-        return verify(token, token_secret(), utcnow(), audience)
+        return verify(bearer_token(header), token_secret(), utcnow(), audience)
     except ChatError:
         raise Unauthorized() from None
 
@@ -66,13 +70,21 @@ def authorize_participant(auth_request: Any) -> AuthResponse:
 
 
 def mentor_of(request: Any) -> Identity:
+    """The mentor the authorizer let in, if they are still active *now*.
+
+    API Gateway caches the authorizer's answer (``ttl_seconds`` in app.py); this one read makes
+    a deactivation take effect on the very next request instead of when the cache runs out.
+    """
     context = (request.context or {}).get("authorizer") or {}
     if not context.get("mentor_id") or not context.get("org_id"):
         raise ChatError("unauthorized")
-    return Identity(
+    identity = Identity(
         context["mentor_id"], context.get("name", ""), context.get("role", ""), context["org_id"],
         context.get("username"),
     )
+    if not mentors.still_active(identity):
+        raise ChatError("account_revoked")
+    return identity
 
 
 def participant_of(request: Any) -> Identity:

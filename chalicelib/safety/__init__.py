@@ -16,7 +16,8 @@ The API the chat uses::
         severity      None | "concern" | "ideation" | "plan" | "acute"   (SEVERITIES, lowest first)
         kind          None | "crisis" (the teen's own life) | "danger" (someone hurts/threatens them)
         crisis_terms  the concepts found, highest first ("wish_to_die", "act_in_progress",
-                      "violence", "unforeseen_wording" for the n-gram second stage, ...)
+                      "violence", "unforeseen_wording" for the n-gram second stage, which
+                      also names a level ...)
         .deliver      held_back is None
         .crisis       severity is not None: a signal of either kind -> alert the mentors
         .acute        severity == "acute" -> an alert no mentor can miss

@@ -27,8 +27,9 @@ How a message is read (all in this module, data in ``data/``):
    else hurts or threatens them), from the highest concept; crisis wins a tie.
 
 6. **Second stage**: when no rule and no idiom spoke, a small n-gram scorer
-   (:mod:`.ngrams`, trained offline on the tuning corpus) may still flag the message
-   as ``concern`` ("unforeseen_wording"): wording nobody wrote a rule for.
+   (:mod:`.ngrams`, trained offline on the tuning lines) may still flag the message
+   ("unforeseen_wording"): wording nobody wrote a rule for. Its level model names the
+   level, so an unforeseen "har slugt dem alle" still reaches the mentors as acute.
 
 Organisations extend the lists with their own terms (``CrisisDetector(extra_terms)``
 or ``detector.with_extra(terms)``): one phrase per line, words in that order with a
@@ -355,9 +356,12 @@ class CrisisDetector:
         if idiom or not self._use_scorer:
             return None
         scorer = default_scorer()
-        if scorer is None or not scorer.flags([w for words in parts for w in words]):
+        level = scorer.assess([w for words in parts for w in words]) if scorer is not None else None
+        if level is None:
             return None
-        return Signal("concern", "crisis", ("unforeseen_wording",))
+        if level == "danger":
+            return Signal("concern", "danger", ("unforeseen_wording",))
+        return Signal(level, "crisis", ("unforeseen_wording",))
 
     def idiom_in(self, text: str) -> bool:
         """True when an idiom rule recognised part of ``text`` ("døde af grin")."""

@@ -70,7 +70,7 @@ def _normalise(text: str) -> str:
 
 # --- CPR ---------------------------------------------------------------------------
 
-_CPR = _Regex(r"(?<!\d)(?<!\d[.,/:-])(\d{2})[./]?(\d{2})[./]?(\d{2})\s*[ -]?\s*(\d{4})(?!\d|[.,/:-]\d)")
+_CPR = _Regex(r"(?<!\d)(?<!\d[.,/:-])(\d{2})[./ ]?(\d{2})[./ ]?(\d{2})\s*[ -]?\s*(\d{4})(?!\d|[.,/:-]\d)")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -142,8 +142,12 @@ def _digit_count(text: str) -> int:
     return sum(map(str.isdigit, text))
 
 
-# "2o 3o 4o 5o": the letter o standing in for zero, only where it touches a digit.
+# "2o 3o 4o 5o", "2l 3l", "28 I9": o for zero and l/I for one, only where they touch a digit.
 _O_FOR_ZERO = _Regex(r"(?<=\d)[oO]|[oO](?=\d)")
+_L_FOR_ONE = _Regex(r"(?<=\d)[lI](?![^\W\d_])|(?<![^\W\d_])[lI](?=\d)")
+# Four pairs of digits with one repeated separator ("28/19/46/73", "28,19,46,73",
+# "3 0 ... 7 4 ... 1 9"): the way a number is grouped, never a date, time or amount.
+_PAIRED = _Regex(r"(?<![\d.,/])(\d\s?\d)\s*([/,.;:]+|\.{2,}|…)\s*(\d\s?\d)\s*\2\s*(\d\s?\d)\s*\2\s*(\d\s?\d)(?![\d])")
 # Exotic separators between digits ("22_33_44_55", "22*33*44*55") become spaces
 # so the phone-number matcher sees an ordinary spaced number.
 _ODD_SEPARATOR = _Regex(r"(?<=\d)\s*[_*|·•~]+\s*(?=\d)")
@@ -156,9 +160,20 @@ _LONG_DIGIT_RUN = _Regex(r"\d(?:[\s().-]?\d){8,}")
 _FOREIGN_REGIONS = ("SE", "NO", "GB", "DE", "US")
 
 
+# The Danish grade scale: "12 10 7 4 02 10" is a report card, not a number.
+_GRADES = frozenset({"-3", "00", "02", "4", "7", "10", "12"})
+
+
+def _grades(raw: str) -> bool:
+    groups = re.findall(r"-?\d+", raw)
+    return len(groups) >= 4 and all(g in _GRADES for g in groups)
+
+
 def _not_a_phone(raw: str) -> bool:
-    """Dates, time ranges, year ranges and amounts look like numbers to the matcher."""
+    """Dates, time ranges, year ranges, amounts and grades look like numbers to the matcher."""
     raw = raw.strip()
+    if _grades(raw):
+        return True
     m = _DATE.fullmatch(raw)
     if m and (m.group(1) is None or (1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12)):
         return True
@@ -224,9 +239,10 @@ _NUMBER_WORD = _Regex(
     r"[a-zæøå]+(?:og(?:tyve|tredive|tredve|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))?|\d+",
     re.IGNORECASE,
 )
+_REPEAT = {"double": 2, "dobbelt": 2, "triple": 3, "tripple": 3}
 _COMPOUND = re.compile(r"([a-z]+)og([a-zæø]+)")
 _NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve", "two", "three", "four", "five",
-                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen")  # fmt: skip
+                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt")  # fmt: skip
 
 
 def _number_value(word: str) -> str | None:
@@ -269,6 +285,13 @@ def _digits_from_words(text: str) -> str | None:
     while i < len(tokens):
         token = tokens[i]
         value = token if token.isdigit() else _number_value(token)
+        if token in _REPEAT and i + 1 < len(tokens) and tokens[i + 1] in _UNITS:
+            # "double two" / "dobbelt to" -> 22
+            digit = str(_UNITS[tokens[i + 1]])
+            run.extend(digit * _REPEAT[token])
+            words_in_run += 2
+            i += 2
+            continue
         if value is None:
             # "to og tyve" (2 and 20 = 22); "og" only joins inside a run.
             if token == "og" and run and i + 1 < len(tokens) and tokens[i + 1] in _TENS and len(run[-1]) == 1:
@@ -319,7 +342,7 @@ def _has_split_phone(text: str) -> bool:
         if token.isdigit() and len(token) <= 4:
             if groups and gap:
                 worded_gaps += 1
-                if len(gap) > (3 if cued else 2) or not (cued or (worded_gaps == 1 and all(w.casefold() in _FILLER for w in gap))):
+                if len(gap) > (4 if cued else 2) or not (cued or (worded_gaps == 1 and all(w.casefold() in _FILLER for w in gap))):
                     groups, worded_gaps = [], 0
             groups.append(token)
             gap = []
@@ -339,14 +362,20 @@ def _has_split_phone(text: str) -> bool:
 def _has_plain_phone(text: str) -> bool:
     # No phone number anywhere has fewer than 7 digits; "2o 3o 4o 5o" has 4 plus o's.
     digits = _digit_count(text)
-    if digits < 4 or (digits < 7 and "o" not in text.casefold()):
+    if digits < 4 or (digits < 7 and "o" not in text.casefold() and "l" not in text and "I" not in text):
         return False
     prepared = _O_FOR_ZERO.sub("0", text)
+    if "l" in prepared or "I" in prepared:
+        prepared = _L_FOR_ONE.sub("1", prepared)
     if _digit_count(prepared) < 7:
         return False
     pn = _phonenumbers()
     prepared = _ODD_SEPARATOR.sub(" ", prepared)
     allowed = _helpline_numbers()
+    for m in _PAIRED.finditer(prepared):
+        paired = re.sub(r"\D", "", m.group())
+        if paired[0] in "23456789" and paired not in allowed and not _grades(m.group()):
+            return True
 
     def found(region: str, leniency: Any) -> bool:
         for match in pn.PhoneNumberMatcher(prepared, region, leniency=leniency):
@@ -370,9 +399,10 @@ def _has_plain_phone(text: str) -> bool:
 
 # --- social-media handles ------------------------------------------------------------
 
-_PLATFORM = r"""(?:snap+(?:chat)?|sc|insta+(?:gram)?|ig|tik\s?tok|tt|discord|dc|facebook|fb|messenger
+_PLATFORM = r"""(?:sna*p+(?:\s?chat)?|sc|s\sc|insta+(?:\s?gram)?|ig|tik\s?tok|tt|discord|dc|facebook|fb|messenger
     |twitter|telegram|whats\s?app|kik|be\s?real|threads|twitch|steam|roblox|youtube|yt|pinterest
-    |vsco|signal|skype|viber|wechat|reddit|tumblr|bluesky|bsky|spotify)"""
+    |vsco|signal|skype|viber|wechat|reddit|tumblr|bluesky|bsky|spotify|psn|xbox|playstation|epic|fortnite
+    |minecraft|socials|sociale\s+medier)"""
 _PLATFORM_LONG = r"""(?:snap+(?:chat)?|insta+(?:gram)?|tik\s?tok|discord|facebook|messenger|twitter
     |telegram|whats\s?app|kik|be\s?real|twitch|roblox|youtube|pinterest|vsco|skype|wechat|reddit
     |tumblr|bluesky|bsky)"""
@@ -425,7 +455,8 @@ _DISCORD_TAG = _Regex(r"(?<!\w)\w{2,32}#\d{4}\b")  # luna#1234
 # rule out most messages far faster than the patterns below could.
 _PLATFORM_HINTS = tuple(
     """snap insta tik discord facebook messenger twitter telegram whats kik real threads twitch steam roblox
-    youtube pinterest vsco signal skype viber wechat reddit tumblr bluesky bsky spotify""".split()
+    youtube pinterest vsco signal skype viber wechat reddit tumblr bluesky bsky spotify snp psn xbox playstation
+    epic fortnite minecraft social""".split()
 )
 _SHORT_PLATFORMS = ("sc", "ig", "tt", "dc", "fb", "yt")
 _SHORT_PLATFORM = _Regex(r"\b(?:sc|ig|tt|dc|fb|yt)\b")  # searched in casefolded text
@@ -461,13 +492,13 @@ _STAFF_MENTION = _Regex(r"(?:mentor|mentors|admin|staff|moderator|mod|frivillig|
 # After the platform is named: "på snap hedder jeg luna_k", "insta? søg efter sofiehh".
 _NAMED_AFTER_PLATFORM = _Regex(
     rf"""\b{_PLATFORM}\b[^.!\n]{{0,40}}?\b(?:(?P<strong>hedder\s+jeg|jeg\s+hedder|heder\s+jeg|name\s+is|names
-        |navn\s+er|søg(?:\s+efter)?|search(?:\s+for)?|find\s+mig\s+som|find\s+me\s+as|add|tilføj|som|as)
+        |navn\s+er|er\s+mit\s+(?:bruger)?navn|is\s+my\s+(?:user)?name|søg(?:\s+efter)?|search(?:\s+for)?|find\s+mig\s+som|find\s+me\s+as|add|tilføj|som|as)
         |er\s+jeg|jeg\s+er|i'?m|i\s+am|it'?s|its|det\s+er|er|is)\s+@?(?P<u>[\w.]+)""",
     re.IGNORECASE | re.VERBOSE,
 )
 # The sender's previous message asked for or offered a handle; this one gives it.
 _GIVEN_NAME = _Regex(
-    r"""^\W*(?:(?:ja|jep|yes|yeah|yep|ok|okay|sure|klart|selvfølgelig)\W+)?(?:(?P<verb>jeg\s+hedder|hedder|add|tilføj|søg
+    r"""^\W*(?:(?:ja|jep|yes|yeah|yep|ok|okay|sure|klart|selvfølgelig)\W+)?(?:(?P<verb>jeg\s+hedder|hedder|add\s+mig|add\s+me|tilføj\s+mig|add|tilføj|søg
         |search|find\s+mig\s+som|my\s+name\s+is|name\s+is)\s+|(?:det\s+er|den\s+er|it'?s|its|i'?m|im|er)\s+)?@?(?P<u>[\w.]+)\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -479,9 +510,18 @@ _ORDINARY_REPLY = frozenset(
 
 # "mit brugernavn er luna_x", "my username is lunaxx": a username needs no platform named.
 _USERNAME_GIVEN = _Regex(
-    r"\b(?:mit|min|my)\s+(?:brugernavn|username|user\s?name|gamertag|gamer\s?tag)\s*(?:er|is|=|:|-)\s*@?[\w.]{3,}",
-    re.IGNORECASE,
+    r"""\b(?:mit|min|my)\s+(?:brugernavn|username|user\s?name|gamertag|gamer\s?tag)\s*(?:er|is|=|:|-)\s*@?[\w.]{3,}
+      | \b(?:brugernavn|username|user\s?name|user|gamertag|gamer\s?tag)\s*[:=]\s*@?[^\W\d_]\w*(?:[._]\w+|\d{2,})""",
+    re.IGNORECASE | re.VERBOSE,
 )
+# "jeg hedder majak på insta", "mit navn på snap er majak", "min profil på insta hedder majak".
+_NAMED_ON_PLATFORM = _Regex(
+    rf"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+heder|i'?m\s+called|my\s+name\s+is)\s+@?(?P<a>[\w.]+)\s+(?:på|on)\s+{_PLATFORM}\b
+      | \b(?:mit|min|my)\s+(?:navn|name|profil|profile|konto|account)\s+(?:på|on)\s+{_PLATFORM}\s*(?:er|is|hedder|=|:)\s*@?(?P<b>[\w.]+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "adder du mig? maja_k": an outside app's verb and a username-shaped word.
+_ADD_VERB = _Regex(r"\b(?:add+|add+e|add+er|tilføj|tilføje|følg|følge|follow)\b", re.IGNORECASE)
 # "dm @lunaxx", "følg @sofie": verbs of the outside apps, not of this chat.
 # "add mig sofie2010": a username-shaped word after an outside app's verb.
 _ADD_ME_NAME = _Regex(
@@ -490,16 +530,89 @@ _ADD_ME_NAME = _Regex(
 _ADD_AT = _Regex(r"\b(?:dm|pm|add|adde|follow|følg|tilføj)\s+(?:mig\s+|me\s+)?(?:på|on|at)?\s*@[\w.]{2,}", re.IGNORECASE)
 
 
+# A word shaped like a username: letters with a dot or underscore inside ("luna.k",
+# "emil_dk2009", "sofie_"), or letters then a year ("lunaxx09", "maja2010").
+_USERNAME_TOKEN = _Regex(
+    r"(?<![\w@.])@?((?:[^\W\d_][\w]*(?:[._][\w]+)+_*|_*[^\W\d_]\w*_+\w*|[^\W\d_]{3,}(?:\d{2}|\d{4})))(?![\w@]|\.\w)"
+)
+# Shapes that are not usernames: abbreviations, web addresses, products with a number.
+_NOT_A_HANDLE_TOKEN = _Regex(
+    r"""(?:f\.eks|bl\.a|m\.m|o\.l|o\.s\.v|osv|t\.o\.m|d\.v\.s|dvs|p\.t|a\.k\.a|e\.g|i\.e|ca|kl|nr|evt|inkl|etc)
+      | .*\.(?:com|dk|net|org|io|me|gg|tv|app|se|no|de)
+      | (?:fifa|iphone|ipad|galaxy|ps|gta|cod|mw|pes|nba|nhl|madden|sims|top|covid|windows|android|ios|level|lvl|season
+         |sæson|chapter|kapitel|uge|week|klasse|grade|mp|gen|version)\d+""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# The platform as a verb: "snap mig sofie_hh", "whatsapp mig lunagirl", "snap me at lunaa.x".
+_PLATFORM_VERB = _Regex(
+    rf"\b(?:{_PLATFORM}|snappe|instagramme)\s+(?:mig|me)\s*(?:på|on|at|@)?\s*[:\-]?\s*@?(?P<u>[\w.]+)(?P<end>\W*$)?",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "mit youtube er @emilgaming": an @-name given as what the outside account is.
+_PLATFORM_IS_AT = _Regex(
+    rf"\b{_PLATFORM}\b[^.!?\n]{{0,30}}?(?:\ber|\bis|\bits|\bhedder|=|:)\s*@(?P<u>[\w.]{{2,30}})",
+    re.IGNORECASE | re.VERBOSE,
+)
+_NOT_AFTER_VERB = frozenset("nu now senere later plz pls please tak thanks asap igen again hvis if når when".split())
+
+
+def _shaped_usernames(text: str) -> list[str]:
+    """Username-shaped words not written as a chat mention ("@Luna07" names someone in this chat)."""
+    return [m.group(1) for m in _USERNAME_TOKEN.finditer(text)
+            if not m.group().startswith("@") and not _NOT_A_HANDLE_TOKEN.fullmatch(m.group(1))
+            and not _STAFF_MENTION.fullmatch(m.group(1))]
+
+
+def _platform_as_verb(text: str) -> bool:
+    """"snap mig sofie_hh", "whatsapp mig lunagirl" (a plain word only when it ends the message)."""
+    for m in _PLATFORM_VERB.finditer(text):
+        name = m.group("u").strip(".")
+        if _HANDLE_SHAPE.search(name) or (
+            m.group("end") is not None and _could_be_username(name) and len(name) >= 3
+            and name.casefold() not in _NOT_AFTER_VERB | _ORDINARY_REPLY
+        ):
+            return True
+    return False
+
+
+def _mentions_add(text: str) -> bool:
+    lower = text.casefold()
+    return "add" in lower or "tilføj" in lower or "følg" in lower or "follow" in lower
+
+
+def _names_platform(text: str) -> bool:
+    """An outside app is named (an "@" alone is a mention in this chat)."""
+    lower = text.casefold()
+    return any(h in lower for h in _PLATFORM_HINTS) or (
+        any(h in lower for h in _SHORT_PLATFORMS) and bool(_SHORT_PLATFORM.search(lower)))
+
+
+# "tiktok f.eks den med hunden": abbreviations with dots are no usernames.
+_ABBREVIATION = _Regex(r"\b(?:f\.eks|bl\.a|m\.m|o\.l|t\.o\.m|d\.v\.s|p\.t|a\.k\.a|e\.g|i\.e)\b\.?", re.IGNORECASE)
+
+
 def _has_handle(text: str, previous_text: str | None = None) -> bool:
+    if "." in text:
+        text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
     if "#" in text and _DISCORD_TAG.search(text):
         return True
     if previous_text and _mentions_platform(previous_text) and _gives_username(text):
         return True
-    if _USERNAME_GIVEN.search(text) or _ADD_AT.search(text) or _ADD_ME_NAME.search(text):
+    if (_USERNAME_GIVEN.search(text) or _ADD_AT.search(text) or _ADD_ME_NAME.search(text)
+            or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))):
         return True
     if not _mentions_platform(text):
         return False
     if _HANDLE_FORMS.search(text):
+        return True
+    # A platform named and a username-shaped word in the same message: "sc? noah.v",
+    # "mit psn er emil_dk2009", "ny snap!! ida_hh2".
+    if any(_could_be_username(name := (m.group("a") or m.group("b") or "").strip("."))
+           and name.casefold() not in _ORDINARY_REPLY for m in _NAMED_ON_PLATFORM.finditer(text)):
+        return True
+    if (_names_platform(text) and _shaped_usernames(text)) or _platform_as_verb(text) or any(
+        not _STAFF_MENTION.fullmatch(m.group("u")) for m in _PLATFORM_IS_AT.finditer(text)
+    ):
         return True
     for m in _HANDLE_SHARED.finditer(text):
         if _could_be_username((m.group("a") or m.group("b") or "").strip(".")):
@@ -696,6 +809,13 @@ def _towns() -> frozenset[str]:
     return frozenset(_load_lines("towns_da.txt"))
 
 
+# "my real name is Emma Thompson": a famous name given as one's own is still one's own.
+_REAL_NAME_BEFORE = _Regex(
+    r"\b(?:jeg\s+hedder|mit\s+(?:rigtige\s+|fulde\s+)?navn\s+er|my\s+(?:real\s+|full\s+)?name\s+is|i'?m\s+really)\s+\S+$",
+    re.IGNORECASE,
+)
+
+
 def _has_name(text: str) -> bool:
     """A first name with a surname, or a name tied to a school or town."""
     first, first_words, *_ = _name_lists()
@@ -704,13 +824,13 @@ def _has_name(text: str) -> bool:
         return False  # every form below needs a first name
     tokens = [(m.group(), m.end()) for m in _NAME_TOKEN.finditer(text)]
     _, _, last, _, public = _name_lists()
-    for i, (word, _end) in enumerate(tokens[:-1]):
+    for i, (word, end) in enumerate(tokens[:-1]):
         after = tokens[i + 1][0]
         if not (_is_first_name(word) and _is_surname(after)):
             continue
         spoken = f"{word} {after}".casefold()
         longer = f"{spoken} {tokens[i + 2][0].casefold()}" if i + 2 < len(tokens) else ""
-        if spoken in public or longer in public:
+        if (spoken in public or longer in public) and not _REAL_NAME_BEFORE.search(text[:end]):
             continue
         # Two first names ("Sofie Emma") are two people, unless the second is also a
         # listed surname and both are capitalised ("Emma Thomas").
@@ -756,8 +876,14 @@ def check_text(text: str, previous_text: str | None = None) -> str | None:
     for reason, found in _CHECKS:
         if found(prepared):
             return reason
-    if previous_text and _has_handle(prepared, _normalise(previous_text)):
-        return "handle"
+    if previous_text:
+        previous = _normalise(previous_text)
+        if _has_handle(prepared, previous):
+            return "handle"
+        # "mit nr starter med 28 19" then "og resten er 46 73": one number over two messages.
+        if _ANY_DIGIT.search(prepared) and _ANY_DIGIT.search(previous) and not _has_phone(previous) \
+                and _has_phone(f"{previous} og {prepared}"):
+            return "phone"
     return None
 
 

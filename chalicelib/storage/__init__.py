@@ -42,7 +42,6 @@ from chalicelib.storage.models import (
     AuditEntry,
     Connection,
     Group,
-    LoginThrottle,
     Mentor,
     Message,
     Organisation,
@@ -51,6 +50,7 @@ from chalicelib.storage.models import (
     Restriction,
     SendReceipt,
     Session,
+    Throttle,
     _dynamo,
     create_tables,
 )
@@ -74,7 +74,6 @@ __all__ = [
     "Conflict",
     "Connection",
     "Group",
-    "LoginThrottle",
     "Mentor",
     "Message",
     "Organisation",
@@ -83,6 +82,7 @@ __all__ = [
     "Restriction",
     "SendReceipt",
     "Session",
+    "Throttle",
     "add_audit",
     "add_report",
     "add_report_once",
@@ -94,11 +94,12 @@ __all__ = [
     "begin_steps",
     "begin_warning",
     "cancel_date",
+    "claim_mark",
     "claim_receipt",
     "claim_report",
     "claim_steps",
     "clear_pin",
-    "clear_throttle",
+    "count_hit",
     "count_messages",
     "create_mentor",
     "create_participant",
@@ -149,12 +150,13 @@ __all__ = [
     "save_connection",
     "save_group",
     "save_message",
+    "save_settings",
+    "save_state",
     "save_throttle",
     "session_connections",
     "sessions_from",
     "set_connection_ends_at",
     "set_connection_slow_mode",
-    "set_flood_state",
     "set_followed",
     "set_mentor_password",
     "set_message_count",
@@ -166,7 +168,9 @@ __all__ = [
     "settle",
     "staff_connections",
     "step_done",
+    "take_turn",
     "touch_participant",
+    "uncount",
     "unused_accounts",
     "user_connections",
 ]
@@ -224,6 +228,25 @@ def _with_audit(write: Any, entry: AuditEntry) -> None:
 
 def get_organisation(org_id: str) -> Organisation | None:
     return _get(Organisation, org_id)
+
+
+def save_settings(organisation: Organisation, changes: dict[str, Any], entries: list[AuditEntry]) -> None:
+    """An organisation's settings and one audit entry per changed setting, in one transaction.
+
+    ``changes`` maps attribute names (``retention_days``, ``extra_crisis_terms``, ``flood_burst``,
+    ``flood_per_minute``) to their new values; an empty list of terms removes the attribute.
+    """
+    actions: list[Action] = []
+    for name, value in changes.items():
+        attribute = getattr(Organisation, name)
+        actions.append(attribute.remove() if value in (None, []) else attribute.set(value))
+    with TransactWrite(connection=_dynamo()) as transaction:
+        if actions:
+            transaction.update(organisation, actions=actions, condition=Organisation.org_id.exists())
+        for entry in entries:
+            transaction.save(entry)
+    for name, value in changes.items():
+        setattr(organisation, name, value)
 
 
 def get_group(group_id: str) -> Group | None:
@@ -408,10 +431,6 @@ def leave_session(connection: Connection) -> None:
     )
 
 
-def set_flood_state(connection: Connection, state: str) -> None:
-    connection.update(actions=[Connection.flood.set(state)])
-
-
 def _update_connections(connections: Iterable[Connection], actions: list[Any]) -> None:
     """Denormalised copies on each socket; a socket that vanished meanwhile is skipped."""
     for connection in connections:
@@ -594,18 +613,6 @@ def deactivate_mentor(mentor: Mentor, expires_at: datetime) -> None:
     mentor.update(actions=[Mentor.active.set(False), Mentor.expires_at.set(expires_at)])
 
 
-def get_throttle(key: str) -> LoginThrottle | None:
-    return _get(LoginThrottle, key, consistent=True)
-
-
-def save_throttle(throttle: LoginThrottle) -> None:
-    throttle.save()
-
-
-def clear_throttle(key: str) -> None:
-    LoginThrottle(key).delete()
-
-
 # --- moderation: each effect written with its audit entry -----------------------------------------
 
 
@@ -752,3 +759,61 @@ def resolve_report(report: Report, mentor_id: str, note: str, now: datetime) -> 
         ],
         Report.status == "open",
     )
+
+
+# --- throttles: atomic counts, turns and marks (chalicelib.abuse) ----------------------------------
+
+
+def get_throttle(key: str) -> Throttle | None:
+    return _get(Throttle, key, consistent=True)
+
+
+def count_hit(key: str, limit: int, expires_at: datetime) -> int | None:
+    """Count one event unless ``limit`` are counted already: the new count, or None when full.
+
+    One conditional ``ADD``: concurrent callers are each counted exactly once, and no more than
+    ``limit`` of them are let through, however many arrive at the same instant.
+    """
+    item = Throttle(key)
+    try:
+        item.update(
+            actions=[Throttle.hits.add(1), Throttle.expires_at.set(expires_at)],
+            condition=Throttle.hits.does_not_exist() | (Throttle.hits < limit),
+        )
+    except UpdateError as error:
+        if _is_conditional(error):
+            return None
+        raise
+    return int(item.hits or 0)
+
+
+def uncount(key: str) -> None:
+    """Give back one counted event (an attempt that turned out not to count, e.g. the right password)."""
+    _update_if(Throttle(key), [Throttle.hits.add(-1)], Throttle.hits > 0)
+
+
+def take_turn(key: str, free: int, now: datetime, next_turn: datetime, expires_at: datetime) -> Throttle | None:
+    """Count an attempt on a name; past ``free`` attempts, only one per turn: the item, or None to wait.
+
+    Every counted attempt moves the next turn to ``next_turn``; once ``free`` attempts are counted,
+    an attempt before that instant is refused without being counted.
+    """
+    item = Throttle(key)
+    condition = Throttle.hits.does_not_exist() | (Throttle.hits < free) | (Throttle.not_before <= now)
+    actions = [Throttle.hits.add(1), Throttle.not_before.set(next_turn), Throttle.expires_at.set(expires_at)]
+    return item if _update_if(item, actions, condition) else None
+
+
+def claim_mark(key: str, expires_at: datetime) -> bool:
+    """A one-time mark (a proof of work spent, a message reported): True for the first caller only."""
+    return _put_new(Throttle(key, expires_at=expires_at), Throttle.throttle_key.does_not_exist())
+
+
+def save_state(key: str, state: str, expected: str | None, expires_at: datetime) -> bool:
+    """Replace a small JSON state if nobody changed it since it was read as ``expected``.
+
+    False when another writer came first (another tab of the same participant): read and decide again.
+    """
+    item = Throttle(key)
+    condition = Throttle.state.does_not_exist() if expected is None else Throttle.state == expected
+    return _update_if(item, [Throttle.state.set(state), Throttle.expires_at.set(expires_at)], condition)

@@ -201,9 +201,8 @@ class Participant(Model):
     unused = UnusedAccounts()
 
 
-# What a room's fan-out and moderation read about each member. The flood-control state is left
-# out on purpose: it changes with every message, and a projected attribute that changes costs an
-# index write each time.
+# What a room's fan-out and moderation read about each member. (Flood-control state lives with
+# the participant in the session, in ``Throttle``, so four tabs share one allowance.)
 ROOM_FIELDS = [
     "user_id", "pseudonym", "role", "org_id", "staff_org", "group_id", "session_ends_at", "retention_days",
     "muted_until", "slow_mode_s", "lang", "api_id", "stage",
@@ -211,7 +210,7 @@ ROOM_FIELDS = [
 
 
 class ConnectionsBySession(GlobalSecondaryIndex["Connection"]):
-    """A room's members. Items read from it lack ``flood``: read a sender's own item for that."""
+    """A room's members, with what the fan-out and moderation need to know about each."""
 
     class Meta:
         index_name = "by_session"
@@ -260,7 +259,6 @@ class Connection(Model):
     muted_until = UTCDateTimeAttribute(null=True)
     slow_mode_s = NumberAttribute(null=True)
     lang = UnicodeAttribute(default="da")
-    flood = UnicodeAttribute(null=True)  # the flood-control state, JSON
     api_id = UnicodeAttribute()
     stage = UnicodeAttribute()
     connected_at = UTCDateTimeAttribute()
@@ -347,14 +345,22 @@ class Mentor(Model):
     by_org = MentorsByOrg()
 
 
-class LoginThrottle(Model):
-    """Failed log-ins per name (known or not), so guessing is slow and reveals nothing."""
+class Throttle(Model):
+    """Short-lived counts and marks that make abuse cheap to refuse (see :mod:`chalicelib.abuse`).
+
+    The key names what is counted and in which window: attempts in a fixed window
+    (``hits``), a name's next free turn when it is being guessed (``not_before``), a one-time
+    mark (a used proof of work, one report of a message), or a participant's flood-control
+    state in one session (``state``). A device appears only as a salted hash whose salt changes
+    daily, never as its address; every item expires (TTL) shortly after its window.
+    """
 
     class Meta(_Meta):
         table_name = _table("throttles")
     throttle_key = UnicodeAttribute(hash_key=True)
-    failures = NumberAttribute(default=0)
-    window_start = UTCDateTimeAttribute()
+    hits = NumberAttribute(null=True)
+    not_before = UTCDateTimeAttribute(null=True)
+    state = UnicodeAttribute(null=True)  # JSON, e.g. the flood-control state
     expires_at = TTLAttribute()
 
 
@@ -483,7 +489,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Message,
     SendReceipt,
     Mentor,
-    LoginThrottle,
+    Throttle,
     Restriction,
     AuditEntry,
     Report,

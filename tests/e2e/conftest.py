@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from altcha import v1 as altcha
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class Stack:
     url: str
     log: Path
+    data_dir: Path | None = None
 
     @property
     def api(self) -> str:
@@ -30,9 +32,33 @@ class Stack:
     def ws(self) -> str:
         return self.url.replace("http://", "ws://") + "ws"
 
+    def store(self):
+        """A boto3 DynamoDB client on the stack's embedded store, to look behind the API."""
+        import boto3
+
+        endpoint = (self.data_dir / "dynamodb-endpoint").read_text()
+        return boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-north-1",
+                            aws_access_key_id="local", aws_secret_access_key="local")
+
+    def table(self, name: str) -> str:
+        return f"gruppechat-local-{name}"
+
+    def challenge(self) -> dict:
+        """A solved sign-up challenge, as the page's worker would send it."""
+        fresh = requests.get(f"{self.api}/participants/challenge", timeout=10).json()
+        found = altcha.solve_challenge(fresh["challenge"], fresh["salt"], fresh["algorithm"], fresh["maxNumber"])
+        assert found is not None
+        return {key: fresh[key] for key in ("algorithm", "challenge", "salt", "signature")} | {"number": found.number}
+
+    def post_sign_up(self, pseudonym: str, password: str = "hemmelig-kode", source: str | None = None,
+                     challenge: dict | None = None) -> requests.Response:
+        """A sign-up from a device of its own (``source``: the test-only header, honoured on loopback)."""
+        body = {"pseudonym": pseudonym, "password": password, "challenge": challenge or self.challenge()}
+        headers = {"X-Test-Source": source or f"device-of-{pseudonym}"}
+        return requests.post(f"{self.api}/participants", json=body, headers=headers, timeout=10)
+
     def sign_up(self, pseudonym: str, password: str = "hemmelig-kode") -> dict:
-        response = requests.post(f"{self.api}/participants", json={"pseudonym": pseudonym, "password": password},
-                                 timeout=10)
+        response = self.post_sign_up(pseudonym, password)
         assert response.status_code == 201, response.text
         return response.json()
 
@@ -50,7 +76,7 @@ def start_stack(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Stack]:
         text = log.read_text()
         found = re.search(r"open (http://127\.0\.0\.1:\d+/)", text)
         if found:
-            return process, Stack(found.group(1), log)
+            return process, Stack(found.group(1), log, tmp_path / "data")
         if process.poll() is not None:
             raise RuntimeError("local stack exited:\n" + text)
         time.sleep(0.2)
@@ -59,6 +85,8 @@ def start_stack(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Stack]:
 
 
 def stop_stack(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=15)

@@ -414,6 +414,17 @@ def meeting_in_progress(minutes_ago: int = 2, duration: int = 90) -> dict[str, A
     return {"weekday": start.weekday(), "start_time": f"{start:%H:%M}", "duration_minutes": duration, "tz": "UTC"}
 
 
+def solved_challenge() -> dict[str, Any]:
+    """The sign-up's proof of work, solved as the page's worker would (tests lower its difficulty)."""
+    from chalicelib.abuse import challenge
+
+    return challenge.solve(challenge.new_challenge(datetime.now(UTC)))
+
+
+def sign_up_body(pseudonym: str, password: str = TEEN_PASSWORD) -> dict[str, Any]:
+    return {"pseudonym": pseudonym, "password": password, "challenge": solved_challenge()}
+
+
 @dataclass
 class World:
     """One organisation with a group whose weekly meeting is open now, staff, and two teens."""
@@ -427,7 +438,7 @@ class World:
     teens: dict[str, str]  # pseudonym -> token
 
     def sign_up(self, pseudonym: str) -> str:
-        answer = self.gateway.post("rest_sign_up", {"pseudonym": pseudonym, "password": TEEN_PASSWORD})
+        answer = self.gateway.post("rest_sign_up", sign_up_body(pseudonym))
         assert answer.status == 201, answer.body
         token = answer.json()["token"]
         self.teens[pseudonym] = token

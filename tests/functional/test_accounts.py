@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib import storage
 from chalicelib.config import token_secret
-from tests.functional.conftest import TEEN_PASSWORD, World
+from tests.functional.conftest import TEEN_PASSWORD, World, sign_up_body
 
 NEW_PASSWORD = "tre-blå-elefanter"
 
@@ -32,7 +32,7 @@ def _as_teen(world: World, method: str, resource: str, token: str, body: Any = N
 
 
 def test_a_forgotten_password_is_replaced_with_the_recovery_code_which_is_then_spent(world: World):
-    signed_up = world.gateway.post("rest_sign_up", {"pseudonym": "Luna2009", "password": TEEN_PASSWORD}).json()
+    signed_up = world.gateway.post("rest_sign_up", sign_up_body("Luna2009")).json()
     code = signed_up["recovery_code"]
 
     answer = _recover(world, "luna2009", code.lower().replace("-", " "))  # as copied from a note
@@ -67,7 +67,7 @@ def test_recovery_refuses_a_common_new_password_before_looking_at_the_code(world
 
 
 def test_a_logged_in_teen_changes_the_password_and_makes_a_new_code(world: World):
-    signed_up = world.gateway.post("rest_sign_up", {"pseudonym": "Sol", "password": TEEN_PASSWORD}).json()
+    signed_up = world.gateway.post("rest_sign_up", sign_up_body("Sol")).json()
     token = signed_up["token"]
 
     refused = _as_teen(world, "POST", "/me/password", token, {"password": "forkert-kode", "new_password": NEW_PASSWORD})
@@ -119,7 +119,7 @@ def _every_item() -> dict[str, list[dict[str, Any]]]:
 
 def test_after_delete_me_no_table_holds_the_id_the_pseudonym_or_the_texts(world: World):
     gateway = world.gateway
-    luna = gateway.post("rest_sign_up", {"pseudonym": "Luna2009", "password": TEEN_PASSWORD}).json()
+    luna = gateway.post("rest_sign_up", sign_up_body("Luna2009")).json()
     token, luna_id = luna["token"], luna["participant_id"]
     sol = world.joined(world.sign_up("Sol"))
     mine = world.joined(token)
@@ -153,7 +153,8 @@ def test_after_delete_me_no_table_holds_the_id_the_pseudonym_or_the_texts(world:
     assert deleted.status == 200, deleted.body
     tables = _every_item()
     text = json.dumps(tables, ensure_ascii=False)
-    assert luna_id not in text
+    holding = {name: [item for item in items if luna_id in json.dumps(item)] for name, items in tables.items()}
+    assert luna_id not in text, {name: items for name, items in holding.items() if items}
     assert "luna2009" not in text.casefold()
     for message in texts:
         assert message not in text, message
@@ -164,7 +165,7 @@ def test_after_delete_me_no_table_holds_the_id_the_pseudonym_or_the_texts(world:
     assert actions["mute"].startswith("deleted-") and actions["ban"] == actions["mute"]
     assert actions["remove"].startswith(actions["mute"] + ": ")
     kinds = {item["kind"]["S"] for item in tables["test-reports"]}
-    assert kinds == {"crisis", "held_back", "report"}
+    assert {"crisis", "held_back", "report"} <= kinds
     assert {item["pseudonym"]["S"] for item in tables["test-reports"]} == {actions["mute"]}
     assert all(item["excerpt"]["S"] == "" for item in tables["test-reports"])
     assert not tables["test-restrictions"]
@@ -221,7 +222,7 @@ def test_a_mentor_token_is_401_on_a_participant_route(world: World):
 
 
 def test_a_wellformed_forged_token_for_a_real_account_still_works_so_the_forgeries_above_prove_something(world: World):
-    signed_up = world.gateway.post("rest_sign_up", {"pseudonym": "Sol", "password": TEEN_PASSWORD}).json()
+    signed_up = world.gateway.post("rest_sign_up", sign_up_body("Sol")).json()
     token = _forged(sub=signed_up["participant_id"])
     assert _as_teen(world, "GET", "/me/groups", token).status == 200
     assert datetime.fromisoformat(signed_up["expires_at"]) - datetime.now(UTC) <= timedelta(hours=24)

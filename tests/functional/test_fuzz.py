@@ -476,9 +476,16 @@ class Desk:
     room: FuzzRoom
     report_id: str = ""
 
+    reports: int = 0
+
     def new_report(self) -> None:
-        reported = self.room.send("teen", json.dumps(
-            {"action": "report", "message_id": self.room.room.message_ids[0], "reason": "den er grim"}))
+        """A fresh message reported: one report per message per teen, a few per teen an hour."""
+        self.reports += 1
+        author, reporter = ("teen", "listener") if self.reports % 2 else ("listener", "teen")
+        said = self.room.send(author, json.dumps({"action": "send", "text": f"besked nummer {self.reports}"}))
+        message_id = next(f["message"]["id"] for f in map(_decodes, said.to_others) if f and f["type"] == "message")
+        reported = self.room.send(reporter, json.dumps(
+            {"action": "report", "message_id": message_id, "reason": "den er grim"}))
         assert reported.problems() == [], reported
         report = next(f for f in map(_decodes, reported.to_others) if f and f["type"] == "report")
         self.report_id = report["report"]["id"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.functional.conftest import ADMIN_PASSWORD, TEEN_PASSWORD, Rest, World
+from tests.functional.conftest import ADMIN_PASSWORD, TEEN_PASSWORD, Rest, World, sign_up_body
 
 
 def _error(answer: Rest) -> dict:
@@ -15,12 +15,12 @@ def _is_json(answer: Rest) -> None:
 
 
 def test_sign_up_answers_201_with_a_token_that_connects(world: World):
-    answer = world.gateway.post("rest_sign_up", {"pseudonym": "Sol", "password": TEEN_PASSWORD})
+    answer = world.gateway.post("rest_sign_up", sign_up_body("Sol"))
 
     assert answer.status == 201
     _is_json(answer)
     body = answer.json()
-    assert set(body) == {"token", "pseudonym", "participant_id", "expires_at", "recovery_code"}
+    assert set(body) == {"token", "pseudonym", "participant_id", "expires_at", "recovery_code", "device_token"}
     assert body["pseudonym"] == "Sol"
     assert len(body["recovery_code"]) == 19  # four groups of four, shown once
     _, connected = world.gateway.connect(body["token"])
@@ -30,7 +30,7 @@ def test_sign_up_answers_201_with_a_token_that_connects(world: World):
 def test_a_taken_pseudonym_is_409_regardless_of_case(world: World):
     world.sign_up("Sol")
 
-    answer = world.gateway.post("rest_sign_up", {"pseudonym": "sOL", "password": TEEN_PASSWORD})
+    answer = world.gateway.post("rest_sign_up", sign_up_body("sOL"))
 
     assert answer.status == 409
     assert _error(answer)["code"] == "pseudonym_taken"
@@ -64,7 +64,7 @@ def test_log_in_answers_200_with_a_new_token(world: World):
 
     assert answer.status == 200
     body = answer.json()
-    assert set(body) == {"token", "pseudonym", "participant_id", "expires_at"}
+    assert set(body) == {"token", "pseudonym", "participant_id", "expires_at", "device_token"}
     assert body["pseudonym"] == "Sol"
     _, connected = world.gateway.connect(body["token"])
     assert connected["statusCode"] == 200

@@ -17,7 +17,7 @@ from chalicelib.config import checked_secret, settings, token_secret
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.sessions.keeper import SessionKeeper, plan_next
-from tests.conftest import NOW, RecordingSender, make_group, make_org
+from tests.conftest import NOW, RecordingSender, logged_in, make_group, make_org, signed_up
 
 PASSWORD = "tre-blå-elefanter"
 
@@ -41,16 +41,16 @@ class TestPasswords:
         assert not passwords.check_secret(PASSWORD, "scrypt$abc") and not passwords.check_secret(PASSWORD, "")
 
     def test_log_in_rehashes_a_password_made_under_a_lower_cost(self, tables, monkeypatch) -> None:
-        signed_up = participants.sign_up("Sol", PASSWORD, NOW)
+        account = signed_up("Sol", PASSWORD)
         before = storage.find_participant("sol")
         assert before is not None and before.password_hash.startswith("scrypt$1024$")
         with_cost(monkeypatch, 11)
 
-        participants.log_in("Sol", PASSWORD, NOW)
+        logged_in("Sol", PASSWORD)
 
         after = storage.find_participant("sol")
         assert after is not None and after.password_hash.startswith("scrypt$2048$")
-        assert participants.log_in("Sol", PASSWORD, NOW).participant_id == signed_up.participant_id
+        assert logged_in("Sol", PASSWORD).participant_id == account.participant_id
         assert not passwords.needs_rehash(after.password_hash)
 
     @pytest.mark.parametrize("password", ["hejmeddig", "Hejmeddig123", "kodeord1", "sommer2024!", "p4ssw0rd!",
@@ -75,25 +75,25 @@ class TestPasswords:
 
 class TestRecoveryCodes:
     def test_the_code_is_stored_as_an_hmac_bound_to_the_account(self, tables) -> None:
-        signed_up = participants.sign_up("Sol", PASSWORD, NOW)
-        code = signed_up.recovery_code
+        account = signed_up("Sol", PASSWORD)
+        code = account.recovery_code
         assert code is not None
         stored = storage.find_participant("sol")
         assert stored is not None
         assert stored.recovery_hash.startswith("hmac-sha256$") and code.replace("-", "") not in stored.recovery_hash
-        assert passwords.check_recovery_code(code, signed_up.participant_id, stored.recovery_hash)
+        assert passwords.check_recovery_code(code, account.participant_id, stored.recovery_hash)
         assert not passwords.check_recovery_code(code, "another-account", stored.recovery_hash)
 
     def test_a_code_given_before_recovery_existed_still_works(self, tables) -> None:
-        signed_up = participants.sign_up("Sol", PASSWORD, NOW)
+        account = signed_up("Sol", PASSWORD)
         stored = storage.find_participant("sol")
         assert stored is not None
         stored.update(actions=[storage.Participant.recovery_hash.set(passwords.hash_secret("ABCD-EFGH-JKLM-NPQR"))])
-        recovered = participants.recover("Sol", "abcd efgh jklm npqr", "fire-grønne-giraffer", NOW)
-        assert recovered.participant_id == signed_up.participant_id
+        recovered = participants.recover("Sol", "abcd efgh jklm npqr", "fire-grønne-giraffer", "own-device", NOW)
+        assert recovered.participant_id == account.participant_id
 
     def test_the_same_code_used_twice_at_once_works_once(self, tables) -> None:
-        participants.sign_up("Sol", PASSWORD, NOW)
+        signed_up("Sol", PASSWORD)
         stale = storage.find_participant("sol")
         assert stale is not None
         participants.renew_recovery_code(Identity(stale.participant_id, "Sol", "participant"), PASSWORD, NOW)
@@ -139,7 +139,7 @@ class TestTokens:
 class TestPseudonymRules:
     @pytest.mark.parametrize("name", ["Blå_Ræv", "Luna2009", "skater_boy_12"])
     def test_digits_and_underscores_are_fine(self, tables, name: str) -> None:
-        assert participants.sign_up(name, PASSWORD, NOW).pseudonym == name
+        assert signed_up(name, PASSWORD).pseudonym == name
 
     @pytest.mark.parametrize(("name", "reason"), [("Sofie Nielsen Aarhus", "name"), ("Sofie Aarhus", "name"),
                                                   ("luna.k", "handle"), ("Luna 22334455", "phone")])
@@ -154,9 +154,9 @@ class TestUnusedAccounts:
         return SessionKeeper(Delivery(RecordingSender()))
 
     def test_an_account_nobody_logs_in_to_for_12_months_is_deleted_by_the_tick(self, tables) -> None:
-        participants.sign_up("Sol", PASSWORD, NOW)
-        participants.sign_up("Måne", PASSWORD, NOW)
-        participants.log_in("Måne", PASSWORD, NOW + timedelta(days=200))
+        signed_up("Sol", PASSWORD)
+        signed_up("Måne", PASSWORD)
+        logged_in("Måne", PASSWORD, NOW + timedelta(days=200))
         keeper = self.keeper()
 
         assert keeper.tick(NOW + timedelta(days=364)).accounts_deleted == []
@@ -170,8 +170,8 @@ class TestUnusedAccounts:
         organisation = make_org()
         organisation.update(actions=[storage.Organisation.inactive_account_months.set(3)])
         make_group()
-        signed_up = participants.sign_up("Sol", PASSWORD, NOW)
-        participants.follow(Identity(signed_up.participant_id, "Sol", "participant"), "g1", NOW)
+        account = signed_up("Sol", PASSWORD)
+        participants.follow(Identity(account.participant_id, "Sol", "participant"), "g1", NOW)
         stored = storage.find_participant("sol")
         assert stored is not None and stored.delete_after is not None
         assert stored.delete_after < NOW + timedelta(days=93)
@@ -181,7 +181,7 @@ class TestUnusedAccounts:
 
     def test_the_tick_deletes_a_few_at_a_time(self, tables) -> None:
         for number in range(12):
-            participants.sign_up(f"Stjerne{number}", PASSWORD, NOW)
+            signed_up(f"Stjerne{number}", PASSWORD)
         keeper = self.keeper()
         later = NOW + timedelta(days=400)
         first, second = keeper.tick(later), keeper.tick(later)

@@ -74,8 +74,9 @@ def heldout() -> Figures:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not reached yet: after issue 12 the held-out figures are crisis recall 0.894, false flags 2.65%, "
-    "guard recall 0.917, false blocks 0.38%; when this passes, drop the mark",
+    reason="not reached yet: after the second round of issue 12 the held-out figures are crisis recall 0.932, "
+    "false flags 1.89%, guard recall 0.932, false blocks 0.38% (false flags and blocks within target); "
+    "when this passes, drop the mark",
 )
 def test_held_out_targets_are_met(heldout: Figures) -> None:
     """The issue's targets on lines nobody tuned on."""
@@ -86,11 +87,11 @@ def test_held_out_targets_are_met(heldout: Figures) -> None:
 
 
 def test_held_out_figures_do_not_fall_below_what_was_reached(heldout: Figures) -> None:
-    """A regression floor at the figures measured when issue 12 closed (the targets are above)."""
-    assert heldout.crisis_recall >= 0.89
-    assert heldout.false_flag_rate <= 0.027
-    assert heldout.guard_recall >= 0.91
-    assert heldout.false_block_rate <= 0.005
+    """A regression floor at the figures measured after the second round of issue 12 (the targets are above)."""
+    assert heldout.crisis_recall >= 0.93
+    assert heldout.false_flag_rate <= 0.019
+    assert heldout.guard_recall >= 0.93
+    assert heldout.false_block_rate <= 0.004
 
 
 class TestScreenMessage:

@@ -11,6 +11,8 @@ from chalicelib.safety import (
     help_text,
     screen_message,
 )
+from chalicelib.safety.crisis import clauses
+from chalicelib.safety.ngrams import default_scorer
 
 
 @pytest.fixture(scope="module")
@@ -163,11 +165,22 @@ class TestHelpLines:
 
 
 class TestSecondStage:
-    @pytest.mark.parametrize("text", ["jeg tænker på at gøre det af med mig selv", "i wish i wasnt living"])
-    def test_wording_no_rule_foresaw_still_reaches_the_mentors_as_concern(self, text: str) -> None:
+    @pytest.mark.parametrize(("text", "severity"), [("jeg tænker på at gøre det af med mig selv", "ideation"),
+                                                     ("i wish i wasnt living", "ideation")])
+    def test_wording_no_rule_foresaw_still_reaches_the_mentors_at_its_level(self, text: str, severity: str) -> None:
         assert screen_message(text, CrisisDetector(use_scorer=False)).severity is None
         verdict = screen_message(text, CrisisDetector.default())
-        assert verdict.severity == "concern" and verdict.crisis_terms == ("unforeseen_wording",)
+        assert verdict.severity == severity and verdict.kind == "crisis"
+        assert verdict.crisis_terms == ("unforeseen_wording",)
+
+    def test_the_level_model_tells_danger_from_others_apart_from_a_wish(self) -> None:
+        """The second stage names a level, so a mentor sees danger as danger, not as a passive wish."""
+        scorer = default_scorer()
+        assert scorer is not None
+        words = [w for c in clauses("han vil ha nøgenbilleder ellers fortæller han det til min mor") for w in c]
+        probabilities = scorer.level_probabilities(words)
+        assert max(probabilities, key=probabilities.__getitem__) == "danger"
+        assert abs(sum(probabilities.values()) - 1) < 1e-9
 
     @pytest.mark.parametrize("text", ["jeg døde af grin", "i dont want to live with my dad anymore", "hej alle sammen"])
     def test_the_scorer_never_overrules_an_idiom_or_flags_small_talk(self, detector, text: str) -> None:
@@ -188,3 +201,34 @@ class TestOrganisationTerms:
 
     def test_default_detector_is_built_once(self) -> None:
         assert CrisisDetector.default() is CrisisDetector.default()
+
+
+class TestSecondRoundConcepts:
+    """Concepts added in the second round of issue 12, and the harmless readings kept harmless."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "en voksen mand vil have billeder af mig",
+            "han siger jeg ikke må fortælle mine forældre om ham, det er vores hemmelighed",
+            "han deler billederne med hele skolen hvis jeg ikke gør som han siger",
+        ],
+    )
+    def test_grooming_and_pictures_held_over_a_teen_are_danger(self, detector, text: str) -> None:
+        verdict = screen_message(text, detector)
+        assert verdict.crisis and verdict.kind == "danger"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "jeg har haft ondt i hovedet så jeg tog en panodil og nu er det bedre",
+            "min kæreste truer med at slå op hvis jeg ikke kommer",
+            "den joke slog mig ihjel",
+            "jeg vil gerne forsvinde til en øde ø på ferie",
+            "i saw a documentary about abuse",
+            "im doing it tomorrow the homework i mean",
+            "i took 40 photos at the party",
+        ],
+    )
+    def test_everyday_readings_of_crisis_words_are_not_flagged(self, detector, text: str) -> None:
+        assert not screen_message(text, detector).crisis

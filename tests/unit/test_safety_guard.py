@@ -279,3 +279,66 @@ class TestPseudonyms:
     @pytest.mark.parametrize("name", ["Luna", "Luna07", "Kiki", "Nordlys", "Luna2009", "skater_boy_12", "Blå_Ræv"])
     def test_an_accepted_pseudonym_can_always_be_mentioned_with_at(self, name: str) -> None:
         assert check_text(f"@{name} tak for i dag") is None
+
+
+class TestShapesTeensWrite:
+    """Numbers and handles in the shapes no single pattern foresaw (issue 12, second round)."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "mit nr: 28/19/46/73",
+            "tlf: 28,19,46,73",
+            "ring 28 I9 46 73",
+            "nummeret er 2l 3l 4l 5l",
+            "ring 3 0 ... 7 4 ... 1 9 ... 6 2",
+            "ring på 24 41 og så til sidst 93 18",
+            "my number is double two double three double four double five",
+            "mit cpr nummer er 14 02 10 3328",
+        ],
+    )
+    def test_a_number_in_an_unusual_shape_is_held_back(self, text: str) -> None:
+        assert check_text(text) in ("phone", "cpr")
+
+    def test_a_number_split_over_two_messages_is_held_back(self) -> None:
+        assert check_text("og resten er 46 73", previous_text="mit nr starter med 28 19") == "phone"
+        assert check_text("ja 12 af dem", previous_text="vi var 28 til festen") is None
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "sc? noah.v",
+            "ny snap!! ida_hh2",
+            "mit psn er emil_dk2009",
+            "xbox gamertag: frede_yo",
+            "snap mig sofie_hh",
+            "whatsapp mig lunagirl",
+            "mit youtube er @emilgaming",
+            "på sc er mit navn emmaxo",
+            "jeg hedder majak på insta",
+            "adder du mig? maja_k",
+            "brugernavn: maja.k",
+        ],
+    )
+    def test_a_handle_after_a_platform_or_an_app_verb_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "handle"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "mine karakterer 12 10 7 4 02 og 10",
+            "har i set den nye video på tiktok f.eks den med hunden",
+            "vi spiller fifa23 på playstation",
+            "snap mig hvis du vil",
+            "snap? nej tak",
+            "user: hvad betyder det",
+            "@Luna07 tak for i dag, insta er død",
+            "i got a double cheeseburger and two fries",
+        ],
+    )
+    def test_grades_abbreviations_and_chat_mentions_still_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_a_famous_name_given_as_ones_own_is_a_name(self) -> None:
+        assert check_text("my real name is Emma Thompson") == "name"
+        assert check_text("I love Emma Thompson in that film") is None

@@ -1,9 +1,11 @@
 // The mentor page: wires its features together. Each feature is a module in mentor/ with its own
 // state and rendering: log-in, tabs, live groups, the chat with moderation, reports, audit log,
-// and for admins groups, mentors and figures.
+// standing crisis alerts on a line kept open while on duty, and for admins groups, mentors, figures
+// and the organisation's settings.
 import { startPage } from './start.js';
 import { Api } from './api.js';
 import { $, showView, announcer } from './dom.js';
+import { currentLang } from './i18n.js';
 import { createCalls } from './mentor/calls.js';
 import { mentorAccount, createLogin } from './mentor/login.js';
 import { createTabs } from './mentor/tabs.js';
@@ -15,11 +17,15 @@ import { createAudit } from './mentor/audit.js';
 import { createAdminGroups } from './mentor/admin-groups.js';
 import { createAdminMentors } from './mentor/admin-mentors.js';
 import { createFigures } from './mentor/figures.js';
+import { createAlerts } from './mentor/alerts.js';
+import { createDutyLine } from './mentor/duty.js';
+import { createSettings } from './mentor/settings.js';
 
 const views = { login: $('#view-login'), app: $('#view-app') };
 const panels = {
   sessions: $('#panel-sessions'), chat: $('#panel-chat'), reports: $('#panel-reports'), audit: $('#panel-audit'),
   groups: $('#panel-groups'), mentors: $('#panel-mentors'), figures: $('#panel-figures'),
+  settings: $('#panel-settings'),
 };
 
 async function main() {
@@ -30,8 +36,23 @@ async function main() {
   const announce = announcer($('#live'));
   const calls = createCalls({ onExpired: logOut });
 
+  const alerts = createAlerts({
+    api, account, announce, onExpired: logOut,
+    onClaimed: (report) => reports.add(report), onStale: () => reports.load(),
+  });
   const reports = createReports({
     api, calls, announce, onExpired: logOut, onAlert: (text) => chat.notice('crisis', text, 'alert'),
+    onChange: alerts.sync,
+  });
+  const duty = createDutyLine({
+    wsUrl: config.wsUrl,
+    params: () => ({ token: account.current.token, lang: currentLang() }),
+    expiresAt: () => (account.current ? Date.parse(account.current.expires_at) : Date.now()),
+    onFrame: (frame) => {
+      if (frame.type === 'report') reports.add(frame.report, { live: true });
+      else if (frame.type === 'report_claimed') reports.add(frame.report);
+    },
+    onReconnected: () => reports.load(),
   });
   const moderation = createModeration({ api, calls, announce, currentChat: () => chat.current });
   const chat = createChat({
@@ -50,6 +71,7 @@ async function main() {
       groups: adminGroups.load,
       mentors: createAdminMentors({ api, calls, announce, account }).load,
       figures: createFigures({ api, calls }).load,
+      settings: createSettings({ api, calls, announce, onExpired: logOut }).load,
     },
   });
   createLogin({ api, account, onLoggedIn: enterApp });
@@ -58,12 +80,15 @@ async function main() {
     showView(views, 'app', { focus: false });
     tabs.open('sessions');
     reports.load();
+    duty.start();
   }
 
   function logOut() {
     chat.close();
+    duty.stop();
     account.save(null);
     reports.forget();
+    alerts.clear();
     showView(views, 'login');
   }
 

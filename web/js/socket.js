@@ -18,6 +18,9 @@ const SEND_REFUSALS = new Set([
   'bad_client_id', 'session_closed', 'not_joined', 'banned', 'kicked',
 ]);
 const RETRY_LATER = new Set(['rate_limited', 'slow_mode']);
+// Why a connection was refused (asked through ``check`` after a socket closed before opening, since the
+// browser only sees close code 1006), or why an open one was closed: reconnecting would not help.
+const CONNECT_REFUSALS = new Set(['banned', 'unauthorized', 'token_expired', 'account_revoked']);
 
 export class ChatConnection extends EventTarget {
   /**
@@ -28,10 +31,12 @@ export class ChatConnection extends EventTarget {
    * @param {number} [options.expiresAt] token expiry (ms since epoch); past it we stop retrying
    * @param {string} [options.storageKey] where the outbox survives a reload (sessionStorage)
    * @param {function} [options.params] extra query parameters, read at each connect (e.g. the language)
+   * @param {function} [options.check] async; asked why after a refused connect (throws the refusal, or not)
    */
-  constructor({ wsUrl, token, groupId, expiresAt = null, storageKey = null, params = () => ({}) }) {
+  constructor({ wsUrl, token, groupId, expiresAt = null, storageKey = null, params = () => ({}), check = null }) {
     super();
     this.params = params;
+    this.check = check;
     this.wsUrl = wsUrl;
     this.token = token;
     this.groupId = groupId;
@@ -160,7 +165,9 @@ export class ChatConnection extends EventTarget {
     }
     this.ws = ws;
     this.outbox.newSocket();
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this._setStatus('joining');
       this._sendRaw({ action: 'join', group_id: this.groupId });
       clearInterval(this.pingTimer);
@@ -172,8 +179,29 @@ export class ChatConnection extends EventTarget {
       clearTimeout(this.pongTimer); // any frame proves the connection is alive
       this._onFrame(frame);
     };
-    ws.onclose = () => this._lost();
+    ws.onclose = () => (opened ? this._lost() : this._refused());
     ws.onerror = () => { /* a close event follows */ };
+  }
+
+  /** The socket closed before it opened: ask why, then end, wait the time we are told, or back off. */
+  async _refused() {
+    this._drop();
+    if (this.stopped || this.ended) return;
+    let refusal = null;
+    if (this.check) {
+      try { await this.check(); } catch (failure) { refusal = failure; }
+    }
+    if (this.stopped || this.ended) return;
+    if (refusal && CONNECT_REFUSALS.has(refusal.code)) {
+      this._end(refusal.code, { code: refusal.code, ...refusal.details });
+    } else if (refusal && refusal.code === 'too_many_attempts' && refusal.details.retry_after) {
+      clearTimeout(this.retryTimer);
+      const seconds = Number(refusal.details.retry_after);
+      this._setStatus('reconnecting', { retryIn: seconds * 1000, waitingTurn: true });
+      this.retryTimer = setTimeout(() => this._connect(), seconds * 1000);
+    } else {
+      this._scheduleReconnect();
+    }
   }
 
   /** Forget the current socket at once: a dead network may never deliver its close event. */
@@ -337,6 +365,7 @@ export class ChatConnection extends EventTarget {
   }
 
   _error(frame) {
+    if (frame.code === 'account_revoked') { this._end(frame.code, frame); return; }
     if (this.status === 'joining') {
       if (JOIN_REFUSALS.has(frame.code)) this._end(frame.code, frame);
       else this._lost();

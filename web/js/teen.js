@@ -32,7 +32,7 @@ async function main() {
   const report = createReport({ currentChat: () => chat.current, notices });
   const groups = createGroups({ api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut });
   const chat = createChat({
-    wsUrl: config.wsUrl, account, notices, findGroup: groups.find, onReport: report.open,
+    wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, onReport: report.open,
     onShow: () => showView(views, 'chat', { focus: false }), onLeft: () => go('groups'),
   });
   const signup = createSignup({ api, account, go });

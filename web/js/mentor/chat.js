@@ -23,6 +23,7 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
       wsUrl, token, groupId: group.id, expiresAt: Date.parse(expiresAt),
       storageKey: `gruppechat.outbox.mentor.${mentor.id}.${group.id}`,
       params: () => ({ lang: currentLang() }),
+      check: () => api.connectCheck(group.id), // why a connection was refused: the socket cannot say
     });
     chat.connection = connection;
     chat.view = new ChatView(connection, {
@@ -68,7 +69,7 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
         $('#chat-ends').textContent = t('groups.openUntil', { time: formatTime(frame.ends_at) });
         break;
       case 'slow_mode': $('#slow-mode').value = String(frame.seconds || 0); break;
-      case 'error': notice('error', errorText(frame.code, frame.message)); break;
+      case 'error': notice('error', errorText(frame.code, frame.message, frame)); break;
       default: break;
     }
     if (frame.type === 'topic') $('#topic-text').value = frame.topic || '';
