@@ -77,6 +77,11 @@ def log_in() -> Response:
     return routes.log_in(_request())
 
 
+@app.route("/participants/recover", methods=["POST"], cors=CORS)
+def recover() -> Response:
+    return routes.recover(_request())
+
+
 @app.route("/groups", methods=["GET"], cors=CORS)
 def list_groups() -> Response:
     return routes.list_groups(_request())
@@ -113,6 +118,21 @@ def follow(group_id: str) -> Response:
 @app.route("/me/groups/{group_id}", methods=["DELETE"], authorizer=participant_auth, cors=CORS)
 def unfollow(group_id: str) -> Response:
     return routes.unfollow(_request(), group_id)
+
+
+@app.route("/me/password", methods=["POST"], authorizer=participant_auth, cors=CORS)
+def change_password() -> Response:
+    return routes.change_password(_request())
+
+
+@app.route("/me/recovery-code", methods=["POST"], authorizer=participant_auth, cors=CORS)
+def renew_recovery_code() -> Response:
+    return routes.renew_recovery_code(_request())
+
+
+@app.route("/me/export", methods=["GET"], authorizer=participant_auth, cors=CORS)
+def export_my_data() -> Response:
+    return routes.export_my_data(_request())
 
 
 @app.route("/me", methods=["DELETE"], authorizer=participant_auth, cors=CORS)

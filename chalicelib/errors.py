@@ -42,6 +42,7 @@ CODES: dict[str, tuple[int, str]] = {
     "invalid_name": (400, "A display name has {min_length}-{max_length} characters."),
     "invalid_role": (400, "The role must be mentor or admin."),
     "weak_password": (400, "The password needs at least {min_length} characters."),
+    "common_password": (400, "That password is among the first an attacker tries (or made from the pseudonym)."),
     # an organisation's settings
     "bad_crisis_terms": (400, "Crisis terms are a list of at most {max_items} phrases of {min_length}-{max_length} characters."),
     "bad_crisis_term": (400, "The crisis detector cannot use \"{term}\": write words without punctuation, "
@@ -63,6 +64,7 @@ CODES: dict[str, tuple[int, str]] = {
     "too_long": (400, "The message is too long."),
     # accounts and sign-in
     "bad_credentials": (401, "Wrong name or password."),
+    "bad_recovery_code": (401, "Wrong pseudonym or recovery code."),
     "unauthorized": (401, "Log in again."),
     "token_expired": (401, "The log-in has expired."),
     "not_connected": (401, "This connection is unknown; connect again."),

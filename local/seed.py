@@ -44,7 +44,8 @@ def seed_demo(now: datetime, demo_length: timedelta = timedelta(hours=3)) -> lis
     lines = []
     for username, name, role, password in DEMO_STAFF:
         if storage.find_mentor(username) is None:
-            mentors.create(DEMO_ORG, username, name, password, role, now)
+            # Demo passwords printed on start ("demo-mentor-1"): too easy for a real account, on purpose.
+            mentors.create(DEMO_ORG, username, name, password, role, now, check_strength=False)
     lines.append("Mentor view: /mentor.html  (mentor / demo-mentor-1, admin / demo-admin-1)")
     if not any(s.status == storage.OPEN for s in storage.latest_sessions(DEMO_GROUP, now)):
         starts = now.replace(microsecond=0) - timedelta(minutes=1)

@@ -19,6 +19,8 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "TABLE_PREFIX": "test-",
         "TOKEN_SECRET": "test-secret-not-for-production-0123456",
+        # Light password hashing (N=2^10): the real cost (2^17, ~0.4 s) is measured by bench/passwords.py.
+        "PASSWORD_SCRYPT_LOG2_N": "10",
         # Tests lower the sign-up's proof of work: a few hundred hashes instead of half a million.
         "CHALLENGE_MAX_NUMBER": "500",
     }

@@ -11,7 +11,8 @@ from ulid import ULID
 
 from chalicelib import storage
 from chalicelib.abuse import limiter
-from chalicelib.accounts.passwords import check_secret, hash_secret
+from chalicelib.accounts.passwords import check_secret, hash_secret, needs_rehash
+from chalicelib.accounts.strength import check_new_password
 from chalicelib.accounts.tokens import ADMIN, MENTOR, Identity, device_vouches, issue, issue_device
 from chalicelib.config import token_secret
 from chalicelib.errors import ChatError
@@ -73,6 +74,8 @@ def log_in(username: object, password: object, source: str, now: datetime, devic
     if not check_secret(password, stored) or mentor is None or not mentor.active:
         raise ChatError("bad_credentials")
     attempt.succeeded()
+    if needs_rehash(stored):
+        storage.set_mentor_password(mentor, hash_secret(password), expected=stored)
     token = issue(identity_of(mentor), token_secret(), now, TOKEN_LIFETIME)
     device_token = issue_device("mentor", key, token_secret(), now, timedelta(days=DEVICE_TOKEN_DAYS))
     return MentorSignedIn(token, now + TOKEN_LIFETIME, mentor, device_token)
@@ -85,14 +88,17 @@ def still_active(identity: Identity) -> bool:
 
 
 def create(org_id: str, username: object, display_name: object, password: object, role: object,
-           now: datetime) -> storage.Mentor:
+           now: datetime, *, check_strength: bool = True) -> storage.Mentor:
+    """A new mentor or admin. ``check_strength=False`` only for the local stack's printed demo accounts."""
     if not isinstance(username, str) or not USERNAME.match(username_key(username)):
         raise ChatError("invalid_username")
     if not isinstance(display_name, str) or not 2 <= len(display_name.strip()) <= 40:
         raise ChatError("invalid_name", min_length=2, max_length=40)
     if role not in (MENTOR, ADMIN):
         raise ChatError("invalid_role")
-    if not isinstance(password, str) or len(password) < MIN_MENTOR_PASSWORD:
+    if check_strength:
+        check_new_password(password, MIN_MENTOR_PASSWORD, username_key(username))
+    elif not isinstance(password, str) or len(password) < MIN_MENTOR_PASSWORD:
         raise ChatError("weak_password", min_length=MIN_MENTOR_PASSWORD)
     mentor = storage.Mentor(
         username_key(username),
@@ -101,7 +107,7 @@ def create(org_id: str, username: object, display_name: object, password: object
         display_name=display_name.strip(),
         org_id=org_id,
         role=role,
-        password_hash=hash_secret(password),
+        password_hash=hash_secret(str(password)),
         active=True,
         created_at=now,
     )

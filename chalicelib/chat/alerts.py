@@ -18,7 +18,7 @@ from ulid import ULID
 from chalicelib import frames, storage
 from chalicelib.abuse import limiter
 from chalicelib.chat.inbound import Caller, is_ulid
-from chalicelib.chat.room import connection_of, staff
+from chalicelib.chat.room import connection_of, receipt_key, staff
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.limits import MAX_REASON
@@ -60,7 +60,7 @@ def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, member
     report_id = str(ULID.from_datetime(now))
     if client_id:
         receipt = storage.SendReceipt(
-            f"{me.session_id}#{me.user_id}#{client_id}", message_id=report_id, expires_at=now + storage.RECEIPT_LIFETIME
+            receipt_key(me, client_id), message_id=report_id, expires_at=now + storage.RECEIPT_LIFETIME
         )
         if not storage.claim_receipt(receipt):
             earlier = storage.get_receipt(receipt.receipt_key)

@@ -21,9 +21,10 @@ from pynamodb.exceptions import PynamoDBException
 from ulid import ULID
 
 from chalicelib import frames, storage
+from chalicelib.accounts.tags import sender_tag
 from chalicelib.chat import alerts
 from chalicelib.chat.inbound import Caller, is_ulid, message_text
-from chalicelib.chat.room import STAFF_ROLES, connection_of, membership
+from chalicelib.chat.room import STAFF_ROLES, connection_of, membership, receipt_key
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.limits import CATCH_UP_PAGE
@@ -126,7 +127,8 @@ def _flood_check(me: storage.Connection, text: str, client_id: str | None, setti
     """
     assert me.session_id is not None
     limits = replace(settings.limits, slow_mode_s=int(me.slow_mode_s or 0))
-    key = f"flood#{me.session_id}#{me.user_id}"
+    # The sender as a one-way tag: a deleted account leaves nothing here that leads back to it.
+    key = f"flood#{me.session_id}#{sender_tag(me.user_id)}"
     # Kept a little past the session's end, so a late message still finds its sender's state.
     expires_at = max(me.session_ends_at or now, now) + FLOOD_STATE_GRACE
     for _ in range(FLOOD_WRITE_TRIES):
@@ -166,7 +168,7 @@ def _store(delivery: Delivery, caller: Caller, me: storage.Connection, message: 
            client_id: str | None, verdict: Verdict | None, now: datetime) -> bool:
     """Store the message once. False when it was a retry (confirmed to the sender here)."""
     receipt = storage.SendReceipt(
-        _receipt_key(me, client_id or message.message_id),
+        receipt_key(me, client_id or message.message_id),
         message_id=message.message_id,
         expires_at=now + storage.RECEIPT_LIFETIME,
     )
@@ -198,7 +200,7 @@ def _confirm_retry(delivery: Delivery, caller: Caller, me: storage.Connection, c
     lost, a crisis step failed), so the room gets it again; clients show each message id once.
     """
     assert me.session_id is not None
-    original = storage.get_receipt(_receipt_key(me, client_id))
+    original = storage.get_receipt(receipt_key(me, client_id))
     stored = storage.get_message(me.session_id, original.message_id) if original else None
     if stored is None:
         return False
@@ -209,10 +211,6 @@ def _confirm_retry(delivery: Delivery, caller: Caller, me: storage.Connection, c
         alerts.crisis(delivery, caller, me, members, stored, verdict, org_settings(me.org_id).retention_days, now)
     delivery.send_all(members, frames.message(stored))
     return True
-
-
-def _receipt_key(me: storage.Connection, client_id: str) -> str:
-    return f"{me.session_id}#{me.user_id}#{client_id}"
 
 
 def _flood_state(raw: str | None) -> tuple[FloodState | None, str | None]:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import frames, storage
+from chalicelib.accounts.tags import attendance_tag, sender_tag
 from chalicelib.accounts.tokens import Identity
 from chalicelib.chat.inbound import Caller, required_str
 from chalicelib.delivery import Delivery
@@ -85,8 +86,10 @@ def join(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     if me.session_id and me.session_id != session.session_id:
         announce_left(delivery, me.session_id, [me])
     storage.enter_session(me, session, group.org_id, org_settings(group.org_id).retention_days, muted_until)
-    if me.role == "participant" and me.user_id not in (session.attendees or set()):
-        storage.note_attendance(session, me.user_id)
+    if me.role == "participant":
+        tag = attendance_tag(session.group_id, me.user_id)  # the figures count tags, never ids
+        if tag not in (session.attendees or set()):
+            storage.note_attendance(session, tag)
     history = storage.recent_messages(session.session_id, HISTORY_SIZE)
     delivery.send(caller, frames.joined(session, group, history, [*others, me], me, muted_until))
     if all(member.user_id != me.user_id for member in others):
@@ -144,3 +147,9 @@ def _check_capacity(me: storage.Connection, others: list[storage.Connection], gr
     participants = {m.user_id for m in others if m.role == "participant"}
     if me.role == "participant" and me.user_id not in participants and len(participants) >= group.capacity:
         raise ChatError("session_full")
+
+
+def receipt_key(me: storage.Connection, client_id: str) -> str:
+    """A send's receipt, per session, sender and client id; the sender as a one-way tag, not the id,
+    so a deleted account leaves nothing in the receipts that leads back to it."""
+    return f"{me.session_id}#{sender_tag(me.user_id)}#{client_id}"

@@ -15,7 +15,7 @@ from chalicelib.abuse import challenge as abuse_challenge
 from chalicelib.abuse import door
 from chalicelib.abuse.sources import rest_source
 from chalicelib.accounts import mentors, participants
-from chalicelib.accounts.tokens import PARTICIPANT, verify
+from chalicelib.accounts.tokens import ANY_AUDIENCE, PARTICIPANT, verify
 from chalicelib.chat.room import refuse_if_banned
 from chalicelib.config import token_secret
 from chalicelib.delivery import Delivery
@@ -49,6 +49,14 @@ def log_in(request: Request) -> dict[str, Any]:
 
 
 @rest
+def recover(request: Request) -> dict[str, Any]:
+    body, now = json_body(request), utcnow()
+    return participants.recover(
+        body.get("pseudonym"), body.get("recovery_code"), body.get("password"), rest_source(request, now), now
+    ).as_body()
+
+
+@rest
 def list_groups(request: Request) -> dict[str, Any]:
     return {"groups": catalogue.list_groups(utcnow())}
 
@@ -65,7 +73,7 @@ def mentor_log_in(request: Request) -> dict[str, Any]:
 def connect_check(request: Request) -> dict[str, Any]:
     """What ``$connect`` would answer right now, as JSON the page can read (counts nothing)."""
     now = utcnow()
-    identity = verify(bearer_token(request.headers.get("authorization")), token_secret(), now)
+    identity = verify(bearer_token(request.headers.get("authorization")), token_secret(), now, ANY_AUDIENCE)
     door.admit_socket(identity, rest_source(request, now), now, count=False)
     params: Mapping[str, str] = request.query_params or {}
     group_id = params.get("group_id")
@@ -90,6 +98,23 @@ def follow(request: Request, group_id: str) -> dict[str, Any]:
 @rest
 def unfollow(request: Request, group_id: str) -> dict[str, Any]:
     return participants.unfollow(participant_of(request), path_id(group_id), utcnow())
+
+
+@rest
+def change_password(request: Request) -> dict[str, Any]:
+    body = json_body(request)
+    return participants.change_password(participant_of(request), body.get("password"), body.get("new_password"),
+                                        utcnow())
+
+
+@rest
+def renew_recovery_code(request: Request) -> dict[str, Any]:
+    return participants.renew_recovery_code(participant_of(request), json_body(request).get("password"), utcnow())
+
+
+@rest
+def export_my_data(request: Request) -> dict[str, Any]:
+    return participants.export(participant_of(request), utcnow())
 
 
 @rest
@@ -237,7 +262,7 @@ def add_mentor(request: Request) -> tuple[dict[str, Any], int]:
 
 @rest
 def deactivate_mentor(request: Request, delivery: Delivery, mentor_id: str) -> dict[str, Any]:
-    return admin.deactivate_mentor(mentor_of(request), path_id(mentor_id), delivery)
+    return admin.deactivate_mentor(mentor_of(request), path_id(mentor_id), delivery, utcnow())
 
 
 @rest

@@ -18,6 +18,7 @@ from ulid import ULID
 from chalicelib import frames, storage
 from chalicelib.accounts.participants import pseudonym_key
 from chalicelib.accounts.tokens import ADMIN, Identity
+from chalicelib.config import settings
 from chalicelib.delivery import Delivery, Outcome
 from chalicelib.errors import ChatError
 from chalicelib.frames import message_view, report_view, session_view
@@ -32,6 +33,8 @@ from chalicelib.limits import (
 )
 from chalicelib.organisation.settings import org_settings
 from chalicelib.sessions.keeper import SessionKeeper
+
+FOR_GOOD = timedelta(days=MAX_BAN_DAYS + 1)
 
 
 def _told(*outcomes: Outcome) -> dict[str, int]:
@@ -73,7 +76,9 @@ class Moderation:
         return participant
 
     def _entry(self, mentor: Identity, action: str, now: datetime, *, target: str = "", reason: object = "",
-               session_id: str | None = None, group_id: str | None = None) -> storage.AuditEntry:
+               session_id: str | None = None, group_id: str | None = None,
+               subject_id: str | None = None) -> storage.AuditEntry:
+        """An audit entry; ``subject_id``: the participant it is about, so deleting the account reaches it."""
         return storage.AuditEntry(
             mentor.org_id,
             str(ULID.from_datetime(now)),
@@ -85,6 +90,8 @@ class Moderation:
             reason=_reason(reason),
             session_id=session_id,
             group_id=group_id,
+            subject_id=subject_id,
+            expires_at=now + timedelta(days=settings().audit_retention_days),
         )
 
     def _tell_session(self, session_id: str, frame: frames.Frame) -> Outcome:
@@ -116,7 +123,8 @@ class Moderation:
             raise ChatError("message_not_found")
         if message.state != storage.REMOVED:
             entry = self._entry(mentor, "remove", now, target=f"{message.pseudonym}: {message_id}", reason=reason,
-                                session_id=session_id, group_id=session.group_id)
+                                session_id=session_id, group_id=session.group_id,
+                                subject_id=message.author_id if message.role == "participant" else None)
             storage.remove_message(message, session, entry)
         told = self._tell_session(session_id, frames.message_removed(session_id, message_id))
         return {"removed": message_id, **_told(told)}
@@ -133,7 +141,8 @@ class Moderation:
             reason=_reason(reason), mentor_id=mentor.user_id, expires_at=until + timedelta(days=1),
         )
         storage.restrict(restriction, self._entry(mentor, "mute", now, target=participant.pseudonym, reason=reason,
-                                                  session_id=session_id, group_id=session.group_id))
+                                                  session_id=session_id, group_id=session.group_id,
+                                                  subject_id=participant.participant_id))
         theirs = [m for m in storage.session_connections(session_id) if m.user_id == participant.participant_id]
         storage.set_muted(theirs, until)
         told = self.delivery.send_all(theirs, frames.muted(session_id, until))
@@ -144,7 +153,8 @@ class Moderation:
         session = self.session(mentor, session_id)
         participant = self._participant(pseudonym)
         storage.add_audit(self._entry(mentor, "kick", now, target=participant.pseudonym, reason=reason,
-                                      session_id=session_id, group_id=session.group_id))
+                                      session_id=session_id, group_id=session.group_id,
+                                      subject_id=participant.participant_id))
         members = storage.session_connections(session_id)
         theirs = [m for m in members if m.user_id == participant.participant_id]
         told = self._remove_from_session(theirs, frames.kicked(session_id), members)
@@ -159,10 +169,11 @@ class Moderation:
         until = now + timedelta(days=days) if days else None
         restriction = storage.Restriction(
             f"group#{group_id}", participant.participant_id, kind="ban", until=until, reason=_reason(reason),
-            mentor_id=mentor.user_id, expires_at=until + timedelta(days=1) if until else None,
+            # A ban for good lasts as long as the account (deleting it deletes the ban); the TTL is a backstop.
+            mentor_id=mentor.user_id, expires_at=until + timedelta(days=1) if until else now + FOR_GOOD,
         )
         storage.restrict(restriction, self._entry(mentor, "ban", now, target=participant.pseudonym, reason=reason,
-                                                  group_id=group.group_id))
+                                                  group_id=group.group_id, subject_id=participant.participant_id))
         outcomes = []
         for session in storage.latest_sessions(group_id, now, limit=2):
             if session.status == storage.OPEN:

@@ -38,6 +38,9 @@ def new_report(
 ) -> storage.Report:
     """A report, keyed by ``report_id`` when what it is about must be reported only once."""
     report_id = report_id or str(ULID.from_datetime(now))
+    # Who wrote what is reported: the message's author, or the sender of a held-back message. Kept
+    # only so that deleting the account can strip the report of their words and name.
+    author_id = message.author_id if message else getattr(session, "user_id", None)
     return storage.Report(
         org_id,
         report_id,
@@ -46,6 +49,7 @@ def new_report(
         session_id=session.session_id,
         group_id=session.group_id,
         message_id=message.message_id if message else None,
+        author_id=author_id,
         pseudonym=message.pseudonym if message else pseudonym,
         excerpt=(message.text[:EXCERPT_CHARS] if message else ""),
         reason=reason[:MAX_REASON],

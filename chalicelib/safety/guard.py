@@ -623,10 +623,12 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         named = _could_be_username(name) and name.casefold() not in _ORDINARY_REPLY and len(name) >= 3
         if named and (m.group("strong") or _HANDLE_SHAPE.search(name) or any(c.isdigit() for c in name)):
             return True
+    # A bare "@name" is a mention in this chat unless it has a profile name's dot ("@sofie.h"):
+    # the same shapes check_pseudonym refuses, so every accepted pseudonym can be mentioned.
     return any(
-        _HANDLE_SHAPE.search(name) and not _STAFF_MENTION.fullmatch(name)
+        _PSEUDONYM_HANDLE_SHAPE.search(name) and not _STAFF_MENTION.fullmatch(name)
         for m in _AT_HANDLE.finditer(text)
-        if (name := m.group(1).strip("."))
+        if (name := m.group(1).rstrip("."))
     )
 
 
@@ -889,16 +891,46 @@ _PSEUDONYM_PLATFORM = _Regex(
     r"snap|insta|tik\s?tok|discord|facebook|twitter|telegram|whats\s?app|youtube|\b(?:sc|ig|tt|fb|dc)\b",
     re.IGNORECASE,
 )
-_PSEUDONYM_HANDLE_SHAPE = _Regex(r"[^\W_][._][^\W_]|^[._]|[._]$|\d{4}")
+# "sofie.h", ".luna", "luna.": a dot is how Instagram and e-mail names are built. Digits and
+# underscores are not refused: "Luna2009" and "skater_boy_12" are what teens pick.
+_PSEUDONYM_HANDLE_SHAPE = _Regex(r"[^\W_]\.[^\W_]|^[._]|\.$")
+_PSEUDONYM_PARTS = _Regex(r"[A-ZÆØÅ]?[a-zæøåéüö]+|[A-ZÆØÅ]+(?![a-zæøå])")
+_SCHOOL_ENDING = ("skole", "skolen", "gymnasium", "gymnasiet", "school", "academy", "college")
+
+
+def _pseudonym_parts(name: str) -> list[str]:
+    """The words of a pseudonym, split at spaces, underscores, digits and capitals ("SofieAarhus")."""
+    return [str(part) for part in _PSEUDONYM_PARTS.findall(name)]
+
+
+def _pseudonym_is_a_person(name: str) -> bool:
+    """A first name with a surname, a town or a school: "Sofie Nielsen", "emma_odense", "SofieRosenlundskolen".
+
+    A first name alone ("Luna", "Luna2009") is a pseudonym like any other.
+    """
+    parts = _pseudonym_parts(name)
+    firsts = [i for i, word in enumerate(parts) if _is_first_name(word) or word.casefold() in _name_lists()[0]]
+    if not firsts:
+        return False
+    for i, word in enumerate(parts):
+        if i in firsts and len(firsts) == 1:
+            continue
+        lower = word.casefold()
+        if lower in _towns() or (lower.endswith(_SCHOOL_ENDING) and lower not in _SCHOOL_ENDING):
+            return True
+        if _is_surname(word) or (lower in _name_lists()[2] and i not in firsts):
+            return True
+    return False
 
 
 def check_pseudonym(name: str) -> str | None:
     """Like :func:`check_text`, but stricter: a pseudonym is shown next to every message.
 
-    A pseudonym shaped like an outside username ("sofie.h", "x_maja_x", "Luna2009")
-    or naming a platform could lead others to the teen's real profile; those are
-    also what the guard treats as a handle after an ``@`` in chat, so mentioning
-    any accepted pseudonym with ``@`` always passes the guard.
+    Refused, with the rule as the reason: contact details (a phone number, an e-mail address,
+    a street address, a CPR number, a profile link), anything shaped like a profile name on
+    another app ("sofie.h", "snapqueen", "@luna"), and a real person's name: a first name with
+    a surname, a town or a school. The chat's ``@`` rule follows the same shapes, so mentioning
+    an accepted pseudonym with ``@`` always passes the guard.
     """
     prepared = _normalise(name).strip()
     reason = check_text(prepared)
@@ -910,6 +942,8 @@ def check_pseudonym(name: str) -> str | None:
         return "phone"
     if _PSEUDONYM_HANDLE_SHAPE.search(prepared) or _PSEUDONYM_PLATFORM.search(prepared):
         return "handle"
+    if _pseudonym_is_a_person(prepared):
+        return "name"
     return None
 
 

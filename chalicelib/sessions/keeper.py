@@ -34,8 +34,11 @@ log = logging.getLogger("gruppechat.sessions")
 
 # A tick has 55 s; a step's work takes seconds. After this, another tick may take over.
 STEP_LEASE = timedelta(seconds=50)
-TELL_CLOSING, TELL_CLOSED, COUNT, PLAN_NEXT = "tell_closing", "tell_closed", "count", "plan_next"
-AFTER_CLOSE = {TELL_CLOSED, COUNT, PLAN_NEXT}
+TELL_CLOSING, TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT = "tell_closing", "tell_closed", "count", "unpin", "plan_next"
+AFTER_CLOSE = {TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT}
+# Accounts deleted for disuse per tick: each takes a few requests per message it wrote, and the
+# tick has other work; a backlog clears over a few minutes.
+UNUSED_ACCOUNTS_PER_TICK = 10
 
 
 def schedule_of(group: storage.Group) -> WeeklySchedule:
@@ -73,6 +76,7 @@ def plan_next(group: storage.Group, now: datetime) -> storage.Session | None:
         status=storage.SCHEDULED,
         due_bucket=storage.PENDING,
         due_at=occurrence.starts_at,
+        expires_at=occurrence.ends_at + storage.SESSION_LIFETIME,
     )
     if storage.create_session(session):
         return session
@@ -89,6 +93,7 @@ class TickReport:
     skipped: list[str] = field(default_factory=list)
     resumed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    accounts_deleted: list[str] = field(default_factory=list)  # participant ids; only the count is logged
 
     def counts(self) -> dict[str, int]:
         return {key: len(value) for key, value in vars(self).items()}
@@ -116,7 +121,17 @@ class SessionKeeper:
             except Exception:  # one broken session must not stop the others; the next tick retries
                 log.exception("tick failed for a session")
                 report.failed.append(session.session_id)
+        self._delete_unused_accounts(now, report)
         return report
+
+    def _delete_unused_accounts(self, now: datetime, report: TickReport) -> None:
+        """Accounts nobody logged in to for their organisation's period go, a few per tick."""
+        from chalicelib.accounts import participants
+
+        try:
+            report.accounts_deleted += participants.delete_unused(self.delivery, now, UNUSED_ACCOUNTS_PER_TICK)
+        except Exception:  # the sessions matter more; the next tick tries again
+            log.exception("deleting unused accounts failed")
 
     def _advance(self, session: storage.Session, now: datetime, report: TickReport) -> None:
         if session.pending_steps:
@@ -174,6 +189,7 @@ class SessionKeeper:
             TELL_CLOSING: self._tell_closing,
             TELL_CLOSED: self._tell_closed,
             COUNT: self._count,
+            UNPIN: self._unpin,
             PLAN_NEXT: self._plan_next,
         }
         try:
@@ -207,6 +223,11 @@ class SessionKeeper:
     def _count(self, session: storage.Session, now: datetime) -> None:
         storage.set_message_count(session, storage.count_messages(session.session_id))
 
+    def _unpin(self, session: storage.Session, now: datetime) -> None:
+        """The pinned text is a copy of a message: it goes when the session ends, not in a year."""
+        if session.pinned_message_id:
+            storage.clear_pin(session)
+
     def _plan_next(self, session: storage.Session, now: datetime) -> None:
         group = storage.get_group(session.group_id)
         if group is not None:
@@ -239,6 +260,7 @@ class SessionKeeper:
             status=storage.OPEN,
             due_bucket=storage.PENDING,
             due_at=now + duration - CLOSING_WARNING,
+            expires_at=now + duration + storage.SESSION_LIFETIME,
         )
         if not storage.create_session(session):
             session = storage.get_session(session.session_id) or session

@@ -19,22 +19,25 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.storage.models import (
+    ACCOUNT_TTL_MARGIN,
     ALL_MODELS,
     CANCELLED,
     CLOSED,
     CONNECTION_LIFETIME,
+    IDLE,
     LISTED,
     OPEN,
     PENDING,
     RECEIPT_LIFETIME,
     REMOVED,
     SCHEDULED,
+    SESSION_LIFETIME,
     VISIBLE,
     AuditEntry,
     Connection,
@@ -53,16 +56,19 @@ from chalicelib.storage.models import (
 )
 
 __all__ = [
+    "ACCOUNT_TTL_MARGIN",
     "ALL_MODELS",
     "CANCELLED",
     "CLOSED",
     "CONNECTION_LIFETIME",
+    "IDLE",
     "LISTED",
     "OPEN",
     "PENDING",
     "RECEIPT_LIFETIME",
     "REMOVED",
     "SCHEDULED",
+    "SESSION_LIFETIME",
     "VISIBLE",
     "AuditEntry",
     "Conflict",
@@ -80,6 +86,9 @@ __all__ = [
     "add_audit",
     "add_report",
     "add_report_once",
+    "anonymise_audit",
+    "anonymise_report",
+    "audit_about",
     "audit_entries",
     "begin_finish",
     "begin_steps",
@@ -89,6 +98,7 @@ __all__ = [
     "claim_receipt",
     "claim_report",
     "claim_steps",
+    "clear_pin",
     "count_hit",
     "count_messages",
     "create_mentor",
@@ -99,6 +109,7 @@ __all__ = [
     "delete_connection",
     "delete_messages",
     "delete_participant",
+    "delete_restriction",
     "due_sessions",
     "enter_session",
     "extend_session",
@@ -131,8 +142,11 @@ __all__ = [
     "recent_reports",
     "reload_session",
     "remove_message",
+    "replace_credentials",
+    "reports_about",
     "resolve_report",
     "restrict",
+    "restrictions_of",
     "save_connection",
     "save_group",
     "save_message",
@@ -144,8 +158,10 @@ __all__ = [
     "set_connection_ends_at",
     "set_connection_slow_mode",
     "set_followed",
+    "set_mentor_password",
     "set_message_count",
     "set_muted",
+    "set_password",
     "set_pin",
     "set_slow_mode",
     "set_topic",
@@ -153,7 +169,9 @@ __all__ = [
     "staff_connections",
     "step_done",
     "take_turn",
+    "touch_participant",
     "uncount",
+    "unused_accounts",
     "user_connections",
 ]
 
@@ -357,8 +375,16 @@ def set_message_count(session: Session, count: int) -> None:
     session.update(actions=[Session.message_count.set(count)])
 
 
-def note_attendance(session: Session, participant_id: str) -> None:
-    session.update(actions=[Session.attendees.add({participant_id})])
+def note_attendance(session: Session, tag: str) -> None:
+    """Add a participant's attendance tag (``accounts.tags.attendance_tag``), never their id."""
+    session.update(actions=[Session.attendees.add({tag})])
+
+
+def clear_pin(session: Session, message_id: str | None = None) -> bool:
+    """Remove the pin and its text copy: any pin, or only when it is ``message_id``."""
+    condition = Session.pinned_message_id.exists() if message_id is None else (
+        Session.pinned_message_id == message_id)
+    return _update_if(session, [Session.pinned_message_id.remove(), Session.pinned_text.remove()], condition)
 
 
 # --- connections ------------------------------------------------------------------------------
@@ -526,8 +552,45 @@ def set_followed(participant: Participant, group_ids: list[str]) -> None:
     participant.update(actions=[Participant.followed.set(group_ids)])
 
 
-def delete_participant(participant: Participant) -> None:
-    participant.delete()
+def delete_participant(participant: Participant) -> bool:
+    """Delete this account; False when the pseudonym meanwhile belongs to another account (or none)."""
+    try:
+        participant.delete(condition=Participant.participant_id == participant.participant_id)
+    except DeleteError as error:
+        if _is_conditional(error):
+            return False
+        raise
+    return True
+
+
+def touch_participant(participant: Participant, seen: datetime, delete_after: datetime) -> None:
+    """Note a log-in: the account's deletion for disuse moves to ``delete_after``."""
+    participant.update(actions=[
+        Participant.last_seen_at.set(seen),
+        Participant.idle_bucket.set(IDLE),
+        Participant.delete_after.set(delete_after),
+        Participant.expires_at.set(delete_after + ACCOUNT_TTL_MARGIN),
+    ])
+
+
+def unused_accounts(now: datetime, limit: int) -> list[str]:
+    """The pseudonym keys of accounts whose time is up, oldest first: reads only those."""
+    return [p.pseudonym_key for p in Participant.unused.query(IDLE, Participant.delete_after <= now, limit=limit)]
+
+
+def set_password(participant: Participant, password_hash: str, expected: str) -> bool:
+    """Replace the password hash unless it changed meanwhile (a rehash racing a change of password)."""
+    return _update_if(participant, [Participant.password_hash.set(password_hash)],
+                      Participant.password_hash == expected)
+
+
+def replace_credentials(participant: Participant, expected_recovery: str, *, password_hash: str | None = None,
+                        recovery_hash: str) -> bool:
+    """A new recovery code (and password): the old code is spent exactly once, even by two at a time."""
+    actions: list[Action] = [Participant.recovery_hash.set(recovery_hash)]
+    if password_hash is not None:
+        actions.append(Participant.password_hash.set(password_hash))
+    return _update_if(participant, actions, Participant.recovery_hash == expected_recovery)
 
 
 # --- mentors ----------------------------------------------------------------------------------
@@ -542,12 +605,17 @@ def create_mentor(mentor: Mentor) -> None:
         raise Conflict(mentor.username_key)
 
 
+def set_mentor_password(mentor: Mentor, password_hash: str, expected: str) -> bool:
+    return _update_if(mentor, [Mentor.password_hash.set(password_hash)], Mentor.password_hash == expected)
+
+
 def org_mentors(org_id: str) -> list[Mentor]:
     return list(Mentor.by_org.query(org_id))
 
 
-def deactivate_mentor(mentor: Mentor) -> None:
-    mentor.update(actions=[Mentor.active.set(False)])
+def deactivate_mentor(mentor: Mentor, expires_at: datetime) -> None:
+    """Deactivate; the record goes by TTL when the audit entries naming the mentor have gone."""
+    mentor.update(actions=[Mentor.active.set(False), Mentor.expires_at.set(expires_at)])
 
 
 # --- moderation: each effect written with its audit entry -----------------------------------------
@@ -560,6 +628,27 @@ def get_restriction(scope_id: str, subject_id: str) -> Restriction | None:
 def restrict(restriction: Restriction, entry: AuditEntry) -> None:
     """A mute or a ban, and its audit entry."""
     _with_audit(lambda transaction: transaction.save(restriction), entry)
+
+
+def restrictions_of(subject_id: str) -> list[Restriction]:
+    """A participant's mutes and bans (keys only)."""
+    return list(Restriction.by_subject.query(subject_id))
+
+
+def delete_restriction(restriction: Restriction) -> None:
+    Restriction(restriction.scope_id, restriction.subject_id).delete()
+
+
+def audit_about(subject_id: str) -> list[AuditEntry]:
+    """The audit entries about a participant, whole (the index holds keys only)."""
+    keys = list(AuditEntry.by_subject.query(subject_id))
+    return [entry for key in keys if (entry := _get(AuditEntry, key.org_id, key.entry_id)) is not None]
+
+
+def anonymise_audit(entry: AuditEntry, target: str, reason: str) -> None:
+    """Keep the action and when; the participant becomes a one-way tag and leaves the index."""
+    entry.update(actions=[AuditEntry.target.set(target), AuditEntry.reason.set(reason),
+                          AuditEntry.subject_id.remove()])
 
 
 def add_audit(entry: AuditEntry) -> None:
@@ -631,6 +720,22 @@ def claim_report(report: Report, mentor_name: str, now: datetime) -> bool:
         [Report.claimed_by.set(mentor_name), Report.claimed_at.set(now)],
         Report.claimed_by.does_not_exist(),
     )
+
+
+def reports_about(author_id: str) -> list[Report]:
+    """The reports quoting a participant, whole (the index holds keys only)."""
+    keys = list(Report.by_author.query(author_id))
+    return [report for key in keys if (report := _get(Report, key.org_id, key.report_id)) is not None]
+
+
+def anonymise_report(report: Report, tag: str, reason: str, note: str | None) -> None:
+    """Keep that something was reported, and what was done; drop the text and who wrote it."""
+    actions: list[Action] = [
+        Report.excerpt.set(""), Report.pseudonym.set(tag), Report.reason.set(reason), Report.author_id.remove(),
+    ]
+    if note is not None:
+        actions.append(Report.note.set(note))
+    report.update(actions=actions)
 
 
 def get_report(org_id: str, report_id: str) -> Report | None:

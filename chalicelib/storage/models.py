@@ -27,6 +27,10 @@ _SETTINGS = settings()
 
 CONNECTION_LIFETIME = timedelta(hours=2)  # API Gateway's longest WebSocket connection
 RECEIPT_LIFETIME = timedelta(days=1)
+# A session (its attendance tags and counts) is kept for the figures' longest view, a year, and a bit.
+SESSION_LIFETIME = timedelta(days=400)
+# An unused account is deleted by the tick; should the tick fail, DynamoDB's TTL removes it this much later.
+ACCOUNT_TTL_MARGIN = timedelta(days=30)
 
 
 class _Meta:
@@ -52,6 +56,7 @@ class Organisation(Model):
     extra_crisis_terms: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     flood_burst = NumberAttribute(null=True)
     flood_per_minute = NumberAttribute(null=True)
+    inactive_account_months = NumberAttribute(null=True)  # None: the stage's ACCOUNT_INACTIVE_MONTHS
 
 
 class GroupsByOrg(GlobalSecondaryIndex["Group"]):
@@ -139,9 +144,9 @@ class Session(Model):
     status = UnicodeAttribute(default=SCHEDULED)
     topic = UnicodeAttribute(default="")
     pinned_message_id = UnicodeAttribute(null=True)
-    pinned_text = UnicodeAttribute(null=True)
+    pinned_text = UnicodeAttribute(null=True)  # cleared when the session closes
     slow_mode_s = NumberAttribute(default=0)
-    # For the organisation's figures: who came (participant ids, never shown) and how much was said.
+    # For the organisation's figures: who came (one-way tags per group, never ids) and how much was said.
     attendees = UnicodeSetAttribute(null=True)
     message_count = NumberAttribute(null=True)
     warned = BooleanAttribute(default=False)
@@ -151,6 +156,7 @@ class Session(Model):
     lease_until = UTCDateTimeAttribute(null=True)
     due_bucket = UnicodeAttribute(null=True)
     due_at = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # SESSION_LIFETIME after the end
 
     by_group = SessionsByGroup()
     due = SessionsDue()
@@ -159,8 +165,22 @@ class Session(Model):
 # --- people and connections -----------------------------------------------------------------
 
 
+class UnusedAccounts(GlobalSecondaryIndex["Participant"]):
+    """Every account by when it is to be deleted if nobody logs in, so the tick reads only those due."""
+
+    class Meta:
+        index_name = "unused"
+        projection = KeysOnlyProjection()
+
+    idle_bucket = UnicodeAttribute(hash_key=True)
+    delete_after = UTCDateTimeAttribute(range_key=True)
+
+
+IDLE = "idle"
+
+
 class Participant(Model):
-    """An anonymous account: nothing but the pseudonym and two slow hashes."""
+    """An anonymous account: the pseudonym, a slow hash of the password, an HMAC of the recovery code."""
 
     class Meta(_Meta):
         table_name = _table("participants")
@@ -172,6 +192,13 @@ class Participant(Model):
     created_at = UTCDateTimeAttribute()
     # PynamoDB's stubs type a list of strings as a list of attributes.
     followed: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    # The last log-in (to the day), and when the account goes if there is no other.
+    last_seen_at = UTCDateTimeAttribute(null=True)
+    idle_bucket = UnicodeAttribute(null=True)
+    delete_after = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # delete_after + ACCOUNT_TTL_MARGIN: a backstop for the tick
+
+    unused = UnusedAccounts()
 
 
 # What a room's fan-out and moderation read about each member. (Flood-control state lives with
@@ -312,6 +339,8 @@ class Mentor(Model):
     password_hash = UnicodeAttribute()
     active = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
+    # Set when deactivated: the record stays as long as the audit entries that name the mentor.
+    expires_at = TTLAttribute(null=True)
 
     by_org = MentorsByOrg()
 
@@ -335,6 +364,17 @@ class Throttle(Model):
     expires_at = TTLAttribute()
 
 
+class RestrictionsBySubject(GlobalSecondaryIndex["Restriction"]):
+    """A participant's mutes and bans, so deleting the account deletes them."""
+
+    class Meta:
+        index_name = "by_subject"
+        projection = KeysOnlyProjection()
+
+    subject_id = UnicodeAttribute(hash_key=True)
+    scope_id = UnicodeAttribute(range_key=True)
+
+
 class Restriction(Model):
     """A mute (scope: a session) or a ban (scope: a group) of one participant."""
 
@@ -343,10 +383,23 @@ class Restriction(Model):
     scope_id = UnicodeAttribute(hash_key=True)  # "session#<id>" or "group#<id>"
     subject_id = UnicodeAttribute(range_key=True)  # the participant's id
     kind = UnicodeAttribute()
-    until = UTCDateTimeAttribute(null=True)  # None: for good
+    until = UTCDateTimeAttribute(null=True)  # None: for good (as long as the account exists)
     reason = UnicodeAttribute(default="")
     mentor_id = UnicodeAttribute()
     expires_at = TTLAttribute(null=True)
+
+    by_subject = RestrictionsBySubject()
+
+
+class AuditBySubject(GlobalSecondaryIndex["AuditEntry"]):
+    """Sparse: entries about a participant, so deleting the account replaces the pseudonym with a tag."""
+
+    class Meta:
+        index_name = "by_subject"
+        projection = KeysOnlyProjection()
+
+    subject_id = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
 
 
 class AuditEntry(Model):
@@ -364,6 +417,21 @@ class AuditEntry(Model):
     reason = UnicodeAttribute(default="")
     session_id = UnicodeAttribute(null=True)
     group_id = UnicodeAttribute(null=True)
+    subject_id = UnicodeAttribute(null=True)  # the participant the action was about, while the account exists
+    expires_at = TTLAttribute(null=True)  # AUDIT_RETENTION_DAYS after the action
+
+    by_subject = AuditBySubject()
+
+
+class ReportsByAuthor(GlobalSecondaryIndex["Report"]):
+    """Sparse: reports quoting a participant, so deleting the account strips their text and name."""
+
+    class Meta:
+        index_name = "by_author"
+        projection = KeysOnlyProjection()
+
+    author_id = UnicodeAttribute(hash_key=True)
+    report_id = UnicodeAttribute(range_key=True)
 
 
 class OpenReports(GlobalSecondaryIndex["Report"]):
@@ -392,6 +460,7 @@ class Report(Model):
     session_id = UnicodeAttribute()
     group_id = UnicodeAttribute()
     message_id = UnicodeAttribute(null=True)
+    author_id = UnicodeAttribute(null=True)  # who wrote what is reported, while the account exists
     pseudonym = UnicodeAttribute(default="")
     excerpt = UnicodeAttribute(default="")
     reason = UnicodeAttribute(default="")
@@ -408,6 +477,7 @@ class Report(Model):
     expires_at = TTLAttribute(null=True)
 
     open_queue = OpenReports()
+    by_author = ReportsByAuthor()
 
 
 ALL_MODELS: tuple[type[Model], ...] = (

@@ -96,6 +96,7 @@ FAMILIES: dict[str, list[str]] = {
     "mentor.reports.kind.{}": ["report", "held_back", *KINDS],
     "mentor.reports.severity.{}": list(SEVERITIES),
     "heldBack.{}": [*REASONS, "generic"],
+    "pseudonymRule.{}": list(REASONS),
     "mentor.reports.why.{}": ["unkind", "personal_info", "worried", "other", *KINDS, *REASONS],
     "report.reason.{}": ["unkind", "personal_info", "worried", "other"],
     "mentor.audit.actions.{}": ["remove", "mute", "kick", "ban", "topic", "pin", "announce", "slow_mode",

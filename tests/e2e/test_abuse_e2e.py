@@ -34,10 +34,10 @@ def test_a_refused_connect_is_explained_by_the_check(stack):
 
 
 def test_deleting_the_account_closes_its_open_socket_before_the_answer(stack):
-    token = stack.sign_up("Farvel", "farvel-kode-1")["token"]
+    token = stack.sign_up("Farvel", "vi-ses-igen-1")["token"]
     with connect(f"{stack.ws}?token={token}") as ws:
         assert joined(ws)["type"] == "joined"
-        deleted = requests.delete(f"{stack.api}/me", json={"password": "farvel-kode-1"},
+        deleted = requests.delete(f"{stack.api}/me", json={"password": "vi-ses-igen-1"},
                                   headers={"Authorization": f"Bearer {token}"}, timeout=10)
         assert deleted.status_code == 200 and deleted.json()["connections_closed"] == 1
         seen = frames_until(ws, lambda f: f.get("code") == "account_revoked", timeout=2)

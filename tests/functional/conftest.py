@@ -60,6 +60,7 @@ TEEN_PASSWORD = "hemmelig-kode"
 os.environ.setdefault("AWS_DEFAULT_REGION", "eu-north-1")
 os.environ.setdefault("TOKEN_SECRET", "test-secret-not-for-production-0123456")
 os.environ.setdefault("TABLE_PREFIX", "test-")
+os.environ.setdefault("PASSWORD_SCRYPT_LOG2_N", "10")
 
 
 # --- the @connections Management API -------------------------------------------------------------

@@ -144,10 +144,10 @@ def test_a_mentor_route_refuses_without_a_token_or_with_a_tampered_one(world: Wo
         assert answer.json() == {"message": "Unauthorized"}
 
 
-def test_a_mentor_route_is_403_for_a_participant(world: World):
+def test_a_mentor_route_is_401_for_a_participant_token_of_the_other_audience(world: World):
     answer = world.gateway.authorized("GET", "/mentor/sessions", world.sign_up("Sol"))
 
-    assert answer.status == 403
+    assert answer.status == 401
 
 
 def test_an_admin_route_is_403_for_a_mentor(world: World):

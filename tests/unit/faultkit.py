@@ -35,6 +35,7 @@ from moto import mock_aws
 from chalicelib import storage
 from chalicelib.accounts import participants as accounts
 from chalicelib.accounts.passwords import hash_secret
+from chalicelib.accounts.tags import attendance_tag
 from chalicelib.accounts.tokens import MENTOR, PARTICIPANT, Identity
 from chalicelib.chat.inbound import Caller
 from chalicelib.chat.service import ChatService
@@ -584,7 +585,8 @@ class Join(SocketPath):
         for connection_id in reachable(world, self.audience):
             told = [f for f in world.frames(connection_id, "presence") if f["member"]["pseudonym"] == "Dan"]
             assert [f["event"] for f in told] == ["joined"], f"{connection_id}: {told}"
-        assert world.ids["dan"] in (storage.get_session(world.session.session_id).attendees or set())
+        counted = storage.get_session(world.session.session_id).attendees or set()
+        assert attendance_tag("g1", world.ids["dan"]) in counted  # counted once, by a one-way tag
 
 
 class CatchUp(SocketPath):

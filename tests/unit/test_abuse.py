@@ -153,7 +153,7 @@ class TestSources:
 
     def test_no_address_or_name_is_stored_or_logged(self, gateway, caplog):
         caplog.set_level(logging.INFO)
-        signed_up("Hemmelig", now=utcnow(), source="x")
+        signed_up("Hemmelig", "en-anden-kode-7", now=utcnow(), source="x")  # not made from the name
         for _ in range(3):
             rest(gateway, "POST", "/participants/login", {"pseudonym": "Hemmelig", "password": "forkert-kode"})
         body = {"pseudonym": "Ny Her", "password": "hemmelig-kode", "challenge": solved_challenge(gateway)}
@@ -300,7 +300,7 @@ def lobby(chat, sender, room):
 
 class TestRevocation:
     def test_deactivating_a_mentor_closes_their_sockets_before_the_call_returns(self, chat, sender, lobby):
-        answer = admin.deactivate_mentor(lobby["admin"], lobby["mette"].mentor_id, Delivery(sender))
+        answer = admin.deactivate_mentor(lobby["admin"], lobby["mette"].mentor_id, Delivery(sender), NOW)
         figures(f"deactivation: {answer['connections_closed']} sockets closed before the answer")
         assert answer["connections_closed"] == 2
         assert sorted(sender.closed) == ["m1", "m2"]
@@ -318,7 +318,7 @@ class TestRevocation:
         cached = SimpleNamespace(context={"authorizer": {"mentor_id": mette.mentor_id, "name": "Mette",
                                                          "role": "mentor", "org_id": "org-a", "username": "mette"}})
         assert mentor_of(cached).user_id == mette.mentor_id
-        storage.deactivate_mentor(mette)
+        storage.deactivate_mentor(mette, NOW + timedelta(days=365))
         with pytest.raises(ChatError) as refused:
             mentor_of(cached)
         assert (refused.value.code, refused.value.status) == ("account_revoked", 401)
@@ -335,7 +335,7 @@ class TestRevocation:
         mette = storage.find_mentor("mette")
         token = issue(mentors.identity_of(mette), token_secret(), utcnow(), timedelta(hours=1))
         assert rest(gateway, "GET", "/connect-check", token=token) == (200, {"ok": True})
-        storage.deactivate_mentor(mette)
+        storage.deactivate_mentor(mette, NOW + timedelta(days=365))
         assert edge.on_connect(chat, connect_event("x1", token))["statusCode"] == 401
         status, answer = rest(gateway, "GET", "/connect-check", token=token)
         assert (status, answer["error"]["code"]) == (401, "account_revoked")

@@ -61,6 +61,13 @@ export class Api {
   logIn(pseudonym, password) {
     return this.post('/participants/login', { pseudonym, password, device_tokens: deviceTokens() });
   }
+  recover(pseudonym, recoveryCode, password) {
+    return this.post('/participants/recover', { pseudonym, recovery_code: recoveryCode, password });
+  }
+  changePassword(password, newPassword) { return this.post('/me/password', { password, new_password: newPassword }); }
+  renewRecoveryCode(password) { return this.post('/me/recovery-code', { password }); }
+  exportMyData() { return this.get('/me/export'); }
+  deleteAccount(password) { return this.request('DELETE', '/me', { password }); }
   groups() { return this.get('/groups'); }
   /** Would the chat let this token in now? Asked when a connection is refused: the socket cannot say why. */
   connectCheck(groupId) { return this.get(`/connect-check${groupId ? `?group_id=${enc(groupId)}` : ''}`); }
