@@ -52,6 +52,9 @@ deploy-tests: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.fanout
+	$(BIN)/python -m bench.guard
+	$(BIN)/python -m bench.heldout
+	$(BIN)/python -m bench.passwords
 
 # The Lambda package as deployed (PIP_NO_DEPS=1: botocore comes with the runtime) in build/$(STAGE).
 package: $(BIN)/.installed

@@ -65,6 +65,11 @@ def tick(event: Any) -> dict[str, int]:
 # --- participants and the public group list ---------------------------------------------------------
 
 
+@app.route("/participants/challenge", methods=["GET"], cors=CORS)
+def challenge() -> Response:
+    return routes.challenge(_request())
+
+
 @app.route("/participants", methods=["POST"], cors=CORS)
 def sign_up() -> Response:
     return routes.sign_up(_request())
@@ -75,6 +80,11 @@ def log_in() -> Response:
     return routes.log_in(_request())
 
 
+@app.route("/participants/recover", methods=["POST"], cors=CORS)
+def recover() -> Response:
+    return routes.recover(_request())
+
+
 @app.route("/groups", methods=["GET"], cors=CORS)
 def list_groups() -> Response:
     return routes.list_groups(_request())
@@ -83,6 +93,11 @@ def list_groups() -> Response:
 @app.route("/mentors/login", methods=["POST"], cors=CORS)
 def mentor_log_in() -> Response:
     return routes.mentor_log_in(_request())
+
+
+@app.route("/connect-check", methods=["GET"], cors=CORS)
+def connect_check() -> Response:
+    return routes.connect_check(_request())
 
 
 # --- a participant's own account -------------------------------------------------------------------
@@ -106,6 +121,21 @@ def follow(group_id: str) -> Response:
 @app.route("/me/groups/{group_id}", methods=["DELETE"], authorizer=participant_auth, cors=CORS)
 def unfollow(group_id: str) -> Response:
     return routes.unfollow(_request(), group_id)
+
+
+@app.route("/me/password", methods=["POST"], authorizer=participant_auth, cors=CORS)
+def change_password() -> Response:
+    return routes.change_password(_request())
+
+
+@app.route("/me/recovery-code", methods=["POST"], authorizer=participant_auth, cors=CORS)
+def renew_recovery_code() -> Response:
+    return routes.renew_recovery_code(_request())
+
+
+@app.route("/me/export", methods=["GET"], authorizer=participant_auth, cors=CORS)
+def export_my_data() -> Response:
+    return routes.export_my_data(_request())
 
 
 @app.route("/me", methods=["DELETE"], authorizer=participant_auth, cors=CORS)
@@ -232,6 +262,11 @@ def resolve_report(report_id: str) -> Response:
     return routes.resolve_report(_request(), MODERATION, report_id)
 
 
+@app.route("/mentor/reports/{report_id}/claim", methods=["POST"], authorizer=mentor_auth, cors=CORS)
+def claim_report(report_id: str) -> Response:
+    return routes.claim_report(_request(), MODERATION, report_id)
+
+
 @app.route("/mentor/audit", methods=["GET"], authorizer=mentor_auth, cors=CORS)
 def audit_log() -> Response:
     return routes.audit_log(_request(), MODERATION)
@@ -282,7 +317,17 @@ def add_mentor() -> Response:
 
 @app.route("/admin/mentors/{mentor_id}/deactivate", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def deactivate_mentor(mentor_id: str) -> Response:
-    return routes.deactivate_mentor(_request(), mentor_id)
+    return routes.deactivate_mentor(_request(), DELIVERY, mentor_id)
+
+
+@app.route("/admin/settings", methods=["GET"], authorizer=mentor_auth, cors=CORS)
+def organisation_settings() -> Response:
+    return routes.organisation_settings(_request())
+
+
+@app.route("/admin/settings", methods=["PUT"], authorizer=mentor_auth, cors=CORS)
+def change_organisation_settings() -> Response:
+    return routes.change_organisation_settings(_request())
 
 
 @app.route("/admin/figures", methods=["GET"], authorizer=mentor_auth, cors=CORS)

@@ -30,10 +30,9 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from infra.bundle import chalice_package, lambda_env, runtime_sdk, scratch_project
 
-from infra.bundle import chalice_package, lambda_env, runtime_sdk, scratch_project  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 VARIANTS = {"bundled": False, "runtime-sdk": True}  # name → slim
 TIMER = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"

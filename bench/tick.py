@@ -3,27 +3,26 @@
 Every group has its next meeting planned; in the measured minute either no session or a few
 sessions are due. The tick's cost must follow what is due, never how many groups exist.
 
-    .venv/bin/python bench/tick.py
+    .venv/bin/python -m bench.tick
 """
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from bench.meter import Meter, use_embedded_store  # noqa: E402
+from bench.meter import Meter, install, use_embedded_store
 
 use_embedded_store()
+install()
 
 from moto import mock_aws  # noqa: E402
 
-from bench.fanout import CountingSender  # noqa: E402
+from bench.fanout import CountingPoster  # noqa: E402
+from bench.meter import METER  # noqa: E402
 from chalicelib import storage  # noqa: E402
+from chalicelib.delivery import Delivery  # noqa: E402
 from chalicelib.sessions.keeper import SessionKeeper, plan_next  # noqa: E402
 
-PLANNED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # a Monday
+PLANNED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday
 DUE_GROUPS = 3
 
 
@@ -41,34 +40,37 @@ def populate(groups: int) -> None:
         plan_next(group, PLANNED_AT)
 
 
-def measure(meter: Meter, groups: int) -> list[tuple[str, int, int]]:
+def measure(meter: Meter, groups: int) -> list[tuple[str, int, float, float, dict[str, int]]]:
     rows = []
     with mock_aws():
         storage.create_tables()
         populate(groups)
-        keeper = SessionKeeper(CountingSender())
+        keeper = SessionKeeper(Delivery(CountingPoster()))
         for label, now in (
-            ("nothing due", datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)),
-            (f"{DUE_GROUPS} sessions open", datetime(2026, 11, 25, 18, 0, tzinfo=timezone.utc)),
-            (f"{DUE_GROUPS} sessions close", datetime(2026, 11, 25, 19, 30, tzinfo=timezone.utc)),
+            ("nothing due", datetime(2026, 11, 24, 3, 0, tzinfo=UTC)),
+            (f"{DUE_GROUPS} sessions open", datetime(2026, 11, 25, 18, 0, tzinfo=UTC)),
+            (f"{DUE_GROUPS} sessions close", datetime(2026, 11, 25, 19, 30, tzinfo=UTC)),
         ):
-            meter.calls.clear()
-            meter.items_read = 0
+            meter.clear()
             meter.active = True
             keeper.tick(now)
             meter.active = False
-            rows.append((label, sum(meter.calls.values()), meter.items_read, dict(meter.calls)))
+            priced = meter.take()
+            calls: dict[str, int] = {}
+            for request in priced:
+                calls[request.operation] = calls.get(request.operation, 0) + 1
+            rows.append((label, len(priced), sum(r.write_units for r in priced), sum(r.read_units for r in priced),
+                         calls))
     return rows
 
 
 def main() -> None:
-    meter = Meter()
-    print("| groups | minute | DynamoDB requests | items read | by operation |")
-    print("| ---: | --- | ---: | ---: | --- |")
+    print("| groups | minute | DynamoDB requests | write units | read units | by operation |")
+    print("| ---: | --- | ---: | ---: | ---: | --- |")
     for groups in (10, 1000):
-        for label, requests, items, calls in measure(meter, groups):
+        for label, requests, writes, reads, calls in measure(METER, groups):
             operations = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
-            print(f"| {groups} | {label} | {requests} | {items} | {operations} |")
+            print(f"| {groups} | {label} | {requests} | {writes:g} | {reads:g} | {operations} |")
 
 
 if __name__ == "__main__":

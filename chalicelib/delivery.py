@@ -33,7 +33,7 @@ from chalicelib import frames, storage
 
 log = logging.getLogger("gruppechat.delivery")
 
-POOL_SIZE = 16
+POOL_SIZE = 64  # a 50-member room is posted in one wave
 RETRY_BUDGET_S = 4.0
 FIRST_BACKOFF_S = 0.05
 MAX_BACKOFF_S = 1.0
@@ -207,7 +207,10 @@ class Delivery:
                 # One level only: whoever is gone in this round is removed without a further notice.
                 left = self._post_all(members, encode(frames.presence("left", recipient)))
                 for connection_id in left.gone:
-                    storage.delete_connection(connection_id)
+                    try:
+                        storage.delete_connection(connection_id)
+                    except Exception:  # as above: never raise because of one recipient
+                        log.exception("could not remove a gone connection")
 
 
 # --- the real poster ------------------------------------------------------------------------------

@@ -44,6 +44,13 @@ CODES: dict[str, tuple[int, str]] = {
     "invalid_name": (400, "A display name has {min_length}-{max_length} characters."),
     "invalid_role": (400, "The role must be mentor or admin."),
     "weak_password": (400, "The password needs at least {min_length} characters."),
+    "common_password": (400, "That password is among the first an attacker tries (or made from the pseudonym)."),
+    # an organisation's settings
+    "bad_crisis_terms": (400, "Crisis terms are a list of at most {max_items} phrases of {min_length}-{max_length} characters."),
+    "bad_crisis_term": (400, "The crisis detector cannot use \"{term}\": write words without punctuation, "
+                             "optionally led by a level (concern:, ideation:, plan: or acute:)."),
+    "bad_retention": (400, "Retention must be between {min} and {max} days."),
+    "bad_flood_limit": (400, "{field} must be a whole number between {min} and {max}."),
     # chat
     "empty_message": (400, "Write a message first."),
     "message_too_long": (400, "The message is longer than {max_length} characters."),
@@ -54,6 +61,7 @@ CODES: dict[str, tuple[int, str]] = {
     "banned": (403, "You are banned from this group."),
     "rate_limited": (429, "You are writing very fast; wait {retry_after} s."),
     "repeated": (429, "You just sent the same message."),
+    "too_many_reports": (429, "You have reported a lot just now; wait {retry_after} s."),
     "slow_mode": (429, "Slow mode is on; wait {retry_after} s."),
     "too_long": (400, "The message is too long."),
     # a mentor is always in the room; admission
@@ -65,10 +73,15 @@ CODES: dict[str, tuple[int, str]] = {
     "not_waiting": (404, "Nobody with that pseudonym is waiting to come in."),
     # accounts and sign-in
     "bad_credentials": (401, "Wrong name or password."),
+    "bad_recovery_code": (401, "Wrong pseudonym or recovery code."),
     "unauthorized": (401, "Log in again."),
     "token_expired": (401, "The log-in has expired."),
     "not_connected": (401, "This connection is unknown; connect again."),
     "too_many_attempts": (429, "Too many attempts; wait {retry_after} s."),
+    "too_many_sign_ups": (429, "Many accounts were made from this network just now; wait {retry_after} s."),
+    "challenge_required": (400, "Sign-up needs a solved challenge from GET /participants/challenge."),
+    "challenge_expired": (400, "The challenge has expired or was used already; solve a new one."),
+    "account_revoked": (401, "This account no longer has access."),
     "forbidden": (403, "That belongs to another organisation, or needs an admin."),
     "cannot_deactivate_self": (409, "You cannot deactivate yourself."),
     "pseudonym_taken": (409, "That pseudonym is taken."),
@@ -84,6 +97,7 @@ CODES: dict[str, tuple[int, str]] = {
     "report_not_found": (404, "No such report."),
     "meeting_not_found": (404, "No such meeting in the coming weeks."),
     "not_on_duty": (409, "You are not on duty for that meeting."),
+    "organisation_not_found": (404, "Your organisation is not set up; ask whoever runs the platform."),
     "session_not_open": (409, "The session is not open."),
     "conflict": (409, "The session changed meanwhile; try again."),
     "payload_too_large": (413, "The request body is too large."),

@@ -74,6 +74,8 @@ def report_view(report: storage.Report) -> dict[str, Any]:
         "text": report.excerpt,
         "reason": report.reason,
         "status": report.status,
+        "severity": report.severity,
+        "claimed_by": report.claimed_by,
         "created_at": report.created_at.isoformat(),
         "resolved_at": report.resolved_at.isoformat() if report.resolved_at else None,
     }
@@ -171,8 +173,9 @@ def held_back(reason: str, text: str, client_id: str | None) -> Frame:
     return {"type": "notice", "kind": "held_back", "reason": reason, "text": text, "client_id": client_id}
 
 
-def help_lines(lines: list[dict[str, str]], text: str) -> Frame:
-    return {"type": "help_lines", "lines": lines, "text": text}
+def help_lines(lines: list[dict[str, str]], text: str, severity: str | None, kind: str) -> Frame:
+    """Only the sender sees this: who to call, the most urgent first (112 when it is acute)."""
+    return {"type": "help_lines", "lines": lines, "text": text, "severity": severity, "kind": kind}
 
 
 def reported(message_id: str) -> Frame:
@@ -180,8 +183,14 @@ def reported(message_id: str) -> Frame:
 
 
 def report(stored: storage.Report) -> Frame:
-    """To the mentors: a new report or automatic flag."""
+    """To the mentors: a new report or automatic flag. An acute one stays on their screens
+    until one of them answers "I'm on it" (``report_claimed``)."""
     return {"type": "report", "report": report_view(stored)}
+
+
+def report_claimed(stored: storage.Report) -> Frame:
+    """To every connected mentor of the organisation: who took an alert."""
+    return {"type": "report_claimed", "report": report_view(stored)}
 
 
 # --- moderation -------------------------------------------------------------------------------
@@ -232,6 +241,6 @@ def session_extended(session_id: str, ends_at: datetime) -> Frame:
 
 FRAME_TYPES = (
     "error", "pong", "joined", "presence", "left", "message", "history", "notice", "help_lines", "reported",
-    "report", "message_removed", "muted", "kicked", "banned", "topic", "pinned", "slow_mode",
+    "report", "report_claimed", "message_removed", "muted", "kicked", "banned", "topic", "pinned", "slow_mode",
     "session_closing", "session_closed", "session_extended", "room", "admission", "queue", "locked",
 )  # fmt: skip

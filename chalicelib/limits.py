@@ -6,6 +6,9 @@ never allows what the server refuses. Error codes carry the limit as a parameter
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 MAX_MESSAGE_CHARS: Final = 1000
@@ -41,6 +44,72 @@ MEMBER_OVERFLOW_PERCENT: Final = 20  # returning members may go this far over a 
 MAX_DUTY_MENTORS: Final = 2  # one or two mentors on duty per group
 ROSTER_WEEKS: Final = 6  # how far ahead the roster and "my duties" look
 MISSING_MENTOR_ALERT_MINUTES: Final = 5  # no mentor by the start plus this: duty mentors and admins hear
+
+# An organisation's settings (admins): its own crisis terms, retention, flood control.
+MAX_CRISIS_TERMS: Final = 50
+MIN_CRISIS_TERM_CHARS: Final = 3
+MAX_CRISIS_TERM_CHARS: Final = 120
+MIN_RETENTION_DAYS: Final = 7
+MAX_RETENTION_DAYS: Final = 365
+MIN_FLOOD_BURST: Final = 1
+MAX_FLOOD_BURST: Final = 20
+MIN_FLOOD_PER_MINUTE: Final = 1
+MAX_FLOOD_PER_MINUTE: Final = 120
+
+
+# --- abuse resistance (chalicelib.abuse; docs/abuse.md explains each figure) ---------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most ``limit`` events per fixed window of ``window_s`` seconds."""
+
+    limit: int
+    window_s: int
+
+
+# Figures chosen for a youth club whose teens share one network (docs/abuse.md).
+RATES: Final[dict[str, Rate]] = {
+    "sign_up_per_source": Rate(10, 3600),  # new accounts from one device or network
+    "log_in_per_name_and_source": Rate(5, 900),  # wrong passwords for one name from one source
+    "log_in_per_source": Rate(30, 3600),  # wrong passwords for any names from one source
+    "log_in_per_name": Rate(10, 3600),  # wrong passwords for one name from anywhere, then slowed
+    "connect_per_person": Rate(30, 60),  # $connect, per account
+    "connect_per_source": Rate(120, 60),  # $connect, per source
+    "join_per_person": Rate(20, 60),  # join frames, per account
+    "report_per_person": Rate(10, 3600),  # reports, per account (one per message anyway)
+}
+# Once a name is being guessed from many sources, one attempt per this many seconds on it,
+# except from a device the owner logged in from before (a device token).
+NAME_TURN_S: Final = 30
+DEVICE_TOKEN_DAYS: Final = 90
+# Proof of work at sign-up (the ALTCHA protocol, its default difficulty): the browser tries on
+# average half of this many SHA-256 hashes (~0.7 s at the 720,000/s measured in headless Chromium
+# here; a few seconds on an old phone, mostly while the teen types). Good for a few minutes, and once.
+CHALLENGE_MAX_NUMBER: Final = 1_000_000
+CHALLENGE_LIFETIME_S: Final = 600
+
+
+@lru_cache(maxsize=1)
+def rates() -> dict[str, Rate]:
+    """The rates in force: ``RATES``, with overrides from ``RATE_LIMITS`` ("name=limit/window_s,...")."""
+    chosen = dict(RATES)
+    for part in filter(None, (item.strip() for item in os.environ.get("RATE_LIMITS", "").split(","))):
+        name, _, figures = part.partition("=")
+        limit, _, window = figures.partition("/")
+        if name.strip() not in RATES:
+            raise ValueError(f"RATE_LIMITS names an unknown rate: {name.strip()!r}")
+        chosen[name.strip()] = Rate(int(limit), int(window or RATES[name.strip()].window_s))
+    return chosen
+
+
+def rate(name: str) -> Rate:
+    return rates()[name]
+
+
+def challenge_max_number() -> int:
+    """The proof of work's difficulty; tests and the local stack may lower it (``CHALLENGE_MAX_NUMBER``)."""
+    return int(os.environ.get("CHALLENGE_MAX_NUMBER") or CHALLENGE_MAX_NUMBER)
 
 
 def published() -> dict[str, int]:

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m infra.deploy all --stage prod          # secret, infra, functions, web
     .venv/bin/python -m infra.deploy web --stage prod          # re-publish web/ only
+    .venv/bin/python -m infra.deploy throttle --stage prod     # API Gateway throttling only
     .venv/bin/python -m infra.deploy teardown --stage dev --yes
     .venv/bin/python -m infra.deploy all --stage dev --dry-run # print the commands, run nothing
 
@@ -24,7 +25,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from infra import policy  # noqa: E402
+from infra import policy, throttling  # noqa: E402
 from infra.bundle import BIN, SLIM_ENV  # noqa: E402
 
 CONFIG = ROOT / ".chalice" / "config.json"
@@ -105,6 +106,31 @@ def functions(run: Runner, stage: str) -> None:
     run(str(BIN / "chalice"), "deploy", "--stage", stage, env=SLIM_ENV)
 
 
+def deployed_ids(stage: str, dry_run: bool) -> dict[str, str]:
+    """The REST and WebSocket API ids `chalice deploy` recorded."""
+    path = ROOT / ".chalice" / "deployed" / f"{stage}.json"
+    if dry_run and not path.exists():
+        return {"rest_api_id": "<rest-api-id>", "websocket_api_id": "<websocket-api-id>"}
+    resources = {r["name"]: r for r in json.loads(path.read_text())["resources"]}
+    return {"rest_api_id": resources["rest_api"]["rest_api_id"],
+            "websocket_api_id": resources["websocket_api"]["websocket_api_id"]}
+
+
+def throttle(run: Runner, stage: str) -> None:
+    """Stage and route throttling for both APIs (infra/throttling.py has the figures, docs/abuse.md why).
+
+    Chalice creates the stages but sets no throttling; settings on a stage survive later deploys,
+    and this step sets them again each time, so the figures in the repository are the ones in force.
+    """
+    ids = deployed_ids(stage, run.dry_run)
+    run("aws", "apigateway", "update-stage", "--rest-api-id", ids["rest_api_id"], "--stage-name", stage,
+        "--patch-operations", *throttling.rest_patch_operations(), "--query", "methodSettings")
+    default = throttling.WEBSOCKET_DEFAULT
+    run("aws", "apigatewayv2", "update-stage", "--api-id", ids["websocket_api_id"], "--stage-name", stage,
+        "--default-route-settings", f"ThrottlingRateLimit={default.rate},ThrottlingBurstLimit={default.burst}",
+        "--route-settings", throttling.websocket_route_settings(), "--query", "RouteSettings")
+
+
 def deployed_urls(stage: str, dry_run: bool) -> dict[str, str]:
     """The REST and WebSocket URLs `chalice deploy` recorded, as the frontend's config.json."""
     path = ROOT / ".chalice" / "deployed" / f"{stage}.json"
@@ -153,14 +179,15 @@ def teardown(run: Runner, stage: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["all", "secret", "infra", "functions", "web", "teardown"])
+    parser.add_argument("step", choices=["all", "secret", "infra", "functions", "throttle", "web", "teardown"])
     parser.add_argument("--stage", choices=policy.STAGES, required=True)
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     parser.add_argument("--yes", action="store_true", help="teardown: really delete everything")
     args = parser.parse_args(argv)
     run = Runner(args.dry_run)
-    steps: dict[str, Any] = {"secret": [secret], "infra": [infra], "functions": [functions], "web": [web],
-                             "all": [secret, infra, functions, web], "teardown": [teardown]}
+    steps: dict[str, Any] = {"secret": [secret], "infra": [infra], "functions": [functions, throttle],
+                             "throttle": [throttle], "web": [web],
+                             "all": [secret, infra, functions, throttle, web], "teardown": [teardown]}
     if args.step == "teardown" and not (args.yes or args.dry_run):
         parser.error(f"teardown deletes every table, message and account of {args.stage}: add --yes")
     for step in steps[args.step]:

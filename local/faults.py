@@ -69,7 +69,7 @@ class PostFaults:
         self._lock = threading.Lock()
 
     @classmethod
-    def parse(cls, spec: str | None, delay_ms: int = 1000, seed: int | None = None) -> "PostFaults":
+    def parse(cls, spec: str | None, delay_ms: int = 1000, seed: int | None = None) -> PostFaults:
         """``"429:0.1,500:0.05,slow:0.2"`` -> shares per kind (a kind alone means every post)."""
         shares: dict[str, float] = {}
         for part in (spec or "").replace(" ", "").split(","):

@@ -15,10 +15,11 @@ import logging
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -93,6 +94,7 @@ class LocalGateway:
             route_key: self._handler_for(route_key) for route_key in ("$connect", "$disconnect", "$default")
         }
         self.port = 0
+        self.shutting_down = False
 
     def _handler_for(self, route_key: str) -> Callable[[dict, Any], dict]:
         """The Lambda entry point Chalice would deploy for this route (e.g. ``app.connect``)."""
@@ -117,6 +119,8 @@ class LocalGateway:
             "connectedAt": int(self.sockets[connection_id].connected_at * 1000)
             if connection_id in self.sockets else now_ms,
             **extra_context,
+            # As in AWS: the product only ever hashes it (chalicelib.abuse.sources), never keeps it.
+            "identity": {"sourceIp": request.remote or ""},
         }
         if event_type == "MESSAGE":
             context["messageId"] = str(uuid.uuid4())
@@ -125,8 +129,10 @@ class LocalGateway:
             query = dict(request.query)
             event["queryStringParameters"] = query or None
             event["multiValueQueryStringParameters"] = {k: request.query.getall(k) for k in query} or None
-            # Headers that carry no client address: the product never sees an IP.
-            headers = {k: v for k, v in request.headers.items() if k.lower() in ("host", "origin", "user-agent")}
+            # Headers that carry no client address (X-Forwarded-For is left out), plus the test-only
+            # source that the product honours from loopback alone.
+            kept = ("host", "origin", "user-agent", "x-test-source")
+            headers = {k: v for k, v in request.headers.items() if k.lower() in kept}
             event["headers"] = headers
             event["multiValueHeaders"] = {k: [v] for k, v in headers.items()}
         if body is not None:
@@ -140,7 +146,10 @@ class LocalGateway:
         try:
             return await loop.run_in_executor(self.pool, handler, event, LambdaContext(route_key)) or {}
         except Exception:
-            log.exception("handler %s failed", route_key)
+            if self.shutting_down:  # its replies had nowhere to go: not a bug worth a traceback
+                log.info("handler %s cut short by the shutdown", route_key)
+            else:
+                log.exception("handler %s failed", route_key)
             return None
 
     # --- WebSocket ----------------------------------------------------------------------------
@@ -178,7 +187,7 @@ class LocalGateway:
                 return
             try:
                 msg = await ws.receive(timeout=wait)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue  # the loop decides: idle too long, or the lifetime is over
             if msg.type == WSMsgType.TEXT:
                 socket.last_active = time.time()
@@ -197,10 +206,13 @@ class LocalGateway:
 
     async def _disconnected(self, socket: Socket, ws: web.WebSocketResponse, request: web.Request) -> None:
         """``$disconnect``, unless this close is one of those AWS never reports (best effort)."""
+        if self.shutting_down:
+            return  # the handlers' replies would go to a gateway that is gone; the items die with us
         if self.disconnect_loss.skip():
             log.info("$disconnect skipped on purpose (--skip-disconnect)")
             return
         event = self._event("$disconnect", "DISCONNECT", socket.connection_id, request,
+                            connectedAt=int(socket.connected_at * 1000),
                             disconnectStatusCode=ws.close_code or 1006,
                             disconnectReason=CLOSE_REASONS.get(ws.close_code or 1006, ""))
         await self._invoke("$disconnect", event)
@@ -325,6 +337,7 @@ class LocalGateway:
         return await self.faults_state(request)
 
     async def close_all(self) -> None:
+        self.shutting_down = True
         for socket in list(self.sockets.values()):
             if socket.ws is not None and not socket.ws.closed:
                 await socket.ws.close(code=1001, message=b"Server shutting down")

@@ -20,9 +20,10 @@ import os
 import secrets
 import signal
 import socket
-import sys
+import time
+import tracemalloc
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +81,7 @@ async def run_scheduled(app, gateway) -> None:
     for source in app.event_sources:
         if not isinstance(source, ScheduledEventConfig):
             continue
-        event = scheduled_event(datetime.now(timezone.utc), source.name)
+        event = scheduled_event(datetime.now(UTC), source.name)
         try:
             await loop.run_in_executor(gateway.pool, app.handler_map[source.name], event, LambdaContext(source.name))
         except Exception:
@@ -106,6 +107,19 @@ async def purge(gateway) -> dict[str, int]:
     return purged
 
 
+async def tidy(interval: float) -> None:
+    """Every ``interval`` seconds: collect cyclic garbage and give freed memory back (local.memory)."""
+    from local.memory import collect
+
+    log = logging.getLogger("gruppechat.local")
+    loop = asyncio.get_running_loop()
+    while True:
+        await asyncio.sleep(interval)
+        started = time.perf_counter()
+        found = await loop.run_in_executor(None, collect)
+        log.debug("collected %d objects in %.0f ms", found, (time.perf_counter() - started) * 1000)
+
+
 async def purger(gateway, interval: float) -> None:
     """Every ``interval`` seconds, what DynamoDB's TTL does in the background."""
     while True:
@@ -116,7 +130,7 @@ async def purger(gateway, interval: float) -> None:
             logging.getLogger("gruppechat.local").exception("purging expired items failed")
 
 
-async def serve(args: argparse.Namespace) -> None:
+async def serve(args: argparse.Namespace) -> None:  # noqa: PLR0915 - the whole stack, start to end, in order
     from aiohttp import web
     from moto.server import ThreadedMotoServer
 
@@ -126,17 +140,22 @@ async def serve(args: argparse.Namespace) -> None:
     # A mentor's presence (chalicelib.chat.presence): tests shorten both to seconds.
     os.environ["MENTOR_GRACE_SECONDS"] = str(args.mentor_grace_seconds)
     os.environ["MENTOR_STALE_SECONDS"] = str(args.mentor_stale_seconds)
+    from local.memory import limit_arenas, settle_startup
     from local.moto_atomic import make_writes_atomic
 
+    limit_arenas()  # before any thread starts: see local.memory
     make_writes_atomic()  # conditional writes must race like DynamoDB's, not like moto's
+    from local.moto_memory import forget_dynamodb_instances, roll_back_items_not_tables
+
+    forget_dynamodb_instances()  # moto would keep every item it ever saw (see local.moto_memory)
+    roll_back_items_not_tables()  # and copy whole tables for every transaction
     store = ThreadedMotoServer(ip_address="127.0.0.1", port=dynamodb_port, verbose=False)
     store.start()
     # Ops tooling (tools/bootstrap.py --local) finds the running store here.
     (data_dir / "dynamodb-endpoint").write_text(os.environ["DYNAMODB_ENDPOINT"])
 
-    sys.path.insert(0, str(ROOT))
-    from local import seed, snapshot
     import app as lambda_app
+    from local import seed, snapshot
 
     snapshot_file = data_dir / "store.json"
     if args.persist:
@@ -146,12 +165,13 @@ async def serve(args: argparse.Namespace) -> None:
     from chalicelib import storage
 
     storage.create_tables()
-    demo = seed.seed_demo(datetime.now(timezone.utc), timedelta(seconds=args.demo_session_seconds))
+    demo = seed.seed_demo(datetime.now(UTC), timedelta(seconds=args.demo_session_seconds))
 
     from local.faults import DisconnectLoss, PostFaults
     from local.gateway import Limits, LocalGateway
 
     port = args.port or free_port()
+    baseline = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
     limits = Limits(idle_timeout_s=args.idle_seconds, max_lifetime_s=args.max_connection_seconds,
                     max_body_bytes=args.max_body_bytes)
     post_faults = PostFaults.parse(args.post_faults, args.post_delay_ms, args.fault_seed)
@@ -180,13 +200,32 @@ async def serve(args: argparse.Namespace) -> None:
         """Local only: delete expired items now, as DynamoDB's TTL eventually would."""
         return web.json_response({"purged": await purge(gateway)})
 
+    async def memory(request):
+        """Local only: resident memory, and with GRUPPECHAT_TRACEMALLOC=1 where Python's grew most."""
+        from local.process import rss_mb
+
+        body: dict = {"rss_mb": round(rss_mb(os.getpid()), 1)}
+        if request.query.get("collect"):
+            from local.memory import collect
+
+            body["collected"] = collect()
+            body["rss_mb_after_collect"] = round(rss_mb(os.getpid()), 1)
+        if tracemalloc.is_tracing():
+            current, peak = tracemalloc.get_traced_memory()
+            top = tracemalloc.take_snapshot().compare_to(baseline, "lineno")[: int(request.query.get("top", "15"))]
+            body.update(traced_mb=round(current / 2**20, 1), traced_peak_mb=round(peak / 2**20, 1),
+                        grown=[str(stat) for stat in top])
+        return web.json_response(body)
+
     application.router.add_post("/_local/tick", tick_now)
+    application.router.add_get("/_local/memory", memory)
     application.router.add_post("/_local/purge", purge_now)
     runner = web.AppRunner(application, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
 
+    settle_startup()
     url = f"http://127.0.0.1:{port}/"
     print(f"Gruppechat is running: open {url}", flush=True)
     for line in demo:
@@ -203,6 +242,8 @@ async def serve(args: argparse.Namespace) -> None:
         background.append(asyncio.create_task(scheduler(lambda_app.app, gateway, save, args.tick_seconds)))
     if args.purge_seconds > 0:
         background.append(asyncio.create_task(purger(gateway, args.purge_seconds)))
+    if args.gc_seconds > 0:
+        background.append(asyncio.create_task(tidy(args.gc_seconds)))
     await stop.wait()
     for task in background:
         task.cancel()
@@ -276,8 +317,12 @@ def main() -> None:
     parser.add_argument("--purge-seconds", type=float, default=60.0,
                         help="how often expired items are deleted (moto never expires TTL); "
                              "0 = only on POST /_local/purge")
+    parser.add_argument("--gc-seconds", type=float, default=30.0,
+                        help="how often garbage is collected and freed memory returned (0 = never)")
     add_gateway_options(parser)
     args = parser.parse_args()
+    if os.environ.get("GRUPPECHAT_TRACEMALLOC"):
+        tracemalloc.start(int(os.environ["GRUPPECHAT_TRACEMALLOC"]))  # frames per traceback; slow
     if not 0 <= args.skip_disconnect <= 1:
         parser.error("--skip-disconnect takes a share between 0 and 1")
     from local.faults import PostFaults

@@ -13,7 +13,8 @@ number, or lies more than five years in the past, are left alone.
 from __future__ import annotations
 
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from pynamodb.models import Model
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,10 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "TABLE_PREFIX": "test-",
         "TOKEN_SECRET": "test-secret-not-for-production-0123456",
+        # Light password hashing (N=2^10): the real cost (2^17, ~0.4 s) is measured by bench/passwords.py.
+        "PASSWORD_SCRYPT_LOG2_N": "10",
+        # Tests lower the sign-up's proof of work: a few hundred hashes instead of half a million.
+        "CHALLENGE_MAX_NUMBER": "500",
     }
 )
 os.environ.pop("DYNAMODB_ENDPOINT", None)
@@ -26,6 +31,8 @@ import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from chalicelib import storage  # noqa: E402
+from chalicelib.accounts import participants as accounts  # noqa: E402
+from chalicelib.accounts.participants import SignedIn  # noqa: E402
 from chalicelib.accounts.tokens import PARTICIPANT, Identity  # noqa: E402
 from chalicelib.chat.inbound import Caller  # noqa: E402
 from chalicelib.chat.service import ChatService  # noqa: E402
@@ -137,6 +144,20 @@ def connect(chat: ChatService, connection_id: str, name: str | None = None, role
     name = name or f"Navn{connection_id}"
     chat.connect(who, Identity(f"user-{name}", name, role, org_id), NOW)
     return who
+
+
+def signed_up(pseudonym: str, password: str = "hemmelig-kode", now: datetime = NOW,
+              source: str | None = None) -> SignedIn:
+    """A sign-up as the page makes it: a solved challenge, from a device of its own (unless ``source``)."""
+    from chalicelib.abuse import challenge
+
+    solved = challenge.solve(challenge.new_challenge(now))
+    return accounts.sign_up(pseudonym, password, solved, source or f"device-{uuid.uuid4()}", now)
+
+
+def logged_in(pseudonym: str, password: str = "hemmelig-kode", now: datetime = NOW,
+              source: str = "own-device") -> SignedIn:
+    return accounts.log_in(pseudonym, password, source, now)
 
 
 def join(chat: ChatService, who: Caller, group_id: str = "g1", now: datetime = NOW) -> None:

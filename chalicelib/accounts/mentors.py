@@ -1,4 +1,4 @@
-"""Mentor and admin accounts: log-in with throttling, and the admin's management of mentors."""
+"""Mentor and admin accounts: log-in (guarded against guessing) and the admin's management of mentors."""
 from __future__ import annotations
 
 import re
@@ -10,15 +10,15 @@ from typing import Any
 from ulid import ULID
 
 from chalicelib import storage
-from chalicelib.accounts.passwords import check_secret, hash_secret
-from chalicelib.accounts.tokens import ADMIN, MENTOR, Identity, issue
+from chalicelib.abuse import limiter
+from chalicelib.accounts.passwords import check_secret, hash_secret, needs_rehash
+from chalicelib.accounts.strength import check_new_password
+from chalicelib.accounts.tokens import ADMIN, MENTOR, Identity, device_vouches, issue, issue_device
 from chalicelib.config import token_secret
 from chalicelib.errors import ChatError
-from chalicelib.limits import MIN_MENTOR_PASSWORD
+from chalicelib.limits import DEVICE_TOKEN_DAYS, MIN_MENTOR_PASSWORD
 
 TOKEN_LIFETIME = timedelta(hours=2)  # a session and a bit; log in again next week
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{1,38}[a-z0-9]$")
 _DECOY: str | None = None
 
@@ -47,40 +47,38 @@ class MentorSignedIn:
     token: str
     expires_at: datetime
     mentor: storage.Mentor
+    device_token: str
 
     def as_body(self) -> dict[str, Any]:
-        return {"token": self.token, "expires_at": self.expires_at.isoformat(), "mentor": mentor_view(self.mentor)}
+        return {"token": self.token, "expires_at": self.expires_at.isoformat(), "mentor": mentor_view(self.mentor),
+                "device_token": self.device_token}
 
 
-def log_in(username: object, password: object, now: datetime) -> MentorSignedIn:
-    """Five wrong passwords in 15 minutes lock the name for the rest of the window (429).
+def log_in(username: object, password: object, source: str, now: datetime, device: object = None) -> MentorSignedIn:
+    """Wrong passwords are limited per name and source, and per source; a guessed name is slowed.
 
-    The lock applies to names that do not exist too, and the work done is the same either
-    way, so a refusal never tells whether a mentor by that name exists.
+    A stranger cannot lock a mentor out: their guesses use up their own source's allowance,
+    and the name itself is only slowed (one attempt per turn), which a device the mentor
+    logged in from before skips. Names that do not exist are treated the same, and the work
+    done is the same, so a refusal never tells whether a mentor by that name exists.
     """
     if not isinstance(username, str) or not isinstance(password, str) or not username:
         raise ChatError("bad_request", field="username")
     key = username_key(username)[:100]
     if not key:
         raise ChatError("bad_request", field="username")
-    throttle_key = f"mentor#{key}"
-    throttle = storage.get_throttle(throttle_key)
-    if throttle and throttle.window_start + FAILURE_WINDOW > now and throttle.failures >= MAX_FAILURES:
-        retry = int((throttle.window_start + FAILURE_WINDOW - now).total_seconds()) + 1
-        raise ChatError("too_many_attempts", retry_after=retry)
+    trusted = device_vouches(device, "mentor", key, token_secret(), now)
+    attempt = limiter.guard_log_in("mentor", key, source, trusted, now)
     mentor = storage.find_mentor(key)
     stored = mentor.password_hash if mentor else _decoy()
     if not check_secret(password, stored) or mentor is None or not mentor.active:
-        if throttle is None or throttle.window_start + FAILURE_WINDOW <= now:
-            throttle = storage.LoginThrottle(throttle_key, failures=0, window_start=now,
-                                             expires_at=now + FAILURE_WINDOW)
-        throttle.failures = int(throttle.failures) + 1
-        storage.save_throttle(throttle)
         raise ChatError("bad_credentials")
-    if throttle is not None:
-        storage.clear_throttle(throttle_key)
+    attempt.succeeded()
+    if needs_rehash(stored):
+        storage.set_mentor_password(mentor, hash_secret(password), expected=stored)
     token = issue(identity_of(mentor), token_secret(), now, TOKEN_LIFETIME)
-    return MentorSignedIn(token, now + TOKEN_LIFETIME, mentor)
+    device_token = issue_device("mentor", key, token_secret(), now, timedelta(days=DEVICE_TOKEN_DAYS))
+    return MentorSignedIn(token, now + TOKEN_LIFETIME, mentor, device_token)
 
 
 def still_active(identity: Identity) -> bool:
@@ -90,14 +88,17 @@ def still_active(identity: Identity) -> bool:
 
 
 def create(org_id: str, username: object, display_name: object, password: object, role: object,
-           now: datetime) -> storage.Mentor:
+           now: datetime, *, check_strength: bool = True) -> storage.Mentor:
+    """A new mentor or admin. ``check_strength=False`` only for the local stack's printed demo accounts."""
     if not isinstance(username, str) or not USERNAME.match(username_key(username)):
         raise ChatError("invalid_username")
     if not isinstance(display_name, str) or not 2 <= len(display_name.strip()) <= 40:
         raise ChatError("invalid_name", min_length=2, max_length=40)
     if role not in (MENTOR, ADMIN):
         raise ChatError("invalid_role")
-    if not isinstance(password, str) or len(password) < MIN_MENTOR_PASSWORD:
+    if check_strength:
+        check_new_password(password, MIN_MENTOR_PASSWORD, username_key(username))
+    elif not isinstance(password, str) or len(password) < MIN_MENTOR_PASSWORD:
         raise ChatError("weak_password", min_length=MIN_MENTOR_PASSWORD)
     mentor = storage.Mentor(
         username_key(username),
@@ -106,7 +107,7 @@ def create(org_id: str, username: object, display_name: object, password: object
         display_name=display_name.strip(),
         org_id=org_id,
         role=role,
-        password_hash=hash_secret(password),
+        password_hash=hash_secret(str(password)),
         active=True,
         created_at=now,
     )

@@ -8,6 +8,7 @@ a retried send raises whatever is still missing, and nothing is raised twice.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -15,8 +16,9 @@ from typing import Any
 from ulid import ULID
 
 from chalicelib import frames, storage
+from chalicelib.abuse import limiter
 from chalicelib.chat.inbound import Caller, is_ulid
-from chalicelib.chat.room import connection_of, staff
+from chalicelib.chat.room import connection_of, receipt_key, staff
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.limits import MAX_REASON
@@ -25,6 +27,8 @@ from chalicelib.organisation.settings import org_settings
 from chalicelib.safety import Verdict, help_lines, help_text, notice
 
 log = logging.getLogger("gruppechat.alerts")
+
+# A session lasts hours; a report can only be made while in it, so a day covers every repeat.
 
 
 def mentors_to_alert(me: storage.Connection, members: list[storage.Connection]) -> list[storage.Connection]:
@@ -37,11 +41,13 @@ def mentors_to_alert(me: storage.Connection, members: list[storage.Connection]) 
 
 
 def crisis(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-           message: storage.Message, retention_days: int, now: datetime) -> None:
-    """A stored message with crisis signals: report, alert and help lines, keyed to the message."""
-    report = new_report(me, me.org_id or "", "crisis", "high", now, message=message, reason="crisis",
-                        retention_days=retention_days, report_id=message.message_id)
-    _raise(delivery, caller, me, members, report, help_needed=True)
+           message: storage.Message, verdict: Verdict, retention_days: int, now: datetime) -> None:
+    """A stored message with crisis signals (or danger from others): report, alert and help
+    lines, keyed to the message. Every level reaches the queue, the most urgent first."""
+    kind = verdict.kind or "crisis"
+    report = new_report(me, me.org_id or "", kind, "high", now, message=message, reason=kind,
+                        retention_days=retention_days, report_id=message.message_id, severity=verdict.severity)
+    _raise(delivery, caller, me, members, report, verdict)
 
 
 def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
@@ -55,23 +61,27 @@ def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, member
     assert verdict.held_back is not None
     where: storage.Connection | storage.Session = session or me
     report_id = _unsent_id(where.session_id, me, client_id, now)
-    delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
     report = new_report(where, me.org_id or where.org_id or "", "held_back", "high" if verdict.crisis else "normal",
                         now, pseudonym=me.pseudonym, reason=verdict.held_back, retention_days=retention_days,
-                        report_id=report_id)
-    _raise(delivery, caller, me, members, report, help_needed=verdict.crisis)
+                        report_id=report_id, severity=verdict.severity, author_id=me.user_id)
+    _raise(delivery, caller, me, members, report, verdict)
+    # Last: the notice is the sender's final answer (its client stops sending), so it comes only
+    # once the report and the alert stand; if they failed, the error makes the client send again.
+    delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
 
 
 def crisis_not_stored(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-                      session: storage.Session, text: str, retention_days: int, now: datetime,
+                      session: storage.Session, text: str, verdict: Verdict, retention_days: int, now: datetime,
                       client_id: str | None) -> None:
     """Crisis wording in a send that is not stored (no mentor yet, or in the waiting room): the help
-    lines and a report all the same. The report's id is the one the message gets if it is sent
-    again once the room opens, so that later send raises nothing twice."""
+    lines and a report all the same, ranked by severity like any other. The report's id is the one
+    the message gets if it is sent again once the room opens, so that later send raises nothing twice."""
+    kind = verdict.kind or "crisis"
     report_id = _unsent_id(session.session_id, me, client_id, now)
-    report = new_report(session, session.org_id, "crisis", "high", now, pseudonym=me.pseudonym, reason="crisis",
-                        excerpt=text, retention_days=retention_days, report_id=report_id)
-    _raise(delivery, caller, me, members, report, help_needed=True)
+    report = new_report(session, session.org_id, kind, "high", now, pseudonym=me.pseudonym, reason=kind,
+                        excerpt=text, retention_days=retention_days, report_id=report_id,
+                        severity=verdict.severity, author_id=me.user_id)
+    _raise(delivery, caller, me, members, report, verdict)
 
 
 def _unsent_id(session_id: str | None, me: storage.Connection, client_id: str | None, now: datetime) -> str:
@@ -80,7 +90,7 @@ def _unsent_id(session_id: str | None, me: storage.Connection, client_id: str | 
     report_id = str(ULID.from_datetime(now))
     if client_id:
         receipt = storage.SendReceipt(
-            f"{session_id}#{me.user_id}#{client_id}", message_id=report_id, expires_at=now + storage.RECEIPT_LIFETIME
+            receipt_key(me, client_id, session_id), message_id=report_id, expires_at=now + storage.RECEIPT_LIFETIME
         )
         if not storage.claim_receipt(receipt):
             earlier = storage.get_receipt(receipt.receipt_key)
@@ -88,23 +98,27 @@ def _unsent_id(session_id: str | None, me: storage.Connection, client_id: str | 
     return report_id
 
 
-def send_help_lines(delivery: Delivery, caller: Caller, me: storage.Connection) -> bool:
+def send_help_lines(delivery: Delivery, caller: Caller, me: storage.Connection, verdict: Verdict) -> bool:
+    """The help lines for what was written: acute leads with 112, danger from others with
+    Børnetelefonen; in the teen's language."""
     lang = me.lang or "da"
+    kind = verdict.kind or "crisis"
     lines = [
         {"name": line["name"], "phone": line["phone"], "text": line["text"].get(lang, line["text"]["da"])}
-        for line in help_lines()["lines"]
+        for line in help_lines(verdict.severity, kind)["lines"]
     ]
-    return delivery.send(caller, frames.help_lines(lines, help_text(lang)))
+    frame = frames.help_lines(lines, help_text(lang, verdict.severity, kind), verdict.severity, kind)
+    return delivery.send(caller, frame)
 
 
 def _raise(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-           report: storage.Report, help_needed: bool) -> None:
+           report: storage.Report, verdict: Verdict) -> None:
     if not storage.add_report_once(report):
         report = storage.get_report(report.org_id, report.report_id) or report
     if not report.alerted:
         delivery.send_all(mentors_to_alert(me, members), frames.report(report))
         storage.mark_report(report, alerted=True)
-    if help_needed and not report.helped and send_help_lines(delivery, caller, me):
+    if verdict.crisis and not report.helped and send_help_lines(delivery, caller, me, verdict):
         storage.mark_report(report, helped=True)
 
 
@@ -122,8 +136,25 @@ def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datet
     message = storage.get_message(me.session_id, str(message_id))
     if message is None or message.state != storage.VISIBLE:
         raise ChatError("message_not_found")
+    # Per participant, not per socket: a cap on reports, and one report of a message, keyed to the
+    # message and the reporter so a retry finds it. A second report of the same message is
+    # confirmed again but reaches no mentor twice.
+    person = limiter.person(me.user_id, now)
+    mentors = staff(storage.session_connections(me.session_id))
+    counted = limiter.hit("report_per_person", person, now, code="too_many_reports")
     stored = new_report(me, me.org_id or "", "report", "normal", now, message=message, reason=reason.strip(),
-                        retention_days=org_settings(me.org_id).retention_days)
-    storage.add_report(stored)
+                        retention_days=org_settings(me.org_id).retention_days,
+                        report_id=_report_id(message.message_id, person))
+    if not storage.add_report_once(stored):
+        limiter.give_back(counted)
+        stored = storage.get_report(stored.org_id, stored.report_id) or stored
+    if not stored.alerted:
+        delivery.send_all(mentors, frames.report(stored))
+        storage.mark_report(stored, alerted=True)
     delivery.send(caller, frames.reported(message.message_id))
-    delivery.send_all(staff(storage.session_connections(me.session_id)), frames.report(stored))
+
+
+def _report_id(message_id: str, person: str) -> str:
+    """A teen's report of a message has one id: the message's time, and a hash of who reported."""
+    tail = hashlib.blake2b(f"{message_id}#{person}".encode(), digest_size=10).digest()
+    return str(ULID.from_bytes(ULID.from_str(message_id).bytes[:6] + tail))

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import frames, storage
+from chalicelib.accounts.tags import attendance_tag, sender_tag
 from chalicelib.accounts.tokens import Identity
 from chalicelib.chat import admission, presence
 from chalicelib.chat.inbound import Caller, required_str
@@ -48,11 +49,13 @@ def connect(caller: Caller, identity: Identity, now: datetime, lang: str = "da",
 
 
 def disconnect(delivery: Delivery, connection_id: str, now: datetime) -> None:
+    """``$disconnect`` comes once and is never retried: the room is told first, then the row goes.
+    If the row stays, the next post to it answers 410 and the delivery removes it."""
     connection = storage.get_connection(connection_id)
     if connection is None:
         return
-    storage.delete_connection(connection_id)
     forget(delivery, [connection], now)
+    storage.delete_connection(connection_id)
 
 
 def forget(delivery: Delivery, gone: list[storage.Connection], now: datetime) -> None:
@@ -107,7 +110,7 @@ def join(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
         enter(delivery, me, session, group, others, now)
         return
     member = storage.get_member(group_id, me.user_id)
-    back_today = me.user_id in (session.attendees or set())
+    back_today = attendance_tag(group_id, me.user_id) in (session.attendees or set())
     who = admission.IN_SESSION if back_today else admission.MEMBER if member else admission.NEWCOMER
     mentor_here = presence.settle(delivery, session, bool(presence.mentors_in(others)), now)
     door = admission.decide(admission.Knock(group.entry_mode or admission.OPEN, mentor_here, bool(session.locked), who))
@@ -117,8 +120,9 @@ def join(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
         _knock(delivery, caller, me, session, group, frame, mentor_here, now)
         return
     check_capacity(me, others, group, door.seat)
-    enter(delivery, me, session, group, others, now)
+    # Remembered before the room is told: should that fail, the retried join tells the room once.
     _remember_member(group, me.user_id, member, now)
+    enter(delivery, me, session, group, others, now)
 
 
 def enter(delivery: Delivery, me: storage.Connection, session: storage.Session, group: storage.Group,
@@ -132,8 +136,10 @@ def enter(delivery: Delivery, me: storage.Connection, session: storage.Session, 
     if me.waiting_for and me.waiting_for != session.session_id:
         _stop_waiting(delivery, me, me.waiting_for)
     storage.enter_session(me, session, group.org_id, org_settings(group.org_id).retention_days, muted_until)
-    if not staff and me.user_id not in (session.attendees or set()):
-        storage.note_attendance(session, me.user_id)
+    if not staff:
+        tag = attendance_tag(session.group_id, me.user_id)  # the figures count tags, never ids
+        if tag not in (session.attendees or set()):
+            storage.note_attendance(session, tag)
     if staff:
         presence.settle(delivery, session, True, now)
     history = storage.recent_messages(session.session_id, HISTORY_SIZE)
@@ -155,9 +161,11 @@ def leave(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: dateti
     if not me.session_id:
         raise ChatError("not_joined")
     session_id = me.session_id
+    # The room first: if leaving then fails, the retry tells them again (harmless); the other
+    # way round a failure after leaving would leave them never told.
+    remaining = announce_left(delivery, session_id, [me])
     storage.leave_session(me)
     delivery.send(caller, frames.left(session_id))
-    remaining = announce_left(delivery, session_id, [me])
     if me.role in STAFF_ROLES:
         _mentor_may_be_gone(delivery, session_id, remaining, now)
 
@@ -281,3 +289,10 @@ def _muted_until(me: storage.Connection, session: storage.Session, now: datetime
         return None
     mute = storage.get_restriction(f"session#{session.session_id}", me.user_id)
     return mute.until if mute and mute.until and mute.until > now else None
+
+
+def receipt_key(me: storage.Connection, client_id: str, session_id: str | None = None) -> str:
+    """A send's receipt, per session, sender and client id; the sender as a one-way tag, not the id,
+    so a deleted account leaves nothing in the receipts that leads back to it. ``session_id``: the
+    session a sender in its waiting room knocks at (it is in no room yet)."""
+    return f"{session_id or me.session_id}#{sender_tag(me.user_id)}#{client_id}"

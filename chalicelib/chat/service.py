@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import frames, storage
-from chalicelib.accounts.tokens import Identity
+from chalicelib.abuse import limiter
+from chalicelib.accounts.tokens import PARTICIPANT, Identity
 from chalicelib.chat import alerts, messages, presence, room
 from chalicelib.chat.inbound import Caller, client_id_of, parse_frame
 from chalicelib.delivery import Delivery
@@ -31,8 +32,16 @@ def _ping(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: dateti
     delivery.send(caller, frames.pong(now))
 
 
+def _join(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+    """Joining is limited per participant (every tab counts): join spam floods the room's presence."""
+    me = room.connection_of(caller)
+    if me.role == PARTICIPANT:
+        limiter.hit("join_per_person", limiter.person(me.user_id, now), now)
+    room.join(delivery, caller, frame, now)
+
+
 ACTIONS: dict[str, Action] = {
-    "join": room.join,
+    "join": _join,
     "leave": room.leave,
     "send": messages.send,
     "catch_up": messages.catch_up,

@@ -72,10 +72,12 @@ class MentorWatch:
             return  # the keeper closes it
         vanished = [c for c in org_staff if c.session_id == session.session_id and _stale(c, now, rules)]
         if vanished:
+            # The room is told first, then the rows go (as at $disconnect): should a step fail, the
+            # next tick finds the same sockets and tells again, rather than never.
+            room.forget(self.delivery, vanished, now)
             for connection in vanished:
                 self.delivery.close(connection)  # a tab that is alive after all reconnects and rejoins
                 storage.delete_connection(connection.connection_id)
-            room.forget(self.delivery, vanished, now)
             report.vanished.extend(c.connection_id for c in vanished)
             storage.reload_session(session)
         was_open = presence.room_state(session) == presence.OPEN

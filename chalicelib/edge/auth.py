@@ -7,7 +7,7 @@ from typing import Any
 from chalice.app import AuthResponse
 
 from chalicelib.accounts import mentors
-from chalicelib.accounts.tokens import Identity, verify
+from chalicelib.accounts.tokens import MENTOR_AUDIENCE, PARTICIPANT_AUDIENCE, Identity, verify
 from chalicelib.config import token_secret
 from chalicelib.edge.http import utcnow
 from chalicelib.errors import ChatError
@@ -20,19 +20,28 @@ class Unauthorized(Exception):
         super().__init__("Unauthorized")
 
 
-def bearer_identity(header: str | None) -> Identity:
-    """The identity in an ``Authorization: Bearer`` header, or the authorizer's 401."""
-    raw = (header or "").strip()
-    token = raw[7:].strip() if raw.lower().startswith("bearer ") else raw
+def bearer_token(header: str | None) -> str:
+    """The token in an ``Authorization: Bearer`` header (or the bare header)."""
+    raw = header.strip() if isinstance(header, str) else ""
+    return raw[7:].strip() if raw.lower().startswith("bearer ") else raw
+
+
+def bearer_identity(header: str | None, audience: str) -> Identity:
+    """The identity in an ``Authorization: Bearer`` header for ``audience``, or the authorizer's 401.
+
+    A token of the other kind (a participant's on a mentor route) is a 401 as well: it was never
+    meant for this door.
+    """
     try:
-        return verify(token, token_secret(), utcnow())
+        return verify(bearer_token(header), token_secret(), utcnow(), audience)
     except ChatError:
         raise Unauthorized() from None
 
 
 def authorize_mentor(auth_request: Any) -> AuthResponse:
-    """Verify a mentor's bearer token: 401 when missing, tampered or expired, 403 when not staff."""
-    identity = bearer_identity(auth_request.token)
+    """Verify a mentor's bearer token: 401 when missing, tampered, expired or a participant's; 403 when
+    the mentor has been deactivated."""
+    identity = bearer_identity(auth_request.token, MENTOR_AUDIENCE)
     if not identity.is_staff or not mentors.still_active(identity):
         return AuthResponse(routes=[], principal_id=identity.user_id or "nobody")
     return AuthResponse(
@@ -49,8 +58,8 @@ def authorize_mentor(auth_request: Any) -> AuthResponse:
 
 
 def authorize_participant(auth_request: Any) -> AuthResponse:
-    """A participant's bearer token for their own account routes (my groups, delete)."""
-    identity = bearer_identity(auth_request.token)
+    """A participant's bearer token for their own account routes (my groups, export, delete)."""
+    identity = bearer_identity(auth_request.token, PARTICIPANT_AUDIENCE)
     if identity.role != "participant":
         return AuthResponse(routes=[], principal_id=identity.user_id or "nobody")
     return AuthResponse(
@@ -61,13 +70,21 @@ def authorize_participant(auth_request: Any) -> AuthResponse:
 
 
 def mentor_of(request: Any) -> Identity:
+    """The mentor the authorizer let in, if they are still active *now*.
+
+    API Gateway caches the authorizer's answer (``ttl_seconds`` in app.py); this one read makes
+    a deactivation take effect on the very next request instead of when the cache runs out.
+    """
     context = (request.context or {}).get("authorizer") or {}
     if not context.get("mentor_id") or not context.get("org_id"):
         raise ChatError("unauthorized")
-    return Identity(
+    identity = Identity(
         context["mentor_id"], context.get("name", ""), context.get("role", ""), context["org_id"],
         context.get("username"),
     )
+    if not mentors.still_active(identity):
+        raise ChatError("account_revoked")
+    return identity
 
 
 def participant_of(request: Any) -> Identity:

@@ -11,27 +11,50 @@ from typing import Any
 
 from chalice.app import Request
 
+from chalicelib.abuse import challenge as abuse_challenge
+from chalicelib.abuse import door
+from chalicelib.abuse.sources import rest_source
 from chalicelib.accounts import mentors, participants
+from chalicelib.accounts.tokens import ANY_AUDIENCE, PARTICIPANT, verify
+from chalicelib.chat.room import refuse_if_banned
+from chalicelib.config import token_secret
 from chalicelib.delivery import Delivery
-from chalicelib.edge.auth import mentor_of, participant_of
+from chalicelib.edge.auth import bearer_token, mentor_of, participant_of
 from chalicelib.edge.http import int_param, json_body, optional_body, path_id, rest, utcnow
 from chalicelib.moderation.actions import Moderation, require_admin
 from chalicelib.moderation.waiting_room import WaitingRoom
-from chalicelib.organisation import admin, catalogue, figures, roster
+from chalicelib.organisation import admin, catalogue, figures, roster, settings
 
 # --- participants and the public group list -----------------------------------------------------
 
 
 @rest
+def challenge(request: Request) -> dict[str, Any]:
+    return abuse_challenge.new_challenge(utcnow())
+
+
+@rest
 def sign_up(request: Request) -> tuple[dict[str, Any], int]:
-    body = json_body(request)
-    return participants.sign_up(body.get("pseudonym"), body.get("password"), utcnow()).as_body(), 201
+    body, now = json_body(request), utcnow()
+    return participants.sign_up(
+        body.get("pseudonym"), body.get("password"), body.get("challenge"), rest_source(request, now), now
+    ).as_body(), 201
 
 
 @rest
 def log_in(request: Request) -> dict[str, Any]:
-    body = json_body(request)
-    return participants.log_in(body.get("pseudonym"), body.get("password"), utcnow()).as_body()
+    body, now = json_body(request), utcnow()
+    return participants.log_in(
+        body.get("pseudonym"), body.get("password"), rest_source(request, now), now, body.get("device_tokens")
+    ).as_body()
+
+
+@rest
+def recover(request: Request) -> dict[str, Any]:
+    body, now = json_body(request), utcnow()
+    return participants.recover(
+        body.get("pseudonym"), body.get("recovery_code"), body.get("password"), rest_source(request, now), now
+    ).as_body()
 
 
 @rest
@@ -41,8 +64,23 @@ def list_groups(request: Request) -> dict[str, Any]:
 
 @rest
 def mentor_log_in(request: Request) -> dict[str, Any]:
-    body = json_body(request)
-    return mentors.log_in(body.get("username"), body.get("password"), utcnow()).as_body()
+    body, now = json_body(request), utcnow()
+    return mentors.log_in(
+        body.get("username"), body.get("password"), rest_source(request, now), now, body.get("device_tokens")
+    ).as_body()
+
+
+@rest
+def connect_check(request: Request) -> dict[str, Any]:
+    """What ``$connect`` would answer right now, as JSON the page can read (counts nothing)."""
+    now = utcnow()
+    identity = verify(bearer_token(request.headers.get("authorization")), token_secret(), now, ANY_AUDIENCE)
+    door.admit_socket(identity, rest_source(request, now), now, count=False)
+    params: Mapping[str, str] = request.query_params or {}
+    group_id = params.get("group_id")
+    if group_id and identity.role == PARTICIPANT:
+        refuse_if_banned(group_id, identity.user_id, now)
+    return {"ok": True}
 
 
 # --- a participant's own account ----------------------------------------------------------------
@@ -61,6 +99,23 @@ def follow(request: Request, group_id: str) -> dict[str, Any]:
 @rest
 def unfollow(request: Request, group_id: str) -> dict[str, Any]:
     return participants.unfollow(participant_of(request), path_id(group_id), utcnow())
+
+
+@rest
+def change_password(request: Request) -> dict[str, Any]:
+    body = json_body(request)
+    return participants.change_password(participant_of(request), body.get("password"), body.get("new_password"),
+                                        utcnow())
+
+
+@rest
+def renew_recovery_code(request: Request) -> dict[str, Any]:
+    return participants.renew_recovery_code(participant_of(request), json_body(request).get("password"), utcnow())
+
+
+@rest
+def export_my_data(request: Request) -> dict[str, Any]:
+    return participants.export(participant_of(request), utcnow())
 
 
 @rest
@@ -201,6 +256,11 @@ def resolve_report(request: Request, moderation: Moderation, report_id: str) -> 
 
 
 @rest
+def claim_report(request: Request, moderation: Moderation, report_id: str) -> dict[str, Any]:
+    return moderation.claim(mentor_of(request), path_id(report_id), utcnow())
+
+
+@rest
 def audit_log(request: Request, moderation: Moderation) -> dict[str, Any]:
     return moderation.audit(mentor_of(request))
 
@@ -251,8 +311,18 @@ def add_mentor(request: Request) -> tuple[dict[str, Any], int]:
 
 
 @rest
-def deactivate_mentor(request: Request, mentor_id: str) -> dict[str, Any]:
-    return admin.deactivate_mentor(mentor_of(request), path_id(mentor_id))
+def deactivate_mentor(request: Request, delivery: Delivery, mentor_id: str) -> dict[str, Any]:
+    return admin.deactivate_mentor(mentor_of(request), path_id(mentor_id), delivery, utcnow())
+
+
+@rest
+def organisation_settings(request: Request) -> dict[str, Any]:
+    return settings.view(mentor_of(request))
+
+
+@rest
+def change_organisation_settings(request: Request) -> dict[str, Any]:
+    return settings.change(mentor_of(request), json_body(request), utcnow())
 
 
 @rest

@@ -2,7 +2,8 @@
 
 Each action checks that its target belongs to the mentor's organisation (403 otherwise),
 writes its effect together with the audit entry (who, what, target, reason, when) in one
-transaction, and then tells the room. Telling is best effort per recipient: the answer says
+transaction — or, where the effect is the tick's or the sockets' (kick, open, close, extend,
+cancel), writes the entry first — and then tells the room. Telling is best effort per recipient: the answer says
 what took effect and how many could not be reached, and never turns into an error because a
 bystander's socket failed.
 """
@@ -18,6 +19,7 @@ from chalicelib import frames, storage
 from chalicelib.accounts.participants import pseudonym_key
 from chalicelib.accounts.tokens import ADMIN, Identity
 from chalicelib.chat import presence
+from chalicelib.config import settings
 from chalicelib.delivery import Delivery, Outcome
 from chalicelib.errors import ChatError
 from chalicelib.frames import message_view, report_view, session_view
@@ -30,7 +32,10 @@ from chalicelib.limits import (
     MAX_SLOW_MODE_S,
     MAX_TOPIC,
 )
+from chalicelib.organisation.settings import org_settings
 from chalicelib.sessions.keeper import SessionKeeper
+
+FOR_GOOD = timedelta(days=MAX_BAN_DAYS + 1)
 
 
 def _told(*outcomes: Outcome) -> dict[str, int]:
@@ -72,7 +77,9 @@ class Moderation:
         return participant
 
     def entry(self, mentor: Identity, action: str, now: datetime, *, target: str = "", reason: object = "",
-               session_id: str | None = None, group_id: str | None = None) -> storage.AuditEntry:
+               session_id: str | None = None, group_id: str | None = None,
+               subject_id: str | None = None) -> storage.AuditEntry:
+        """An audit entry; ``subject_id``: the participant it is about, so deleting the account reaches it."""
         return storage.AuditEntry(
             mentor.org_id,
             str(ULID.from_datetime(now)),
@@ -84,6 +91,8 @@ class Moderation:
             reason=_reason(reason),
             session_id=session_id,
             group_id=group_id,
+            subject_id=subject_id,
+            expires_at=now + timedelta(days=settings().audit_retention_days),
         )
 
     def _tell_session(self, session_id: str, frame: frames.Frame) -> Outcome:
@@ -95,12 +104,15 @@ class Moderation:
         told = self.delivery.send_all(theirs, frame)
         for connection in theirs:
             self.delivery.close(connection)
-            storage.delete_connection(connection.connection_id)
         if not theirs:
             return told
         leaving = {connection.connection_id for connection in theirs}
         remaining = [member for member in everyone if member.connection_id not in leaving]
-        return self.delivery.send_all(remaining, frames.presence("left", theirs[0]))
+        left = self.delivery.send_all(remaining, frames.presence("left", theirs[0]))
+        # Last: if a delete fails, the mentor's retry finds the rows and tells everyone again.
+        for connection in theirs:
+            storage.delete_connection(connection.connection_id)
+        return left
 
     # --- actions in a session ------------------------------------------------------------------
 
@@ -112,7 +124,8 @@ class Moderation:
             raise ChatError("message_not_found")
         if message.state != storage.REMOVED:
             entry = self.entry(mentor, "remove", now, target=f"{message.pseudonym}: {message_id}", reason=reason,
-                                session_id=session_id, group_id=session.group_id)
+                                session_id=session_id, group_id=session.group_id,
+                                subject_id=message.author_id if message.role == "participant" else None)
             storage.remove_message(message, session, entry)
         told = self._tell_session(session_id, frames.message_removed(session_id, message_id))
         return {"removed": message_id, **_told(told)}
@@ -129,7 +142,8 @@ class Moderation:
             reason=_reason(reason), mentor_id=mentor.user_id, expires_at=until + timedelta(days=1),
         )
         storage.restrict(restriction, self.entry(mentor, "mute", now, target=participant.pseudonym, reason=reason,
-                                                  session_id=session_id, group_id=session.group_id))
+                                                  session_id=session_id, group_id=session.group_id,
+                                                  subject_id=participant.participant_id))
         theirs = [m for m in storage.session_connections(session_id) if m.user_id == participant.participant_id]
         storage.set_muted(theirs, until)
         told = self.delivery.send_all(theirs, frames.muted(session_id, until))
@@ -140,7 +154,8 @@ class Moderation:
         session = self.session(mentor, session_id)
         participant = self.participant(pseudonym)
         storage.add_audit(self.entry(mentor, "kick", now, target=participant.pseudonym, reason=reason,
-                                      session_id=session_id, group_id=session.group_id))
+                                      session_id=session_id, group_id=session.group_id,
+                                      subject_id=participant.participant_id))
         members = storage.session_connections(session_id)
         theirs = [m for m in members if m.user_id == participant.participant_id]
         told = self._remove_from_session(theirs, frames.kicked(session_id), members)
@@ -155,10 +170,11 @@ class Moderation:
         until = now + timedelta(days=days) if days else None
         restriction = storage.Restriction(
             f"group#{group_id}", participant.participant_id, kind="ban", until=until, reason=_reason(reason),
-            mentor_id=mentor.user_id, expires_at=until + timedelta(days=1) if until else None,
+            # A ban for good lasts as long as the account (deleting it deletes the ban); the TTL is a backstop.
+            mentor_id=mentor.user_id, expires_at=until + timedelta(days=1) if until else now + FOR_GOOD,
         )
         storage.restrict(restriction, self.entry(mentor, "ban", now, target=participant.pseudonym, reason=reason,
-                                                  group_id=group.group_id))
+                                                  group_id=group.group_id, subject_id=participant.participant_id))
         outcomes = []
         for session in storage.latest_sessions(group_id, now, limit=2):
             if session.status == storage.OPEN:
@@ -197,8 +213,7 @@ class Moderation:
             raise ChatError("session_closed")
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_ANNOUNCEMENT:
             raise ChatError("bad_text", max_length=MAX_ANNOUNCEMENT)
-        organisation = storage.get_organisation(session.org_id)
-        retention = int(organisation.retention_days) if organisation else 30
+        retention = org_settings(session.org_id).retention_days
         message = storage.Message(
             session_id, str(ULID.from_datetime(now)), author_id=mentor.user_id, pseudonym=mentor.name,
             role=mentor.role, text=text.strip(), kind="announcement",
@@ -272,11 +287,22 @@ class Moderation:
         report = storage.get_report(mentor.org_id or "", report_id)
         if report is None:
             raise ChatError("report_not_found")
-        if storage.resolve_report(report, mentor.user_id, _reason(note), now):
-            storage.add_audit(self.entry(mentor, "resolve_report", now, target=report_id, reason=note,
+        entry = self.entry(mentor, "resolve_report", now, target=report_id, reason=note,
+                            session_id=report.session_id, group_id=report.group_id)
+        storage.resolve_report(report, mentor.user_id, _reason(note), now, entry)  # False: resolved meanwhile
+        return {"report": report_view(storage.get_report(report.org_id, report.report_id) or report)}
+
+    def claim(self, mentor: Identity, report_id: str, now: datetime) -> dict[str, Any]:
+        """ "I'm on it": the alert leaves every other mentor's screen, naming who took it."""
+        report = storage.get_report(mentor.org_id or "", report_id)
+        if report is None:
+            raise ChatError("report_not_found")
+        if storage.claim_report(report, mentor.name, now):
+            storage.add_audit(self.entry(mentor, "claim_report", now, target=report_id,
                                           session_id=report.session_id, group_id=report.group_id))
-        else:  # someone resolved it meanwhile: show it as it is now
-            report = storage.get_report(report.org_id, report.report_id) or report
+            told = self.delivery.send_all(storage.staff_connections(report.org_id), frames.report_claimed(report))
+            return {"report": report_view(report), **_told(told)}
+        report = storage.get_report(report.org_id, report.report_id) or report
         return {"report": report_view(report)}
 
     def audit(self, mentor: Identity) -> dict[str, Any]:

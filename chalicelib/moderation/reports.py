@@ -10,6 +10,16 @@ from chalicelib import storage
 from chalicelib.limits import MAX_REASON
 
 EXCERPT_CHARS = 300
+# The order of the mentors' queue: the most urgent first, then oldest first within a rank.
+RANKS = {"acute": 0, "plan": 1, "ideation": 2, "danger": 2, "concern": 3, "high": 4, "normal": 5}
+
+
+def rank_of(priority: str, severity: str | None, kind: str) -> int:
+    if severity is None:
+        return RANKS[priority]
+    if kind == "danger" and severity != "acute":
+        return RANKS["danger"]
+    return RANKS[severity]
 
 
 def new_report(
@@ -23,11 +33,17 @@ def new_report(
     pseudonym: str = "",
     reason: str = "",
     excerpt: str = "",
-    retention_days: int = 30,
+    retention_days: int,
     report_id: str | None = None,
+    severity: str | None = None,
+    author_id: str | None = None,
 ) -> storage.Report:
     """A report, keyed by ``report_id`` when what it is about must be reported only once."""
     report_id = report_id or str(ULID.from_datetime(now))
+    # Who wrote what is reported: the message's author, or the sender of a held-back message. Kept
+    # only so that deleting the account can strip the report of their words and name. ``author_id``
+    # names the sender when ``session`` is the session itself (a send from the waiting room).
+    author_id = message.author_id if message else author_id or getattr(session, "user_id", None)
     return storage.Report(
         org_id,
         report_id,
@@ -36,12 +52,14 @@ def new_report(
         session_id=session.session_id,
         group_id=session.group_id,
         message_id=message.message_id if message else None,
+        author_id=author_id,
         pseudonym=message.pseudonym if message else pseudonym,
         excerpt=(message.text if message else excerpt)[:EXCERPT_CHARS],
         reason=reason[:MAX_REASON],
         created_at=now,
         open_org=org_id,
-        queue_key=f"{0 if priority == 'high' else 1}#{report_id}",
+        severity=severity,
+        queue_key=f"{rank_of(priority, severity, kind)}#{report_id}",
         # A report quotes a message, so it expires with the messages it quotes.
         expires_at=now + timedelta(days=retention_days),
     )

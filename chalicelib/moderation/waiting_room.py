@@ -61,7 +61,7 @@ class WaitingRoom:
             member = storage.Member(group.group_id, waiting.participant_id, via=storage.ADMITTED, since=now,
                                     mentor_id=mentor.user_id, expires_at=now + room.MEMBERSHIP)
             entry = self.moderation.entry(mentor, "admit", now, target=waiting.pseudonym, session_id=session_id,
-                                          group_id=group.group_id)
+                                          group_id=group.group_id, subject_id=waiting.participant_id)
             if not storage.admit(waiting, member, entry):
                 continue  # another mentor answered this knock first
             admitted.append(waiting.pseudonym)
@@ -80,7 +80,7 @@ class WaitingRoom:
         declined = []
         for waiting in self._chosen(session_id, pseudonym, everyone):
             entry = self.moderation.entry(mentor, "decline", now, target=waiting.pseudonym, session_id=session_id,
-                                          group_id=group.group_id)
+                                          group_id=group.group_id, subject_id=waiting.participant_id)
             if not storage.decline(waiting, entry):
                 continue
             declined.append(waiting.pseudonym)
@@ -110,5 +110,6 @@ class WaitingRoom:
             member = storage.Member(group_id, participant.participant_id, via=storage.ENROLLED, since=now,
                                     mentor_id=mentor.user_id, expires_at=now + room.MEMBERSHIP)
             storage.enrol(member, self.moderation.entry(mentor, "enrol", now, target=participant.pseudonym,
-                                                        group_id=group.group_id))
+                                                        group_id=group.group_id,
+                                                        subject_id=participant.participant_id))
         return {"enrolled": participant.pseudonym, "group_id": group.group_id}

@@ -7,9 +7,12 @@ from typing import Any, cast
 from ulid import ULID
 
 from chalicelib import storage
+from chalicelib.abuse import revocation
 from chalicelib.accounts import mentors
 from chalicelib.accounts.tokens import Identity
 from chalicelib.chat.admission import ENTRY_MODES
+from chalicelib.config import settings
+from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.limits import MAX_CAPACITY, MAX_DESCRIPTION, MAX_GROUP_NAME, MAX_RULE_CHARS, MAX_RULES, MIN_CAPACITY
 from chalicelib.moderation.actions import require_admin
@@ -126,7 +129,8 @@ def add_mentor(admin: Identity, body: dict[str, Any], now: datetime) -> dict[str
     return {"mentor": mentors.mentor_view(mentor)}
 
 
-def deactivate_mentor(admin: Identity, mentor_id: str) -> dict[str, Any]:
+def deactivate_mentor(admin: Identity, mentor_id: str, delivery: Delivery, now: datetime) -> dict[str, Any]:
+    """Withdraw a mentor's access: their open sockets are closed before this returns."""
     require_admin(admin)
     found = [m for m in storage.org_mentors(admin.org_id or "") if m.mentor_id == mentor_id]
     if not found:
@@ -134,5 +138,7 @@ def deactivate_mentor(admin: Identity, mentor_id: str) -> dict[str, Any]:
     mentor = found[0]
     if mentor.mentor_id == admin.user_id:
         raise ChatError("cannot_deactivate_self")
-    storage.deactivate_mentor(mentor)
-    return {"mentor": mentors.mentor_view(mentor)}
+    # The record (username, display name) stays as long as the audit entries that name the mentor.
+    storage.deactivate_mentor(mentor, now + timedelta(days=settings().audit_retention_days))
+    closed = revocation.close_connections(delivery, mentor.mentor_id, "deactivated")
+    return {"mentor": mentors.mentor_view(mentor), "connections_closed": closed}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-__all__ = ["FloodLimits", "FloodState", "FloodDecision", "admit", "digest"]
+__all__ = ["FloodDecision", "FloodLimits", "FloodState", "admit", "digest"]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,15 @@ is never delivered; the sender alone gets a kind notice (``NOTICE``). Everything
 pure: text in, reason code out. Nothing is logged, because the text is the secret.
 
 Reason codes, checked in this order (the first hit wins):
-``cpr``, ``email``, ``profile_link``, ``phone``, ``handle``, ``address``.
+``cpr``, ``email``, ``profile_link``, ``phone``, ``handle``, ``address``, ``name``.
+
+Beyond the plain forms the guard reads numbers written in words ("to to tre tre ...",
+"twenty two"), digits split by words ("22 og så 33 44 55"), North American numbers
+(555-867-5309), a handle given after naming the platform ("på snap hedder jeg ...") in
+the same message or the sender's previous one (``previous_text``), and a real name:
+a first name with a surname ("Sofie Nielsen"), or a name with a school or town
+("jeg hedder Sofie og går på Rosenlundskolen"). Mentions of staff (``@mentor_sofie``)
+stay allowed.
 
 Precision matters as much as recall: a guard that blocks "kl. 19.30" or "jeg er 15"
 teaches teens that the chat is broken. The corpus in ``tests/data/safety_corpus.tsv``
@@ -15,16 +23,18 @@ holds the must-pass lines that keep it honest.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-__all__ = ["REASONS", "check_text", "check_pseudonym", "notice", "notices"]
+__all__ = ["REASONS", "check_pseudonym", "check_text", "notice", "notices"]
 
-REASONS: tuple[str, ...] = ("cpr", "email", "profile_link", "phone", "handle", "address")
+REASONS: tuple[str, ...] = ("cpr", "email", "profile_link", "phone", "handle", "address", "name")
 
 # Next to the code so Chalice packages it with chalicelib/.
 _DATA = Path(__file__).parent / "data"
@@ -50,7 +60,7 @@ class _Regex:
 
 
 # Invisible characters people (and keyboards) slip between digits or letters.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\ufe0f\u20e3]")  # incl. keycap digits 2️⃣
 
 
 def _normalise(text: str) -> str:
@@ -60,7 +70,7 @@ def _normalise(text: str) -> str:
 
 # --- CPR ---------------------------------------------------------------------------
 
-_CPR = _Regex(r"(?<!\d)(?<!\d[.,/:-])(\d{2})(\d{2})(\d{2})[ -]?(\d{4})(?!\d|[.,/:-]\d)")
+_CPR = _Regex(r"(?<!\d)(?<!\d[.,/:-])(\d{2})[./ ]?(\d{2})[./ ]?(\d{2})\s*[ -]?\s*(\d{4})(?!\d|[.,/:-]\d)")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -79,7 +89,7 @@ def _has_cpr(text: str) -> bool:
 
 _TLD = r"(?:com|dk|net|org|se|no|de|eu|info|me|io|nu|co\.uk|uk)"
 _MAIL_PROVIDERS = r"(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|protonmail|proton|gmx|yandex|live\.dk|live\.com)"
-_AT_WORD = r"(?:\(at\)|\[at\]|\{at\}|\bat\b|snabel-?a)"
+_AT_WORD = r"(?:\(at\)|\[at\]|\{at\}|\bat\b|snabel[\s-]?a)"
 # A spelled-out dot may have spaces around it; a real "." may not ("at school. No").
 _DOT_WORD = r"(?:\.|\s*(?:\(dot\)|\[dot\]|\bdot\b|\bpunktum\b|\bprik\b)\s*)"
 _EMAIL = _Regex(
@@ -87,7 +97,7 @@ _EMAIL = _Regex(
       (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{{2,}}\b          # plain address
     | (?<![\w.+-])[\w.+-]+\s*{_AT_WORD}\s*[\w-]+{_DOT_WORD}{_TLD}\b   # sofie (at) gmail dot com
     | (?<![\w.+-])[\w.+-]+\s*(?:@|{_AT_WORD})\s*{_MAIL_PROVIDERS}\b     # sofie@gmail, sofie snabel-a hotmail
-    | \b(?:min|my)\s+(?:e-?)?mail(?:adresse|\s+address)?\s+(?:er|is|=|:)\s*\S*[@\d]  # min mail er sofie09
+    | \b(?:min|my)\s+(?:e-?mail|mail|gmail|hotmail|outlook|icloud)(?:adresse|\s+address)?\s+(?:er|is|=|:)\s*\S*[@\d]  # min mail er sofie09
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -132,8 +142,12 @@ def _digit_count(text: str) -> int:
     return sum(map(str.isdigit, text))
 
 
-# "2o 3o 4o 5o": the letter o standing in for zero, only where it touches a digit.
+# "2o 3o 4o 5o", "2l 3l", "28 I9": o for zero and l/I for one, only where they touch a digit.
 _O_FOR_ZERO = _Regex(r"(?<=\d)[oO]|[oO](?=\d)")
+_L_FOR_ONE = _Regex(r"(?<=\d)[lI](?![^\W\d_])|(?<![^\W\d_])[lI](?=\d)")
+# Four pairs of digits with one repeated separator ("28/19/46/73", "28,19,46,73",
+# "3 0 ... 7 4 ... 1 9"): the way a number is grouped, never a date, time or amount.
+_PAIRED = _Regex(r"(?<![\d.,/])(\d\s?\d)\s*([/,.;:]+|\.{2,}|…)\s*(\d\s?\d)\s*\2\s*(\d\s?\d)\s*\2\s*(\d\s?\d)(?![\d])")
 # Exotic separators between digits ("22_33_44_55", "22*33*44*55") become spaces
 # so the phone-number matcher sees an ordinary spaced number.
 _ODD_SEPARATOR = _Regex(r"(?<=\d)\s*[_*|·•~]+\s*(?=\d)")
@@ -146,9 +160,20 @@ _LONG_DIGIT_RUN = _Regex(r"\d(?:[\s().-]?\d){8,}")
 _FOREIGN_REGIONS = ("SE", "NO", "GB", "DE", "US")
 
 
+# The Danish grade scale: "12 10 7 4 02 10" is a report card, not a number.
+_GRADES = frozenset({"-3", "00", "02", "4", "7", "10", "12"})
+
+
+def _grades(raw: str) -> bool:
+    groups = re.findall(r"-?\d+", raw)
+    return len(groups) >= 4 and all(g in _GRADES for g in groups)
+
+
 def _not_a_phone(raw: str) -> bool:
-    """Dates, time ranges, year ranges and amounts look like numbers to the matcher."""
+    """Dates, time ranges, year ranges, amounts and grades look like numbers to the matcher."""
     raw = raw.strip()
+    if _grades(raw):
+        return True
     m = _DATE.fullmatch(raw)
     if m and (m.group(1) is None or (1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12)):
         return True
@@ -156,7 +181,7 @@ def _not_a_phone(raw: str) -> bool:
         return True
     # Counting out loud ("1 2 3 4 5 6 7 8", "10 9 8 ... 1") is nobody's number.
     groups = [int(g) for g in re.findall(r"\d+", raw)]
-    steps = {b - a for a, b in zip(groups, groups[1:])}
+    steps = {b - a for a, b in itertools.pairwise(groups)}
     return len(groups) >= 5 and len(steps) == 1 and steps <= {1, -1}
 
 
@@ -177,16 +202,180 @@ def _helpline_numbers() -> frozenset[str]:
 
 
 def _has_phone(text: str) -> bool:
+    if _NANP.search(text):
+        return True
+    if _has_plain_phone(text):
+        return True
+    spoken = _digits_from_words(text)
+    if spoken is not None and (_has_plain_phone(spoken) or _has_split_phone(spoken)):
+        return True
+    return _has_split_phone(text)
+
+
+# North American numbers: 555-867-5309, (555) 867-5309, +1 555.867.5309. The separators
+# are required: ten bare digits are as often an order number.
+_NANP = _Regex(
+    r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]?\d{4}(?![\d])"
+)
+
+# --- numbers in words ---------------------------------------------------------------
+
+_UNITS = {
+    "nul": 0, "zero": 0, "oh": 0, "en": 1, "et": 1, "een": 1, "one": 1, "to": 2, "two": 2, "tre": 3, "three": 3,
+    "fire": 4, "four": 4, "fem": 5, "five": 5, "seks": 6, "six": 6, "syv": 7, "seven": 7, "otte": 8, "eight": 8,
+    "ni": 9, "nine": 9,
+}
+_TEENS = {
+    "ti": 10, "ten": 10, "elleve": 11, "eleven": 11, "tolv": 12, "twelve": 12, "tretten": 13, "thirteen": 13,
+    "fjorten": 14, "fourteen": 14, "femten": 15, "fifteen": 15, "seksten": 16, "sixteen": 16, "sytten": 17,
+    "seventeen": 17, "atten": 18, "eighteen": 18, "nitten": 19, "nineteen": 19,
+}
+_TENS = {
+    "tyve": 20, "twenty": 20, "tredive": 30, "tredve": 30, "thirty": 30, "fyrre": 40, "fyrretyve": 40, "forty": 40,
+    "halvtreds": 50, "fifty": 50, "tres": 60, "sixty": 60, "halvfjerds": 70, "seventy": 70, "firs": 80,
+    "eighty": 80, "halvfems": 90, "ninety": 90,
+}
+_NUMBER_WORD = _Regex(
+    r"[a-zæøå]+(?:og(?:tyve|tredive|tredve|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))?|\d+",
+    re.IGNORECASE,
+)
+_REPEAT = {"double": 2, "dobbelt": 2, "triple": 3, "tripple": 3}
+_COMPOUND = re.compile(r"([a-z]+)og([a-zæø]+)")
+_NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve", "two", "three", "four", "five",
+                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt")  # fmt: skip
+
+
+def _number_value(word: str) -> str | None:
+    """Digits for one number word ("toogtyve" -> "22", "fem" -> "5"), else None."""
+    for table in (_UNITS, _TEENS, _TENS):
+        if word in table:
+            return str(table[word])
+    m = _COMPOUND.fullmatch(word)
+    if m and m.group(1) in _UNITS and m.group(2) in _TENS:
+        return str(_TENS[m.group(2)] + _UNITS[m.group(1)])
+    return None
+
+
+def _digits_from_words(text: str) -> str | None:
+    """``text`` with every run of number words (and digits) read as digit groups, or None.
+
+    "to to tre tre fire fire fem fem" -> "2 2 3 3 4 4 5 5"; "to og tyve" and
+    "twenty two" -> "22". Only runs with at least two number words are read, so the
+    Danish articles "en"/"et" and English "to" stay words.
+    """
+    lower = text.casefold()
+    if not any(h in lower for h in _NUMBER_HINTS):
+        return None
+    tokens = _NUMBER_WORD.findall(lower)
+    spoken = sum(1 for t in tokens if not t.isdigit() and _number_value(t) is not None)
+    if spoken < 2 and not (spoken and _digit_count(text) >= 4):
+        return None
+    out: list[str] = []
+    run: list[str] = []
+    words_in_run = 0
+
+    def flush() -> None:
+        nonlocal words_in_run
+        if words_in_run >= 2 or (words_in_run and len(run) > words_in_run):
+            out.append(" ".join(run))
+        run.clear()
+        words_in_run = 0
+
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        value = token if token.isdigit() else _number_value(token)
+        if token in _REPEAT and i + 1 < len(tokens) and tokens[i + 1] in _UNITS:
+            # "double two" / "dobbelt to" -> 22
+            digit = str(_UNITS[tokens[i + 1]])
+            run.extend(digit * _REPEAT[token])
+            words_in_run += 2
+            i += 2
+            continue
+        if value is None:
+            # "to og tyve" (2 and 20 = 22); "og" only joins inside a run.
+            if token == "og" and run and i + 1 < len(tokens) and tokens[i + 1] in _TENS and len(run[-1]) == 1:
+                run[-1] = str(_TENS[tokens[i + 1]] + int(run[-1]))
+                words_in_run += 1
+                i += 2
+                continue
+            flush()
+            i += 1
+            continue
+        if run and not token.isdigit() and token in _UNITS and run[-1] in {str(v) for v in _TENS.values()} \
+                and not tokens[i - 1].isdigit():
+            run[-1] = str(int(run[-1]) + _UNITS[token])  # "twenty two" -> 22
+        else:
+            run.append(value)
+        words_in_run += not token.isdigit()
+        i += 1
+    flush()
+    if not out:
+        return None
+    return " , ".join(out)
+
+
+# --- digits split by words ------------------------------------------------------------
+
+# "22 og så 33 44 55", "22 33 hmm 44 55": filler between the groups of one number.
+_FILLER = frozenset("og så and then øh øhm hmm hm eh um uh altså bare ja yes lige just".split())
+_PHONE_CUES = _Regex(
+    r"\b(?:nummer|nr|tlf|telefon|mobil|mobilnummer|ring|sms|skriv|number|phone|call|text|cell|whatsapp|hit\s+me)\b",
+    re.IGNORECASE,
+)
+_TIME_WORDS = _Regex(r"\b(?:kl|klokken|tid|timer?|min|minutter|sek|o'?clock|am|pm|uge|år|kr|kroner)\b", re.IGNORECASE)
+_GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
+
+
+def _has_split_phone(text: str) -> bool:
+    """Digit groups of one Danish number with a word or two between them."""
+    if _digit_count(text) < 8:
+        return False
+    cued = bool(_PHONE_CUES.search(text))
+    if not cued and _TIME_WORDS.search(text):
+        return False  # "kl 20 30 og så 21 15" is two times
+    tokens = [m.group() for m in _GROUPS_AND_WORDS.finditer(text)]
+    groups: list[str] = []
+    gap: list[str] = []
+    worded_gaps = 0  # without a cue, one gap of filler words at most: "22 og så 33 44 55"
+    for token in [*tokens, "."]:
+        if token.isdigit() and len(token) <= 4:
+            if groups and gap:
+                worded_gaps += 1
+                if len(gap) > (4 if cued else 2) or not (cued or (worded_gaps == 1 and all(w.casefold() in _FILLER for w in gap))):
+                    groups, worded_gaps = [], 0
+            groups.append(token)
+            gap = []
+            joined = "".join(groups)
+            if (len(joined) == 8 and joined[0] in "23456789" and worded_gaps
+                    and not _not_a_phone(" ".join(groups)) and joined not in _helpline_numbers()):
+                return True
+            if len(joined) > 8:
+                groups, worded_gaps = [token], 0
+        elif token.isdigit():
+            groups, gap, worded_gaps = [], [], 0
+        else:
+            gap.append(token)
+    return False
+
+
+def _has_plain_phone(text: str) -> bool:
     # No phone number anywhere has fewer than 7 digits; "2o 3o 4o 5o" has 4 plus o's.
     digits = _digit_count(text)
-    if digits < 4 or (digits < 7 and "o" not in text.casefold()):
+    if digits < 4 or (digits < 7 and "o" not in text.casefold() and "l" not in text and "I" not in text):
         return False
     prepared = _O_FOR_ZERO.sub("0", text)
+    if "l" in prepared or "I" in prepared:
+        prepared = _L_FOR_ONE.sub("1", prepared)
     if _digit_count(prepared) < 7:
         return False
     pn = _phonenumbers()
     prepared = _ODD_SEPARATOR.sub(" ", prepared)
     allowed = _helpline_numbers()
+    for m in _PAIRED.finditer(prepared):
+        paired = re.sub(r"\D", "", m.group())
+        if paired[0] in "23456789" and paired not in allowed and not _grades(m.group()):
+            return True
 
     def found(region: str, leniency: Any) -> bool:
         for match in pn.PhoneNumberMatcher(prepared, region, leniency=leniency):
@@ -210,9 +399,10 @@ def _has_phone(text: str) -> bool:
 
 # --- social-media handles ------------------------------------------------------------
 
-_PLATFORM = r"""(?:snap+(?:chat)?|sc|insta+(?:gram)?|ig|tik\s?tok|tt|discord|dc|facebook|fb|messenger
+_PLATFORM = r"""(?:sna*p+(?:\s?chat)?|sc|s\sc|insta+(?:\s?gram)?|ig|tik\s?tok|tt|discord|dc|facebook|fb|messenger
     |twitter|telegram|whats\s?app|kik|be\s?real|threads|twitch|steam|roblox|youtube|yt|pinterest
-    |vsco|signal|skype|viber|wechat|reddit|tumblr|bluesky|bsky|spotify)"""
+    |vsco|signal|skype|viber|wechat|reddit|tumblr|bluesky|bsky|spotify|psn|xbox|playstation|epic|fortnite
+    |minecraft|socials|sociale\s+medier)"""
 _PLATFORM_LONG = r"""(?:snap+(?:chat)?|insta+(?:gram)?|tik\s?tok|discord|facebook|messenger|twitter
     |telegram|whats\s?app|kik|be\s?real|twitch|roblox|youtube|pinterest|vsco|skype|wechat|reddit
     |tumblr|bluesky|bsky)"""
@@ -226,7 +416,9 @@ _NOT_A_USERNAME = frozenset(
     dårlig dårligt god godt bad good weak svag svagt elendig elendigt fuld
     tom tomt empty på on off pause inaktiv inaktivt inactive blokeret blocked lidt kind sort lige
     til to for too sjov sjovt fun træls annoying cringe pinlig pinligt embarrassing mit min my your
-    dit din et er is was var nok enough hemmelig hemmeligt secret anonym anonymt anonymous""".split()
+    dit din et er is was var nok enough hemmelig hemmeligt secret anonym anonymt anonymous
+    mest mostly kun only mainly primært billeder pics pictures photos videoer videos memes om about med with
+    af of fra from fyldt filled sjovt funny trist sad aktivt active død dødt fint fine okay ok""".split()
 )
 
 _HANDLE_FORMS = _Regex(
@@ -244,6 +436,7 @@ _HANDLE_FORMS = _Regex(
     | \b(?:send|giv\s+mig|give\s+me|drop|del|share|sende)\s+(?:dit|din|jeres|your|ur|yo)\s+{_PLATFORM}\b
     | \b(?:skal\s+vi|vil\s+du|wanna|want\s+to|shall\s+we|lets|let's)\s+(?:\w+\s+)?(?:snappe|adde|add|følge|follow|skrive|text)\s+(?:på|on)\s+{_PLATFORM}\b
     | \b{_PLATFORM}\s+@[\w.]{{2,}}
+    | \b(?:add+|tilføj|følg|follow|søg\s+efter|search\s+for|search)\s+@?(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+|[a-z]{{3,}}(?<!mig)(?<!me))\s+(?:på|on|i|in)\s+{_PLATFORM}\b
     | @[\w.]{{2,}}\s+(?:på|on|i|in)\s+{_PLATFORM}\b
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -262,7 +455,8 @@ _DISCORD_TAG = _Regex(r"(?<!\w)\w{2,32}#\d{4}\b")  # luna#1234
 # rule out most messages far faster than the patterns below could.
 _PLATFORM_HINTS = tuple(
     """snap insta tik discord facebook messenger twitter telegram whats kik real threads twitch steam roblox
-    youtube pinterest vsco signal skype viber wechat reddit tumblr bluesky bsky spotify""".split()
+    youtube pinterest vsco signal skype viber wechat reddit tumblr bluesky bsky spotify snp psn xbox playstation
+    epic fortnite minecraft social""".split()
 )
 _SHORT_PLATFORMS = ("sc", "ig", "tt", "dc", "fb", "yt")
 _SHORT_PLATFORM = _Regex(r"\b(?:sc|ig|tt|dc|fb|yt)\b")  # searched in casefolded text
@@ -292,17 +486,163 @@ def _could_be_username(token: str) -> bool:
     return word not in _NOT_A_USERNAME and not word.endswith(_WORD_ENDINGS)
 
 
-def _has_handle(text: str) -> bool:
+# Staff are mentioned by their chat names ("@mentor_sofie"); those are no outside handles.
+_STAFF_MENTION = _Regex(r"(?:mentor|mentors|admin|staff|moderator|mod|frivillig|guide|team)(?:[._-]\w+)?", re.IGNORECASE)
+
+# After the platform is named: "på snap hedder jeg luna_k", "insta? søg efter sofiehh".
+_NAMED_AFTER_PLATFORM = _Regex(
+    rf"""\b{_PLATFORM}\b[^.!\n]{{0,40}}?\b(?:(?P<strong>hedder\s+jeg|jeg\s+hedder|heder\s+jeg|name\s+is|names
+        |navn\s+er|er\s+mit\s+(?:bruger)?navn|is\s+my\s+(?:user)?name|søg(?:\s+efter)?|search(?:\s+for)?|find\s+mig\s+som|find\s+me\s+as|add|tilføj|som|as)
+        |er\s+jeg|jeg\s+er|i'?m|i\s+am|it'?s|its|det\s+er|er|is)\s+@?(?P<u>[\w.]+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# The sender's previous message asked for or offered a handle; this one gives it.
+_GIVEN_NAME = _Regex(
+    r"""^\W*(?:(?:ja|jep|yes|yeah|yep|ok|okay|sure|klart|selvfølgelig)\W+)?(?:(?P<verb>jeg\s+hedder|hedder|add\s+mig|add\s+me|tilføj\s+mig|add|tilføj|søg
+        |search|find\s+mig\s+som|my\s+name\s+is|name\s+is)\s+|(?:det\s+er|den\s+er|it'?s|its|i'?m|im|er)\s+)?@?(?P<u>[\w.]+)\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ORDINARY_REPLY = frozenset(
+    """ja nej jo jep nope yes no yeah yep ok okay okey sure måske maybe hvorfor why hvad what haha hahaha lol
+    tak thanks fedt nice cool godt fint hej hi hey glem forget det that it den""".split()
+)
+
+
+# "mit brugernavn er luna_x", "my username is lunaxx": a username needs no platform named.
+_USERNAME_GIVEN = _Regex(
+    r"""\b(?:mit|min|my)\s+(?:brugernavn|username|user\s?name|gamertag|gamer\s?tag)\s*(?:er|is|=|:|-)\s*@?[\w.]{3,}
+      | \b(?:brugernavn|username|user\s?name|user|gamertag|gamer\s?tag)\s*[:=]\s*@?[^\W\d_]\w*(?:[._]\w+|\d{2,})""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "jeg hedder majak på insta", "mit navn på snap er majak", "min profil på insta hedder majak".
+_NAMED_ON_PLATFORM = _Regex(
+    rf"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+heder|i'?m\s+called|my\s+name\s+is)\s+@?(?P<a>[\w.]+)\s+(?:på|on)\s+{_PLATFORM}\b
+      | \b(?:mit|min|my)\s+(?:navn|name|profil|profile|konto|account)\s+(?:på|on)\s+{_PLATFORM}\s*(?:er|is|hedder|=|:)\s*@?(?P<b>[\w.]+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "adder du mig? maja_k": an outside app's verb and a username-shaped word.
+_ADD_VERB = _Regex(r"\b(?:add+|add+e|add+er|tilføj|tilføje|følg|følge|follow)\b", re.IGNORECASE)
+# "dm @lunaxx", "følg @sofie": verbs of the outside apps, not of this chat.
+# "add mig sofie2010": a username-shaped word after an outside app's verb.
+_ADD_ME_NAME = _Regex(
+    r"\b(?:add+|adde|tilføj|følg|follow)\s+(?:mig|me)\s*:?\s+@?(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+)", re.IGNORECASE
+)
+_ADD_AT = _Regex(r"\b(?:dm|pm|add|adde|follow|følg|tilføj)\s+(?:mig\s+|me\s+)?(?:på|on|at)?\s*@[\w.]{2,}", re.IGNORECASE)
+
+
+# A word shaped like a username: letters with a dot or underscore inside ("luna.k",
+# "emil_dk2009", "sofie_"), or letters then a year ("lunaxx09", "maja2010").
+_USERNAME_TOKEN = _Regex(
+    r"(?<![\w@.])@?((?:[^\W\d_][\w]*(?:[._][\w]+)+_*|_*[^\W\d_]\w*_+\w*|[^\W\d_]{3,}(?:\d{2}|\d{4})))(?![\w@]|\.\w)"
+)
+# Shapes that are not usernames: abbreviations, web addresses, products with a number.
+_NOT_A_HANDLE_TOKEN = _Regex(
+    r"""(?:f\.eks|bl\.a|m\.m|o\.l|o\.s\.v|osv|t\.o\.m|d\.v\.s|dvs|p\.t|a\.k\.a|e\.g|i\.e|ca|kl|nr|evt|inkl|etc)
+      | .*\.(?:com|dk|net|org|io|me|gg|tv|app|se|no|de)
+      | (?:fifa|iphone|ipad|galaxy|ps|gta|cod|mw|pes|nba|nhl|madden|sims|top|covid|windows|android|ios|level|lvl|season
+         |sæson|chapter|kapitel|uge|week|klasse|grade|mp|gen|version)\d+""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# The platform as a verb: "snap mig sofie_hh", "whatsapp mig lunagirl", "snap me at lunaa.x".
+_PLATFORM_VERB = _Regex(
+    rf"\b(?:{_PLATFORM}|snappe|instagramme)\s+(?:mig|me)\s*(?:på|on|at|@)?\s*[:\-]?\s*@?(?P<u>[\w.]+)(?P<end>\W*$)?",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "mit youtube er @emilgaming": an @-name given as what the outside account is.
+_PLATFORM_IS_AT = _Regex(
+    rf"\b{_PLATFORM}\b[^.!?\n]{{0,30}}?(?:\ber|\bis|\bits|\bhedder|=|:)\s*@(?P<u>[\w.]{{2,30}})",
+    re.IGNORECASE | re.VERBOSE,
+)
+_NOT_AFTER_VERB = frozenset("nu now senere later plz pls please tak thanks asap igen again hvis if når when".split())
+
+
+def _shaped_usernames(text: str) -> list[str]:
+    """Username-shaped words not written as a chat mention ("@Luna07" names someone in this chat)."""
+    return [m.group(1) for m in _USERNAME_TOKEN.finditer(text)
+            if not m.group().startswith("@") and not _NOT_A_HANDLE_TOKEN.fullmatch(m.group(1))
+            and not _STAFF_MENTION.fullmatch(m.group(1))]
+
+
+def _platform_as_verb(text: str) -> bool:
+    """"snap mig sofie_hh", "whatsapp mig lunagirl" (a plain word only when it ends the message)."""
+    for m in _PLATFORM_VERB.finditer(text):
+        name = m.group("u").strip(".")
+        if _HANDLE_SHAPE.search(name) or (
+            m.group("end") is not None and _could_be_username(name) and len(name) >= 3
+            and name.casefold() not in _NOT_AFTER_VERB | _ORDINARY_REPLY
+        ):
+            return True
+    return False
+
+
+def _mentions_add(text: str) -> bool:
+    lower = text.casefold()
+    return "add" in lower or "tilføj" in lower or "følg" in lower or "follow" in lower
+
+
+def _names_platform(text: str) -> bool:
+    """An outside app is named (an "@" alone is a mention in this chat)."""
+    lower = text.casefold()
+    return any(h in lower for h in _PLATFORM_HINTS) or (
+        any(h in lower for h in _SHORT_PLATFORMS) and bool(_SHORT_PLATFORM.search(lower)))
+
+
+# "tiktok f.eks den med hunden": abbreviations with dots are no usernames.
+_ABBREVIATION = _Regex(r"\b(?:f\.eks|bl\.a|m\.m|o\.l|t\.o\.m|d\.v\.s|p\.t|a\.k\.a|e\.g|i\.e)\b\.?", re.IGNORECASE)
+
+
+def _has_handle(text: str, previous_text: str | None = None) -> bool:
+    if "." in text:
+        text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
     if "#" in text and _DISCORD_TAG.search(text):
+        return True
+    if previous_text and _mentions_platform(previous_text) and _gives_username(text):
+        return True
+    if (_USERNAME_GIVEN.search(text) or _ADD_AT.search(text) or _ADD_ME_NAME.search(text)
+            or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))):
         return True
     if not _mentions_platform(text):
         return False
     if _HANDLE_FORMS.search(text):
         return True
+    # A platform named and a username-shaped word in the same message: "sc? noah.v",
+    # "mit psn er emil_dk2009", "ny snap!! ida_hh2".
+    if any(_could_be_username(name := (m.group("a") or m.group("b") or "").strip("."))
+           and name.casefold() not in _ORDINARY_REPLY for m in _NAMED_ON_PLATFORM.finditer(text)):
+        return True
+    if (_names_platform(text) and _shaped_usernames(text)) or _platform_as_verb(text) or any(
+        not _STAFF_MENTION.fullmatch(m.group("u")) for m in _PLATFORM_IS_AT.finditer(text)
+    ):
+        return True
     for m in _HANDLE_SHARED.finditer(text):
         if _could_be_username((m.group("a") or m.group("b") or "").strip(".")):
             return True
-    return any(_HANDLE_SHAPE.search(m.group(1).strip(".")) for m in _AT_HANDLE.finditer(text))
+    for m in _NAMED_AFTER_PLATFORM.finditer(text):
+        name = m.group("u").strip(".")
+        # "hedder jeg luna" names a user; after a plain "er"/"it's" only a handle-shaped word does.
+        named = _could_be_username(name) and name.casefold() not in _ORDINARY_REPLY and len(name) >= 3
+        if named and (m.group("strong") or _HANDLE_SHAPE.search(name) or any(c.isdigit() for c in name)):
+            return True
+    # A bare "@name" is a mention in this chat unless it has a profile name's dot ("@sofie.h"):
+    # the same shapes check_pseudonym refuses, so every accepted pseudonym can be mentioned.
+    return any(
+        _PSEUDONYM_HANDLE_SHAPE.search(name) and not _STAFF_MENTION.fullmatch(name)
+        for m in _AT_HANDLE.finditer(text)
+        if (name := m.group(1).rstrip("."))
+    )
+
+
+def _gives_username(text: str) -> bool:
+    """A short reply that is a username: "lunaxx09", "ja det er sofie_h"."""
+    m = _GIVEN_NAME.match(text.strip())
+    if not m:
+        return False
+    name = m.group("u").strip(".")
+    if name.casefold() in _ORDINARY_REPLY or _STAFF_MENTION.fullmatch(name) or len(name) < 3:
+        return False
+    shaped = bool(_HANDLE_SHAPE.search(name)) or (any(c.isdigit() for c in name) and any(c.isalpha() for c in name))
+    # Without a username's shape only a naming verb counts: "jeg hedder sofiehh", not "det er sejt".
+    return shaped or (bool(m.group("verb")) and _could_be_username(name))
 
 
 # --- street addresses ----------------------------------------------------------------
@@ -310,18 +650,28 @@ def _has_handle(text: str) -> bool:
 # Endings of Danish street names ("Nørregade", "Rosenvænget"); only a compound counts,
 # the bare word ("vej 2", "alle 3") is ordinary speech.
 _STREET_SUFFIXES = tuple(
-    """vej gade allé alle stræde boulevard boulevarden plads pladsen vænge vænget parken have torv torvet
+    """vej vejen gade gaden allé alle stræde strædet boulevard boulevarden plads pladsen vænge vænget parken have torv torvet
     bakke bakken høj toften stien vang vangen løkke marken engen dalen lund hegn""".split()
 )
-_STREET_SUFFIXES_LIVED_ON = ("vej", "gade", "allé", "stræde", "vænge", "vænget")
+_STREET_SUFFIXES_LIVED_ON = ("vej", "vejen", "gade", "allé", "alle", "stræde", "vænge", "vænget", "parken", "bakken",
+                             "toften", "stien", "vangen", "løkke", "haven", "plads", "pladsen", "boulevard")
 _NOT_A_HOUSE_NUMBER = r"""(?:gange?|timer?|min|minutter|sek|sekunder|dage?|døgn|uger?|måneder|år|kr|kroner
     |procent|km|m|meter|stk|personer|mennesker|point|klasse|x)"""
 # A word followed by a house number; whether the word is a street is decided on its ending.
 _WORD_THEN_HOUSE_NUMBER = _Regex(
-    rf"(?<![\w.])([a-zæøåé]+)\.?\s+\d{{1,3}}[a-z]?\b(?!\s*(?:{_NOT_A_HOUSE_NUMBER}\b|%|[.,:]\d))",
+    rf"(?<![\w.])([a-zæøåé]+)\.?\s+(?:nr\.?\s*|nummer\s+)?\d{{1,3}}[a-z]?\b(?!\s*(?:{_NOT_A_HOUSE_NUMBER}\b|%|[.,:]\d))",
     re.IGNORECASE | re.VERBOSE,
 )
 _LIVES_ON = _Regex(r"\bbor\s+(?:på|i|ved)\s+([a-zæøåé]+)", re.IGNORECASE)
+_LIVES_ON_STREET = _Regex(r"\bbor\s+på\s+([a-zæøåé]+)", re.IGNORECASE)
+_STREET_SUFFIXES_NAMED = ("vej", "vejen", "gade", "allé", "alle", "stræde", "vænge", "vænget")
+# "jeg bor lige ved Netto på Algade": a capitalised street name anywhere in a "bor" message.
+_CAPITALISED = _Regex(r"\b[A-ZÆØÅ][a-zæøåé]+\b")
+_LIVES_IN_POSTCODE = _Regex(r"\b(?:bor|live|lives)\s+(?:i|in)\s+[1-9]\d{3}\b", re.IGNORECASE)
+_ENGLISH_LIVES_ON = _Regex(
+    r"\b(?:live|lives|living|address\s+is)\s+(?:on|at|in)\s+(?:[A-Z][\w'-]+\s+){1,2}"
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Close|Crescent|Way|Court|Terrace|Grove|Place)\b"
+)
 
 
 def _is_street_name(word: str, suffixes: tuple[str, ...]) -> bool:
@@ -357,11 +707,20 @@ def _postcode_town() -> re.Pattern[str]:
 
 
 def _has_address(text: str) -> bool:
-    if not _ANY_DIGIT.search(text) and "bor" not in text.casefold():
+    if not _ANY_DIGIT.search(text) and "bor" not in text.casefold() and "live" not in text.casefold():
         return False  # every address form has a number, except "jeg bor på Xvej"
     if any(_is_street_name(m.group(1), _STREET_SUFFIXES) for m in _WORD_THEN_HOUSE_NUMBER.finditer(text)):
         return True
-    if any(_is_street_name(m.group(1), _STREET_SUFFIXES_LIVED_ON) for m in _LIVES_ON.finditer(text)):
+    # "bor på Solbakken" names a street; "bor ved Fælledparken" only a neighbourhood.
+    if any(_is_street_name(m.group(1), _STREET_SUFFIXES_NAMED) for m in _LIVES_ON.finditer(text)):
+        return True
+    if any(_is_street_name(m.group(1), _STREET_SUFFIXES_LIVED_ON) for m in _LIVES_ON_STREET.finditer(text)):
+        return True
+    if "bor" in text.casefold() and re.search(r"\bbor\b", text, re.IGNORECASE) and any(
+        _is_street_name(m.group(), _STREET_SUFFIXES_NAMED) for m in _CAPITALISED.finditer(text)
+    ):
+        return True
+    if _LIVES_IN_POSTCODE.search(text) or _ENGLISH_LIVES_ON.search(text):
         return True
     if _DANISH_STREET_SPLIT.search(text):
         return True
@@ -375,6 +734,125 @@ def _has_address(text: str) -> bool:
     return False
 
 
+# --- names -----------------------------------------------------------------------------
+
+
+@cache
+def _name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """(first names, first names that are also words, surnames, surnames that are words, public names)."""
+
+    def split(name: str) -> tuple[frozenset[str], frozenset[str]]:
+        lines = _load_lines(name)
+        return frozenset(n for n in lines if not n.startswith("!")), frozenset(n[1:] for n in lines if n.startswith("!"))
+
+    first, first_words = split("names_first.txt")
+    last, last_words = split("names_last.txt")
+    return first, first_words, last, last_words, frozenset(_load_lines("names_public.txt"))
+
+
+_NAME_TOKEN = _Regex(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+_SURNAME_ENDINGS = ("sen", "gaard", "gård", "strup", "holm", "borg", "bjerg", "skov", "lund", "berg")
+# A named school: "Rosenlundskolen", "Viborg Katedralskole", "Nørre Gymnasium". The
+# kinds of school alone ("efterskolen", "gymnasiet") name no place.
+_SCHOOL_WORD = _Regex(r"\b([^\W\d_]{3,})(?:skolen?|gymnasium|gymnasiet)\b", re.IGNORECASE)
+_SCHOOL_KINDS = frozenset(
+    """efter fri privat folke ungdoms musik kost sprog køre aften danse svømme idræts sommer weekend real kunst
+    fag grund høj handels teknisk tekniske erhvervs produktions ride kor film teater high""".split()
+)
+_SCHOOL_NAMED = _Regex(
+    r"""\b[A-ZÆØÅ][\wæøå]+\s+(?:Skole|Skolen|Gymnasium|Gymnasiet|Gymnasie|Efterskole|Friskole|Privatskole
+        |Katedralskole|Statsskole|Akademi|School|High\s+School|Academy|College)\b
+      | \b[a-zæøå]+\s+(?:katedralskole|statsskole)\b""",
+    re.VERBOSE,
+)
+
+
+_GOES_TO_SCHOOL = _Regex(r"\b(?:går\s+på|går\s+i|goes\s+to|go\s+to|from)\s+([^\W\d_]+)\s+(?:skole|skolen|school|gymnasium)\b",
+                         re.IGNORECASE)
+_NOT_A_SCHOOL_NAME = frozenset("en den min mit samme ny nye anden stor lille god dårlig a the my same new big small".split())
+
+
+def _names_school(text: str) -> bool:
+    if _SCHOOL_NAMED.search(text):
+        return True
+    if any(m.group(1).casefold() not in _NOT_A_SCHOOL_NAME | _SCHOOL_KINDS for m in _GOES_TO_SCHOOL.finditer(text)):
+        return True
+    return any(m.group(1).casefold() not in _SCHOOL_KINDS for m in _SCHOOL_WORD.finditer(text))
+
+
+# Giving one's name, as opposed to "jeg er Luna" (a pseudonym) -- that counts only with "fra".
+_SELF_INTRO = _Regex(
+    r"""\b(?:jeg\s+hedder|jeg\s+heder|mit\s+(?:rigtige\s+)?navn\s+er|my\s+(?:real\s+)?name\s+is|hedder\s+jeg
+        |heder\s+jeg|call\s+me|kald\s+mig)\s+([^\W\d_]+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_INTRO = _Regex(r"\b(?:jeg\s+er|i'?m|i\s+am|det\s+er|it'?s|this\s+is|hedder)\s+([^\W\d_]+)", re.IGNORECASE)
+_FROM_PLACE = _Regex(r"^\s*(?:fra|from|i|in|på|at|,)\s+([^\W\d_]+)", re.IGNORECASE)
+
+
+def _is_first_name(word: str) -> bool:
+    first, first_words, *_ = _name_lists()
+    lower = word.casefold()
+    return lower in first or (lower in first_words and word[:1].isupper())
+
+
+def _is_surname(word: str) -> bool:
+    _, _, last, last_words, _ = _name_lists()
+    lower = word.casefold()
+    if lower in last or (lower in last_words and word[:1].isupper()):
+        return True
+    return word[:1].isupper() and len(word) >= 6 and lower.endswith(_SURNAME_ENDINGS) and not _is_first_name(word)
+
+
+@cache
+def _towns() -> frozenset[str]:
+    return frozenset(_load_lines("towns_da.txt"))
+
+
+# "my real name is Emma Thompson": a famous name given as one's own is still one's own.
+_REAL_NAME_BEFORE = _Regex(
+    r"\b(?:jeg\s+hedder|mit\s+(?:rigtige\s+|fulde\s+)?navn\s+er|my\s+(?:real\s+|full\s+)?name\s+is|i'?m\s+really)\s+\S+$",
+    re.IGNORECASE,
+)
+
+
+def _has_name(text: str) -> bool:
+    """A first name with a surname, or a name tied to a school or town."""
+    first, first_words, *_ = _name_lists()
+    lowered = set(_NAME_TOKEN.findall(text.casefold()))
+    if first.isdisjoint(lowered) and first_words.isdisjoint(lowered):
+        return False  # every form below needs a first name
+    tokens = [(m.group(), m.end()) for m in _NAME_TOKEN.finditer(text)]
+    _, _, last, _, public = _name_lists()
+    for i, (word, end) in enumerate(tokens[:-1]):
+        after = tokens[i + 1][0]
+        if not (_is_first_name(word) and _is_surname(after)):
+            continue
+        spoken = f"{word} {after}".casefold()
+        longer = f"{spoken} {tokens[i + 2][0].casefold()}" if i + 2 < len(tokens) else ""
+        if (spoken in public or longer in public) and not _REAL_NAME_BEFORE.search(text[:end]):
+            continue
+        # Two first names ("Sofie Emma") are two people, unless the second is also a
+        # listed surname and both are capitalised ("Emma Thomas").
+        if not _is_first_name(after) or (after.casefold() in last and word[:1].isupper() and after[:1].isupper()):
+            return True
+    school = _names_school(text)
+    intro = next((m for m in _SELF_INTRO.finditer(text) if _is_first_name(m.group(1))), None)
+    if intro and (school or any(w.casefold() in _towns() for w, _ in tokens)):
+        return True
+    # "jeg er Luna" may be a pseudonym; with a named school it is a person all the same.
+    if school and any(_is_first_name(m.group(1)) for m in _INTRO.finditer(text)):
+        return True
+    # "Sofie fra Viborg", "Emma på Rosenlundskolen"
+    for word, end in tokens:
+        if not _is_first_name(word):
+            continue
+        m = _FROM_PLACE.match(text[end:end + 40])
+        if m and (m.group(1).casefold() in _towns() or _names_school(text[end + m.start(1):end + m.end(1) + 20])):
+            return True
+    return False
+
+
 # --- public API ----------------------------------------------------------------------
 
 _CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
@@ -384,15 +862,28 @@ _CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("phone", _has_phone),
     ("handle", _has_handle),
     ("address", _has_address),
+    ("name", _has_name),
 )
 
 
-def check_text(text: str) -> str | None:
-    """Return the reason code for holding ``text`` back, or ``None`` when it may be sent."""
+def check_text(text: str, previous_text: str | None = None) -> str | None:
+    """Return the reason code for holding ``text`` back, or ``None`` when it may be sent.
+
+    ``previous_text``: the sender's previous message, if any; a handle may be given
+    in two steps ("har du snap?" then "luna_x09").
+    """
     prepared = _normalise(text)
     for reason, found in _CHECKS:
         if found(prepared):
             return reason
+    if previous_text:
+        previous = _normalise(previous_text)
+        if _has_handle(prepared, previous):
+            return "handle"
+        # "mit nr starter med 28 19" then "og resten er 46 73": one number over two messages.
+        if _ANY_DIGIT.search(prepared) and _ANY_DIGIT.search(previous) and not _has_phone(previous) \
+                and _has_phone(f"{previous} og {prepared}"):
+            return "phone"
     return None
 
 
@@ -400,16 +891,46 @@ _PSEUDONYM_PLATFORM = _Regex(
     r"snap|insta|tik\s?tok|discord|facebook|twitter|telegram|whats\s?app|youtube|\b(?:sc|ig|tt|fb|dc)\b",
     re.IGNORECASE,
 )
-_PSEUDONYM_HANDLE_SHAPE = _Regex(r"[^\W_][._][^\W_]|^[._]|[._]$|\d{4}")
+# "sofie.h", ".luna", "luna.": a dot is how Instagram and e-mail names are built. Digits and
+# underscores are not refused: "Luna2009" and "skater_boy_12" are what teens pick.
+_PSEUDONYM_HANDLE_SHAPE = _Regex(r"[^\W_]\.[^\W_]|^[._]|\.$")
+_PSEUDONYM_PARTS = _Regex(r"[A-ZÆØÅ]?[a-zæøåéüö]+|[A-ZÆØÅ]+(?![a-zæøå])")
+_SCHOOL_ENDING = ("skole", "skolen", "gymnasium", "gymnasiet", "school", "academy", "college")
+
+
+def _pseudonym_parts(name: str) -> list[str]:
+    """The words of a pseudonym, split at spaces, underscores, digits and capitals ("SofieAarhus")."""
+    return [str(part) for part in _PSEUDONYM_PARTS.findall(name)]
+
+
+def _pseudonym_is_a_person(name: str) -> bool:
+    """A first name with a surname, a town or a school: "Sofie Nielsen", "emma_odense", "SofieRosenlundskolen".
+
+    A first name alone ("Luna", "Luna2009") is a pseudonym like any other.
+    """
+    parts = _pseudonym_parts(name)
+    firsts = [i for i, word in enumerate(parts) if _is_first_name(word) or word.casefold() in _name_lists()[0]]
+    if not firsts:
+        return False
+    for i, word in enumerate(parts):
+        if i in firsts and len(firsts) == 1:
+            continue
+        lower = word.casefold()
+        if lower in _towns() or (lower.endswith(_SCHOOL_ENDING) and lower not in _SCHOOL_ENDING):
+            return True
+        if _is_surname(word) or (lower in _name_lists()[2] and i not in firsts):
+            return True
+    return False
 
 
 def check_pseudonym(name: str) -> str | None:
     """Like :func:`check_text`, but stricter: a pseudonym is shown next to every message.
 
-    A pseudonym shaped like an outside username ("sofie.h", "x_maja_x", "Luna2009")
-    or naming a platform could lead others to the teen's real profile; those are
-    also what the guard treats as a handle after an ``@`` in chat, so mentioning
-    any accepted pseudonym with ``@`` always passes the guard.
+    Refused, with the rule as the reason: contact details (a phone number, an e-mail address,
+    a street address, a CPR number, a profile link), anything shaped like a profile name on
+    another app ("sofie.h", "snapqueen", "@luna"), and a real person's name: a first name with
+    a surname, a town or a school. The chat's ``@`` rule follows the same shapes, so mentioning
+    an accepted pseudonym with ``@`` always passes the guard.
     """
     prepared = _normalise(name).strip()
     reason = check_text(prepared)
@@ -421,6 +942,8 @@ def check_pseudonym(name: str) -> str | None:
         return "phone"
     if _PSEUDONYM_HANDLE_SHAPE.search(prepared) or _PSEUDONYM_PLATFORM.search(prepared):
         return "handle"
+    if _pseudonym_is_a_person(prepared):
+        return "name"
     return None
 
 

@@ -36,8 +36,11 @@ log = logging.getLogger("gruppechat.sessions")
 
 # A tick has 55 s; a step's work takes seconds. After this, another tick may take over.
 STEP_LEASE = timedelta(seconds=50)
-TELL_CLOSING, TELL_CLOSED, COUNT, PLAN_NEXT = "tell_closing", "tell_closed", "count", "plan_next"
-AFTER_CLOSE = {TELL_CLOSED, COUNT, PLAN_NEXT}
+TELL_CLOSING, TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT = "tell_closing", "tell_closed", "count", "unpin", "plan_next"
+AFTER_CLOSE = {TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT}
+# Accounts deleted for disuse per tick: each takes a few requests per message it wrote, and the
+# tick has other work; a backlog clears over a few minutes.
+UNUSED_ACCOUNTS_PER_TICK = 10
 
 
 def schedule_of(group: storage.Group) -> WeeklySchedule:
@@ -75,6 +78,7 @@ def plan_next(group: storage.Group, now: datetime) -> storage.Session | None:
         status=storage.SCHEDULED,
         due_bucket=storage.PENDING,
         due_at=occurrence.starts_at,
+        expires_at=occurrence.ends_at + storage.SESSION_LIFETIME,
     )
     if storage.create_session(session):
         return session
@@ -96,6 +100,7 @@ class TickReport:
     paused: list[str] = field(default_factory=list)
     vanished: list[str] = field(default_factory=list)
     alerted: list[str] = field(default_factory=list)
+    accounts_deleted: list[str] = field(default_factory=list)  # participant ids; only the count is logged
 
     def counts(self) -> dict[str, int]:
         return {key: len(value) for key, value in vars(self).items()}
@@ -118,7 +123,13 @@ class SessionKeeper:
 
     def tick(self, now: datetime) -> TickReport:
         report = TickReport()
-        for session in storage.due_sessions(now):
+        try:
+            due = storage.due_sessions(now)
+        except Exception:  # the handler must not fail: the next tick reads them again
+            log.exception("tick could not read the due sessions")
+            report.failed.append("due")
+            return report
+        for session in due:
             try:
                 self._advance(session, now, report)
             except Exception:  # one broken session must not stop the others; the next tick retries
@@ -132,7 +143,17 @@ class SessionKeeper:
             else:
                 for name in ("paused", "vanished", "alerted", "failed"):
                     getattr(report, name).extend(getattr(looked, name, []))
+        self._delete_unused_accounts(now, report)
         return report
+
+    def _delete_unused_accounts(self, now: datetime, report: TickReport) -> None:
+        """Accounts nobody logged in to for their organisation's period go, a few per tick."""
+        from chalicelib.accounts import participants
+
+        try:
+            report.accounts_deleted += participants.delete_unused(self.delivery, now, UNUSED_ACCOUNTS_PER_TICK)
+        except Exception:  # the sessions matter more; the next tick tries again
+            log.exception("deleting unused accounts failed")
 
     def _advance(self, session: storage.Session, now: datetime, report: TickReport) -> None:
         if session.pending_steps:
@@ -140,6 +161,11 @@ class SessionKeeper:
                 done = self._run_steps(session, now)
                 (report.resumed if done else report.failed).append(session.session_id)
             return
+        if session.lease_until is not None:
+            # Every step was done, but the tick that did them could not settle the session: do it
+            # now, or a closed session would stay due (and an open one due too early) for good.
+            storage.settle(session, self._next_due(session))
+            report.resumed.append(session.session_id)
         if session.status == storage.SCHEDULED:
             if now >= session.ends_at:
                 # The tick was away for the whole meeting: never open a session that has ended.
@@ -185,6 +211,7 @@ class SessionKeeper:
             TELL_CLOSING: self._tell_closing,
             TELL_CLOSED: self._tell_closed,
             COUNT: self._count,
+            UNPIN: self._unpin,
             PLAN_NEXT: self._plan_next,
         }
         try:
@@ -221,6 +248,11 @@ class SessionKeeper:
     def _count(self, session: storage.Session, now: datetime) -> None:
         storage.set_message_count(session, storage.count_messages(session.session_id))
         presence.freeze(session, now)  # the minutes with and without a mentor stop counting
+
+    def _unpin(self, session: storage.Session, now: datetime) -> None:
+        """The pinned text is a copy of a message: it goes when the session ends, not in a year."""
+        if session.pinned_message_id:
+            storage.clear_pin(session)
 
     def _plan_next(self, session: storage.Session, now: datetime) -> None:
         group = storage.get_group(session.group_id)
@@ -261,6 +293,7 @@ class SessionKeeper:
             due_at=now + duration - CLOSING_WARNING,
             live_bucket=storage.LIVE,
             presence_since=now,
+            expires_at=now + duration + storage.SESSION_LIFETIME,
         )
         if not storage.create_session(session):
             session = storage.get_session(session.session_id) or session

@@ -2,8 +2,9 @@
 
 Every hot path is a key lookup or an index query, never a full-table scan:
 
-* deliver a message: one ``TransactWriteItems`` (message + send receipt) and one query of the
-  session's connections (``Connection.by_session``);
+* deliver a message: a read of the sender's connection, one query of the session's connections
+  (``Connection.by_session``), a conditional put of the send receipt, a put of the message, an
+  update of the sender's flood-control state (no index projects it);
 * join: one query for the group's latest session (``Session.by_group``), one update of the
   connection, one query for the history;
 * catch up: one query of the session's messages after an id.
@@ -24,6 +25,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.storage.models import (
+    ACCOUNT_TTL_MARGIN,
     ADMITTED,
     ALL_MODELS,
     CAME,
@@ -32,6 +34,7 @@ from chalicelib.storage.models import (
     CONNECTION_LIFETIME,
     DECLINED,
     ENROLLED,
+    IDLE,
     LISTED,
     LIVE,
     OPEN,
@@ -39,13 +42,13 @@ from chalicelib.storage.models import (
     RECEIPT_LIFETIME,
     REMOVED,
     SCHEDULED,
+    SESSION_LIFETIME,
     VISIBLE,
     WAITING,
     AuditEntry,
     Connection,
     Duty,
     Group,
-    LoginThrottle,
     Member,
     Mentor,
     Message,
@@ -55,12 +58,14 @@ from chalicelib.storage.models import (
     Restriction,
     SendReceipt,
     Session,
+    Throttle,
     Waiting,
     _dynamo,
     create_tables,
 )
 
 __all__ = [
+    "ACCOUNT_TTL_MARGIN",
     "ADMITTED",
     "ALL_MODELS",
     "CAME",
@@ -69,6 +74,7 @@ __all__ = [
     "CONNECTION_LIFETIME",
     "DECLINED",
     "ENROLLED",
+    "IDLE",
     "LISTED",
     "LIVE",
     "OPEN",
@@ -76,6 +82,7 @@ __all__ = [
     "RECEIPT_LIFETIME",
     "REMOVED",
     "SCHEDULED",
+    "SESSION_LIFETIME",
     "VISIBLE",
     "WAITING",
     "AuditEntry",
@@ -83,7 +90,6 @@ __all__ = [
     "Connection",
     "Duty",
     "Group",
-    "LoginThrottle",
     "Member",
     "Mentor",
     "Message",
@@ -93,6 +99,7 @@ __all__ = [
     "Restriction",
     "SendReceipt",
     "Session",
+    "Throttle",
     "Waiting",
     "add_audit",
     "add_member",
@@ -100,15 +107,21 @@ __all__ = [
     "add_report_once",
     "add_waiting",
     "admit",
+    "anonymise_audit",
+    "anonymise_report",
+    "audit_about",
     "audit_entries",
     "begin_finish",
     "begin_steps",
     "begin_warning",
     "cancel_date",
+    "claim_mark",
     "claim_receipt",
+    "claim_report",
     "claim_report_alert",
     "claim_steps",
-    "clear_throttle",
+    "clear_pin",
+    "count_hit",
     "count_messages",
     "create_mentor",
     "create_participant",
@@ -120,6 +133,7 @@ __all__ = [
     "delete_duty",
     "delete_messages",
     "delete_participant",
+    "delete_restriction",
     "due_sessions",
     "duties",
     "enrol",
@@ -127,6 +141,7 @@ __all__ = [
     "extend_session",
     "find_mentor",
     "find_participant",
+    "forget_member",
     "get_connection",
     "get_duty",
     "get_group",
@@ -145,6 +160,7 @@ __all__ = [
     "listed_groups",
     "live_sessions",
     "mark_report",
+    "memberships_of",
     "messages_after",
     "messages_by",
     "note_attendance",
@@ -164,13 +180,18 @@ __all__ = [
     "reload_session",
     "remove_message",
     "remove_waiting",
+    "replace_credentials",
+    "reports_about",
     "resolve_report",
     "restrict",
+    "restrictions_of",
     "save_connection",
     "save_duty",
     "save_group",
     "save_member",
     "save_message",
+    "save_settings",
+    "save_state",
     "save_throttle",
     "session_connections",
     "sessions_from",
@@ -178,21 +199,27 @@ __all__ = [
     "set_connection_slow_mode",
     "set_duty_mentors",
     "set_entry_mode",
-    "set_flood_state",
     "set_followed",
     "set_locked",
+    "set_mentor_password",
     "set_message_count",
     "set_muted",
+    "set_password",
     "set_pin",
     "set_slow_mode",
     "set_topic",
     "settle",
     "staff_connections",
     "step_done",
+    "take_turn",
     "touch_connection",
+    "touch_participant",
+    "uncount",
+    "unused_accounts",
     "user_connections",
     "wait_in_queue",
     "waiting_list",
+    "waiting_of",
 ]
 
 # --- reading and writing, by what they are about ------------------------------------------------
@@ -212,6 +239,11 @@ class Conflict(Exception):
 
 def _is_conditional(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _cancelled_by_condition(error: TransactWriteError) -> bool:
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
 
 
 def _put_new(item: Model, condition: Any) -> bool:
@@ -248,6 +280,25 @@ def _with_audit(write: Any, entry: AuditEntry) -> None:
 
 def get_organisation(org_id: str) -> Organisation | None:
     return _get(Organisation, org_id)
+
+
+def save_settings(organisation: Organisation, changes: dict[str, Any], entries: list[AuditEntry]) -> None:
+    """An organisation's settings and one audit entry per changed setting, in one transaction.
+
+    ``changes`` maps attribute names (``retention_days``, ``extra_crisis_terms``, ``flood_burst``,
+    ``flood_per_minute``) to their new values; an empty list of terms removes the attribute.
+    """
+    actions: list[Action] = []
+    for name, value in changes.items():
+        attribute = getattr(Organisation, name)
+        actions.append(attribute.remove() if value in (None, []) else attribute.set(value))
+    with TransactWrite(connection=_dynamo()) as transaction:
+        if actions:
+            transaction.update(organisation, actions=actions, condition=Organisation.org_id.exists())
+        for entry in entries:
+            transaction.save(entry)
+    for name, value in changes.items():
+        setattr(organisation, name, value)
 
 
 def get_group(group_id: str) -> Group | None:
@@ -429,8 +480,16 @@ def set_message_count(session: Session, count: int) -> None:
     session.update(actions=[Session.message_count.set(count)])
 
 
-def note_attendance(session: Session, participant_id: str) -> None:
-    session.update(actions=[Session.attendees.add({participant_id})])
+def note_attendance(session: Session, tag: str) -> None:
+    """Add a participant's attendance tag (``accounts.tags.attendance_tag``), never their id."""
+    session.update(actions=[Session.attendees.add({tag})])
+
+
+def clear_pin(session: Session, message_id: str | None = None) -> bool:
+    """Remove the pin and its text copy: any pin, or only when it is ``message_id``."""
+    condition = Session.pinned_message_id.exists() if message_id is None else (
+        Session.pinned_message_id == message_id)
+    return _update_if(session, [Session.pinned_message_id.remove(), Session.pinned_text.remove()], condition)
 
 
 # --- connections ------------------------------------------------------------------------------
@@ -495,12 +554,6 @@ def wait_in_queue(connection: Connection, session: Session) -> None:
 def touch_connection(connection: Connection, now: datetime) -> bool:
     """A mentor's heartbeat; False when the socket was forgotten meanwhile (it must connect again)."""
     return _update_if(connection, [Connection.seen_at.set(now)], Connection.connection_id.exists())
-
-
-def set_flood_state(connection: Connection, state: str) -> None:
-    connection.update(actions=[Connection.flood.set(state)])
-
-
 def _update_connections(connections: Iterable[Connection], actions: list[Any]) -> None:
     """Denormalised copies on each socket; a socket that vanished meanwhile is skipped."""
     for connection in connections:
@@ -617,8 +670,45 @@ def set_followed(participant: Participant, group_ids: list[str]) -> None:
     participant.update(actions=[Participant.followed.set(group_ids)])
 
 
-def delete_participant(participant: Participant) -> None:
-    participant.delete()
+def delete_participant(participant: Participant) -> bool:
+    """Delete this account; False when the pseudonym meanwhile belongs to another account (or none)."""
+    try:
+        participant.delete(condition=Participant.participant_id == participant.participant_id)
+    except DeleteError as error:
+        if _is_conditional(error):
+            return False
+        raise
+    return True
+
+
+def touch_participant(participant: Participant, seen: datetime, delete_after: datetime) -> None:
+    """Note a log-in: the account's deletion for disuse moves to ``delete_after``."""
+    participant.update(actions=[
+        Participant.last_seen_at.set(seen),
+        Participant.idle_bucket.set(IDLE),
+        Participant.delete_after.set(delete_after),
+        Participant.expires_at.set(delete_after + ACCOUNT_TTL_MARGIN),
+    ])
+
+
+def unused_accounts(now: datetime, limit: int) -> list[str]:
+    """The pseudonym keys of accounts whose time is up, oldest first: reads only those."""
+    return [p.pseudonym_key for p in Participant.unused.query(IDLE, Participant.delete_after <= now, limit=limit)]
+
+
+def set_password(participant: Participant, password_hash: str, expected: str) -> bool:
+    """Replace the password hash unless it changed meanwhile (a rehash racing a change of password)."""
+    return _update_if(participant, [Participant.password_hash.set(password_hash)],
+                      Participant.password_hash == expected)
+
+
+def replace_credentials(participant: Participant, expected_recovery: str, *, password_hash: str | None = None,
+                        recovery_hash: str) -> bool:
+    """A new recovery code (and password): the old code is spent exactly once, even by two at a time."""
+    actions: list[Action] = [Participant.recovery_hash.set(recovery_hash)]
+    if password_hash is not None:
+        actions.append(Participant.password_hash.set(password_hash))
+    return _update_if(participant, actions, Participant.recovery_hash == expected_recovery)
 
 
 # --- mentors ----------------------------------------------------------------------------------
@@ -633,24 +723,17 @@ def create_mentor(mentor: Mentor) -> None:
         raise Conflict(mentor.username_key)
 
 
+def set_mentor_password(mentor: Mentor, password_hash: str, expected: str) -> bool:
+    return _update_if(mentor, [Mentor.password_hash.set(password_hash)], Mentor.password_hash == expected)
+
+
 def org_mentors(org_id: str) -> list[Mentor]:
     return list(Mentor.by_org.query(org_id))
 
 
-def deactivate_mentor(mentor: Mentor) -> None:
-    mentor.update(actions=[Mentor.active.set(False)])
-
-
-def get_throttle(key: str) -> LoginThrottle | None:
-    return _get(LoginThrottle, key, consistent=True)
-
-
-def save_throttle(throttle: LoginThrottle) -> None:
-    throttle.save()
-
-
-def clear_throttle(key: str) -> None:
-    LoginThrottle(key).delete()
+def deactivate_mentor(mentor: Mentor, expires_at: datetime) -> None:
+    """Deactivate; the record goes by TTL when the audit entries naming the mentor have gone."""
+    mentor.update(actions=[Mentor.active.set(False), Mentor.expires_at.set(expires_at)])
 
 
 # --- moderation: each effect written with its audit entry -----------------------------------------
@@ -663,6 +746,27 @@ def get_restriction(scope_id: str, subject_id: str) -> Restriction | None:
 def restrict(restriction: Restriction, entry: AuditEntry) -> None:
     """A mute or a ban, and its audit entry."""
     _with_audit(lambda transaction: transaction.save(restriction), entry)
+
+
+def restrictions_of(subject_id: str) -> list[Restriction]:
+    """A participant's mutes and bans (keys only)."""
+    return list(Restriction.by_subject.query(subject_id))
+
+
+def delete_restriction(restriction: Restriction) -> None:
+    Restriction(restriction.scope_id, restriction.subject_id).delete()
+
+
+def audit_about(subject_id: str) -> list[AuditEntry]:
+    """The audit entries about a participant, whole (the index holds keys only)."""
+    keys = list(AuditEntry.by_subject.query(subject_id))
+    return [entry for key in keys if (entry := _get(AuditEntry, key.org_id, key.entry_id)) is not None]
+
+
+def anonymise_audit(entry: AuditEntry, target: str, reason: str) -> None:
+    """Keep the action and when; the participant becomes a one-way tag and leaves the index."""
+    entry.update(actions=[AuditEntry.target.set(target), AuditEntry.reason.set(reason),
+                          AuditEntry.subject_id.remove()])
 
 
 def add_audit(entry: AuditEntry) -> None:
@@ -732,6 +836,31 @@ def claim_report_alert(report: Report) -> bool:
     return _update_if(report, [Report.alerted.set(True)], (Report.alerted == False) | Report.alerted.does_not_exist())  # noqa: E712
 
 
+def claim_report(report: Report, mentor_name: str, now: datetime) -> bool:
+    """ "I'm on it": the first mentor to answer takes the alert; False when someone already did."""
+    return _update_if(
+        report,
+        [Report.claimed_by.set(mentor_name), Report.claimed_at.set(now)],
+        Report.claimed_by.does_not_exist(),
+    )
+
+
+def reports_about(author_id: str) -> list[Report]:
+    """The reports quoting a participant, whole (the index holds keys only)."""
+    keys = list(Report.by_author.query(author_id))
+    return [report for key in keys if (report := _get(Report, key.org_id, key.report_id)) is not None]
+
+
+def anonymise_report(report: Report, tag: str, reason: str, note: str | None) -> None:
+    """Keep that something was reported, and what was done; drop the text and who wrote it."""
+    actions: list[Action] = [
+        Report.excerpt.set(""), Report.pseudonym.set(tag), Report.reason.set(reason), Report.author_id.remove(),
+    ]
+    if note is not None:
+        actions.append(Report.note.set(note))
+    report.update(actions=actions)
+
+
 def get_report(org_id: str, report_id: str) -> Report | None:
     return _get(Report, org_id, report_id, consistent=True)
 
@@ -745,19 +874,82 @@ def recent_reports(org_id: str, limit: int = 100) -> list[Report]:
     return list(Report.query(org_id, scan_index_forward=False, limit=limit))
 
 
-def resolve_report(report: Report, mentor_id: str, note: str, now: datetime) -> bool:
-    return _update_if(
-        report,
-        [
-            Report.status.set("resolved"),
-            Report.resolved_by.set(mentor_id),
-            Report.resolved_at.set(now),
-            Report.note.set(note),
-            Report.open_org.remove(),
-            Report.queue_key.remove(),
-        ],
-        Report.status == "open",
-    )
+def resolve_report(report: Report, mentor_id: str, note: str, now: datetime, entry: AuditEntry) -> bool:
+    """Resolve an open report with its audit entry; False when someone resolved it meanwhile."""
+    actions = [
+        Report.status.set("resolved"),
+        Report.resolved_by.set(mentor_id),
+        Report.resolved_at.set(now),
+        Report.note.set(note),
+        Report.open_org.remove(),
+        Report.queue_key.remove(),
+    ]
+    try:
+        _with_audit(lambda transaction: transaction.update(report, actions=actions,
+                                                           condition=Report.status == "open"), entry)
+    except TransactWriteError as error:
+        if _cancelled_by_condition(error):
+            return False
+        raise
+    return True
+
+
+# --- throttles: atomic counts, turns and marks (chalicelib.abuse) ----------------------------------
+
+
+def get_throttle(key: str) -> Throttle | None:
+    return _get(Throttle, key, consistent=True)
+
+
+def count_hit(key: str, limit: int, expires_at: datetime) -> int | None:
+    """Count one event unless ``limit`` are counted already: the new count, or None when full.
+
+    One conditional ``ADD``: concurrent callers are each counted exactly once, and no more than
+    ``limit`` of them are let through, however many arrive at the same instant.
+    """
+    item = Throttle(key)
+    try:
+        item.update(
+            actions=[Throttle.hits.add(1), Throttle.expires_at.set(expires_at)],
+            condition=Throttle.hits.does_not_exist() | (Throttle.hits < limit),
+        )
+    except UpdateError as error:
+        if _is_conditional(error):
+            return None
+        raise
+    return int(item.hits or 0)
+
+
+def uncount(key: str) -> None:
+    """Give back one counted event (an attempt that turned out not to count, e.g. the right password)."""
+    _update_if(Throttle(key), [Throttle.hits.add(-1)], Throttle.hits > 0)
+
+
+def take_turn(key: str, free: int, now: datetime, next_turn: datetime, expires_at: datetime) -> Throttle | None:
+    """Count an attempt on a name; past ``free`` attempts, only one per turn: the item, or None to wait.
+
+    Every counted attempt moves the next turn to ``next_turn``; once ``free`` attempts are counted,
+    an attempt before that instant is refused without being counted.
+    """
+    item = Throttle(key)
+    condition = Throttle.hits.does_not_exist() | (Throttle.hits < free) | (Throttle.not_before <= now)
+    actions = [Throttle.hits.add(1), Throttle.not_before.set(next_turn), Throttle.expires_at.set(expires_at)]
+    return item if _update_if(item, actions, condition) else None
+
+
+def claim_mark(key: str, expires_at: datetime) -> bool:
+    """A one-time mark (a proof of work spent, a message reported): True for the first caller only."""
+    return _put_new(Throttle(key, expires_at=expires_at), Throttle.throttle_key.does_not_exist())
+
+
+def save_state(key: str, state: str, expected: str | None, expires_at: datetime) -> bool:
+    """Replace a small JSON state if nobody changed it since it was read as ``expected``.
+
+    False when another writer came first (another tab of the same participant): read and decide again.
+    """
+    item = Throttle(key)
+    condition = Throttle.state.does_not_exist() if expected is None else Throttle.state == expected
+    return _update_if(item, [Throttle.state.set(state), Throttle.expires_at.set(expires_at)], condition)
 
 
 # --- admission: members, the waiting room, the lock ------------------------------------------------
@@ -774,6 +966,25 @@ def add_member(member: Member) -> bool:
 
 def save_member(member: Member) -> None:
     member.save()
+
+
+def memberships_of(participant_id: str) -> list[Member]:
+    """A participant's memberships, whole (the index holds keys only)."""
+    keys = list(Member.by_participant.query(participant_id))
+    return [member for key in keys if (member := _get(Member, key.group_id, key.participant_id)) is not None]
+
+
+def waiting_of(participant_id: str) -> list[Waiting]:
+    """The waiting rooms a participant knocked at (keys only)."""
+    return list(Waiting.by_participant.query(participant_id))
+
+
+def forget_member(participant_id: str) -> None:
+    """A deleted account: out of every group it belonged to and every waiting room it knocked at."""
+    for member in Member.by_participant.query(participant_id):
+        Member(member.group_id, member.participant_id).delete()
+    for knock in Waiting.by_participant.query(participant_id):
+        Waiting(knock.session_id, knock.participant_id).delete()
 
 
 def enrol(member: Member, entry: AuditEntry) -> None:
@@ -830,11 +1041,6 @@ def decline(waiting: Waiting, entry: AuditEntry) -> bool:
             return False
         raise
     return True
-
-
-def _cancelled_by_condition(error: TransactWriteError) -> bool:
-    reasons = getattr(error, "cancellation_reasons", None) or []
-    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
 
 
 def set_locked(session: Session, locked: bool, entry: AuditEntry) -> None:

@@ -1,15 +1,7 @@
 """The PynamoDB models: every table and index of the product.
 
 Only :mod:`chalicelib.storage` uses them to read and write; the rest of the product gets
-items back from its functions.
-
-Each hot path is a key lookup or an index query, never a full-table scan:
-
-* deliver a message: one ``TransactWriteItems`` (message + send receipt) and one query of the
-  session's connections (``Connection.by_session``);
-* join: one query for the group's latest session (``Session.by_group``), one update of the
-  connection, one query for the history;
-* catch up: one query of the session's messages after an id.
+items back from its functions (which list the requests of each hot path).
 """
 from __future__ import annotations
 
@@ -35,6 +27,10 @@ _SETTINGS = settings()
 
 CONNECTION_LIFETIME = timedelta(hours=2)  # API Gateway's longest WebSocket connection
 RECEIPT_LIFETIME = timedelta(days=1)
+# A session (its attendance tags and counts) is kept for the figures' longest view, a year, and a bit.
+SESSION_LIFETIME = timedelta(days=400)
+# An unused account is deleted by the tick; should the tick fail, DynamoDB's TTL removes it this much later.
+ACCOUNT_TTL_MARGIN = timedelta(days=30)
 
 
 class _Meta:
@@ -55,11 +51,12 @@ class Organisation(Model):
         table_name = _table("organisations")
     org_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
-    retention_days = NumberAttribute(default=30)
+    retention_days = NumberAttribute(null=True)  # None: the stage's RETENTION_DAYS
     # PynamoDB's stubs type a list of strings as a list of attributes.
     extra_crisis_terms: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     flood_burst = NumberAttribute(null=True)
     flood_per_minute = NumberAttribute(null=True)
+    inactive_account_months = NumberAttribute(null=True)  # None: the stage's ACCOUNT_INACTIVE_MONTHS
 
 
 class GroupsByOrg(GlobalSecondaryIndex["Group"]):
@@ -164,9 +161,9 @@ class Session(Model):
     status = UnicodeAttribute(default=SCHEDULED)
     topic = UnicodeAttribute(default="")
     pinned_message_id = UnicodeAttribute(null=True)
-    pinned_text = UnicodeAttribute(null=True)
+    pinned_text = UnicodeAttribute(null=True)  # cleared when the session closes
     slow_mode_s = NumberAttribute(default=0)
-    # For the organisation's figures: who came (participant ids, never shown) and how much was said.
+    # For the organisation's figures: who came (one-way tags per group, never ids) and how much was said.
     attendees = UnicodeSetAttribute(null=True)
     message_count = NumberAttribute(null=True)
     warned = BooleanAttribute(default=False)
@@ -189,6 +186,7 @@ class Session(Model):
     presence_since = UTCDateTimeAttribute(null=True)
     with_mentor_s = NumberAttribute(default=0)
     without_mentor_s = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)  # SESSION_LIFETIME after the end
 
     by_group = SessionsByGroup()
     due = SessionsDue()
@@ -198,8 +196,22 @@ class Session(Model):
 # --- people and connections -----------------------------------------------------------------
 
 
+class UnusedAccounts(GlobalSecondaryIndex["Participant"]):
+    """Every account by when it is to be deleted if nobody logs in, so the tick reads only those due."""
+
+    class Meta:
+        index_name = "unused"
+        projection = KeysOnlyProjection()
+
+    idle_bucket = UnicodeAttribute(hash_key=True)
+    delete_after = UTCDateTimeAttribute(range_key=True)
+
+
+IDLE = "idle"
+
+
 class Participant(Model):
-    """An anonymous account: nothing but the pseudonym and two slow hashes."""
+    """An anonymous account: the pseudonym, a slow hash of the password, an HMAC of the recovery code."""
 
     class Meta(_Meta):
         table_name = _table("participants")
@@ -211,11 +223,17 @@ class Participant(Model):
     created_at = UTCDateTimeAttribute()
     # PynamoDB's stubs type a list of strings as a list of attributes.
     followed: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    # The last log-in (to the day), and when the account goes if there is no other.
+    last_seen_at = UTCDateTimeAttribute(null=True)
+    idle_bucket = UnicodeAttribute(null=True)
+    delete_after = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # delete_after + ACCOUNT_TTL_MARGIN: a backstop for the tick
+
+    unused = UnusedAccounts()
 
 
-# What a room's fan-out and moderation read about each member. The flood-control state is left
-# out on purpose: it changes with every message, and a projected attribute that changes costs an
-# index write each time.
+# What a room's fan-out and moderation read about each member. (Flood-control state lives with
+# the participant in the session, in ``Throttle``, so four tabs share one allowance.)
 ROOM_FIELDS = [
     "user_id", "pseudonym", "role", "org_id", "staff_org", "group_id", "session_ends_at", "retention_days",
     "muted_until", "slow_mode_s", "lang", "api_id", "stage",
@@ -223,7 +241,7 @@ ROOM_FIELDS = [
 
 
 class ConnectionsBySession(GlobalSecondaryIndex["Connection"]):
-    """A room's members. Items read from it lack ``flood``: read a sender's own item for that."""
+    """A room's members, with what the fan-out and moderation need to know about each."""
 
     class Meta:
         index_name = "by_session"
@@ -272,7 +290,6 @@ class Connection(Model):
     muted_until = UTCDateTimeAttribute(null=True)
     slow_mode_s = NumberAttribute(null=True)
     lang = UnicodeAttribute(default="da")
-    flood = UnicodeAttribute(null=True)  # the flood-control state, JSON
     api_id = UnicodeAttribute()
     stage = UnicodeAttribute()
     connected_at = UTCDateTimeAttribute()
@@ -338,6 +355,17 @@ ADMITTED, ENROLLED, CAME = "admitted", "enrolled", "came"
 WAITING, DECLINED = "waiting", "declined"
 
 
+class MembersByParticipant(GlobalSecondaryIndex["Member"]):
+    """A participant's memberships, so deleting the account deletes them (and the export lists them)."""
+
+    class Meta:
+        index_name = "by_participant"
+        projection = KeysOnlyProjection()
+
+    participant_id = UnicodeAttribute(hash_key=True)
+    group_id = UnicodeAttribute(range_key=True)
+
+
 class Member(Model):
     """A pseudonym that belongs to a group: admitted from its waiting room, enrolled by a mentor,
     or came to it while it was open. Members walk straight in; holds ids only, no name."""
@@ -351,6 +379,19 @@ class Member(Model):
     mentor_id = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)  # a year after the last time they came
 
+    by_participant = MembersByParticipant()
+
+
+class WaitingByParticipant(GlobalSecondaryIndex["Waiting"]):
+    """Where a participant waits (or was declined), so deleting the account deletes it."""
+
+    class Meta:
+        index_name = "by_participant"
+        projection = KeysOnlyProjection()
+
+    participant_id = UnicodeAttribute(hash_key=True)
+    session_id = UnicodeAttribute(range_key=True)
+
 
 class Waiting(Model):
     """A newcomer in one session's waiting room, until a mentor admits or declines them."""
@@ -363,6 +404,8 @@ class Waiting(Model):
     since = UTCDateTimeAttribute()
     state = UnicodeAttribute(default=WAITING)  # waiting | declined
     expires_at = TTLAttribute()  # a day after the session ends
+
+    by_participant = WaitingByParticipant()
 
 
 class Duty(Model):
@@ -407,19 +450,40 @@ class Mentor(Model):
     password_hash = UnicodeAttribute()
     active = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
+    # Set when deactivated: the record stays as long as the audit entries that name the mentor.
+    expires_at = TTLAttribute(null=True)
 
     by_org = MentorsByOrg()
 
 
-class LoginThrottle(Model):
-    """Failed log-ins per name (known or not), so guessing is slow and reveals nothing."""
+class Throttle(Model):
+    """Short-lived counts and marks that make abuse cheap to refuse (see :mod:`chalicelib.abuse`).
+
+    The key names what is counted and in which window: attempts in a fixed window
+    (``hits``), a name's next free turn when it is being guessed (``not_before``), a one-time
+    mark (a used proof of work, one report of a message), or a participant's flood-control
+    state in one session (``state``). A device appears only as a salted hash whose salt changes
+    daily, never as its address; every item expires (TTL) shortly after its window.
+    """
 
     class Meta(_Meta):
         table_name = _table("throttles")
     throttle_key = UnicodeAttribute(hash_key=True)
-    failures = NumberAttribute(default=0)
-    window_start = UTCDateTimeAttribute()
+    hits = NumberAttribute(null=True)
+    not_before = UTCDateTimeAttribute(null=True)
+    state = UnicodeAttribute(null=True)  # JSON, e.g. the flood-control state
     expires_at = TTLAttribute()
+
+
+class RestrictionsBySubject(GlobalSecondaryIndex["Restriction"]):
+    """A participant's mutes and bans, so deleting the account deletes them."""
+
+    class Meta:
+        index_name = "by_subject"
+        projection = KeysOnlyProjection()
+
+    subject_id = UnicodeAttribute(hash_key=True)
+    scope_id = UnicodeAttribute(range_key=True)
 
 
 class Restriction(Model):
@@ -430,10 +494,23 @@ class Restriction(Model):
     scope_id = UnicodeAttribute(hash_key=True)  # "session#<id>" or "group#<id>"
     subject_id = UnicodeAttribute(range_key=True)  # the participant's id
     kind = UnicodeAttribute()
-    until = UTCDateTimeAttribute(null=True)  # None: for good
+    until = UTCDateTimeAttribute(null=True)  # None: for good (as long as the account exists)
     reason = UnicodeAttribute(default="")
     mentor_id = UnicodeAttribute()
     expires_at = TTLAttribute(null=True)
+
+    by_subject = RestrictionsBySubject()
+
+
+class AuditBySubject(GlobalSecondaryIndex["AuditEntry"]):
+    """Sparse: entries about a participant, so deleting the account replaces the pseudonym with a tag."""
+
+    class Meta:
+        index_name = "by_subject"
+        projection = KeysOnlyProjection()
+
+    subject_id = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)
 
 
 class AuditEntry(Model):
@@ -451,10 +528,25 @@ class AuditEntry(Model):
     reason = UnicodeAttribute(default="")
     session_id = UnicodeAttribute(null=True)
     group_id = UnicodeAttribute(null=True)
+    subject_id = UnicodeAttribute(null=True)  # the participant the action was about, while the account exists
+    expires_at = TTLAttribute(null=True)  # AUDIT_RETENTION_DAYS after the action
+
+    by_subject = AuditBySubject()
+
+
+class ReportsByAuthor(GlobalSecondaryIndex["Report"]):
+    """Sparse: reports quoting a participant, so deleting the account strips their text and name."""
+
+    class Meta:
+        index_name = "by_author"
+        projection = KeysOnlyProjection()
+
+    author_id = UnicodeAttribute(hash_key=True)
+    report_id = UnicodeAttribute(range_key=True)
 
 
 class OpenReports(GlobalSecondaryIndex["Report"]):
-    """Sparse: only open reports, high priority first (``queue_key`` starts with 0 or 1)."""
+    """Sparse: only open reports, most urgent first (``queue_key`` starts with its rank)."""
 
     class Meta:
         index_name = "open_queue"
@@ -471,11 +563,15 @@ class Report(Model):
         table_name = _table("reports")
     org_id = UnicodeAttribute(hash_key=True)
     report_id = UnicodeAttribute(range_key=True)
-    kind = UnicodeAttribute()  # report | crisis | held_back
+    kind = UnicodeAttribute()  # report | crisis | danger | held_back
     priority = UnicodeAttribute()  # high | normal
+    severity = UnicodeAttribute(null=True)  # concern | ideation | plan | acute, for crisis and danger
+    claimed_by = UnicodeAttribute(null=True)  # the mentor who answered "I'm on it" (display name)
+    claimed_at = UTCDateTimeAttribute(null=True)
     session_id = UnicodeAttribute()
     group_id = UnicodeAttribute()
     message_id = UnicodeAttribute(null=True)
+    author_id = UnicodeAttribute(null=True)  # who wrote what is reported, while the account exists
     pseudonym = UnicodeAttribute(default="")
     excerpt = UnicodeAttribute(default="")
     reason = UnicodeAttribute(default="")
@@ -492,6 +588,7 @@ class Report(Model):
     expires_at = TTLAttribute(null=True)
 
     open_queue = OpenReports()
+    by_author = ReportsByAuthor()
 
 
 ALL_MODELS: tuple[type[Model], ...] = (
@@ -503,7 +600,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Message,
     SendReceipt,
     Mentor,
-    LoginThrottle,
+    Throttle,
     Restriction,
     AuditEntry,
     Report,

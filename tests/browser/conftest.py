@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -73,7 +74,10 @@ def new_page(browser) -> Callable[..., object]:
     problems = PageProblems()
 
     def make(stack: Stack, path: str = "", viewport: dict | None = None, **options):
-        context = browser.new_context(viewport=viewport or PHONE, **options)
+        # Each context is a device of its own: the per-source limits count it apart from the others
+        # (the test-only header, honoured from loopback alone).
+        headers = {"X-Test-Source": f"browser-{uuid.uuid4()}", **options.pop("extra_http_headers", {})}
+        context = browser.new_context(viewport=viewport or PHONE, extra_http_headers=headers, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

@@ -419,9 +419,42 @@ def test_an_admin_adds_a_mentor_who_can_log_in_and_is_then_deactivated(stack, ne
     log_in_as(sofie, ("sofie", "sofies-kode-123"))
     expect(sofie.locator("#whoami")).to_have_text("Sofie (mentor)")
     expect(sofie.get_by_role("button", name="Mentorer")).to_be_hidden()  # admin tabs stay hidden
+    sofie.locator("#session-list li").filter(has_text=GROUP_NAME).get_by_role("button").click()
+    expect(sofie.locator("#chat-status")).to_have_attribute("data-status", "online")
 
     row.get_by_role("button", name="Deaktivér Sofie").click()
     expect(row).to_contain_text("Deaktiveret")
+    # Her open chat is closed at once, and she is told why ...
+    expect(sofie.locator("#chat-ended-text")).to_have_text("Din adgang er lukket, så du er logget ud af gruppen.")
+    # ... and trying again is refused at the door: the page asks why (a socket only says 1006) and stays out.
+    sofie.get_by_role("button", name="Gå ind igen").click()
+    expect(sofie.locator("#chat-ended-text")).to_have_text("Din adgang er lukket, så du er logget ud af gruppen.")
+    sofie.wait_for_timeout(2500)  # longer than the first back-off steps: no reconnect loop
+    expect(sofie.locator("#chat-status")).to_have_attribute("data-status", "ended")
+    expect(sofie.locator("#chat-ended")).to_be_visible()
+
+
+def test_the_sign_up_work_runs_in_a_worker_and_reports_its_progress(stack, new_page):
+    import hashlib
+
+    page = new_page(stack)
+    salt, number, limit = "d1f3a9?expires=4102444800&", 150_000, 200_000
+    challenge = {"algorithm": "SHA-256", "challenge": hashlib.sha256(f"{salt}{number}".encode()).hexdigest(),
+                 "salt": salt, "signature": "not-checked-here", "maxNumber": limit}
+    solved = page.evaluate("""async (challenge) => {
+        const { solveChallenge } = await import('./js/challenge.js');
+        const seen = [];
+        const started = performance.now();
+        const payload = await solveChallenge(challenge, (fraction) => seen.push(fraction));
+        return { payload, seen, ms: performance.now() - started };
+    }""", challenge)
+    print(f"\n[figures] the page's worker tried {number:,} SHA-256 hashes in {solved['ms']:.0f} ms "
+          f"({number / solved['ms'] * 1000:,.0f}/s), {len(solved['seen'])} progress reports")
+    assert solved["payload"]["number"] == number and solved["payload"]["signature"] == "not-checked-here"
+    assert len(solved["seen"]) >= 10 and solved["seen"] == sorted(solved["seen"]) and solved["seen"][-1] == 1
+    # The form says what the wait is for, in the teen's language.
+    page.get_by_role("button", name="Opret dig").click()
+    expect(page.locator("#signup-solving-help")).to_contain_text("holder robotter ude")
 
 
 def test_a_mentor_stays_logged_in_on_reload_and_a_wrong_password_is_refused(stack, new_page):

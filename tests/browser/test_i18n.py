@@ -9,10 +9,12 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from chalicelib.errors import CODES
+from chalicelib.safety import KINDS, REASONS, SEVERITIES
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -37,7 +39,8 @@ def script_text(path: Path) -> str:
 
 def literal_keys() -> dict[str, set[str]]:
     """Quoted strings in the scripts shaped like a key of ours (``'mentor.tab.audit'``), by file."""
-    pattern = re.compile(r"""['"]((?:%s)\.[A-Za-z0-9_.]+)['"]""" % "|".join(sorted(namespaces())))
+    names = "|".join(sorted(namespaces()))
+    pattern = re.compile(rf"""['"]((?:{names})\.[A-Za-z0-9_.]+)['"]""")
     found: dict[str, set[str]] = {}
     for path in SCRIPTS:
         for key in pattern.findall(script_text(path)):
@@ -47,7 +50,8 @@ def literal_keys() -> dict[str, set[str]]:
 
 def template_keys() -> dict[str, set[str]]:
     """Keys built at run time (``t(`mentor.mod.${action}Title`)``), as patterns, by file."""
-    pattern = re.compile(r"`((?:%s)\.[^`]*\$\{[^`]*)`" % "|".join(sorted(namespaces())))
+    names = "|".join(sorted(namespaces()))
+    pattern = re.compile(rf"`((?:{names})\.[^`]*\$\{{[^`]*)`")
     found: dict[str, set[str]] = {}
     for path in SCRIPTS:
         for template in pattern.findall(script_text(path)):
@@ -58,7 +62,7 @@ def template_keys() -> dict[str, set[str]]:
 def js_set(path: str, name: str) -> list[str]:
     """The quoted words of ``const NAME = new Set([...])`` or ``const NAME = [...]`` in a script."""
     text = (WEB / "js" / path).read_text(encoding="utf-8")
-    found = re.search(r"const %s = (?:new Set\()?\[([^\]]*)\]" % name, text)
+    found = re.search(rf"const {name} = (?:new Set\()?\[([^\]]*)\]", text)
     assert found, f"{name} is no longer a list in {path}: update this test"
     return re.findall(r"'(\w+)'", found.group(1)) or re.findall(r"\b(\d+)\b", found.group(1))
 
@@ -82,20 +86,22 @@ FAMILIES: dict[str, list[str]] = {
     "mentor.mod.{}Who": ["mute", "kick", "ban"],
     "status.{}": connection_statuses(),
     "ended.{}": sorted(set(js_set("socket.js", "ENDING_FRAMES")) | set(js_set("socket.js", "JOIN_REFUSALS"))
-                       | {"expired", "bannedForGood", "generic"}),
+                       | set(js_set("socket.js", "CONNECT_REFUSALS")) | {"expired", "bannedForGood", "generic"}),
     "error.{}": sorted(set(js_set("socket.js", "SEND_REFUSALS")) | set(SERVER_ERRORS) | {"generic", "network"}),
     "weekday.{}": js_set("mentor/admin-groups.js", "WEEKDAYS"),
     "lang.switchTo.{}": list(LANGUAGES),
     "role.{}": ["mentor", "admin"],
     "mentor.role.{}": ["mentor", "admin"],
     # what the server sends: report kinds, held-back reasons, audit actions, figure columns
-    "mentor.reports.kind.{}": ["report", "crisis", "held_back", "no_mentor"],
-    "heldBack.{}": ["cpr", "email", "profile_link", "phone", "handle", "address", "generic"],
-    "mentor.reports.why.{}": ["unkind", "personal_info", "worried", "other", "crisis",
-                              "cpr", "email", "profile_link", "phone", "handle", "address", "no_mentor"],
+    "mentor.reports.kind.{}": ["report", "held_back", "no_mentor", *KINDS],
+    "mentor.reports.severity.{}": list(SEVERITIES),
+    "heldBack.{}": [*REASONS, "generic"],
+    "pseudonymRule.{}": list(REASONS),
+    "mentor.reports.why.{}": ["unkind", "personal_info", "worried", "other", "no_mentor", *KINDS, *REASONS],
     "report.reason.{}": ["unkind", "personal_info", "worried", "other"],
     "mentor.audit.actions.{}": ["remove", "mute", "kick", "ban", "topic", "pin", "announce", "slow_mode",
-                                "open", "close", "extend", "cancel", "resolve_report",
+                                "open", "close", "extend", "cancel", "resolve_report", "claim_report",
+                                "change_settings",
                                 "admit", "decline", "lock", "unlock", "enrol", "duty", "swap", "cannot_come"],
     "mentor.figures.{}": ["group_id", "group", "session_id", "starts_at", "status", "participants",
                           "returning", "messages", "reports_handled", "minutes_with_mentor",
@@ -146,7 +152,7 @@ def test_both_languages_fill_in_the_same_placeholders():
 class PageText(HTMLParser):
     """Keys a page asks for, and any text or label it writes itself instead of asking."""
 
-    VOID = {"meta", "link", "input", "br", "img", "hr", "source", "area", "base", "col", "embed", "wbr", "track"}
+    VOID: ClassVar[set[str]] = {"meta", "link", "input", "br", "img", "hr", "source", "area", "base", "col", "embed", "wbr", "track"}
     LABELS = ("placeholder", "aria-label", "title", "alt")
 
     def __init__(self) -> None:

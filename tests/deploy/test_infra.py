@@ -147,3 +147,22 @@ def test_site_is_private_https_only_and_sends_the_security_headers(template):
     assert headers["FrameOptions"]["FrameOption"] == "DENY"
     assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
     assert "Logging" not in config, "CloudFront access logs hold viewers' IP addresses"
+
+
+# Tables that hold nothing about a person: an organisation's name and settings, a group's name,
+# description, rules and schedule. Every other table holds personal data and must expire by TTL.
+WITHOUT_PERSONAL_DATA = {"organisations", "groups"}
+
+
+def test_every_table_holding_personal_data_expires_by_ttl_in_the_model_and_in_infra(template):
+    assert set(model_tables()) >= WITHOUT_PERSONAL_DATA, "a table named here no longer exists"
+    personal = {name: model for name, model in model_tables().items() if name not in WITHOUT_PERSONAL_DATA}
+    assert {"participants", "messages", "reports", "audit", "sessions", "restrictions", "mentors"} <= set(personal)
+    in_infra = template_tables(template)
+    for name, model in sorted(personal.items()):
+        ttl = model._ttl_attribute()
+        assert ttl is not None, f"{model.__name__} holds personal data but has no TTLAttribute"
+        _, props = in_infra[name]
+        assert props.get("TimeToLiveSpecification") == {"AttributeName": ttl.attr_name, "Enabled": True}, (
+            f"infra/template.yaml: table '{name}' holds personal data but does not expire by '{ttl.attr_name}'"
+        )

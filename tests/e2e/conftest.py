@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from altcha import v1 as altcha
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,9 +45,22 @@ class Stack:
     def table(self, name: str) -> str:
         return f"gruppechat-local-{name}"
 
+    def challenge(self) -> dict:
+        """A solved sign-up challenge, as the page's worker would send it."""
+        fresh = requests.get(f"{self.api}/participants/challenge", timeout=10).json()
+        found = altcha.solve_challenge(fresh["challenge"], fresh["salt"], fresh["algorithm"], fresh["maxNumber"])
+        assert found is not None
+        return {key: fresh[key] for key in ("algorithm", "challenge", "salt", "signature")} | {"number": found.number}
+
+    def post_sign_up(self, pseudonym: str, password: str = "hemmelig-kode", source: str | None = None,
+                     challenge: dict | None = None) -> requests.Response:
+        """A sign-up from a device of its own (``source``: the test-only header, honoured on loopback)."""
+        body = {"pseudonym": pseudonym, "password": password, "challenge": challenge or self.challenge()}
+        headers = {"X-Test-Source": source or f"device-of-{pseudonym}"}
+        return requests.post(f"{self.api}/participants", json=body, headers=headers, timeout=10)
+
     def sign_up(self, pseudonym: str, password: str = "hemmelig-kode") -> dict:
-        response = requests.post(f"{self.api}/participants", json={"pseudonym": pseudonym, "password": password},
-                                 timeout=10)
+        response = self.post_sign_up(pseudonym, password)
         assert response.status_code == 201, response.text
         return response.json()
 

@@ -98,8 +98,7 @@ def test_rest_errors_are_json_with_status_codes(stack):
                         timeout=10)
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_json"
     stack.sign_up("Dobbelt")
-    again = requests.post(f"{stack.api}/participants", json={"pseudonym": "DOBBELT", "password": "hemmelig-kode"},
-                          timeout=10)
+    again = stack.post_sign_up("DOBBELT")
     assert again.status_code == 409 and again.json()["error"]["code"] == "pseudonym_taken"
     wrong = requests.post(f"{stack.api}/participants/login", json={"pseudonym": "Dobbelt", "password": "forkert-kode"},
                           timeout=10)

@@ -267,3 +267,53 @@ def test_the_snapshot_keeps_neither_connections_nor_expired_items(tmp_path):
     assert stack.table("connections") not in dump
     assert all(item["receipt_key"]["S"] != "forældet" for item in dump[stack.table("receipts")])
     assert any(item["pseudonym"]["S"] == "Arkiv" for item in dump[stack.table("participants")])
+
+
+# --- the embedded store's memory ------------------------------------------------------------------------
+
+
+def test_a_cancelled_transaction_leaves_every_item_as_it_was(stack):
+    store = stack.store()
+    table = stack.table("receipts")
+    store.put_item(TableName=table, Item={"receipt_key": {"S": "før"}, "message_id": {"S": "m0"}})
+    with pytest.raises(store.exceptions.TransactionCanceledException):
+        store.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": {"receipt_key": {"S": "ny"}, "message_id": {"S": "m1"}}}},
+            {"Update": {"TableName": table, "Key": {"receipt_key": {"S": "før"}},
+                        "UpdateExpression": "SET message_id = :m", "ExpressionAttributeValues": {":m": {"S": "m2"}}}},
+            {"ConditionCheck": {"TableName": table, "Key": {"receipt_key": {"S": "findes-ikke"}},
+                                "ConditionExpression": "attribute_exists(receipt_key)"}},
+        ])
+    assert "Item" not in store.get_item(TableName=table, Key={"receipt_key": {"S": "ny"}})
+    assert store.get_item(TableName=table, Key={"receipt_key": {"S": "før"}})["Item"]["message_id"]["S"] == "m0"
+    store.transact_write_items(TransactItems=[
+        {"Put": {"TableName": table, "Item": {"receipt_key": {"S": "ny"}, "message_id": {"S": "m1"}}}},
+        {"Delete": {"TableName": table, "Key": {"receipt_key": {"S": "før"}}}},
+    ])
+    assert store.get_item(TableName=table, Key={"receipt_key": {"S": "ny"}})["Item"]["message_id"]["S"] == "m1"
+    assert "Item" not in store.get_item(TableName=table, Key={"receipt_key": {"S": "før"}})
+
+
+def test_the_store_does_not_keep_a_copy_of_every_item_it_has_seen(stack):
+    token = stack.sign_up("Glemsom")["token"]
+    with connect(f"{stack.ws}?token={token}") as ws:
+        ws.send(json.dumps({"action": "join", "group_id": GROUP}))
+        frames_until(ws, lambda f: f["type"] == "joined")
+        ws.send(json.dumps({"action": "send", "text": "bare en besked", "client_id": "g1"}))
+        frames_until(ws, lambda f: f["type"] == "message")
+    endpoint = (stack.data_dir / "dynamodb-endpoint").read_text()
+    dashboard = requests.get(f"{endpoint}/moto-api/data.json", timeout=30).json()
+    assert dashboard["dynamodb"]["Item"] == [] and dashboard["dynamodb"]["Table"] == []
+
+
+def test_faults_can_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRUPPECHAT_POST_FAULTS", "403")
+    monkeypatch.setenv("GRUPPECHAT_FAULT_SEED", "3")
+    process, stack = start_stack(tmp_path, "--no-persist", "--tick-seconds", "0")
+    try:
+        assert "Injecting @connections faults: 403" in stack.log.read_text()
+        client = management(stack)
+        with pytest.raises(client.exceptions.ForbiddenException):
+            client.post_to_connection(ConnectionId="bWlsasO4", Data=b"{}")
+    finally:
+        stop_stack(process)

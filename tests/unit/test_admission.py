@@ -14,7 +14,7 @@ from chalicelib.errors import ChatError
 from chalicelib.moderation.actions import Moderation
 from chalicelib.moderation.waiting_room import WaitingRoom
 from chalicelib.sessions.keeper import SessionKeeper
-from tests.conftest import NOW, caller, make_group, make_org, make_session, mentor_joins
+from tests.conftest import NOW, caller, logged_in, make_group, make_org, make_session, mentor_joins, signed_up
 
 METTE = Identity("user-Mette", "Mette", "mentor", "org-a")
 CRISIS = "jeg vil ikke leve mere"
@@ -23,9 +23,9 @@ CRISIS = "jeg vil ikke leve mere"
 def teen(chat, connection_id: str, name: str, now=NOW):
     """A signed-up teen connected on ``connection_id`` (the account lets a mentor find them by name)."""
     if storage.find_participant(name.casefold()) is None:
-        accounts.sign_up(name, "hemmelig-kode", now)
+        signed_up(name, now=now)
     who = caller(connection_id)
-    participant_id = accounts.log_in(name, "hemmelig-kode", now).participant_id
+    participant_id = logged_in(name, now=now).participant_id
     chat.connect(who, Identity(participant_id, name, "participant"), now)
     return who
 
@@ -98,7 +98,7 @@ class TestTheWaitingRoom:
         ida, eva = teen(chat, "c1", "Ida"), teen(chat, "c2", "Eva")
         knock(chat, ida, agree=True)
         desk.admit(METTE, waiting_room.session_id, "Ida", None, NOW)
-        accounts.follow(Identity(accounts.log_in("Eva", "hemmelig-kode", NOW).participant_id, "Eva", "participant"),
+        accounts.follow(Identity(logged_in("Eva").participant_id, "Eva", "participant"),
                         "g1", NOW)
 
         next_week = make_session(starts_at=NOW + timedelta(days=7))
@@ -212,7 +212,7 @@ class TestMembersOnly:
         assert storage.get_member("g1", storage.find_participant("ida").participant_id).via == "enrolled"
 
     def test_a_mentor_of_another_organisation_cannot_enrol(self, chat, desk, course):
-        accounts.sign_up("Ida", "hemmelig-kode", NOW)
+        signed_up("Ida")
         with pytest.raises(ChatError) as refused:
             desk.enrol(Identity("x", "Xenia", "mentor", "org-b"), "g1", "Ida", NOW)
         assert refused.value.code == "forbidden"

@@ -14,11 +14,11 @@ from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.organisation.figures import figures
 from chalicelib.sessions.keeper import SessionKeeper, plan_next
-from tests.conftest import NOW, caller, join, make_group, make_org, mentor_joins
+from tests.conftest import NOW, caller, join, logged_in, make_group, make_org, mentor_joins, signed_up
 
 
 def teen(name: str) -> Identity:
-    signed = accounts.sign_up(name, "hemmelig-kode", NOW)
+    signed = signed_up(name, "hemmelig-kode", NOW)
     return Identity(signed.participant_id, signed.pseudonym, "participant")
 
 
@@ -89,21 +89,21 @@ class TestLeavingForGood:
         with pytest.raises(ChatError):
             accounts.delete_account(anna, "forkert-kode", Delivery(sender))
         result = accounts.delete_account(anna, "hemmelig-kode", Delivery(sender))
-        assert result == {"deleted": True, "messages": 1}
+        assert result == {"deleted": True, "messages": 1, "connections_closed": 1}
         assert sender.of("b", "message_removed")[0]["message_id"] == removed_id
         assert [m.text for m in storage.recent_messages(room.session_id, 10)] == ["jeg er her stadig"]
         assert storage.find_participant("anna") is None
         with pytest.raises(ChatError) as gone:
-            accounts.log_in("Anna", "hemmelig-kode", NOW)
+            logged_in("Anna", "hemmelig-kode", NOW)
         assert gone.value.status == 401
-        accounts.sign_up("Anna", "ny-hemmelig-kode", NOW)  # the pseudonym is free again
+        signed_up("Anna", "ny-hemmelig-kode", NOW)  # the pseudonym is free again
 
 
 def test_a_deleted_accounts_token_no_longer_connects(chat, sender, room):
     from chalicelib.edge import http
     from chalicelib.edge import websocket as edge
 
-    signed = accounts.sign_up("Vandre", "hemmelig-kode", http.utcnow())  # a token valid right now
+    signed = signed_up("Vandre", "hemmelig-kode", http.utcnow())  # a token valid right now
     me = Identity(signed.participant_id, signed.pseudonym, "participant")
 
     class Event:
@@ -115,5 +115,5 @@ def test_a_deleted_accounts_token_no_longer_connects(chat, sender, room):
 
     assert edge.on_connect(chat, Event())["statusCode"] == 200
     accounts.delete_account(me, "hemmelig-kode", Delivery(sender))
-    accounts.sign_up("Vandre", "en-helt-anden-kode", NOW)  # someone else takes the name
+    signed_up("Vandre", "en-helt-anden-kode", NOW)  # someone else takes the name
     assert edge.on_connect(chat, Event())["statusCode"] == 401

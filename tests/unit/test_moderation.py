@@ -10,7 +10,6 @@ from chalice.local import LocalGateway
 
 from chalicelib import storage
 from chalicelib.accounts import mentors
-from chalicelib.accounts import participants as accounts
 from chalicelib.accounts.tokens import Identity, issue
 from chalicelib.delivery import Delivery
 from chalicelib.edge.http import utcnow
@@ -18,7 +17,7 @@ from chalicelib.moderation.actions import Moderation
 from chalicelib.organisation import settings as org_settings
 from chalicelib.sessions.keeper import SessionKeeper
 from local.gateway import call_rest
-from tests.conftest import NOW, join, make_group, make_org, make_session
+from tests.conftest import NOW, join, logged_in, make_group, make_org, make_session, signed_up
 
 SECRET = "test-secret-not-for-production-0123456"
 
@@ -49,8 +48,8 @@ def world(tables):
                                       role, now) for role in ("mentor", "admin")}
         things[org] = {"session": session.session_id, "message": message.message_id, "group": f"g{org}",
                        "report": report.report_id, "mentor": staff["mentor"].mentor_id, "staff": staff}
-    accounts.sign_up("Teen", "hemmelig-kode", now)
-    things["participant"] = accounts.log_in("Teen", "hemmelig-kode", now).token
+    signed_up("Teen", "hemmelig-kode", now)
+    things["participant"] = logged_in("Teen", "hemmelig-kode", now).token
     things["gateway"] = LocalGateway(lambda_app.app, Config.create(lambda_timeout=29, lambda_memory_size=256))
     return things
 
@@ -90,6 +89,7 @@ ROUTES = [
     ("POST", "/mentor/groups/{group}/open", {}, "moderate"),
     ("POST", "/mentor/groups/{group}/cancel", {"date": "2030-01-06"}, "moderate"),
     ("POST", "/mentor/reports/{report}/resolve", {"note": "ok"}, "own_report"),
+    ("POST", "/mentor/reports/{report}/claim", {}, "own_report"),
     ("POST", "/mentor/sessions/{session}/close", {}, "moderate"),
     ("GET", "/admin/groups", None, "admin_list"),
     ("GET", "/admin/mentors", None, "admin_list"),
@@ -98,15 +98,15 @@ ROUTES = [
     ("POST", "/admin/mentors", {"username": "ny-mentor", "display_name": "Ny", "password": "long-password-2"},
      "admin_create"),
     ("POST", "/admin/mentors/{mentor}/deactivate", {}, "admin_own_mentor"),
+    ("GET", "/admin/settings", None, "admin_list"),
+    ("PUT", "/admin/settings", {"retention_days": 60}, "admin_list"),
 ]
 WHO = ["none", "expired", "tampered", "participant", "mentor A", "admin A"]
 
 
 def expected(who: str, kind: str, org: str) -> int:
-    if who in ("none", "expired", "tampered"):
-        return 401
-    if who == "participant":
-        return 403
+    if who in ("none", "expired", "tampered", "participant"):
+        return 401  # a participant's token has the participant audience: no mentor door opens for it
     admin_route = kind.startswith("admin")
     if admin_route and who != "admin A":
         return 403
@@ -171,7 +171,7 @@ def test_a_deactivated_mentor_is_refused_at_once(world):
 class TestMentorLogIn:
     def test_log_in_gives_a_short_lived_token_with_the_organisation(self, tables):
         mentors.create("org-a", "mette", "Mette", "long-password-1", "mentor", NOW)
-        signed_in = mentors.log_in("Mette", "long-password-1", NOW)
+        signed_in = mentors.log_in("Mette", "long-password-1", "own-device", NOW)
         assert signed_in.expires_at - NOW == timedelta(hours=2)
         assert signed_in.as_body()["mentor"]["org_id"] == "org-a"
 
@@ -183,14 +183,16 @@ class TestMentorLogIn:
             codes = []
             for attempt in range(6):
                 try:
-                    mentors.log_in(name, "wrong-password", NOW + timedelta(seconds=attempt))
+                    mentors.log_in(name, "wrong-password", "stranger", NOW + timedelta(seconds=attempt))
                 except ChatError as error:
                     codes.append(error.status)
             assert codes == [401, 401, 401, 401, 401, 429]
         with pytest.raises(ChatError) as locked:
-            mentors.log_in("mette", "long-password-1", NOW + timedelta(minutes=1))
+            mentors.log_in("mette", "long-password-1", "stranger", NOW + timedelta(minutes=1))
         assert locked.value.status == 429 and locked.value.params["retry_after"] > 0
-        assert mentors.log_in("mette", "long-password-1", NOW + timedelta(minutes=16)).token
+        # The stranger's guesses cost the stranger's source, not the mentor:
+        assert mentors.log_in("mette", "long-password-1", "own-device", NOW + timedelta(minutes=1)).token
+        assert mentors.log_in("mette", "long-password-1", "stranger", NOW + timedelta(minutes=16)).token
 
 
 # --- live effects ------------------------------------------------------------------------------------------
@@ -201,9 +203,9 @@ def live(chat, sender, room):
     """A mentor and two teens in the open session of g1 (org-a)."""
     org_settings.forget()
     for name in ("Anna", "Bo"):
-        accounts.sign_up(name, "hemmelig-kode", NOW)
-    anna_id = accounts.log_in("Anna", "hemmelig-kode", NOW).participant_id
-    bo_id = accounts.log_in("Bo", "hemmelig-kode", NOW).participant_id
+        signed_up(name, "hemmelig-kode", NOW)
+    anna_id = logged_in("Anna", "hemmelig-kode", NOW).participant_id
+    bo_id = logged_in("Bo", "hemmelig-kode", NOW).participant_id
     mentor = Identity("m1", "Mette", "mentor", "org-a")
     caller_m = _caller("m")
     chat.connect(caller_m, mentor, NOW)
@@ -258,7 +260,7 @@ class TestLiveModeration:
         assert storage.get_connection("b") is None
         assert sender.of("a", "presence")[-1] == {"type": "presence", "event": "left",
                                                   "member": {"pseudonym": "Bo", "role": "participant"}}
-        again = caller_for(chat, "b2", accounts.log_in("Bo", "hemmelig-kode", NOW).participant_id, "Bo")
+        again = caller_for(chat, "b2", logged_in("Bo", "hemmelig-kode", NOW).participant_id, "Bo")
         join(chat, again)
         assert sender.last("b2")["type"] == "joined"
 
@@ -267,7 +269,7 @@ class TestLiveModeration:
 
         live["moderation"].ban(live["mentor"], "g1", "Bo", None, "chikane", NOW)
         assert sender.of("b", "banned")[0]["until"] is None and "b" in sender.closed
-        bo_id = accounts.log_in("Bo", "hemmelig-kode", NOW).participant_id
+        bo_id = logged_in("Bo", "hemmelig-kode", NOW).participant_id
         with pytest.raises(ChatError) as refused:
             chat.connect(_caller("b3"), Identity(bo_id, "Bo", "participant"), NOW, group_id="g1")
         assert refused.value.code == "banned" and refused.value.status == 403
@@ -338,5 +340,39 @@ class TestPseudonyms:
         from chalicelib.errors import ChatError
 
         with pytest.raises(ChatError) as refused:
-            accounts.sign_up(name, "hemmelig-kode", NOW)
+            signed_up(name, "hemmelig-kode", NOW)
         assert refused.value.code in ("reserved_pseudonym", "invalid_pseudonym")
+
+
+class TestCrisisLevels:
+    def test_an_acute_line_gives_help_lines_led_by_112_and_queues_first(self, chat, sender, live):
+        say(chat, live["anna"], "jeg er ked af det i dag")
+        say(chat, live["bo"], "jeg vil ikke leve mere", NOW + timedelta(seconds=5))
+        say(chat, live["anna"], "jeg har taget 20 panodiler lige nu", NOW + timedelta(seconds=10))
+        help_frames = sender.of("a", "help_lines")
+        assert help_frames and help_frames[-1]["severity"] == "acute"
+        assert help_frames[-1]["lines"][0]["phone"] == "112"
+        queue = live["moderation"].reports(live["mentor"], "open")["reports"]
+        assert [r["severity"] for r in queue][:2] == ["acute", "ideation"]
+        alert = sender.of("m", "report")[-1]["report"]
+        assert alert["severity"] == "acute" and alert["claimed_by"] is None
+
+    def test_danger_from_others_is_its_own_kind_of_report(self, chat, sender, live):
+        say(chat, live["bo"], "min stedfar slår mig og siger han slår mig ihjel")
+        queue = live["moderation"].reports(live["mentor"], "open")["reports"]
+        assert [r["kind"] for r in queue] == ["danger"]
+        assert sender.of("b", "help_lines")[-1]["kind"] == "danger"
+
+    def test_the_first_mentor_on_it_takes_the_alert_and_the_other_sees_who(self, chat, sender, live):
+        sofie = Identity("m2", "Sofie", "mentor", "org-a")
+        chat.connect(_caller("m2"), sofie, NOW)  # on duty, not in this session
+        say(chat, live["anna"], "jeg står på broen nu og vil springe")
+        report_id = sender.of("m", "report")[-1]["report"]["id"]
+        assert sender.of("m2", "report")[-1]["report"]["id"] == report_id  # the off-session mentor is alerted
+        taken = live["moderation"].claim(live["mentor"], report_id, NOW)
+        assert taken["report"]["claimed_by"] == "Mette"
+        assert sender.of("m2", "report_claimed")[-1]["report"]["claimed_by"] == "Mette"
+        again = live["moderation"].claim(sofie, report_id, NOW + timedelta(seconds=2))
+        assert again["report"]["claimed_by"] == "Mette"
+        claims = [e for e in live["moderation"].audit(live["mentor"])["entries"] if e["action"] == "claim_report"]
+        assert len(claims) == 1

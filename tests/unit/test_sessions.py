@@ -47,7 +47,7 @@ class TestAWeek:
 
         for quiet in ("2026-11-24T12:00", "2026-11-29T17:59"):
             assert keeper.tick(at(quiet)).counts() == {"opened": 0, "warned": 0, "closed": 0, "skipped": 0, "resumed": 0, "failed": 0,
-                                                        "paused": 0, "vanished": 0, "alerted": 0}
+                                                        "paused": 0, "vanished": 0, "alerted": 0, "accounts_deleted": 0}
         assert keeper.tick(at("2026-11-29T18:00")).opened == [planned.session_id]
         assert status_of(planned.session_id) == storage.OPEN
 

@@ -1,4 +1,5 @@
 // REST calls: JSON in and out; a refusal becomes an ApiError carrying the server's code.
+import { deviceTokens } from './devices.js';
 
 export class ApiError extends Error {
   constructor(status, code, message, details = {}) {
@@ -55,12 +56,26 @@ export class Api {
   put(path, body = {}) { return this.request('PUT', path, body); }
 
   // Participants
-  signUp(pseudonym, password) { return this.post('/participants', { pseudonym, password }); }
-  logIn(pseudonym, password) { return this.post('/participants/login', { pseudonym, password }); }
+  challenge() { return this.get('/participants/challenge'); }
+  signUp(pseudonym, password, challenge) { return this.post('/participants', { pseudonym, password, challenge }); }
+  logIn(pseudonym, password) {
+    return this.post('/participants/login', { pseudonym, password, device_tokens: deviceTokens() });
+  }
+  recover(pseudonym, recoveryCode, password) {
+    return this.post('/participants/recover', { pseudonym, recovery_code: recoveryCode, password });
+  }
+  changePassword(password, newPassword) { return this.post('/me/password', { password, new_password: newPassword }); }
+  renewRecoveryCode(password) { return this.post('/me/recovery-code', { password }); }
+  exportMyData() { return this.get('/me/export'); }
+  deleteAccount(password) { return this.request('DELETE', '/me', { password }); }
   groups() { return this.get('/groups'); }
+  /** Would the chat let this token in now? Asked when a connection is refused: the socket cannot say why. */
+  connectCheck(groupId) { return this.get(`/connect-check${groupId ? `?group_id=${enc(groupId)}` : ''}`); }
 
   // Mentors
-  mentorLogIn(username, password) { return this.post('/mentors/login', { username, password }); }
+  mentorLogIn(username, password) {
+    return this.post('/mentors/login', { username, password, device_tokens: deviceTokens() });
+  }
   sessions() { return this.get('/mentor/sessions'); }
   mentorGroups() { return this.get('/mentor/groups'); }
   removeMessage(sid, mid, reason) { return this.post(`/mentor/sessions/${enc(sid)}/messages/${enc(mid)}/remove`, { reason }); }
@@ -83,6 +98,7 @@ export class Api {
   cannotCome(gid, meeting) { return this.post(`/mentor/duties/${enc(gid)}/${enc(meeting)}/cannot_come`); }
   reports(status = 'open') { return this.get(`/mentor/reports?status=${enc(status)}`); }
   resolveReport(rid, note) { return this.post(`/mentor/reports/${enc(rid)}/resolve`, { note }); }
+  claimReport(rid) { return this.post(`/mentor/reports/${enc(rid)}/claim`); }
   audit() { return this.get('/mentor/audit'); }
 
   // Admin
@@ -96,6 +112,8 @@ export class Api {
   roster() { return this.get('/admin/roster'); }
   setUsualDuty(gid, mentors) { return this.put(`/admin/groups/${enc(gid)}/duty`, { mentors }); }
   swapDuty(gid, meeting, mentors) { return this.put(`/admin/groups/${enc(gid)}/duty/${enc(meeting)}`, { mentors }); }
+  settings() { return this.get('/admin/settings'); }
+  saveSettings(settings) { return this.put('/admin/settings', settings); }
 }
 
 /** When the group meets next (UTC instant; shown in the viewer's own zone). */

@@ -64,12 +64,13 @@ export class ChatView {
     this.announce(text);
   }
 
-  renderStatus({ status, retryIn }) {
+  renderStatus({ status, retryIn, waitingTurn }) {
     const node = this.parts.status;
     if (!node) return;
     node.dataset.status = status;
+    const waiting = waitingTurn ? 'status.waitingTurn' : 'status.reconnectingIn';
     node.textContent = retryIn && status === 'reconnecting'
-      ? t('status.reconnectingIn', { seconds: Math.ceil(retryIn / 1000) })
+      ? t(waiting, { seconds: Math.ceil(retryIn / 1000) })
       : t(`status.${status}`);
     this.render(); // pending messages say whether they wait for the network
   }
@@ -179,7 +180,7 @@ export class ChatView {
 export function sendErrorText(error) {
   const vars = {};
   if (error.until) vars.until = formatTime(error.until);
-  if (error.retry_after) vars.seconds = error.retry_after;
+  if (error.retry_after) { vars.seconds = error.retry_after; vars.retry_after = error.retry_after; }
   if (error.max_length) vars.max = error.max_length;
   if (error.minutes !== undefined) vars.minutes = error.minutes;
   return errorText(error.code, error.message, vars);

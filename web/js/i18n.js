@@ -97,9 +97,19 @@ export function formatDateTime(iso) {
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
 }
 
-/** A server refusal in the viewer's language, or the server's own (Danish) text for an unknown code. */
+/** How long to wait, in words: seconds under two minutes, minutes above. */
+export function waitText(seconds) {
+  const value = Number(seconds);
+  if (!(value > 0)) return t('wait.moment');
+  return value < 120 ? t('wait.seconds', { n: Math.ceil(value) }) : t('wait.minutes', { n: Math.ceil(value / 60) });
+}
+
+/**
+ * A server refusal in the viewer's language, or the server's own (Danish) text for an unknown code.
+ * ``vars`` are the error's parameters; a ``retry_after`` becomes ``{wait}`` in words.
+ */
 export function errorText(code, serverMessage, vars = {}) {
   const key = `error.${code}`;
-  if (has(key)) return t(key, vars);
+  if (has(key)) return t(key, { wait: waitText(vars.retry_after), ...vars });
   return serverMessage || t('error.generic');
 }

@@ -1,9 +1,11 @@
 // The mentor page: wires its features together. Each feature is a module in mentor/ with its own
 // state and rendering: log-in, tabs, live groups, the chat with moderation, reports, audit log,
-// and for admins groups, mentors and figures.
+// standing crisis alerts on a line kept open while on duty, and for admins groups, mentors, figures
+// and the organisation's settings.
 import { startPage } from './start.js';
 import { Api } from './api.js';
 import { $, showView, announcer } from './dom.js';
+import { currentLang } from './i18n.js';
 import { createCalls } from './mentor/calls.js';
 import { mentorAccount, createLogin } from './mentor/login.js';
 import { createTabs } from './mentor/tabs.js';
@@ -17,12 +19,16 @@ import { createAdminMentors } from './mentor/admin-mentors.js';
 import { createFigures } from './mentor/figures.js';
 import { createDuties } from './mentor/duties.js';
 import { createRoster } from './mentor/roster.js';
+import { createAlerts } from './mentor/alerts.js';
+import { createDutyLine } from './mentor/duty.js';
+import { createSettings } from './mentor/settings.js';
 
 const views = { login: $('#view-login'), app: $('#view-app') };
 const panels = {
   sessions: $('#panel-sessions'), chat: $('#panel-chat'), reports: $('#panel-reports'), audit: $('#panel-audit'),
   groups: $('#panel-groups'), mentors: $('#panel-mentors'), figures: $('#panel-figures'),
   duties: $('#panel-duties'), roster: $('#panel-roster'),
+  settings: $('#panel-settings'),
 };
 
 async function main() {
@@ -33,8 +39,23 @@ async function main() {
   const announce = announcer($('#live'));
   const calls = createCalls({ onExpired: logOut });
 
+  const alerts = createAlerts({
+    api, account, announce, onExpired: logOut,
+    onClaimed: (report) => reports.add(report), onStale: () => reports.load(),
+  });
   const reports = createReports({
     api, calls, announce, onExpired: logOut, onAlert: (text) => chat.notice('crisis', text, 'alert'),
+    onChange: alerts.sync,
+  });
+  const duty = createDutyLine({
+    wsUrl: config.wsUrl,
+    params: () => ({ token: account.current.token, lang: currentLang() }),
+    expiresAt: () => (account.current ? Date.parse(account.current.expires_at) : Date.now()),
+    onFrame: (frame) => {
+      if (frame.type === 'report') reports.add(frame.report, { live: true });
+      else if (frame.type === 'report_claimed') reports.add(frame.report);
+    },
+    onReconnected: () => reports.load(),
   });
   const moderation = createModeration({ api, calls, announce, currentChat: () => chat.current });
   const chat = createChat({
@@ -55,6 +76,7 @@ async function main() {
       figures: createFigures({ api, calls }).load,
       duties: createDuties({ api, calls, announce }).load,
       roster: createRoster({ api, calls, announce }).load,
+      settings: createSettings({ api, calls, announce, onExpired: logOut }).load,
     },
   });
   createLogin({ api, account, onLoggedIn: enterApp });
@@ -63,12 +85,15 @@ async function main() {
     showView(views, 'app', { focus: false });
     tabs.open('sessions');
     reports.load();
+    duty.start();
   }
 
   function logOut() {
     chat.close();
+    duty.stop();
     account.save(null);
     reports.forget();
+    alerts.clear();
     showView(views, 'login');
   }
 

@@ -25,6 +25,9 @@ const RETRY_LATER = new Set(['rate_limited', 'slow_mode']);
 // Sends that wait for the room: no mentor yet, or not let in yet. They go by themselves when the
 // room opens (a mentor arrives) or the mentor lets this teen in.
 const WAIT_FOR_ROOM = new Set(['waiting_for_mentor', 'waiting_for_admission']);
+// Why a connection was refused (asked through ``check`` after a socket closed before opening, since the
+// browser only sees close code 1006), or why an open one was closed: reconnecting would not help.
+const CONNECT_REFUSALS = new Set(['banned', 'unauthorized', 'token_expired', 'account_revoked']);
 
 export class ChatConnection extends EventTarget {
   /**
@@ -36,14 +39,16 @@ export class ChatConnection extends EventTarget {
    * @param {string} [options.storageKey] where the outbox survives a reload (sessionStorage)
    * @param {function} [options.params] extra query parameters, read at each connect (e.g. the language)
    * @param {number} [options.pingEveryMs] keep-alive interval; a mentor's ping is also their heartbeat
+   * @param {function} [options.check] async; asked why after a refused connect (throws the refusal, or not)
    */
-  constructor({ wsUrl, token, groupId, expiresAt = null, storageKey = null, params = () => ({}), pingEveryMs = PING_EVERY_MS }) {
+  constructor({ wsUrl, token, groupId, expiresAt = null, storageKey = null, params = () => ({}), pingEveryMs = PING_EVERY_MS, check = null }) {
     super();
     this.params = params;
     this.pingEveryMs = pingEveryMs;
     this.room = null; // {state: 'open'|'waiting'|'paused', since, locked}: is a mentor here?
     this.admission = null; // null, or the waiting room's {state: 'rules'|'waiting', group, mentor_present}
     this.agreed = false; // agreed to the group's rules at its waiting room: said again on every join
+    this.check = check;
     this.wsUrl = wsUrl;
     this.token = token;
     this.groupId = groupId;
@@ -181,7 +186,9 @@ export class ChatConnection extends EventTarget {
     }
     this.ws = ws;
     this.outbox.newSocket();
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this._setStatus('joining');
       this._sendRaw(this._joinFrame());
       clearInterval(this.pingTimer);
@@ -193,8 +200,29 @@ export class ChatConnection extends EventTarget {
       clearTimeout(this.pongTimer); // any frame proves the connection is alive
       this._onFrame(frame);
     };
-    ws.onclose = () => this._lost();
+    ws.onclose = () => (opened ? this._lost() : this._refused());
     ws.onerror = () => { /* a close event follows */ };
+  }
+
+  /** The socket closed before it opened: ask why, then end, wait the time we are told, or back off. */
+  async _refused() {
+    this._drop();
+    if (this.stopped || this.ended) return;
+    let refusal = null;
+    if (this.check) {
+      try { await this.check(); } catch (failure) { refusal = failure; }
+    }
+    if (this.stopped || this.ended) return;
+    if (refusal && CONNECT_REFUSALS.has(refusal.code)) {
+      this._end(refusal.code, { code: refusal.code, ...refusal.details });
+    } else if (refusal && refusal.code === 'too_many_attempts' && refusal.details.retry_after) {
+      clearTimeout(this.retryTimer);
+      const seconds = Number(refusal.details.retry_after);
+      this._setStatus('reconnecting', { retryIn: seconds * 1000, waitingTurn: true });
+      this.retryTimer = setTimeout(() => this._connect(), seconds * 1000);
+    } else {
+      this._scheduleReconnect();
+    }
   }
 
   /** Forget the current socket at once: a dead network may never deliver its close event. */
@@ -386,6 +414,7 @@ export class ChatConnection extends EventTarget {
   }
 
   _error(frame) {
+    if (frame.code === 'account_revoked') { this._end(frame.code, frame); return; }
     if (this.status === 'joining') {
       if (JOIN_REFUSALS.has(frame.code)) this._end(frame.code, frame);
       else this._lost();

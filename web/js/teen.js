@@ -1,11 +1,13 @@
 // The teen page: wires its features together. Each feature is a module in teen/ with its own
-// state and rendering: sign-up and log-in, the group list, the chat, its notices, reporting.
+// state and rendering: sign-up, log-in and recovery, the group list, the chat, its notices, reporting,
+// and the teen's own account.
 import { startPage } from './start.js';
 import { t } from './i18n.js';
 import { Api } from './api.js';
 import { $, showView } from './dom.js';
 import { signedIn } from './account.js';
 import { createSignup } from './teen/signup.js';
+import { createSettings } from './teen/settings.js';
 import { createGroups } from './teen/groups.js';
 import { createChat, savedGroup } from './teen/chat.js';
 import { createNotices } from './teen/notices.js';
@@ -15,7 +17,8 @@ const ACCOUNT_KEY = 'gruppechat.teen';
 
 const views = {
   welcome: $('#view-welcome'), signup: $('#view-signup'), recovery: $('#view-recovery'),
-  login: $('#view-login'), groups: $('#view-groups'), chat: $('#view-chat'),
+  login: $('#view-login'), recover: $('#view-recover'), groups: $('#view-groups'), chat: $('#view-chat'),
+  account: $('#view-account'),
 };
 
 async function main() {
@@ -29,14 +32,25 @@ async function main() {
   const report = createReport({ currentChat: () => chat.current, notices });
   const groups = createGroups({ api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut });
   const chat = createChat({
-    wsUrl: config.wsUrl, account, notices, findGroup: groups.find, onReport: report.open,
+    wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, onReport: report.open,
     onShow: () => showView(views, 'chat', { focus: false }), onLeft: () => go('groups'),
   });
-  createSignup({ api, account, go });
+  const signup = createSignup({ api, account, go });
+  const settings = createSettings({
+    api, showRecoveryCode: signup.showRecoveryCode,
+    onDeleted: () => { logOut(); showWelcomeNotice(t('account.deleted')); },
+  });
 
   function go(name) {
     showView(views, name);
+    if (name !== 'welcome') $('#welcome-notice').hidden = true;
     if (name === 'groups') groups.load();
+    if (name === 'account') settings.open();
+  }
+
+  function showWelcomeNotice(text) {
+    $('#welcome-notice').textContent = text;
+    $('#welcome-notice').hidden = false;
   }
 
   function logOut() {

@@ -27,6 +27,7 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
       storageKey: `gruppechat.outbox.mentor.${mentor.id}.${group.id}`,
       params: () => ({ lang: currentLang() }),
       pingEveryMs: HEARTBEAT_MS,
+      check: () => api.connectCheck(group.id), // why a connection was refused: the socket cannot say
     });
     chat.queue = [];
     chat.connection = connection;
@@ -84,7 +85,7 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
         chat.session.locked = frame.locked;
         renderLock();
         break;
-      case 'error': notice('error', errorText(frame.code, frame.message)); break;
+      case 'error': notice('error', errorText(frame.code, frame.message, frame)); break;
       default: break;
     }
     if (frame.type === 'topic') $('#topic-text').value = frame.topic || '';

@@ -2,6 +2,7 @@
 import { t, errorText } from '../i18n.js';
 import { $, $$ } from '../dom.js';
 import { signedIn } from '../account.js';
+import { rememberDevice } from '../devices.js';
 
 const ACCOUNT_KEY = 'gruppechat.mentor';
 
@@ -25,11 +26,14 @@ export function createLogin({ api, account, onLoggedIn }) {
     error.textContent = '';
     form.querySelector('[type=submit]').disabled = true;
     try {
-      account.save(await api.mentorLogIn($('#login-username').value.trim(), $('#login-password').value));
+      const { device_token: device, ...result } = await api.mentorLogIn($('#login-username').value.trim(),
+        $('#login-password').value);
+      rememberDevice(device); // kept by this browser only: spares its mentor the wait if their name is guessed
+      account.save(result);
       form.reset();
       onLoggedIn();
     } catch (failure) {
-      error.textContent = failure.notAvailable ? t('mentor.login.notAvailable') : errorText(failure.code, failure.message);
+      error.textContent = failure.notAvailable ? t('mentor.login.notAvailable') : errorText(failure.code, failure.message, failure.details);
     } finally {
       form.querySelector('[type=submit]').disabled = false;
     }

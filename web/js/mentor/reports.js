@@ -1,12 +1,12 @@
-// The reports queue: teens' reports, crisis flags and held-back messages, live as they arrive,
-// until a mentor marks them handled.
+// The reports queue: teens' reports, crisis and danger flags and held-back messages, live as they
+// arrive, each with its level and kind in words and who is on it, until a mentor marks them handled.
 import { t, formatDateTime, errorText, translatedOr } from '../i18n.js';
 import { h, $ } from '../dom.js';
 
 // What a mentor hears when a report comes in live, by its kind.
-const NEW_REPORT = { crisis: 'mentor.reports.newCrisis', no_mentor: 'mentor.reports.newNoMentor' };
+const NEW_REPORT = { crisis: 'mentor.reports.newCrisis', danger: 'mentor.reports.newCrisis', no_mentor: 'mentor.reports.newNoMentor' };
 
-export function createReports({ api, calls, announce, onExpired, onAlert }) {
+export function createReports({ api, calls, announce, onExpired, onAlert, onChange = () => {} }) {
   let reports = new Map(); // report id -> report
 
   async function load() {
@@ -30,9 +30,10 @@ export function createReports({ api, calls, announce, onExpired, onAlert }) {
     reports.set(report.id, report);
     render();
     if (live && isNew) {
+      const flagged = report.kind === 'crisis' || report.kind === 'danger';
       const text = t(NEW_REPORT[report.kind] || 'mentor.reports.new', { name: report.pseudonym || '' });
       announce(text);
-      if (report.priority === 'high' || report.kind === 'crisis') onAlert(text);
+      if (report.priority === 'high' || flagged) onAlert(text);
     }
   }
 
@@ -42,7 +43,7 @@ export function createReports({ api, calls, announce, onExpired, onAlert }) {
   }
 
   function render() {
-    // Crisis flags and high priority first; within each, the oldest waits longest and comes first.
+    // The most urgent first, as the server ranks them; within a rank the oldest waits longest.
     const open = Array.from(reports.values()).filter((r) => (r.status || 'open') === 'open').sort((a, b) =>
       (rank(a) - rank(b)) || String(a.created_at).localeCompare(String(b.created_at)));
     const count = $('#reports-count');
@@ -51,6 +52,7 @@ export function createReports({ api, calls, announce, onExpired, onAlert }) {
     count.setAttribute('aria-label', t('mentor.reports.count', { count: open.length }));
     $('#reports-empty').hidden = open.length > 0;
     $('#report-list').replaceChildren(...open.map(reportItem));
+    onChange(open);
   }
 
   function reportItem(report) {
@@ -58,9 +60,11 @@ export function createReports({ api, calls, announce, onExpired, onAlert }) {
     return h('li', { class: `report report--${report.kind}${report.priority === 'high' ? ' report--high' : ''}`, dataset: { id: report.id } },
       h('div', { class: 'report__head' },
         h('span', { class: `badge badge--${report.kind}`, text: t(`mentor.reports.kind.${report.kind}`) }),
-        report.priority === 'high' ? h('span', { class: 'badge badge--high', text: t('mentor.reports.high') }) : null,
+        report.severity ? h('span', { class: `badge badge--level badge--${report.severity}`, text: t(`mentor.reports.severity.${report.severity}`) }) : null,
+        report.priority === 'high' && !report.severity ? h('span', { class: 'badge badge--high', text: t('mentor.reports.high') }) : null,
         h('span', { class: 'report__who', text: report.pseudonym || '' }),
         report.created_at ? h('time', { datetime: report.created_at, text: formatDateTime(report.created_at) }) : null),
+      report.claimed_by ? h('p', { class: 'report__claimed', text: t('mentor.reports.claimedBy', { name: report.claimed_by }) }) : null,
       report.text ? h('blockquote', { class: 'quote', text: report.text }) : null,
       report.reason ? h('p', {}, h('span', { class: 'label', text: t('mentor.reports.reason') }), ' ', h('span', { text: reasonText(report.reason) })) : null,
       h('form', { class: 'form form--inline', novalidate: true, onsubmit: (event) => resolve(event, report) },
@@ -82,10 +86,13 @@ export function createReports({ api, calls, announce, onExpired, onAlert }) {
   return { load, add, forget, render };
 }
 
+// The server's ranks (chalicelib/moderation/reports.py): acute, plan, ideation or danger, concern, then
+// other urgent reports, then the rest.
+const RANKS = { acute: 0, plan: 1, ideation: 2, concern: 3 };
+
 function rank(report) {
-  if (report.kind === 'crisis') return 0;
-  if (report.priority === 'high') return 1;
-  return 2;
+  if (report.severity in RANKS) return report.kind === 'danger' && report.severity !== 'acute' ? 2 : RANKS[report.severity];
+  return report.priority === 'high' ? 4 : 5;
 }
 
 /**

@@ -18,7 +18,7 @@ export function savedGroup() {
   return sessionStorage.getItem(GROUP_KEY);
 }
 
-export function createChat({ wsUrl, account, notices, findGroup, onReport, onShow, onLeft }) {
+export function createChat({ wsUrl, api, account, notices, findGroup, onReport, onShow, onLeft }) {
   let chat = null; // {connection, view, groupId}
 
   function open(groupId) {
@@ -37,6 +37,7 @@ export function createChat({ wsUrl, account, notices, findGroup, onReport, onSho
       expiresAt: Date.parse(account.current.expires_at),
       storageKey: `gruppechat.outbox.${account.current.pseudonym}.${groupId}`,
       params: () => ({ lang: currentLang() }), // the server's own notices and help lines in our language
+      check: () => api.connectCheck(groupId), // why a connection was refused: the socket cannot say
     });
     const view = new ChatView(connection, {
       list: $('#messages'), topic: $('#chat-topic'), pinned: $('#chat-pinned'), presentList: $('#present-list'),
@@ -153,7 +154,7 @@ export function createChat({ wsUrl, account, notices, findGroup, onReport, onSho
       case 'slow_mode':
         notices.show('slow', frame.seconds ? t('notice.slowMode', { seconds: frame.seconds }) : t('notice.slowModeOff'));
         break;
-      case 'help_lines': notices.helpLines(frame.lines || []); break;
+      case 'help_lines': notices.helpLines(frame.lines || [], frame); break;
       case 'muted': notices.show('muted', t('notice.muted', { time: formatTime(frame.until) })); break;
       case 'reported': notices.show('reported', t('notice.reported')); break;
       case 'error':

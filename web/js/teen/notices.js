@@ -11,11 +11,17 @@ export function createNotices() {
       h('p', { text }), persistent ? null : dismissButton()));
   }
 
-  /** Help lines after a crisis signal: who to call, as links a phone can dial. */
-  function helpLines(lines) {
-    replace('help', h('div', { class: 'notice notice--help', role: 'alert', dataset: { kind: 'help' } },
+  /**
+   * Help lines after a crisis signal: who to call, as links a phone can dial, in the server's order
+   * (112 first when it is acute). The intro follows the level and kind the server names.
+   */
+  function helpLines(lines, { severity = null, kind = 'crisis' } = {}) {
+    let intro = t('help.intro');
+    if (severity === 'acute') intro = t('help.introAcute');
+    else if (kind === 'danger') intro = t('help.introDanger');
+    replace('help', h('div', { class: `notice notice--help${severity === 'acute' ? ' notice--acute' : ''}`, role: 'alert', dataset: { kind: 'help' } },
       h('h2', { class: 'notice__title', text: t('help.title') }),
-      h('p', { text: t('help.intro') }),
+      h('p', { text: intro }),
       h('ul', { class: 'help-lines' }, lines.map((line) => h('li', {},
         h('strong', { text: line.name }), ' ',
         h('a', { href: `tel:${String(line.phone).replace(/[^\d+]/g, '')}`, text: line.phone }),

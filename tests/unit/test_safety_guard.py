@@ -1,0 +1,344 @@
+"""Anonymity guard: what could lead to a real teen is held back; ordinary chat is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.safety import (
+    REASONS,
+    check_pseudonym,
+    check_text,
+    notice,
+    notices,
+    screen_message,
+)
+
+
+class TestAnonymityGuard:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "12345678",
+            "12 34 56 78",
+            "1234 5678",
+            "12-34-56-78",
+            "12.34.56.78",
+            "+45 12 34 56 78",
+            "0045 12345678",
+            "+4512345678",
+            "9 1 8 2 7 3 6 4",
+            "2 2 3 3 4 4 5 5",
+            "2o 3o 4o 5o",
+            "２２３３４４５５",  # full-width digits
+            "22\u200b33\u200b44\u200b55",  # zero-width spaces between the pairs
+            "+44 7911 123456",
+            "+1 (415) 555-2671",
+        ],
+    )
+    def test_phone_numbers_in_every_common_spelling_are_held_back(self, text: str) -> None:
+        assert check_text(f"ring til mig {text}") == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "kl. 19.30",
+            "19:30",
+            "kl 19.30-21.00",
+            "d. 12/3",
+            "12.03.2025",
+            "2025-03-12",
+            "i 2019",
+            "fra 2019-2023",
+            "jeg er 15",
+            "200 kr",
+            "10.000.000 kr",
+            "8. klasse",
+            "10 gange",
+            "1 2 3 4 5 6 7 8 9 10",
+            "10 9 8 7 6 5 4 3 2 1",
+        ],
+    )
+    def test_times_dates_years_ages_and_prices_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize("text", ["ring til Livslinien på 70 201 201", "Børnetelefonen 116 111", "ring 112"])
+    def test_public_help_line_numbers_may_be_shared(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_mentioning_someone_in_the_group_with_at_passes(self) -> None:
+        assert check_text("@Luna hvordan gik det?") is None
+        assert check_text("ses @ 19") is None
+
+    @pytest.mark.parametrize("handle", ["@maja.k", "@sofie.h2009", "@.luna"])
+    def test_at_handles_shaped_like_usernames_are_held_back(self, handle: str) -> None:
+        assert check_text(f"skriv til {handle}") == "handle"
+
+    @pytest.mark.parametrize("handle", ["@sofie_h", "@luna2009", "@skater_boy_12"])
+    def test_digits_and_underscores_after_at_are_a_mention_of_a_pseudonym(self, handle: str) -> None:
+        # Pseudonyms may have digits and underscores (issue 14), so "@luna2009" names someone in the room.
+        assert check_text(f"tak {handle}, det hjalp") is None
+
+    @pytest.mark.parametrize("text", ["snap er dumt", "min insta er privat", "mit snap er dødt", "my tiktok is blowing up"])
+    def test_talking_about_social_media_passes(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_cpr_needs_a_plausible_birth_date(self) -> None:
+        assert check_text("010203-1234") == "cpr"
+        assert check_text("0102031234") == "cpr"
+        assert check_text("ordrenr 9913991234") != "cpr"  # month 13 is no date
+
+    def test_the_first_reason_in_order_wins(self) -> None:
+        assert check_text("mail sofie@gmail.com eller ring 22334455") == "email"
+
+
+class TestNumbersInAnyShape:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "mit nummer er to to tre tre fire fire fem fem",
+            "ring på toogtyve treogtredive fireogfyrre femoghalvtreds",
+            "nummer: to og tyve, tre og tredive, fire og fyrre, fem og halvtreds",
+            "my number is two two three three four four five five",
+            "text me on twenty two thirty three forty four fifty five",
+            "mit nummer er 22 33 fireogfyrre 55",
+        ],
+    )
+    def test_numbers_written_in_words_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        ["en to tre fire fem seks syv otte", "jeg har to katte og tre hunde og fem høns", "hun er fjorten og jeg er femten"],
+    )
+    def test_counting_and_small_numbers_in_words_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize("text", ["22 og så 33 44 55", "ring til mig 22 33 øh 44 55",
+                                      "mit nummer starter med 22 og slutter med 33 44 55"])
+    def test_a_number_split_by_words_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize("text", ["vi var 25 og så 30 og så 40 og så 50", "kl 19 til 21 og 22 til 23",
+                                      "det kostede 22 kr og så 33 kr for drikkevarer"])
+    def test_times_and_amounts_with_words_between_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize("text", ["call me at 555-867-5309", "(555) 867-5309", "text 415.555.2671", "555-8675309"])
+    def test_north_american_numbers_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    def test_keycap_emoji_digits_are_digits(self) -> None:
+        assert check_text("2\ufe0f\u20e32\ufe0f\u20e33\ufe0f\u20e33\ufe0f\u20e34\ufe0f\u20e34\ufe0f\u20e35\ufe0f\u20e35\ufe0f\u20e3") == "phone"
+
+
+class TestHandlesAcrossMessages:
+    @pytest.mark.parametrize("text", ["på snap hedder jeg lunaxx", "på insta er jeg sofie.hh", "min snap? søg efter freja_k",
+                                      "find mig på snap som lunaxx", "tilføj lunaxx på snap", "mit brugernavn er lunaxx"])
+    def test_a_handle_after_the_platform_is_named_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "handle"
+
+    @pytest.mark.parametrize("text", ["på snap er der så meget drama", "på insta er jeg ikke særlig aktiv",
+                                      "I deleted my snap, it's toxic", "på tiktok hedder det en fyp"])
+    def test_talk_about_a_platform_passes(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize("previous, text", [("har du snap?", "ja det er luna_x09"), ("skriv til mig på snap", "lunaxx09"),
+                                                ("har du insta?", "jeg hedder sofiehh"), ("whats ur snap", "sophie_h2010")])
+    def test_a_handle_given_in_the_next_message_is_held_back(self, previous: str, text: str) -> None:
+        assert screen_message(text, previous_text=previous).held_back == "handle"
+        assert screen_message(text).held_back is None or "_" in text or any(c.isdigit() for c in text)
+
+    @pytest.mark.parametrize("previous, text", [("har du snap?", "nej"), ("har du snap?", "ja det har jeg"),
+                                                ("min insta er privat", "jeg har det fint")])
+    def test_an_ordinary_reply_after_a_platform_passes(self, previous: str, text: str) -> None:
+        assert check_text(text, previous_text=previous) is None
+
+    @pytest.mark.parametrize("text", ["tak @mentor_sofie", "@mentor.jonas hvad synes du", "@mentor_sofie kan vi snakke"])
+    def test_mentioning_staff_passes(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_an_outside_app_verb_before_an_at_name_is_held_back(self) -> None:
+        assert check_text("dm @lunaxx") == "handle"
+        assert check_text("@Luna du er sej") is None
+
+
+class TestRealNames:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "jeg hedder Sofie Nielsen",
+            "mit rigtige navn er emma hansen",
+            "my name is Emily Smith",
+            "mit navn er Frederik Holm",
+            "Laura Jensen her, hvem er i andre",
+        ],
+    )
+    def test_a_first_name_with_a_surname_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "name"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "det er Freja fra Viborg",
+            "jeg hedder sofie og bor i viborg",
+            "jeg er Mathias fra 9.b på Søndervangskolen",
+            "jeg hedder Magnus og går på Aalborg Katedralskole",
+            "jeg hedder sofie og går på vestre skole",
+        ],
+    )
+    def test_a_name_with_a_school_or_town_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "name"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "jeg elsker Taylor Swift",
+            "Christian Eriksen er den bedste",
+            "Magnus Carlsen er god til skak",
+            "min veninde Sofie er så sød",
+            "Sofie og Emma er mine bedste venner",
+            "Emma og jeg tog til Odense",
+            "jeg bor i Viborg og det er kedeligt",
+            "jeg går på efterskole næste år",
+            "I cut my hair short and I regret it",
+        ],
+    )
+    def test_public_figures_a_first_name_alone_and_places_alone_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_a_pseudonym_that_is_a_real_name_is_rejected(self) -> None:
+        assert check_pseudonym("Sofie Nielsen") == "name"
+        assert check_pseudonym("Sofie") is None
+
+
+class TestMoreAddressForms:
+    @pytest.mark.parametrize("text", ["jeg bor på Vestergade nr. 5", "jeg bor på Solbakken", "jeg bor i 8200",
+                                      "jeg bor lige ved Netto på Algade", "I live on Maple Street"])
+    def test_streets_without_a_house_number_and_bare_postcodes_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "address"
+
+    @pytest.mark.parametrize("text", ["jeg bor i en lille by tæt på Aarhus", "hun bor på Nørrebro", "jeg bor på et kollegie"])
+    def test_saying_roughly_where_you_live_passes(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_dotted_cpr_and_spoken_email_are_held_back(self) -> None:
+        assert check_text("mit cpr er 01.02.03-1234") == "cpr"
+        assert check_text("sofie snabel a gmail punktum com") == "email"
+
+
+class TestNotices:
+    def test_every_reason_has_a_kind_notice_in_danish_and_english(self) -> None:
+        texts = notices()
+        assert set(texts) == set(REASONS)
+        for reason in REASONS:
+            assert texts[reason]["da"] and texts[reason]["en"]
+            assert "anonym" in texts[reason]["da"] and "anonymous" in texts[reason]["en"]
+        assert "name" in texts
+
+    def test_notice_falls_back_to_danish(self) -> None:
+        assert notice("phone", "xx") == notice("phone", "da")
+
+    def test_notice_constant_loads_lazily(self) -> None:
+        from chalicelib.safety import guard
+
+        assert notices() == guard.NOTICE
+
+
+class TestPseudonyms:
+    @pytest.mark.parametrize("name", ["Luna", "Stjerne", "Maja", "Lille My", "Sommerfugl7", "Nordlys", "Kiki", "Luna07"])
+    def test_ordinary_pseudonyms_are_accepted(self, name: str) -> None:
+        assert check_pseudonym(name) is None
+
+    @pytest.mark.parametrize(
+        "name, reason",
+        [
+            ("22334455", "phone"),
+            ("22 33 44 55", "phone"),
+            ("luna123456", "phone"),
+            ("sofie@gmail.com", "email"),
+            ("@sofie", "handle"),
+            ("sofie.h", "handle"),
+            ("snapqueen", "handle"),
+            ("sc sofie", "handle"),
+            ("Nørregade 12", "address"),
+        ],
+    )
+    def test_pseudonyms_that_could_lead_to_a_real_person_are_rejected(self, name: str, reason: str) -> None:
+        assert check_pseudonym(name) == reason
+
+    @pytest.mark.parametrize("name", ["Blå_Ræv", "Luna2009", "skater_boy_12", "x_maja_x", "Luna", "Lille My",
+                                      "Sofie Emma", "Storm", "Noah2010"])
+    def test_digits_underscores_and_a_first_name_alone_are_fine(self, name: str) -> None:
+        assert check_pseudonym(name) is None
+
+    @pytest.mark.parametrize("name", ["Sofie Nielsen Aarhus", "Sofie Aarhus", "emma_odense", "SofieAarhus",
+                                      "Mads_Jensen", "Sofie Rosenlundskolen", "Ida Lund", "Anna Odense"])
+    def test_a_first_name_with_a_surname_a_town_or_a_school_is_a_real_name(self, name: str) -> None:
+        assert check_pseudonym(name) == "name"
+
+    @pytest.mark.parametrize("name", ["Luna", "Luna07", "Kiki", "Nordlys", "Luna2009", "skater_boy_12", "Blå_Ræv"])
+    def test_an_accepted_pseudonym_can_always_be_mentioned_with_at(self, name: str) -> None:
+        assert check_text(f"@{name} tak for i dag") is None
+
+
+class TestShapesTeensWrite:
+    """Numbers and handles in the shapes no single pattern foresaw (issue 12, second round)."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "mit nr: 28/19/46/73",
+            "tlf: 28,19,46,73",
+            "ring 28 I9 46 73",
+            "nummeret er 2l 3l 4l 5l",
+            "ring 3 0 ... 7 4 ... 1 9 ... 6 2",
+            "ring på 24 41 og så til sidst 93 18",
+            "my number is double two double three double four double five",
+            "mit cpr nummer er 14 02 10 3328",
+        ],
+    )
+    def test_a_number_in_an_unusual_shape_is_held_back(self, text: str) -> None:
+        assert check_text(text) in ("phone", "cpr")
+
+    def test_a_number_split_over_two_messages_is_held_back(self) -> None:
+        assert check_text("og resten er 46 73", previous_text="mit nr starter med 28 19") == "phone"
+        assert check_text("ja 12 af dem", previous_text="vi var 28 til festen") is None
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "sc? noah.v",
+            "ny snap!! ida_hh2",
+            "mit psn er emil_dk2009",
+            "xbox gamertag: frede_yo",
+            "snap mig sofie_hh",
+            "whatsapp mig lunagirl",
+            "mit youtube er @emilgaming",
+            "på sc er mit navn emmaxo",
+            "jeg hedder majak på insta",
+            "adder du mig? maja_k",
+            "brugernavn: maja.k",
+        ],
+    )
+    def test_a_handle_after_a_platform_or_an_app_verb_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "handle"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "mine karakterer 12 10 7 4 02 og 10",
+            "har i set den nye video på tiktok f.eks den med hunden",
+            "vi spiller fifa23 på playstation",
+            "snap mig hvis du vil",
+            "snap? nej tak",
+            "user: hvad betyder det",
+            "@Luna07 tak for i dag, insta er død",
+            "i got a double cheeseburger and two fries",
+        ],
+    )
+    def test_grades_abbreviations_and_chat_mentions_still_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_a_famous_name_given_as_ones_own_is_a_name(self) -> None:
+        assert check_text("my real name is Emma Thompson") == "name"
+        assert check_text("I love Emma Thompson in that film") is None
