@@ -143,7 +143,8 @@ async def connect_all(ws_url: str, members: list[Member], group_ids: list[str], 
 
     async def one(member: Member) -> None:
         async with gate:
-            member.ws = await websockets.connect(f"{ws_url}?token={member.token}", max_size=None, ping_interval=None)
+            member.ws = await websockets.connect(f"{ws_url}?token={member.token}", max_size=None, ping_interval=None,
+                                             additional_headers={"X-Test-Source": f"bench-device-{member.index}"})
             await member.ws.send(json.dumps({"action": "join", "group_id": group_ids[member.room]}))
             while True:
                 frame = json.loads(await member.ws.recv())
