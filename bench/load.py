@@ -34,6 +34,7 @@ from pathlib import Path
 import requests
 import websockets
 
+from chalicelib.abuse.challenge import solve
 from local import process
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,10 +128,13 @@ def open_rooms(api: str, rooms: int) -> list[str]:
 
 
 def sign_up(api: str, name: str) -> str:
-    response = requests.post(f"{api}/participants", json={"pseudonym": name, "password": "belastning-123"},
-                             timeout=60)
+    """A sign-up as the page makes it: a solved proof of work, from a device of its own (the
+    test-only source header, honoured on loopback)."""
+    challenge = solve(requests.get(f"{api}/participants/challenge", timeout=60).json())
+    response = requests.post(f"{api}/participants", headers={"X-Test-Source": f"bench-{name}"},
+                             json={"pseudonym": name, "password": "belastning-123", "challenge": challenge}, timeout=60)
     response.raise_for_status()
-    return response.json()["token"]
+    return str(response.json()["token"])
 
 
 async def connect_all(ws_url: str, members: list[Member], group_ids: list[str], ledger: Ledger,
@@ -139,7 +143,8 @@ async def connect_all(ws_url: str, members: list[Member], group_ids: list[str], 
 
     async def one(member: Member) -> None:
         async with gate:
-            member.ws = await websockets.connect(f"{ws_url}?token={member.token}", max_size=None, ping_interval=None)
+            member.ws = await websockets.connect(f"{ws_url}?token={member.token}", max_size=None, ping_interval=None,
+                                             additional_headers={"X-Test-Source": f"bench-device-{member.index}"})
             await member.ws.send(json.dumps({"action": "join", "group_id": group_ids[member.room]}))
             while True:
                 frame = json.loads(await member.ws.recv())
@@ -307,6 +312,8 @@ def main() -> None:
         url, pid = args.url.rstrip("/") + "/", None
     else:
         data_dir = Path(tempfile.mkdtemp(prefix="gruppechat-load-"))
+        # Hundreds of scripted sign-ups: the started stack asks for a lighter proof of work.
+        os.environ.setdefault("CHALLENGE_MAX_NUMBER", "1000")
         stack = process.start(data_dir, "--no-persist", "--tick-seconds", "0", *args.stack_option)
         url, pid = stack.url, stack.process.pid
         print(f"local stack at {url} (pid {pid}), log {stack.log}", flush=True)

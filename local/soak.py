@@ -22,6 +22,7 @@ from pathlib import Path
 import requests
 import websockets
 
+from chalicelib.abuse.challenge import solve
 from local import process
 
 GROUP = "demo-torsdag"
@@ -73,8 +74,10 @@ async def sample(stack: process.RunningStack, teens: list[Teen], every: float, s
 
 
 def sign_up(stack: process.RunningStack, name: str) -> Teen:
-    response = requests.post(f"{stack.api}/participants", json={"pseudonym": name, "password": "soak-kode-123"},
-                             timeout=30)
+    """A sign-up as the page makes it: a solved proof of work, from a device of its own."""
+    challenge = solve(requests.get(f"{stack.api}/participants/challenge", timeout=30).json())
+    response = requests.post(f"{stack.api}/participants", headers={"X-Test-Source": f"soak-{name}"},
+                             json={"pseudonym": name, "password": "soak-kode-123", "challenge": challenge}, timeout=30)
     response.raise_for_status()
     return Teen(name, response.json()["token"])
 
