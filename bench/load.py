@@ -2,8 +2,9 @@
 
 Starts ``python -m local.stack`` on a free loopback port (or uses ``--url`` of one already
 running, e.g. ``make run``), opens ``--rooms`` groups through the admin and mentor API, signs up
-``--clients`` teens per room through the REST sign-up, connects each over a real WebSocket and
-joins them. Then, for each step of offered load (messages per second across the platform, sent
+``--clients`` teens per room through the REST sign-up, puts the demo mentor in every room (no
+group chats without an adult: one mentor socket per room, pinging as the mentor page does), connects
+each teen over a real WebSocket and joins them. Then, for each step of offered load (messages per second across the platform, sent
 open-loop: on schedule, whether or not the stack keeps up), teens take turns to send for
 ``--seconds``. Every other member of the sender's room should receive each message once.
 
@@ -42,6 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 KNEE_MS = 250.0
 SATURATED_P99_MS = 5000.0
 ADMIN = ("admin", "demo-admin-1")  # the local stack's demo admin (local/seed.py)
+MENTOR = ("mentor", "demo-mentor-1")  # the local stack's demo mentor, in every room
+HEARTBEAT_S = 30  # as the mentor page: the minute tick forgets a mentor socket silent for 90 s
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -135,6 +138,46 @@ def sign_up(api: str, name: str) -> str:
                              json={"pseudonym": name, "password": "belastning-123", "challenge": challenge}, timeout=60)
     response.raise_for_status()
     return str(response.json()["token"])
+
+
+def mentor_token(api: str) -> str:
+    login = requests.post(f"{api}/mentors/login", json={"username": MENTOR[0], "password": MENTOR[1]}, timeout=30)
+    login.raise_for_status()
+    return str(login.json()["token"])
+
+
+async def mentors_in_rooms(ws_url: str, token: str, group_ids: list[str], tasks: list[asyncio.Task]) -> list[object]:
+    """The demo mentor joins every room on a socket of its own, so the teens may write."""
+    sockets = []
+    for group_id in group_ids:
+        ws = await websockets.connect(f"{ws_url}?token={token}", max_size=None, ping_interval=None,
+                                      additional_headers={"X-Test-Source": "bench-mentor"})
+        await ws.send(json.dumps({"action": "join", "group_id": group_id}))
+        while True:
+            frame = json.loads(await ws.recv())
+            if frame.get("type") == "joined":
+                break
+            if frame.get("type") == "error":
+                raise RuntimeError(f"the mentor's join was refused: {frame}")
+        sockets.append(ws)
+        tasks.append(asyncio.create_task(keep_mentor(ws)))
+    return sockets
+
+
+async def keep_mentor(ws) -> None:
+    """Read (and drop) what the room sends the mentor; ping as the mentor page's heartbeat."""
+
+    async def heartbeat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            await ws.send(json.dumps({"action": "ping"}))
+
+    beating = asyncio.create_task(heartbeat())
+    try:
+        async for _ in ws:
+            pass
+    finally:
+        beating.cancel()
 
 
 async def connect_all(ws_url: str, members: list[Member], group_ids: list[str], ledger: Ledger,
@@ -268,6 +311,8 @@ async def bench(args: argparse.Namespace, url: str, pid: int | None) -> list[Ste
         by_room.setdefault(member.room, []).append(member)
     ledger = Ledger()
     readers: list[asyncio.Task] = []
+    print(f"the demo mentor joins the {args.rooms} rooms ...", flush=True)
+    mentor_sockets = await mentors_in_rooms(ws_url, await asyncio.to_thread(mentor_token, api), group_ids, readers)
     print(f"connecting and joining {len(members)} WebSockets ...", flush=True)
     await connect_all(ws_url, members, group_ids, ledger, readers)
     print(f"ready; stack RSS {stack_rss(url):.0f} MB\n", flush=True)
@@ -285,7 +330,8 @@ async def bench(args: argparse.Namespace, url: str, pid: int | None) -> list[Ste
     finally:
         for task in readers:
             task.cancel()
-        await asyncio.gather(*(m.ws.close() for m in members if m.ws is not None), return_exceptions=True)
+        await asyncio.gather(*(m.ws.close() for m in members if m.ws is not None),
+                             *(ws.close() for ws in mentor_sockets), return_exceptions=True)
     if ledger.refused:
         print(f"error frames by code: {ledger.refused}")
     return steps
@@ -314,6 +360,8 @@ def main() -> None:
         data_dir = Path(tempfile.mkdtemp(prefix="gruppechat-load-"))
         # Hundreds of scripted sign-ups: the started stack asks for a lighter proof of work.
         os.environ.setdefault("CHALLENGE_MAX_NUMBER", "1000")
+        # One demo mentor opens a socket per room: more than the 30 connects a minute a person may make.
+        os.environ.setdefault("RATE_LIMITS", f"connect_per_person={max(30, args.rooms + 10)}/60")
         stack = process.start(data_dir, "--no-persist", "--tick-seconds", "0", *args.stack_option)
         url, pid = stack.url, stack.process.pid
         print(f"local stack at {url} (pid {pid}), log {stack.log}", flush=True)

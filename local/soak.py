@@ -26,6 +26,8 @@ from chalicelib.abuse.challenge import solve
 from local import process
 
 GROUP = "demo-torsdag"
+MENTOR = ("mentor", "demo-mentor-1")  # the demo mentor: no group chats without an adult in the room
+HEARTBEAT_S = 30  # as the mentor page pings; the tick forgets a mentor socket silent for 90 s
 
 
 class Teen:
@@ -73,6 +75,25 @@ async def sample(stack: process.RunningStack, teens: list[Teen], every: float, s
         await asyncio.sleep(min(every, max(0.0, stop_at - now)))
 
 
+async def mentor_in_room(stack: process.RunningStack, stop_at: float) -> None:
+    """The demo mentor stays in the group for the whole run, pinging as the mentor page does."""
+    login = requests.post(f"{stack.api}/mentors/login", json={"username": MENTOR[0], "password": MENTOR[1]},
+                          timeout=30)
+    login.raise_for_status()
+    async with websockets.connect(f"{stack.ws}?token={login.json()['token']}", max_size=None) as ws:
+        await ws.send(json.dumps({"action": "join", "group_id": GROUP}))
+
+        async def drain() -> None:
+            async for _ in ws:
+                pass
+
+        reader = asyncio.create_task(drain())
+        while time.monotonic() < stop_at + 1.5:
+            await asyncio.sleep(min(HEARTBEAT_S, max(0.1, stop_at + 1.5 - time.monotonic())))
+            await ws.send(json.dumps({"action": "ping"}))
+        reader.cancel()
+
+
 def sign_up(stack: process.RunningStack, name: str) -> Teen:
     """A sign-up as the page makes it: a solved proof of work, from a device of its own."""
     challenge = solve(requests.get(f"{stack.api}/participants/challenge", timeout=30).json())
@@ -87,7 +108,10 @@ async def soak(stack: process.RunningStack, clients: int, minutes: float, every:
     teens = [sign_up(stack, f"Soak {i}") for i in range(clients)]
     stop_at = time.monotonic() + minutes * 60
     rows: list[tuple[float, float, int, int]] = []
+    mentor = asyncio.create_task(mentor_in_room(stack, stop_at))
+    await asyncio.sleep(1.0)  # in the room before the teens write
     await asyncio.gather(
+        mentor,
         sample(stack, teens, sample_every, stop_at + 1.5, rows),
         *(chat(stack, teen, every, stop_at, i * every / clients) for i, teen in enumerate(teens)),
     )
