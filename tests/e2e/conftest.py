@@ -12,12 +12,21 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from altcha import v1 as altcha
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+
+def connect(uri: str, **options: Any):
+    """A WebSocket to the stack, used with or without ``with`` (websockets 17.1 wants that said)."""
+    from websockets.sync.client import connect as open_socket
+
+    return open_socket(uri, legacy=True, **options)
 
 
 @dataclass
@@ -134,8 +143,6 @@ class MentorOnDuty:
     comes back if the socket is lost. Teens can write only while a mentor is there."""
 
     def __init__(self, stack: Stack, group_id: str = DEMO_GROUP, ping_every_s: float = 20.0) -> None:
-        from websockets.sync.client import connect
-
         self._connect = lambda: connect(f"{stack.ws}?token={mentor_token(stack)}")
         self.group_id = group_id
         self.ping_every_s = ping_every_s

@@ -6,9 +6,8 @@ import time
 import pytest
 import requests
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.sync.client import connect
 
-from tests.e2e.conftest import frames_until
+from tests.e2e.conftest import connect, frames_until
 from tests.e2e.test_moderation_e2e import GROUP, joined, mentor_token, post
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import json
 
 import requests
-from websockets.sync.client import connect
 
-from tests.e2e.conftest import frames_until
+from tests.e2e.conftest import connect, frames_until
 from tests.e2e.test_moderation_e2e import joined, mentor_token, post
 
 

@@ -7,9 +7,8 @@ import socket
 import pytest
 import requests
 from websockets.exceptions import InvalidStatus
-from websockets.sync.client import connect
 
-from tests.e2e.conftest import frames_until
+from tests.e2e.conftest import connect, frames_until
 
 GROUP = "demo-torsdag"
 

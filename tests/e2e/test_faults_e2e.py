@@ -20,9 +20,8 @@ from typing import Any
 
 import pytest
 import requests
-from websockets.sync.client import connect
 
-from tests.e2e.conftest import start_stack, stop_stack
+from tests.e2e.conftest import connect, start_stack, stop_stack
 
 GROUP = "demo-torsdag"
 MESSAGES = 100

@@ -13,9 +13,8 @@ import pytest
 import requests
 from botocore.config import Config
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.sync.client import connect
 
-from tests.e2e.conftest import frames_until, start_stack, stop_stack
+from tests.e2e.conftest import connect, frames_until, start_stack, stop_stack
 
 GROUP = "demo-torsdag"
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import json
 
 import requests
-from websockets.sync.client import connect
 
-from tests.e2e.conftest import MentorOnDuty, frames_until, start_stack, stop_stack
+from tests.e2e.conftest import MentorOnDuty, connect, frames_until, start_stack, stop_stack
 
 
 def test_accounts_and_messages_survive_a_restart_of_the_local_stack(tmp_path):

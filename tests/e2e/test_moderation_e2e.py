@@ -9,9 +9,8 @@ import sys
 import pytest
 import requests
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.sync.client import connect
 
-from tests.e2e.conftest import ROOT, frames_until, mentor_token
+from tests.e2e.conftest import ROOT, connect, frames_until, mentor_token
 
 GROUP = "demo-torsdag"
 

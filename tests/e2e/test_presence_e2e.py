@@ -8,9 +8,8 @@ import time
 
 import pytest
 import requests
-from websockets.sync.client import connect
 
-from tests.e2e.conftest import DEMO_GROUP, frames_until, mentor_token, start_stack, stop_stack
+from tests.e2e.conftest import DEMO_GROUP, connect, frames_until, mentor_token, start_stack, stop_stack
 
 STALE_S = 3  # --mentor-stale-seconds: a mentor socket not pinged this long has vanished
 GRACE_S = 3  # --mentor-grace-seconds: the room stays open this long after its last mentor

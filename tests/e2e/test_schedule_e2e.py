@@ -7,9 +7,8 @@ import time
 import pytest
 import requests
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import connect
 
-from tests.e2e.conftest import frames_until, start_stack, stop_stack
+from tests.e2e.conftest import connect, frames_until, start_stack, stop_stack
 
 GROUP = "demo-torsdag"
 
