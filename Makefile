@@ -29,9 +29,10 @@ run: $(BIN)/.installed
 test: lint chromium
 	$(BIN)/python -m pytest -q
 
-# ruff (lint), mypy (strict on chalicelib/ and app.py), cfn-lint on the packaged and the infra templates.
+# ruff (lint and format), mypy (strict on chalicelib/ and app.py), cfn-lint on the packaged and the infra templates.
 lint: $(BIN)/.installed package
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint build/$(STAGE)/sam.json infra/template.yaml
 

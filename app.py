@@ -161,8 +161,9 @@ def mentor_groups() -> Response:
     return routes.mentor_groups(_request())
 
 
-@app.route("/mentor/sessions/{session_id}/messages/{message_id}/remove", methods=["POST"], authorizer=mentor_auth,
-           cors=CORS)
+@app.route(
+    "/mentor/sessions/{session_id}/messages/{message_id}/remove", methods=["POST"], authorizer=mentor_auth, cors=CORS
+)
 def remove_message(session_id: str, message_id: str) -> Response:
     return routes.remove_message(_request(), MODERATION, session_id, message_id)
 

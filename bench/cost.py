@@ -79,8 +79,15 @@ class Prices:
 
 
 PRICE_SETS = (
-    Prices("eu-west-1 (as found; DynamoDB at us-east-1 rates)", 1.14e-6, 0.285e-6, 0.20e-6, 0.0000166667,
-           0.625e-6, 0.125e-6),
+    Prices(
+        "eu-west-1 (as found; DynamoDB at us-east-1 rates)",
+        1.14e-6,
+        0.285e-6,
+        0.20e-6,
+        0.0000166667,
+        0.625e-6,
+        0.125e-6,
+    ),
     Prices("us-east-1 (all from the cited pages)", 1.00e-6, 0.25e-6, 0.20e-6, 0.0000166667, 0.625e-6, 0.125e-6),
 )
 
@@ -103,9 +110,14 @@ class Line:
     read_units: float = 0.0
 
     def cost(self, p: Prices) -> float:
-        return (self.messages * p.message + self.connection_minutes * p.connection_minute
-                + self.lambda_requests * p.lambda_request + self.gb_seconds * p.gb_second
-                + self.write_units * p.write_unit + self.read_units * p.read_unit)
+        return (
+            self.messages * p.message
+            + self.connection_minutes * p.connection_minute
+            + self.lambda_requests * p.lambda_request
+            + self.gb_seconds * p.gb_second
+            + self.write_units * p.write_unit
+            + self.read_units * p.read_unit
+        )
 
 
 def frames(size_bytes: float) -> int:
@@ -122,19 +134,32 @@ def bill(room: RoomResult) -> tuple[list[Line], Line, dict[str, float]]:
     sent = MEMBERS * MESSAGES_PER_MINUTE * MINUTES
     c = room.counted
     post_frames = frames(c.post_bytes / c.posts)
-    facts = {"messages": sent, "posts per message": c.posts, "bytes per post": c.post_bytes / c.posts,
-             "handler wall ms per message": room.lambda_ms, "write units per message": c.write_units,
-             "read units per message": c.read_units, "DynamoDB requests per message": c.requests}
+    facts = {
+        "messages": sent,
+        "posts per message": c.posts,
+        "bytes per post": c.post_bytes / c.posts,
+        "handler wall ms per message": room.lambda_ms,
+        "write units per message": c.write_units,
+        "read units per message": c.read_units,
+        "DynamoDB requests per message": c.requests,
+    }
 
     posts = Line("chat: posts to members (the floor)", messages=sent * c.posts * post_frames)
     inbound = Line("chat: frames received", messages=sent)
-    function = Line("chat: Lambda", lambda_requests=sent, gb_seconds=sent * billed_ms(room.lambda_ms) / 1000 * message_gb)
+    function = Line(
+        "chat: Lambda", lambda_requests=sent, gb_seconds=sent * billed_ms(room.lambda_ms) / 1000 * message_gb
+    )
     dynamo = Line("chat: DynamoDB", write_units=sent * c.write_units, read_units=sent * c.read_units)
 
     pings = MEMBERS * MINUTES / PING_EVERY_MINUTES
-    ping = Line("keep-alive: ping in, pong out", messages=pings * (1 + room.ping.posts), lambda_requests=pings,
-                gb_seconds=pings * billed_ms(room.ping_ms) / 1000 * message_gb,
-                write_units=pings * room.ping.write_units, read_units=pings * room.ping.read_units)
+    ping = Line(
+        "keep-alive: ping in, pong out",
+        messages=pings * (1 + room.ping.posts),
+        lambda_requests=pings,
+        gb_seconds=pings * billed_ms(room.ping_ms) / 1000 * message_gb,
+        write_units=pings * room.ping.write_units,
+        read_units=pings * room.ping.read_units,
+    )
 
     # Everyone arrives once and leaves once. The i-th to join tells the i-1 already there; the
     # measured join (into a full room) gives the DynamoDB units; the posts are counted exactly.
@@ -148,9 +173,13 @@ def bill(room: RoomResult) -> tuple[list[Line], Line, dict[str, float]]:
         "presence: $connect, join, $disconnect",
         messages=MEMBERS + presence_posts,  # the join frames in, and the posts
         lambda_requests=3 * MEMBERS,
-        gb_seconds=MEMBERS * (billed_ms(connect_ms) * lambda_memory_gb("websocket_connect")
-                              + billed_ms(join_ms) * message_gb
-                              + billed_ms(leave_ms) * lambda_memory_gb("websocket_disconnect")) / 1000,
+        gb_seconds=MEMBERS
+        * (
+            billed_ms(connect_ms) * lambda_memory_gb("websocket_connect")
+            + billed_ms(join_ms) * message_gb
+            + billed_ms(leave_ms) * lambda_memory_gb("websocket_disconnect")
+        )
+        / 1000,
         write_units=MEMBERS * (room.connect.write_units + room.join.write_units + room.leave.write_units),
         read_units=MEMBERS * (room.connect.read_units + edge_read + room.join.read_units + room.leave.read_units),
     )
@@ -160,26 +189,36 @@ def bill(room: RoomResult) -> tuple[list[Line], Line, dict[str, float]]:
 
 
 def main() -> None:
-    (room,) = measure_platform(10, (MEMBERS,), messages=20, rounds=3, timing=False,
-                               lambda_latency_s=DYNAMODB_LATENCY_S, presence=True)
+    (room,) = measure_platform(
+        10, (MEMBERS,), messages=20, rounds=3, timing=False, lambda_latency_s=DYNAMODB_LATENCY_S, presence=True
+    )
     lines, floor, facts = bill(room)
     teen_hours = TEENS * MINUTES / 60
-    print(f"Session: {TEENS} teens and {MENTORS} mentor, {MINUTES} minutes, {MESSAGES_PER_MINUTE} messages a "
-          f"minute each = {teen_hours:g} teen-hours. Lambda memory (.chalice/config.json, prod): message "
-          f"{lambda_memory_gb('websocket_message') * 1024:.0f} MB, connect "
-          f"{lambda_memory_gb('websocket_connect') * 1024:.0f} MB, disconnect "
-          f"{lambda_memory_gb('websocket_disconnect') * 1024:.0f} MB, x86.\n")
-    print("Measured per chat message: " + ", ".join(f"{k} {v:,.2f}".rstrip("0").rstrip(".") for k, v in facts.items())
-          + f"; DynamoDB at {DYNAMODB_LATENCY_S * 1000:g} ms a request and posts at {POST_S * 1000:g} ms for the "
-          "wall time.\n")
+    print(
+        f"Session: {TEENS} teens and {MENTORS} mentor, {MINUTES} minutes, {MESSAGES_PER_MINUTE} messages a "
+        f"minute each = {teen_hours:g} teen-hours. Lambda memory (.chalice/config.json, prod): message "
+        f"{lambda_memory_gb('websocket_message') * 1024:.0f} MB, connect "
+        f"{lambda_memory_gb('websocket_connect') * 1024:.0f} MB, disconnect "
+        f"{lambda_memory_gb('websocket_disconnect') * 1024:.0f} MB, x86.\n"
+    )
+    print(
+        "Measured per chat message: "
+        + ", ".join(f"{k} {v:,.2f}".rstrip("0").rstrip(".") for k, v in facts.items())
+        + f"; DynamoDB at {DYNAMODB_LATENCY_S * 1000:g} ms a request and posts at {POST_S * 1000:g} ms for the "
+        "wall time.\n"
+    )
     header = " | ".join(f"{p.region}: USD per teen-hour" for p in PRICE_SETS)
-    print(f"| line | API Gateway messages | connection minutes | Lambda requests | GB-seconds | write units "
-          f"| read units | {header} |")
+    print(
+        f"| line | API Gateway messages | connection minutes | Lambda requests | GB-seconds | write units "
+        f"| read units | {header} |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in PRICE_SETS) + " |")
     for line in lines:
         costs = " | ".join(f"{line.cost(p) / teen_hours * 1e6:,.1f} µ$" for p in PRICE_SETS)
-        print(f"| {line.name} | {line.messages:,.0f} | {line.connection_minutes:,.0f} | {line.lambda_requests:,.0f} "
-              f"| {line.gb_seconds:,.2f} | {line.write_units:,.0f} | {line.read_units:,.0f} | {costs} |")
+        print(
+            f"| {line.name} | {line.messages:,.0f} | {line.connection_minutes:,.0f} | {line.lambda_requests:,.0f} "
+            f"| {line.gb_seconds:,.2f} | {line.write_units:,.0f} | {line.read_units:,.0f} | {costs} |"
+        )
     chat = [line for line in lines if line.name.startswith("chat:")]
     for p in PRICE_SETS:
         floor_cost = floor.cost(p)
@@ -189,23 +228,30 @@ def main() -> None:
         verdict = "met" if ratio <= TARGET else "NOT met"
         dynamo = next(line for line in chat if line.name == "chat: DynamoDB").cost(p)
         headroom = (TARGET * floor_cost - (chat_cost - dynamo)) / dynamo if dynamo else math.inf
-        print(f"\n{p.region}: chat messages {chat_cost / teen_hours * 1e6:,.1f} µ$ per teen-hour against a floor of "
-              f"{floor_cost / teen_hours * 1e6:,.1f} µ$ (the posts alone): {ratio:.2f}× — target ≤ {TARGET}×: "
-              f"{verdict}. Everything (pings, presence, connection minutes too): "
-              f"{everything / teen_hours * 1e6:,.1f} µ$ per teen-hour, {everything / floor_cost:.2f}× the floor, "
-              f"{everything:,.4f} $ per session. The target holds while DynamoDB costs at most "
-              f"{headroom:.2f}× the rate used.")
+        print(
+            f"\n{p.region}: chat messages {chat_cost / teen_hours * 1e6:,.1f} µ$ per teen-hour against a floor of "
+            f"{floor_cost / teen_hours * 1e6:,.1f} µ$ (the posts alone): {ratio:.2f}× — target ≤ {TARGET}×: "
+            f"{verdict}. Everything (pings, presence, connection minutes too): "
+            f"{everything / teen_hours * 1e6:,.1f} µ$ per teen-hour, {everything / floor_cost:.2f}× the floor, "
+            f"{everything:,.4f} $ per session. The target holds while DynamoDB costs at most "
+            f"{headroom:.2f}× the rate used."
+        )
     # What-if arithmetic, not a measurement: the write units per message the changes proposed in
     # docs/performance.md would leave (receipt and message as plain writes, flood state off the
     # ALL-projected indexes), with one more strongly consistent read of the sender's connection.
     proposed_writes, extra_reads = 4.0, 1.0
     for p in PRICE_SETS:
         dynamo = next(line for line in lines if line.name == "chat: DynamoDB")
-        cheaper = Line("", write_units=dynamo.write_units / facts["write units per message"] * proposed_writes,
-                       read_units=dynamo.read_units + facts["messages"] * extra_reads)
+        cheaper = Line(
+            "",
+            write_units=dynamo.write_units / facts["write units per message"] * proposed_writes,
+            read_units=dynamo.read_units + facts["messages"] * extra_reads,
+        )
         others = sum(line.cost(p) for line in lines if line.name.startswith("chat:") and line is not dynamo)
-        print(f"\nWhat if ({p.region}): with {proposed_writes:g} write units and {extra_reads:g} more read unit per "
-              f"message the chat messages would cost {(others + cheaper.cost(p)) / floor.cost(p):.2f}× the floor.")
+        print(
+            f"\nWhat if ({p.region}): with {proposed_writes:g} write units and {extra_reads:g} more read unit per "
+            f"message the chat messages would cost {(others + cheaper.cost(p)) / floor.cost(p):.2f}× the floor."
+        )
 
 
 if __name__ == "__main__":

@@ -142,12 +142,17 @@ def open_room(index: int, capacity: int) -> Room:
     org_id = f"org{index // ROOMS_PER_ORG}"
     if index % ROOMS_PER_ORG == 0:
         storage.Organisation(org_id, name=f"Forening {org_id}").save()
-    group = storage.Group(f"g{index}", org_id=org_id, name=f"Gruppe {index}", capacity=capacity,
-                          weekday=NOW.weekday(), start_time="19:00")
+    group = storage.Group(
+        f"g{index}", org_id=org_id, name=f"Gruppe {index}", capacity=capacity, weekday=NOW.weekday(), start_time="19:00"
+    )
     storage.save_group(group)
     session = storage.Session(
-        f"g{index}#2026-11-26", group_id=group.group_id, org_id=org_id, starts_at=NOW - timedelta(minutes=30),
-        ends_at=NOW + timedelta(hours=1), status=storage.OPEN,
+        f"g{index}#2026-11-26",
+        group_id=group.group_id,
+        org_id=org_id,
+        starts_at=NOW - timedelta(minutes=30),
+        ends_at=NOW + timedelta(hours=1),
+        status=storage.OPEN,
     )
     storage.create_session(session)
     return Room(group.group_id, session.session_id, org_id, caller(f"r{index}-mentor"))
@@ -166,8 +171,13 @@ def fill_room(chat: ChatService, room: Room, index: int, size: int) -> None:
     arrive(chat, room.mentor, mentor, room.group_id, at)
     for member in range(size - 1):
         teen = caller(f"r{index}-t{member}")
-        arrive(chat, teen, Identity(f"u{index}-{member}", f"Stjerne{index}x{member}", PARTICIPANT), room.group_id,
-               at + timedelta(seconds=member + 1))
+        arrive(
+            chat,
+            teen,
+            Identity(f"u{index}-{member}", f"Stjerne{index}x{member}", PARTICIPANT),
+            room.group_id,
+            at + timedelta(seconds=member + 1),
+        )
         room.teens.append(teen)
 
 
@@ -202,8 +212,12 @@ def sends(room: Room, count: int, start: datetime) -> list[Send]:
     for i in range(count):
         teen = room.teens[i % len(room.teens)]
         text = f"{LINES[i % len(LINES)]} ({'abcdefghijklmnopqrstuvwxyz'[i // len(LINES) % 26]})"
-        frame = {"action": "send", "text": text, "client_id": f"c-{start.timestamp():.0f}-{i}",
-                 "session_id": room.session_id}
+        frame = {
+            "action": "send",
+            "text": text,
+            "client_id": f"c-{start.timestamp():.0f}-{i}",
+            "session_id": room.session_id,
+        }
         out.append(Send(teen, json.dumps(frame, ensure_ascii=False), start + timedelta(seconds=3 * i)))
     return out
 
@@ -256,8 +270,9 @@ def metering() -> Iterator[None]:
         METER.active = False
 
 
-def record(chat: ChatService, poster: CountingPoster, batch: list[Send],
-           watch_clients: bool = False) -> tuple[Counted, list[list[Answer]]]:
+def record(
+    chat: ChatService, poster: CountingPoster, batch: list[Send], watch_clients: bool = False
+) -> tuple[Counted, list[list[Answer]]]:
     """Run the sends against moto: count and price them, and keep each one's DynamoDB answers."""
     recordings = []
     posts_before, bytes_before = poster.posts, poster.bytes
@@ -310,8 +325,9 @@ class Timed:
         return self.fanout_ms / self.one_post_ms
 
 
-def fanout_time(batch: list[Send], recordings: list[list[Answer]], workers: int, mode: str = "parsed",
-                latency_s: float = 0.0) -> Timed:
+def fanout_time(
+    batch: list[Send], recordings: list[list[Answer]], workers: int, mode: str = "parsed", latency_s: float = 0.0
+) -> Timed:
     """Wall time of each send with posts of POST_S; DynamoDB from the recording (plus ``latency_s`` each)."""
     poster = SlowPoster(POST_S)
     chat = ChatService(Delivery(poster, workers=workers))
@@ -367,9 +383,16 @@ class RoomResult:
     ping_ms: float = 0.0  # wall time of a ping with a 20 ms post
 
 
-def measure_platform(platform: int, sizes: tuple[int, ...], messages: int, rounds: int, timing: bool,
-                     worker_variants: tuple[int, ...] = (), lambda_latency_s: float | None = None,
-                     presence: bool = False) -> list[RoomResult]:
+def measure_platform(
+    platform: int,
+    sizes: tuple[int, ...],
+    messages: int,
+    rounds: int,
+    timing: bool,
+    worker_variants: tuple[int, ...] = (),
+    lambda_latency_s: float | None = None,
+    presence: bool = False,
+) -> list[RoomResult]:
     poster = CountingPoster()
     chat = ChatService(Delivery(poster))
     results: list[RoomResult] = []
@@ -446,13 +469,17 @@ def operations_text(counted: Counted) -> str:
 
 def print_report(results: list[RoomResult], post_cpu_ms: float) -> None:
     print("### DynamoDB and posts per delivered message\n")
-    print("| rooms on the platform | members in the room | DynamoDB requests | by operation | write units "
-          "| read units | posts | bytes posted |")
+    print(
+        "| rooms on the platform | members in the room | DynamoDB requests | by operation | write units "
+        "| read units | posts | bytes posted |"
+    )
     print("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
     for r in results:
         c = r.counted
-        print(f"| {r.platform} | {r.members} | {c.requests:g} | {operations_text(c)} | {c.write_units:g} "
-              f"| {c.read_units:g} | {c.posts:g} | {c.post_bytes:,.0f} |")
+        print(
+            f"| {r.platform} | {r.members} | {c.requests:g} | {operations_text(c)} | {c.write_units:g} "
+            f"| {c.read_units:g} | {c.posts:g} | {c.post_bytes:,.0f} |"
+        )
     steady: dict[int, set[tuple[float, float, float]]] = {}
     for r in results:
         steady.setdefault(r.members, set()).add((r.counted.requests, r.counted.write_units, r.counted.read_units))
@@ -460,8 +487,10 @@ def print_report(results: list[RoomResult], post_cpu_ms: float) -> None:
     print(f"\nSame requests and units with 10 and with 1,000 rooms on the platform: {'yes' if same else 'NO'}")
 
     built = sum(CLIENTS.built.values())
-    print(f"botocore clients built while the measured sends ran (the warm-up send excluded): {built}"
-          + (f" ({dict(CLIENTS.built)})" if built else ""))
+    print(
+        f"botocore clients built while the measured sends ran (the warm-up send excluded): {built}"
+        + (f" ({dict(CLIENTS.built)})" if built else "")
+    )
 
     sample = next((r for r in results if r.members == 15), results[0])
     print(f"\nWhere the units of one message go ({sample.members} members):\n")
@@ -469,37 +498,50 @@ def print_report(results: list[RoomResult], post_cpu_ms: float) -> None:
     print("| --- | ---: | ---: |")
     targets = sorted(set(sample.counted.write_by_target) | set(sample.counted.read_by_target))
     for target in targets:
-        print(f"| {target.removeprefix('bench-')} | {sample.counted.write_by_target.get(target, 0):g} "
-              f"| {sample.counted.read_by_target.get(target, 0):g} |")
+        print(
+            f"| {target.removeprefix('bench-')} | {sample.counted.write_by_target.get(target, 0):g} "
+            f"| {sample.counted.read_by_target.get(target, 0):g} |"
+        )
     if sample.cache_miss is not None:
         extra = sample.cache_miss.requests - sample.counted.requests
-        extra_read = sum(units for target, units in sample.cache_miss.read_by_target.items()
-                         if target.endswith("organisations"))
-        print(f"\nAfter an organisation-settings cache miss (a container's first send for the organisation in "
-              f"5 minutes): {extra:+g} request ({operations_text(sample.cache_miss)} in all), "
-              f"{extra_read:+g} read units on the organisations table.")
+        extra_read = sum(
+            units for target, units in sample.cache_miss.read_by_target.items() if target.endswith("organisations")
+        )
+        print(
+            f"\nAfter an organisation-settings cache miss (a container's first send for the organisation in "
+            f"5 minutes): {extra:+g} request ({operations_text(sample.cache_miss)} in all), "
+            f"{extra_read:+g} read units on the organisations table."
+        )
 
     print("\n### Handler CPU per message (moto left out: DynamoDB answered from a recording of this run)\n")
-    print(f"| rooms on the platform | members | handler, besides DynamoDB and posts (ms) | target ≤ {CPU_TARGET_MS:g} ms "
-          "| + botocore for the DynamoDB requests (ms) | + botocore for the posts (ms) |")
+    print(
+        f"| rooms on the platform | members | handler, besides DynamoDB and posts (ms) | target ≤ {CPU_TARGET_MS:g} ms "
+        "| + botocore for the DynamoDB requests (ms) | + botocore for the posts (ms) |"
+    )
     print("| ---: | ---: | ---: | :---: | ---: | ---: |")
     for r in results:
         ok = "met" if r.cpu_ms <= CPU_TARGET_MS else "NOT met"
-        print(f"| {r.platform} | {r.members} | {r.cpu_ms:.2f} | {ok} | {r.cpu_with_client_ms:.2f} "
-              f"| {r.cpu_with_client_ms + post_cpu_ms * r.counted.posts:.2f} |")
+        print(
+            f"| {r.platform} | {r.members} | {r.cpu_ms:.2f} | {ok} | {r.cpu_with_client_ms:.2f} "
+            f"| {r.cpu_with_client_ms + post_cpu_ms * r.counted.posts:.2f} |"
+        )
     print(f"\nbotocore's client work per @connections post (stubbed HTTP): {post_cpu_ms:.3f} ms.")
 
     timed = [(r, t) for r in results for t in r.timed]
     if timed:
         print(f"\n### Fan-out wall time, posts of {POST_S * 1000:g} ms (median of 8 messages)\n")
-        print(f"| rooms on the platform | members | pool threads | one post (ms) | first post to last (ms) "
-              f"| ÷ one post | target ≤ {FANOUT_TARGET:g}× | whole send (ms) |")
+        print(
+            f"| rooms on the platform | members | pool threads | one post (ms) | first post to last (ms) "
+            f"| ÷ one post | target ≤ {FANOUT_TARGET:g}× | whole send (ms) |"
+        )
         print("| ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |")
         for r, t in timed:
             ok = "met" if t.ratio <= FANOUT_TARGET else "NOT met"
             label = f"{t.workers}" + (" (as deployed)" if t.workers == POOL_SIZE else " (what if)")
-            print(f"| {r.platform} | {r.members} | {label} | {t.one_post_ms:.1f} | {t.fanout_ms:.1f} "
-                  f"| {t.ratio:.2f} | {ok} | {t.handler_ms:.1f} |")
+            print(
+                f"| {r.platform} | {r.members} | {label} | {t.one_post_ms:.1f} | {t.fanout_ms:.1f} "
+                f"| {t.ratio:.2f} | {ok} | {t.handler_ms:.1f} |"
+            )
 
 
 def main() -> None:
@@ -512,8 +554,14 @@ def main() -> None:
     results = []
     for platform in args.platforms:
         started = time.perf_counter()
-        results += measure_platform(platform, tuple(args.sizes), args.messages, args.rounds,
-                                    timing=platform == min(args.platforms), worker_variants=(32,))
+        results += measure_platform(
+            platform,
+            tuple(args.sizes),
+            args.messages,
+            args.rounds,
+            timing=platform == min(args.platforms),
+            worker_variants=(32,),
+        )
         print(f"(platform of {platform} rooms measured in {time.perf_counter() - started:.0f} s)")
     print()
     print_report(results, post_client_cpu())

@@ -36,8 +36,10 @@ IMPORT_BUDGET_MS = 100.0
 def load_corpus() -> list[tuple[str, str, str | None]]:
     """(label, text, sender's previous message) per line."""
     with CORPUS.open(encoding="utf-8", newline="") as f:
-        return [(r["label"], r["text"], r.get("previous") or None)
-                for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+        return [
+            (r["label"], r["text"], r.get("previous") or None)
+            for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]
 
 
 def score_table(rows: list[tuple[str, str, str | None]], detector: CrisisDetector) -> list[str]:
@@ -68,8 +70,9 @@ def score_table(rows: list[tuple[str, str, str | None]], detector: CrisisDetecto
     return lines
 
 
-def bench(rows: list[tuple[str, str, str | None]], detector: CrisisDetector, messages: int,
-          cpu: bool = True) -> list[tuple[str, float]]:
+def bench(
+    rows: list[tuple[str, str, str | None]], detector: CrisisDetector, messages: int, cpu: bool = True
+) -> list[tuple[str, float]]:
     """(label kind, microseconds) per message, the corpus repeated to ``messages``."""
     timings = []
     # CPU time of this thread, not wall time: on a shared machine (CI, two cores, other
@@ -90,10 +93,16 @@ def percentiles(values: list[float]) -> str:
 
 def import_ms(runs: int = 7) -> tuple[float, float]:
     """Median cold import of the safety package in fresh interpreters: (CPU ms, wall ms)."""
-    probe = ("import time; c, t = time.process_time(), time.perf_counter(); import chalicelib.safety; "
-             "print((time.process_time() - c) * 1000, (time.perf_counter() - t) * 1000)")
-    runs_out = [subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True, capture_output=True,
-                               text=True).stdout.split() for _ in range(runs)]
+    probe = (
+        "import time; c, t = time.process_time(), time.perf_counter(); import chalicelib.safety; "
+        "print((time.process_time() - c) * 1000, (time.perf_counter() - t) * 1000)"
+    )
+    runs_out = [
+        subprocess.run(
+            [sys.executable, "-c", probe], cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout.split()
+        for _ in range(runs)
+    ]
     return statistics.median(float(c) for c, _ in runs_out), statistics.median(float(w) for _, w in runs_out)
 
 
@@ -109,8 +118,10 @@ def main() -> None:
     for _, text, previous in rows:  # warm-up: lists, patterns, phonenumbers, stemmers
         screen_message(text, detector, previous_text=previous)
     warm_up = (time.perf_counter() - started) * 1000
-    print(f"corpus: {len(rows)} lines, {len(detector.phrases)} crisis concepts; "
-          f"first pass (cold lists, patterns, stemmers) {warm_up:.0f} ms\n")
+    print(
+        f"corpus: {len(rows)} lines, {len(detector.phrases)} crisis concepts; "
+        f"first pass (cold lists, patterns, stemmers) {warm_up:.0f} ms\n"
+    )
     print("\n".join(score_table(rows, detector)))
 
     wall = [t for _, t in bench(rows, detector, args.messages, cpu=False)]
@@ -120,16 +131,21 @@ def main() -> None:
     print(f"  all    {percentiles(every)}   mean {statistics.fmean(every):.1f} µs   max {max(every):.1f} µs")
     # The corpus is dense with hard cases (digits, platform names); everyday chat
     # looks more like the plain lines: no digits, no @, no platform.
-    plain = [t for (kind, t), (_, text, _p) in zip(timings, rows * (len(timings) // len(rows) + 1), strict=False)
-             if kind == "pass" and not any(c.isdigit() or c == "@" for c in text)]
+    plain = [
+        t
+        for (kind, t), (_, text, _p) in zip(timings, rows * (len(timings) // len(rows) + 1), strict=False)
+        if kind == "pass" and not any(c.isdigit() or c == "@" for c in text)
+    ]
     for kind in ("pass", "block", "flag"):
         print(f"  {kind:<6} {percentiles([t for k, t in timings if k == kind])}")
     print(f"  plain  {percentiles(plain)}   (pass lines without digits or @)")
     print(f"  wall   {percentiles(wall)}   (wall clock, includes other processes on this machine)")
     p99 = statistics.quantiles(every, n=100)[98]
-    print(f"\nbudget: p99 {p99:.0f} µs (<= {P99_BUDGET_US:.0f}: {'ok' if p99 <= P99_BUDGET_US else 'OVER'});"
-          f" import chalicelib.safety {imported:.1f} ms CPU (<= {IMPORT_BUDGET_MS:.0f}:"
-          f" {'ok' if imported <= IMPORT_BUDGET_MS else 'OVER'}; wall {imported_wall:.1f} ms)")
+    print(
+        f"\nbudget: p99 {p99:.0f} µs (<= {P99_BUDGET_US:.0f}: {'ok' if p99 <= P99_BUDGET_US else 'OVER'});"
+        f" import chalicelib.safety {imported:.1f} ms CPU (<= {IMPORT_BUDGET_MS:.0f}:"
+        f" {'ok' if imported <= IMPORT_BUDGET_MS else 'OVER'}; wall {imported_wall:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

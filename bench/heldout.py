@@ -127,8 +127,10 @@ def report(figures: Figures) -> list[str]:
         f"crisis recall   {f.crisis_recall:6.3f}  ({f.flags_caught} of {f.flag_lines} flag lines flagged)",
         f"level accuracy  {level}  ({f.levels_right} of {f.levelled_lines} levelled flag lines at their level)",
         f"false flags     {f.false_flag_rate:6.3%}  ({f.false_flags} of {f.pass_lines} pass lines)",
-        (f"guard recall    {f.guard_recall:6.3f}  ({f.blocks_caught} of {f.block_lines} block lines held back;"
-         f" {f.reasons_right} with the labelled reason)"),
+        (
+            f"guard recall    {f.guard_recall:6.3f}  ({f.blocks_caught} of {f.block_lines} block lines held back;"
+            f" {f.reasons_right} with the labelled reason)"
+        ),
         f"false blocks    {f.false_block_rate:6.3%}  ({f.false_blocks} of {f.pass_lines} pass lines)",
         "",
         f"{'label':<22}{'lines':>6}{'caught':>8}",

@@ -19,6 +19,7 @@ over 5 s), since a backlog would spoil every later step.
 
 Everything shares this machine's cores: moto, the gateway, the handlers and these clients.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -118,10 +119,19 @@ def open_rooms(api: str, rooms: int) -> list[str]:
     headers = {"Authorization": f"Bearer {login.json()['token']}"}
     group_ids = []
     for number in range(rooms):
-        created = requests.post(f"{api}/admin/groups", headers=headers, timeout=30, json={
-            "name": f"Belastning {word(number)}", "description": "bench/load.py", "capacity": 100,
-            "duration_minutes": 600, "start_time": "00:00", "weekday": 0,
-        })
+        created = requests.post(
+            f"{api}/admin/groups",
+            headers=headers,
+            timeout=30,
+            json={
+                "name": f"Belastning {word(number)}",
+                "description": "bench/load.py",
+                "capacity": 100,
+                "duration_minutes": 600,
+                "start_time": "00:00",
+                "weekday": 0,
+            },
+        )
         created.raise_for_status()
         group_id = created.json()["id"]
         opened = requests.post(f"{api}/mentor/groups/{group_id}/open", headers=headers, timeout=30)
@@ -134,8 +144,12 @@ def sign_up(api: str, name: str) -> str:
     """A sign-up as the page makes it: a solved proof of work, from a device of its own (the
     test-only source header, honoured on loopback)."""
     challenge = solve(requests.get(f"{api}/participants/challenge", timeout=60).json())
-    response = requests.post(f"{api}/participants", headers={"X-Test-Source": f"bench-{name}"},
-                             json={"pseudonym": name, "password": "belastning-123", "challenge": challenge}, timeout=60)
+    response = requests.post(
+        f"{api}/participants",
+        headers={"X-Test-Source": f"bench-{name}"},
+        json={"pseudonym": name, "password": "belastning-123", "challenge": challenge},
+        timeout=60,
+    )
     response.raise_for_status()
     return str(response.json()["token"])
 
@@ -150,8 +164,12 @@ async def mentors_in_rooms(ws_url: str, token: str, group_ids: list[str], tasks:
     """The demo mentor joins every room on a socket of its own, so the teens may write."""
     sockets = []
     for group_id in group_ids:
-        ws = await websockets.connect(f"{ws_url}?token={token}", max_size=None, ping_interval=None,
-                                      additional_headers={"X-Test-Source": "bench-mentor"})
+        ws = await websockets.connect(
+            f"{ws_url}?token={token}",
+            max_size=None,
+            ping_interval=None,
+            additional_headers={"X-Test-Source": "bench-mentor"},
+        )
         await ws.send(json.dumps({"action": "join", "group_id": group_id}))
         while True:
             frame = json.loads(await ws.recv())
@@ -180,14 +198,19 @@ async def keep_mentor(ws) -> None:
         beating.cancel()
 
 
-async def connect_all(ws_url: str, members: list[Member], group_ids: list[str], ledger: Ledger,
-                      readers: list[asyncio.Task]) -> None:
+async def connect_all(
+    ws_url: str, members: list[Member], group_ids: list[str], ledger: Ledger, readers: list[asyncio.Task]
+) -> None:
     gate = asyncio.Semaphore(10)
 
     async def one(member: Member) -> None:
         async with gate:
-            member.ws = await websockets.connect(f"{ws_url}?token={member.token}", max_size=None, ping_interval=None,
-                                             additional_headers={"X-Test-Source": f"bench-device-{member.index}"})
+            member.ws = await websockets.connect(
+                f"{ws_url}?token={member.token}",
+                max_size=None,
+                ping_interval=None,
+                additional_headers={"X-Test-Source": f"bench-device-{member.index}"},
+            )
             await member.ws.send(json.dumps({"action": "join", "group_id": group_ids[member.room]}))
             while True:
                 frame = json.loads(await member.ws.recv())
@@ -234,8 +257,17 @@ def stack_rss(url: str) -> float:
         return float("nan")
 
 
-async def run_step(number: int, rate: float, seconds: float, drain: float, members: list[Member],
-                   by_room: dict[int, list[Member]], ledger: Ledger, url: str, pid: int | None) -> Step:
+async def run_step(
+    number: int,
+    rate: float,
+    seconds: float,
+    drain: float,
+    members: list[Member],
+    by_room: dict[int, list[Member]],
+    ledger: Ledger,
+    url: str,
+    pid: int | None,
+) -> Step:
     count = max(1, int(rate * seconds))
     cpu_before, wall_before = stack_cpu_seconds(pid), time.perf_counter()
     refused_before = sum(ledger.refused.values())
@@ -265,24 +297,38 @@ async def run_step(number: int, rate: float, seconds: float, drain: float, membe
     while time.perf_counter() < deadline and any(pair not in ledger.first_seen for pair in pairs):
         await asyncio.sleep(0.1)
     cpu_after, wall_after = stack_cpu_seconds(pid), time.perf_counter()
-    latencies = [(ledger.first_seen[pair] - ledger.sent[pair[0]][0]) * 1000 for pair in pairs
-                 if pair in ledger.first_seen]
+    latencies = [
+        (ledger.first_seen[pair] - ledger.sent[pair[0]][0]) * 1000 for pair in pairs if pair in ledger.first_seen
+    ]
     duplicated = ledger.duplicates
     ledger.duplicates = 0
     cpu = None
     if cpu_before is not None and cpu_after is not None:
         cpu = 100 * (cpu_after - cpu_before) / (wall_after - wall_before)
-    return Step(rate, count, len(pairs), latencies, len(pairs) - len(latencies), duplicated,
-                sum(ledger.refused.values()) - refused_before, stack_rss(url), cpu)
+    return Step(
+        rate,
+        count,
+        len(pairs),
+        latencies,
+        len(pairs) - len(latencies),
+        duplicated,
+        sum(ledger.refused.values()) - refused_before,
+        stack_rss(url),
+        cpu,
+    )
 
 
 def table(steps: list[Step]) -> str:
-    lines = ["| offered msg/s | sent | deliveries | p50 ms | p99 ms | lost | duplicated | refused | stack RSS MB | stack CPU % |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| offered msg/s | sent | deliveries | p50 ms | p99 ms | lost | duplicated | refused | stack RSS MB | stack CPU % |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for s in steps:
         cpu = f"{s.cpu_percent:.0f}" if s.cpu_percent is not None else "–"
-        lines.append(f"| {s.rate:g} | {s.sent} | {s.expected} | {s.p50:.0f} | {s.p99:.0f} | {s.lost} | "
-                     f"{s.duplicated} | {s.refused} | {s.rss_mb:.0f} | {cpu} |")
+        lines.append(
+            f"| {s.rate:g} | {s.sent} | {s.expected} | {s.p50:.0f} | {s.p99:.0f} | {s.lost} | "
+            f"{s.duplicated} | {s.refused} | {s.rss_mb:.0f} | {cpu} |"
+        )
     return "\n".join(lines)
 
 
@@ -322,16 +368,22 @@ async def bench(args: argparse.Namespace, url: str, pid: int | None) -> list[Ste
         for number, rate in enumerate(args.steps):
             step = await run_step(number, rate, args.seconds, args.drain, members, by_room, ledger, url, pid)
             steps.append(step)
-            print(f"{rate:g} msg/s: p50 {step.p50:.0f} ms, p99 {step.p99:.0f} ms, lost {step.lost}/{step.expected}, "
-                  f"duplicated {step.duplicated}, refused {step.refused}, RSS {step.rss_mb:.0f} MB", flush=True)
+            print(
+                f"{rate:g} msg/s: p50 {step.p50:.0f} ms, p99 {step.p99:.0f} ms, lost {step.lost}/{step.expected}, "
+                f"duplicated {step.duplicated}, refused {step.refused}, RSS {step.rss_mb:.0f} MB",
+                flush=True,
+            )
             if not args.all_steps and (step.lost or step.p99 > SATURATED_P99_MS):
                 print("saturated: stopping here (a backlog would spoil the next steps)", flush=True)
                 break
     finally:
         for task in readers:
             task.cancel()
-        await asyncio.gather(*(m.ws.close() for m in members if m.ws is not None),
-                             *(ws.close() for ws in mentor_sockets), return_exceptions=True)
+        await asyncio.gather(
+            *(m.ws.close() for m in members if m.ws is not None),
+            *(ws.close() for ws in mentor_sockets),
+            return_exceptions=True,
+        )
     if ledger.refused:
         print(f"error frames by code: {ledger.refused}")
     return steps
@@ -341,15 +393,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rooms", type=int, default=50)
     parser.add_argument("--clients", type=int, default=10, help="teens per room")
-    parser.add_argument("--steps", default="1,2,5,10,20,40",
-                        help="offered load per step, messages per second across all rooms")
+    parser.add_argument(
+        "--steps", default="1,2,5,10,20,40", help="offered load per step, messages per second across all rooms"
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="how long each step sends")
-    parser.add_argument("--drain", type=float, default=10.0,
-                        help="how long after a step a delivery may still arrive before it counts as lost")
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=10.0,
+        help="how long after a step a delivery may still arrive before it counts as lost",
+    )
     parser.add_argument("--all-steps", action="store_true", help="keep stepping after saturation")
     parser.add_argument("--url", help="a running local stack (e.g. http://127.0.0.1:8000/) instead of a new one")
-    parser.add_argument("--stack-option", action="append", default=[],
-                        help="an option for the started stack, e.g. --stack-option=--post-faults=429:0.1")
+    parser.add_argument(
+        "--stack-option",
+        action="append",
+        default=[],
+        help="an option for the started stack, e.g. --stack-option=--post-faults=429:0.1",
+    )
     args = parser.parse_args()
     args.steps = [float(s) for s in args.steps.split(",") if s]
 

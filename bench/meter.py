@@ -56,8 +56,11 @@ REGION = "eu-north-1"
 def use_embedded_store() -> None:
     """Fake credentials and bench tables; call before anything imports chalicelib."""
     os.environ.update(
-        AWS_DEFAULT_REGION=REGION, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
-        TABLE_PREFIX="bench-", TOKEN_SECRET="bench-secret-only-for-measuring-0123",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        TABLE_PREFIX="bench-",
+        TOKEN_SECRET="bench-secret-only-for-measuring-0123",
     )
     os.environ.pop("AWS_REGION", None)
     os.environ.pop("AWS_SESSION_TOKEN", None)
@@ -196,8 +199,13 @@ class Meter:
     def before(self, operation: str, params: dict[str, Any]) -> list[tuple[str, dict[str, Any], bool, Any]]:
         return [(table, key, tx, self._current(table, key)) for table, key, tx in self._writes_of(operation, params)]
 
-    def after(self, operation: str, params: dict[str, Any], response: dict[str, Any] | None,
-              touched: list[tuple[str, dict[str, Any], bool, Any]]) -> None:
+    def after(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        response: dict[str, Any] | None,
+        touched: list[tuple[str, dict[str, Any], bool, Any]],
+    ) -> None:
         priced = Priced(operation)
         for table_name, key, changes_item, old in touched:
             new = self._current(table_name, key)
@@ -206,8 +214,9 @@ class Meter:
             self._price_read(priced, operation, params, response)
         self.requests.append(priced)
 
-    def _price_write(self, priced: Priced, table_name: str, old: Any, new: Any, changes_item: bool,
-                     in_transaction: bool) -> None:
+    def _price_write(
+        self, priced: Priced, table_name: str, old: Any, new: Any, changes_item: bool, in_transaction: bool
+    ) -> None:
         units = write_units(max(item_size(old), item_size(new)))
         priced.write[table_name] += units * (2 if in_transaction else 1)
         if not changes_item:  # a ConditionCheck writes no index
@@ -220,8 +229,9 @@ class Meter:
 
     def _price_read(self, priced: Priced, operation: str, params: dict[str, Any], response: dict[str, Any]) -> None:
         if operation == "GetItem":
-            priced.read[params["TableName"]] += read_units(item_size(response.get("Item")),
-                                                           bool(params.get("ConsistentRead")))
+            priced.read[params["TableName"]] += read_units(
+                item_size(response.get("Item")), bool(params.get("ConsistentRead"))
+            )
         elif operation in ("Query", "Scan"):
             index = params.get("IndexName")
             name = f"{params['TableName']}/{index}" if index else params["TableName"]

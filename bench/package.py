@@ -19,6 +19,7 @@ Variants (see infra/bundle.py):
 * ``runtime-sdk`` — ``PIP_NO_DEPS=1``: exactly the pinned lines of ``requirements.txt``; the
   runtime provides botocore.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,11 @@ def sizes(archive: Path) -> tuple[int, int, int, list[tuple[str, int]]]:
 def import_seconds(module: str, cwd: Path, env: dict[str, str]) -> float:
     result = subprocess.run(
         [sys.executable, "-S", "-c", TIMER.format(module=module)],
-        cwd=cwd, env=env, check=True, capture_output=True, text=True,
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return float(result.stdout.strip())
 
@@ -63,13 +68,17 @@ def importtime_by_package(cwd: Path, env: dict[str, str], count: int = 10) -> li
     """Self import time of ``import app`` summed by top-level package (``python -X importtime``)."""
     result = subprocess.run(
         [sys.executable, "-S", "-X", "importtime", "-c", "import app"],
-        cwd=cwd, env=env, check=True, capture_output=True, text=True,
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     by_package: Counter[str] = Counter()
     for line in result.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        self_us, _cumulative_us, name = line[len("import time:"):].split("|")
+        self_us, _cumulative_us, name = line[len("import time:") :].split("|")
         by_package[name.strip().split(".", 1)[0]] += int(self_us)
     return [(micros, name) for name, micros in by_package.most_common(count)]
 

@@ -9,6 +9,7 @@ as this machine's; Graviton or an older Xeon can differ by tens of percent eithe
     .venv/bin/python -m bench.passwords            # N = 2^14 .. 2^17, 5 hashes each
     .venv/bin/python -m bench.passwords --repeats 10
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,15 +69,23 @@ def hmac_microseconds(repeats: int = 20_000) -> float:
 
 def in_child(log2_n: int, repeats: int) -> dict[str, float]:
     env = {**os.environ, "TOKEN_SECRET": "bench-secret-not-for-production-0123456789"}
-    out = subprocess.run([sys.executable, "-m", "bench.passwords", "--child", str(log2_n), "--repeats", str(repeats)],
-                         cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.passwords", "--child", str(log2_n), "--repeats", str(repeats)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return dict(json.loads(out.stdout))
 
 
 def rest_memory_mb() -> dict[str, int]:
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
-    return {stage: int(values["lambda_functions"]["api_handler"]["lambda_memory_size"])
-            for stage, values in config["stages"].items()}
+    return {
+        stage: int(values["lambda_functions"]["api_handler"]["lambda_memory_size"])
+        for stage, values in config["stages"].items()
+    }
 
 
 def cpu_model() -> str:
@@ -102,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'N':>6} {'hash CPU':>10} {'hash wall':>10} {'check CPU':>10} {'scrypt needs':>13} {'peak RSS':>10}")
     rows = [in_child(log2_n, args.repeats) for log2_n in COSTS]
     for row in rows:
-        print(f"{'2^' + str(int(row['log2_n'])):>6} {row['cpu_s'] * 1000:>8.0f}ms {row['wall_s'] * 1000:>8.0f}ms "
-              f"{row['check_cpu_s'] * 1000:>8.0f}ms {row['needs_mib']:>10.1f}MiB {row['peak_mib']:>7.0f}MiB")
+        print(
+            f"{'2^' + str(int(row['log2_n'])):>6} {row['cpu_s'] * 1000:>8.0f}ms {row['wall_s'] * 1000:>8.0f}ms "
+            f"{row['check_cpu_s'] * 1000:>8.0f}ms {row['needs_mib']:>10.1f}MiB {row['peak_mib']:>7.0f}MiB"
+        )
     chosen = rows[-1]
     print(f"\nA recovery code's HMAC: {hmac_microseconds():.1f} µs (no slow hash: the code is 80 random bits).")
     print("\nOn the REST function (api_handler) at N=2^17, from .chalice/config.json:")
@@ -111,10 +122,12 @@ def main(argv: list[str] | None = None) -> int:
         share = min(1.0, memory / FULL_VCPU_MB)
         per_hash = chosen["cpu_s"] / share
         room = memory - chosen["peak_mib"]
-        print(f"  {stage}: {memory} MB → {share:.2f} vCPU; one hash ≈ {per_hash * 1000:.0f} ms. "
-              f"Log-in ≈ {per_hash * 1000:.0f} ms of hashing (the first after a cost change "
-              f"≈ {2 * per_hash * 1000:.0f} ms: check, then rehash); sign-up and recovery one hash, "
-              f"a change of password two. Memory left beside scrypt's peak: {room:.0f} MB.")
+        print(
+            f"  {stage}: {memory} MB → {share:.2f} vCPU; one hash ≈ {per_hash * 1000:.0f} ms. "
+            f"Log-in ≈ {per_hash * 1000:.0f} ms of hashing (the first after a cost change "
+            f"≈ {2 * per_hash * 1000:.0f} ms: check, then rehash); sign-up and recovery one hash, "
+            f"a change of password two. Memory left beside scrypt's peak: {room:.0f} MB."
+        )
         if room < memory / 2:
             print(f"  WARNING: scrypt takes more than half of {stage}'s {memory} MB")
     return 0

@@ -5,6 +5,7 @@ sessions are due. The tick's cost must follow what is due, never how many groups
 
     .venv/bin/python -m bench.tick
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -32,7 +33,9 @@ def populate(groups: int) -> None:
     for index in range(groups):
         due = index < DUE_GROUPS
         group = storage.Group(
-            f"g{index}", org_id="org", name=f"Gruppe {index}",
+            f"g{index}",
+            org_id="org",
+            name=f"Gruppe {index}",
             weekday=2 if due else 5 + index % 2,
             start_time="19:00" if due else f"{10 + index % 10}:00",
         )
@@ -59,8 +62,9 @@ def measure(meter: Meter, groups: int) -> list[tuple[str, int, float, float, dic
             calls: dict[str, int] = {}
             for request in priced:
                 calls[request.operation] = calls.get(request.operation, 0) + 1
-            rows.append((label, len(priced), sum(r.write_units for r in priced), sum(r.read_units for r in priced),
-                         calls))
+            rows.append(
+                (label, len(priced), sum(r.write_units for r in priced), sum(r.read_units for r in priced), calls)
+            )
     return rows
 
 

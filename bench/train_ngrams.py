@@ -37,8 +37,17 @@ OUT = ROOT / "chalicelib" / "safety" / "data" / "crisis_ngrams.tsv"
 # (features, label, text): label "pass" or a level from LEVELS.
 Example = tuple[set[str], str, str]
 
-_SHORT_FORMS = {"ikke": ("ik", "ikk", "ik"), "jeg": ("ej", "jg"), "det": ("d",), "mere": ("mer",), "bare": ("bar",),
-                "want": ("wnt",), "dont": ("dnt", "don"), "really": ("rly",), "just": ("jus",)}
+_SHORT_FORMS = {
+    "ikke": ("ik", "ikk", "ik"),
+    "jeg": ("ej", "jg"),
+    "det": ("d",),
+    "mere": ("mer",),
+    "bare": ("bar",),
+    "want": ("wnt",),
+    "dont": ("dnt", "don"),
+    "really": ("rly",),
+    "just": ("jus",),
+}
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -49,10 +58,10 @@ def _typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.randrange(3)
     if kind == 0:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == 1:
         return word[:i] + word[i] + word[i:]
-    return word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]
+    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
 
 
 def with_typos(words: list[str], rng: random.Random) -> list[str]:
@@ -95,8 +104,9 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def train_flag(data: list[Example], epochs: int = 15, rate: float = 0.2,
-               l2: float = 1e-4) -> tuple[dict[str, float], float]:
+def train_flag(
+    data: list[Example], epochs: int = 15, rate: float = 0.2, l2: float = 1e-4
+) -> tuple[dict[str, float], float]:
     weights: dict[str, float] = {}
     bias = 0.0
     ys = [int(label != "pass") for _, label, _ in data]
@@ -116,8 +126,9 @@ def train_flag(data: list[Example], epochs: int = 15, rate: float = 0.2,
     return weights, bias
 
 
-def train_levels(data: list[Example], epochs: int = 15, rate: float = 0.1,
-                 l2: float = 1e-4) -> tuple[dict[str, list[float]], list[float]]:
+def train_levels(
+    data: list[Example], epochs: int = 15, rate: float = 0.1, l2: float = 1e-4
+) -> tuple[dict[str, list[float]], list[float]]:
     """Softmax regression over LEVELS on the flag lines."""
     k = len(LEVELS)
     rows = [(feats, LEVELS.index(label)) for feats, label, _ in data if label != "pass"]
@@ -173,24 +184,32 @@ def main() -> None:
     pass_scores.sort()
     threshold = pass_scores[min(len(pass_scores) - 1, int(len(pass_scores) * (1 - args.pass_rate)))] + 1e-6
     caught = sum(s >= threshold for s in flag_scores)
-    print(f"cross-validated: threshold {threshold:.2f}; of {len(flag_scores)} flag lines the rules leave alone "
-          f"{caught} reach it; {sum(s >= threshold for s in pass_scores)} of {len(pass_scores)} pass lines do")
+    print(
+        f"cross-validated: threshold {threshold:.2f}; of {len(flag_scores)} flag lines the rules leave alone "
+        f"{caught} reach it; {sum(s >= threshold for s in pass_scores)} of {len(pass_scores)} pass lines do"
+    )
 
     data = examples(rows, args.typos)
     weights, bias = train_flag(data)
     level_weights, level_bias = train_levels(data)
     flag_rows = {k: round(w, 2) for k, w in weights.items() if abs(w) >= args.keep}
-    level_rows = {k: [round(w, 2) for w in ws] for k, ws in level_weights.items()
-                  if max(abs(w) for w in ws) >= args.keep_level}
-    lines = [f"#bias\t{bias:.4f}", f"#threshold\t{threshold:.4f}",
-             f"#level_bias\t{' '.join(f'{b:.3f}' for b in level_bias)}"]
+    level_rows = {
+        k: [round(w, 2) for w in ws] for k, ws in level_weights.items() if max(abs(w) for w in ws) >= args.keep_level
+    }
+    lines = [
+        f"#bias\t{bias:.4f}",
+        f"#threshold\t{threshold:.4f}",
+        f"#level_bias\t{' '.join(f'{b:.3f}' for b in level_bias)}",
+    ]
     for name in sorted(flag_rows.keys() | level_rows.keys()):
         flag = _number(flag_rows[name]) if name in flag_rows else ""
         level = " ".join(_number(w) for w in level_rows[name]) if name in level_rows else ""
         lines.append(f"{name}\t{flag}\t{level}" if level else f"{name}\t{flag}")
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(flag_rows)} flag features of {len(weights)}, "
-          f"{len(level_rows)} level rows of {len(level_weights)}, {OUT.stat().st_size / 1024:.0f} KiB")
+    print(
+        f"wrote {OUT.relative_to(ROOT)}: {len(flag_rows)} flag features of {len(weights)}, "
+        f"{len(level_rows)} level rows of {len(level_weights)}, {OUT.stat().st_size / 1024:.0f} KiB"
+    )
 
 
 def _number(value: float) -> str:

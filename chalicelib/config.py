@@ -3,6 +3,7 @@
 Chalice stages (``.chalice/config.json``) set these in AWS; the local stack sets them for the
 embedded store. Nothing here talks to AWS at import time.
 """
+
 from __future__ import annotations
 
 import os

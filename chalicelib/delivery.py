@@ -202,7 +202,11 @@ class Delivery:
         members = [r for r in live if isinstance(r, storage.Connection)]
         still_here = {member.user_id for member in members}
         for recipient in gone:
-            if isinstance(recipient, storage.Connection) and recipient.session_id and recipient.user_id not in still_here:
+            if (
+                isinstance(recipient, storage.Connection)
+                and recipient.session_id
+                and recipient.user_id not in still_here
+            ):
                 still_here.add(recipient.user_id)
                 # One level only: whoever is gone in this round is removed without a further notice.
                 left = self._post_all(members, encode(frames.presence("left", recipient)))
@@ -238,8 +242,10 @@ class ManagementApi:
         return cls(settings().region)
 
     def _client(self, recipient: Recipient) -> Any:
-        endpoint = self._endpoint or os.environ.get("CONNECTIONS_ENDPOINT") or (
-            f"https://{recipient.api_id}.execute-api.{self._region}.amazonaws.com/{recipient.stage}"
+        endpoint = (
+            self._endpoint
+            or os.environ.get("CONNECTIONS_ENDPOINT")
+            or (f"https://{recipient.api_id}.execute-api.{self._region}.amazonaws.com/{recipient.stage}")
         )
         client = self._clients.get(endpoint)
         if client is not None:
@@ -283,4 +289,3 @@ class ManagementApi:
             raise PostFailed(code, retryable=status == 429 or status >= 500 or "Limit" in code) from None
         except BotoCoreError as error:  # time-outs, refused connections
             raise PostFailed(type(error).__name__, retryable=True) from None
-

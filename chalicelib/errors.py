@@ -15,7 +15,7 @@ from typing import Any
 CODES: dict[str, tuple[int, str]] = {
     # malformed input
     "bad_json": (400, "The body is not valid JSON."),
-    "bad_frame": (400, "A frame is a JSON object with an \"action\" and valid text fields."),
+    "bad_frame": (400, 'A frame is a JSON object with an "action" and valid text fields.'),
     "bad_request": (400, "The request is missing a field or has a wrong one ({field})."),
     "frame_too_large": (400, "The frame is larger than {max_bytes} bytes."),
     "unknown_action": (400, "Unknown action."),
@@ -46,9 +46,15 @@ CODES: dict[str, tuple[int, str]] = {
     "weak_password": (400, "The password needs at least {min_length} characters."),
     "common_password": (400, "That password is among the first an attacker tries (or made from the pseudonym)."),
     # an organisation's settings
-    "bad_crisis_terms": (400, "Crisis terms are a list of at most {max_items} phrases of {min_length}-{max_length} characters."),
-    "bad_crisis_term": (400, "The crisis detector cannot use \"{term}\": write words without punctuation, "
-                             "optionally led by a level (concern:, ideation:, plan: or acute:)."),
+    "bad_crisis_terms": (
+        400,
+        "Crisis terms are a list of at most {max_items} phrases of {min_length}-{max_length} characters.",
+    ),
+    "bad_crisis_term": (
+        400,
+        'The crisis detector cannot use "{term}": write words without punctuation, '
+        "optionally led by a level (concern:, ideation:, plan: or acute:).",
+    ),
     "bad_retention": (400, "Retention must be between {min} and {max} days."),
     "bad_flood_limit": (400, "{field} must be a whole number between {min} and {max}."),
     # chat

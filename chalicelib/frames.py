@@ -89,8 +89,12 @@ def pong(now: datetime) -> Frame:
 
 
 def group_view(group: storage.Group) -> dict[str, Any]:
-    return {"id": group.group_id, "name": group.name, "rules": list(group.rules or []),
-            "entry_mode": group.entry_mode or "open"}
+    return {
+        "id": group.group_id,
+        "name": group.name,
+        "rules": list(group.rules or []),
+        "entry_mode": group.entry_mode or "open",
+    }
 
 
 def joined(
@@ -130,8 +134,13 @@ def room(session_id: str, state: str, since: datetime, locked: bool) -> Frame:
 
 def admission(state: str, session: storage.Session, group: storage.Group, mentor_present: bool) -> Frame:
     """To a newcomer at a waiting room's door: ``rules`` (agree first), ``waiting`` or ``declined``."""
-    return {"type": "admission", "state": state, "session_id": session.session_id, "group": group_view(group),
-            "mentor_present": mentor_present}
+    return {
+        "type": "admission",
+        "state": state,
+        "session_id": session.session_id,
+        "group": group_view(group),
+        "mentor_present": mentor_present,
+    }
 
 
 def queue_view(waiting: list[storage.Waiting]) -> list[dict[str, str]]:

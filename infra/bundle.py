@@ -9,6 +9,7 @@ grows back to ~18 MB: it still works.
 
 Used by bench/package.py, tests/deploy and infra/deploy.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -87,7 +88,12 @@ def chalice_package(project: Path, stage: str, out: Path, slim: bool = True) -> 
         env.pop("PIP_NO_DEPS", None)
     result = subprocess.run(
         [str(BIN / "chalice"), "package", "--stage", stage, str(out)],
-        cwd=project, env=env, capture_output=True, text=True, timeout=900, check=False,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"chalice package --stage {stage} failed:\n{result.stdout}\n{result.stderr}")
@@ -100,7 +106,11 @@ def runtime_sdk(into: Path) -> Path:
     runtime.mkdir(parents=True, exist_ok=True)
     for name in RUNTIME_SDK:
         dist = distribution(name)
-        tops = {f.parts[0] for f in dist.files or () if not f.parts[0].endswith(("-info", "__pycache__")) and f.parts[0] != ".."}
+        tops = {
+            f.parts[0]
+            for f in dist.files or ()
+            if not f.parts[0].endswith(("-info", "__pycache__")) and f.parts[0] != ".."
+        }
         for top in tops:
             link = runtime / top
             if not link.exists():

@@ -11,6 +11,7 @@ script cannot disagree. It needs the AWS CLI (v2) and credentials for the target
 runs in the region of ``AWS_REGION``/``AWS_DEFAULT_REGION`` (the policies assume eu-north-1:
 run ``infra/policy.py --region …`` first for another region).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,14 +41,16 @@ class Runner:
     def __init__(self, dry_run: bool) -> None:
         self.dry_run = dry_run
 
-    def __call__(self, *command: str, env: dict[str, str] | None = None, check: bool = True,
-                 capture: bool = False) -> str:
+    def __call__(
+        self, *command: str, env: dict[str, str] | None = None, check: bool = True, capture: bool = False
+    ) -> str:
         prefix = " ".join(f"{k}={v}" for k, v in (env or {}).items())
         print("$", (prefix + " " if prefix else "") + shlex.join(command), flush=True)
         if self.dry_run:
             return ""
-        result = subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})}, check=check,
-                                text=True, capture_output=capture)
+        result = subprocess.run(
+            command, cwd=ROOT, env={**os.environ, **(env or {})}, check=check, text=True, capture_output=capture
+        )
         return result.stdout if capture else ""
 
 
@@ -57,18 +60,41 @@ def stack_name(stage: str) -> str:
 
 def outputs(run: Runner, stage: str) -> dict[str, str]:
     if run.dry_run:
-        return {"SiteBucketName": f"<SiteBucketName of {stack_name(stage)}>",
-                "SiteDistributionId": "<SiteDistributionId>", "SiteUrl": "https://<SiteDomain>"}
-    raw = run("aws", "cloudformation", "describe-stacks", "--stack-name", stack_name(stage),
-              "--query", "Stacks[0].Outputs", "--output", "json", capture=True)
+        return {
+            "SiteBucketName": f"<SiteBucketName of {stack_name(stage)}>",
+            "SiteDistributionId": "<SiteDistributionId>",
+            "SiteUrl": "https://<SiteDomain>",
+        }
+    raw = run(
+        "aws",
+        "cloudformation",
+        "describe-stacks",
+        "--stack-name",
+        stack_name(stage),
+        "--query",
+        "Stacks[0].Outputs",
+        "--output",
+        "json",
+        capture=True,
+    )
     return {item["OutputKey"]: item["OutputValue"] for item in json.loads(raw)}
 
 
 def secret(run: Runner, stage: str) -> None:
     """Create the token secret once (a SecureString under the AWS managed key); never overwrite it."""
     name = policy.token_secret_param(stage)
-    exists = run("aws", "ssm", "describe-parameters", "--parameter-filters", f"Key=Name,Values={name}",
-                 "--query", "length(Parameters)", "--output", "text", capture=True)
+    exists = run(
+        "aws",
+        "ssm",
+        "describe-parameters",
+        "--parameter-filters",
+        f"Key=Name,Values={name}",
+        "--query",
+        "length(Parameters)",
+        "--output",
+        "text",
+        capture=True,
+    )
     if exists.strip() not in ("", "0"):
         print(f"  {name} exists: kept")
         return
@@ -76,14 +102,34 @@ def secret(run: Runner, stage: str) -> None:
         value_file = Path(folder) / "secret"
         value_file.touch(mode=0o600)
         value_file.write_text(secrets.token_urlsafe(48))  # never on a command line
-        run("aws", "ssm", "put-parameter", "--name", name, "--type", "SecureString",
-            "--value", f"file://{value_file}", "--description", "Gruppechat token signing secret")
+        run(
+            "aws",
+            "ssm",
+            "put-parameter",
+            "--name",
+            name,
+            "--type",
+            "SecureString",
+            "--value",
+            f"file://{value_file}",
+            "--description",
+            "Gruppechat token signing secret",
+        )
 
 
 def infra(run: Runner, stage: str) -> None:
-    run("aws", "cloudformation", "deploy", "--template-file", "infra/template.yaml",
-        "--stack-name", stack_name(stage), "--parameter-overrides", f"Stage={stage}",
-        "--no-fail-on-empty-changeset")
+    run(
+        "aws",
+        "cloudformation",
+        "deploy",
+        "--template-file",
+        "infra/template.yaml",
+        "--stack-name",
+        stack_name(stage),
+        "--parameter-overrides",
+        f"Stage={stage}",
+        "--no-fail-on-empty-changeset",
+    )
 
 
 def allow_origin(stage: str, origin: str, dry_run: bool) -> None:
@@ -112,8 +158,10 @@ def deployed_ids(stage: str, dry_run: bool) -> dict[str, str]:
     if dry_run and not path.exists():
         return {"rest_api_id": "<rest-api-id>", "websocket_api_id": "<websocket-api-id>"}
     resources = {r["name"]: r for r in json.loads(path.read_text())["resources"]}
-    return {"rest_api_id": resources["rest_api"]["rest_api_id"],
-            "websocket_api_id": resources["websocket_api"]["websocket_api_id"]}
+    return {
+        "rest_api_id": resources["rest_api"]["rest_api_id"],
+        "websocket_api_id": resources["websocket_api"]["websocket_api_id"],
+    }
 
 
 def throttle(run: Runner, stage: str) -> None:
@@ -123,21 +171,46 @@ def throttle(run: Runner, stage: str) -> None:
     and this step sets them again each time, so the figures in the repository are the ones in force.
     """
     ids = deployed_ids(stage, run.dry_run)
-    run("aws", "apigateway", "update-stage", "--rest-api-id", ids["rest_api_id"], "--stage-name", stage,
-        "--patch-operations", *throttling.rest_patch_operations(), "--query", "methodSettings")
+    run(
+        "aws",
+        "apigateway",
+        "update-stage",
+        "--rest-api-id",
+        ids["rest_api_id"],
+        "--stage-name",
+        stage,
+        "--patch-operations",
+        *throttling.rest_patch_operations(),
+        "--query",
+        "methodSettings",
+    )
     default = throttling.WEBSOCKET_DEFAULT
-    run("aws", "apigatewayv2", "update-stage", "--api-id", ids["websocket_api_id"], "--stage-name", stage,
-        "--default-route-settings", f"ThrottlingRateLimit={default.rate},ThrottlingBurstLimit={default.burst}",
-        "--route-settings", throttling.websocket_route_settings(), "--query", "RouteSettings")
+    run(
+        "aws",
+        "apigatewayv2",
+        "update-stage",
+        "--api-id",
+        ids["websocket_api_id"],
+        "--stage-name",
+        stage,
+        "--default-route-settings",
+        f"ThrottlingRateLimit={default.rate},ThrottlingBurstLimit={default.burst}",
+        "--route-settings",
+        throttling.websocket_route_settings(),
+        "--query",
+        "RouteSettings",
+    )
 
 
 def deployed_urls(stage: str, dry_run: bool) -> dict[str, str]:
     """The REST and WebSocket URLs `chalice deploy` recorded, as the frontend's config.json."""
     path = ROOT / ".chalice" / "deployed" / f"{stage}.json"
     if dry_run and not path.exists():
-        return {"apiUrl": "https://<rest-api-id>.execute-api.<region>.amazonaws.com/" + stage,
-                "wsUrl": "wss://<websocket-api-id>.execute-api.<region>.amazonaws.com/" + stage,
-                "stage": stage}
+        return {
+            "apiUrl": "https://<rest-api-id>.execute-api.<region>.amazonaws.com/" + stage,
+            "wsUrl": "wss://<websocket-api-id>.execute-api.<region>.amazonaws.com/" + stage,
+            "stage": stage,
+        }
     resources = {r["name"]: r for r in json.loads(path.read_text())["resources"]}
     return {
         "apiUrl": resources["rest_api"]["rest_api_url"].rstrip("/"),
@@ -159,8 +232,9 @@ def web(run: Runner, stage: str) -> None:
             source = config if name == "config.json" else WEB / name
             if source.exists() or run.dry_run:
                 run("aws", "s3", "cp", str(source), f"{bucket}/{name}", "--cache-control", "no-cache")
-        run("aws", "cloudfront", "create-invalidation", "--distribution-id", site["SiteDistributionId"],
-            "--paths", "/*")
+        run(
+            "aws", "cloudfront", "create-invalidation", "--distribution-id", site["SiteDistributionId"], "--paths", "/*"
+        )
     print(f"\nOpen {site['SiteUrl']}")
 
 
@@ -170,8 +244,16 @@ def teardown(run: Runner, stage: str) -> None:
     run("aws", "s3", "rm", f"s3://{site['SiteBucketName']}", "--recursive")
     if stage == "prod":  # deletion protection would stop the stack's deletion
         for name in sorted(policy.table_layout()):
-            run("aws", "dynamodb", "update-table", "--table-name", f"{policy.table_prefix(stage)}{name}",
-                "--no-deletion-protection-enabled", "--query", "TableDescription.TableName")
+            run(
+                "aws",
+                "dynamodb",
+                "update-table",
+                "--table-name",
+                f"{policy.table_prefix(stage)}{name}",
+                "--no-deletion-protection-enabled",
+                "--query",
+                "TableDescription.TableName",
+            )
     run("aws", "cloudformation", "delete-stack", "--stack-name", stack_name(stage))
     run("aws", "cloudformation", "wait", "stack-delete-complete", "--stack-name", stack_name(stage))
     run("aws", "ssm", "delete-parameter", "--name", policy.token_secret_param(stage))
@@ -185,9 +267,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--yes", action="store_true", help="teardown: really delete everything")
     args = parser.parse_args(argv)
     run = Runner(args.dry_run)
-    steps: dict[str, Any] = {"secret": [secret], "infra": [infra], "functions": [functions, throttle],
-                             "throttle": [throttle], "web": [web],
-                             "all": [secret, infra, functions, throttle, web], "teardown": [teardown]}
+    steps: dict[str, Any] = {
+        "secret": [secret],
+        "infra": [infra],
+        "functions": [functions, throttle],
+        "throttle": [throttle],
+        "web": [web],
+        "all": [secret, infra, functions, throttle, web],
+        "teardown": [teardown],
+    }
     if args.step == "teardown" and not (args.yes or args.dry_run):
         parser.error(f"teardown deletes every table, message and account of {args.stage}: add --yes")
     for step in steps[args.step]:

@@ -14,6 +14,7 @@ wildcard account grants nothing outside it here (see docs/deploy.md, "Least priv
 ``tests/deploy/test_policy.py`` fails when a model, an index or a DynamoDB call is added and
 this file has not been re-run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,20 +62,19 @@ def table_layout() -> dict[str, list[str]]:
         name = model.Meta.table_name
         assert name.startswith(prefix), f"{model.__name__}: {name!r} lacks prefix {prefix!r}"
         schema = model._get_schema()
-        layout[name[len(prefix):]] = sorted(
+        layout[name[len(prefix) :]] = sorted(
             index["index_name"] for index in schema.get("global_secondary_indexes", [])
         )
     return layout
 
 
-def build(stage: str, region: str = DEFAULT_REGION, account: str = "*",
-          layout: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def build(
+    stage: str, region: str = DEFAULT_REGION, account: str = "*", layout: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     layout = table_layout() if layout is None else layout
     table_arn = f"arn:aws:dynamodb:{region}:{account}:table/{table_prefix(stage)}"
     tables = [f"{table_arn}{name}" for name in sorted(layout)]
-    indexes = [
-        f"{table_arn}{name}/index/{index}" for name in sorted(layout) for index in layout[name]
-    ]
+    indexes = [f"{table_arn}{name}/index/{index}" for name in sorted(layout) for index in layout[name]]
     # Chalice names the REST handler "<app>-<stage>" and every other function "<app>-<stage>-<name>";
     # infra/template.yaml creates these log groups (with their retention), the code only writes.
     log_groups = f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{APP_NAME}-{stage}"
@@ -82,9 +82,7 @@ def build(stage: str, region: str = DEFAULT_REGION, account: str = "*",
         {"Sid": "Tables", "Effect": "Allow", "Action": list(DYNAMODB_ACTIONS), "Resource": tables},
     ]
     if indexes:
-        statements.append(
-            {"Sid": "Indexes", "Effect": "Allow", "Action": ["dynamodb:Query"], "Resource": indexes}
-        )
+        statements.append({"Sid": "Indexes", "Effect": "Allow", "Action": ["dynamodb:Query"], "Resource": indexes})
     statements += [
         {
             "Sid": "WebSocketConnections",

@@ -11,6 +11,7 @@ ones are added, outputs for new tables are added. Tables or log groups whose mod
 is gone are left for a person to remove (the test names them): deleting a table deletes data.
 New Lambda functions also need a ``lambda_functions`` entry in .chalice/config.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,7 +30,7 @@ def models() -> dict[str, Any]:
     from chalicelib.config import settings
 
     prefix = settings().table_prefix
-    return {model.Meta.table_name[len(prefix):]: model for model in storage.ALL_MODELS}
+    return {model.Meta.table_name[len(prefix) :]: model for model in storage.ALL_MODELS}
 
 
 def logical_id(name: str) -> str:
@@ -54,19 +55,29 @@ def table_yaml(name: str, model: Any) -> str:
         "      AttributeDefinitions:",
     ]
     hash_first = {k["AttributeName"]: k["KeyType"] != "HASH" for k in schema["key_schema"]}
-    definitions = sorted(schema["attribute_definitions"], key=lambda a: (a["AttributeName"] not in hash_first,
-                                                                         hash_first.get(a["AttributeName"], True)))
-    lines += [f"        - {{AttributeName: {a['AttributeName']}, AttributeType: {a['AttributeType']}}}" for a in definitions]
+    definitions = sorted(
+        schema["attribute_definitions"],
+        key=lambda a: (a["AttributeName"] not in hash_first, hash_first.get(a["AttributeName"], True)),
+    )
+    lines += [
+        f"        - {{AttributeName: {a['AttributeName']}, AttributeType: {a['AttributeType']}}}" for a in definitions
+    ]
     lines += ["      KeySchema:", *_keys(schema["key_schema"], "        ")]
     if schema["global_secondary_indexes"]:
         lines.append("      GlobalSecondaryIndexes:")
         for index in schema["global_secondary_indexes"]:
-            lines += [f"        - IndexName: {index['index_name']}", "          KeySchema:",
-                      *_keys(index["key_schema"], "            ")]
+            lines += [
+                f"        - IndexName: {index['index_name']}",
+                "          KeySchema:",
+                *_keys(index["key_schema"], "            "),
+            ]
             projection = index["projection"]
             if projection["ProjectionType"] == "INCLUDE":
-                lines += ["          Projection:", "            ProjectionType: INCLUDE",
-                          f"            NonKeyAttributes: [{', '.join(projection['NonKeyAttributes'])}]"]
+                lines += [
+                    "          Projection:",
+                    "            ProjectionType: INCLUDE",
+                    f"            NonKeyAttributes: [{', '.join(projection['NonKeyAttributes'])}]",
+                ]
             else:
                 lines.append(f"          Projection: {{ProjectionType: {projection['ProjectionType']}}}")
     ttl = model._ttl_attribute()
@@ -114,7 +125,7 @@ def upsert(text: str, block: str, before: str) -> str:
     logical = block.split(":", 1)[0].strip()
     existing = re.search(rf"^  {re.escape(logical)}:\n(?:    .*\n|\s*#.*\n)*?(?=\n|\Z)", text, re.M)
     if existing:
-        return text[: existing.start()] + block + text[existing.end():]
+        return text[: existing.start()] + block + text[existing.end() :]
     return text.replace(before, block + "\n" + before, 1)
 
 

@@ -5,6 +5,7 @@ API Gateway (429) before it reaches a Lambda; mentor and admin routes share the 
 The REST function's reserved concurrency is sized so that every public route bursting at the
 same instant still leaves room for moderation: see :func:`concurrency` and docs/abuse.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -72,10 +73,13 @@ def rest_patch_operations() -> list[str]:
 
 def websocket_route_settings() -> str:
     """``--route-settings`` for ``aws apigatewayv2 update-stage``, as JSON."""
-    return json.dumps({
-        route: {"ThrottlingRateLimit": limit.rate, "ThrottlingBurstLimit": limit.burst}
-        for route, limit in WEBSOCKET.items()
-    }, separators=(",", ":"))
+    return json.dumps(
+        {
+            route: {"ThrottlingRateLimit": limit.rate, "ThrottlingBurstLimit": limit.burst}
+            for route, limit in WEBSOCKET.items()
+        },
+        separators=(",", ":"),
+    )
 
 
 def concurrency() -> dict[str, float]:

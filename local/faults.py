@@ -19,6 +19,7 @@ header, so boto3 raises the modelled ``LimitExceededException``/``ForbiddenExcep
 it does against AWS, and retries 429 and 500 by itself as it does there (botocore's own retry
 rules, before the caller sees anything).
 """
+
 from __future__ import annotations
 
 import json
@@ -100,8 +101,13 @@ class PostFaults:
 
     def describe(self) -> dict[str, object]:
         with self._lock:
-            return {"shares": dict(self.shares), "delay_ms": self.delay_ms, "seed": self.seed,
-                    "posts": self.posts, "injected": dict(self.injected)}
+            return {
+                "shares": dict(self.shares),
+                "delay_ms": self.delay_ms,
+                "seed": self.seed,
+                "posts": self.posts,
+                "injected": dict(self.injected),
+            }
 
 
 @dataclass

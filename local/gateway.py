@@ -6,6 +6,7 @@ string on ``$connect``; ``body``), calls the very handler functions that ``app.p
 serves the Management API the handlers' boto3 client posts replies to. Development tooling only:
 never packaged for Lambda (``chalice local`` has no WebSocket support, chalice #1674/#2007).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -77,8 +78,15 @@ def new_connection_id() -> str:
 
 
 class LocalGateway:
-    def __init__(self, app: Any, web_root: Path, workers: int = 16, limits: Limits | None = None,
-                 post_faults: PostFaults | None = None, disconnect_loss: DisconnectLoss | None = None) -> None:
+    def __init__(
+        self,
+        app: Any,
+        web_root: Path,
+        workers: int = 16,
+        limits: Limits | None = None,
+        post_faults: PostFaults | None = None,
+        disconnect_loss: DisconnectLoss | None = None,
+    ) -> None:
         from chalice.config import Config
         from chalice.local import LocalGateway as ChaliceRestGateway
 
@@ -102,8 +110,15 @@ class LocalGateway:
 
     # --- events ---------------------------------------------------------------------------------
 
-    def _event(self, route_key: str, event_type: str, connection_id: str, request: web.Request,
-               body: str | None = None, **extra_context: Any) -> dict[str, Any]:
+    def _event(
+        self,
+        route_key: str,
+        event_type: str,
+        connection_id: str,
+        request: web.Request,
+        body: str | None = None,
+        **extra_context: Any,
+    ) -> dict[str, Any]:
         now_ms = int(time.time() * 1000)
         context = {
             "routeKey": route_key,
@@ -117,7 +132,8 @@ class LocalGateway:
             "messageDirection": "IN",
             "requestTimeEpoch": now_ms,
             "connectedAt": int(self.sockets[connection_id].connected_at * 1000)
-            if connection_id in self.sockets else now_ms,
+            if connection_id in self.sockets
+            else now_ms,
             **extra_context,
             # As in AWS: the product only ever hashes it (chalicelib.abuse.sources), never keeps it.
             "identity": {"sourceIp": request.remote or ""},
@@ -165,8 +181,9 @@ class LocalGateway:
             del self.sockets[connection_id]
             return refused_connect(status, answer)
         protocol = {k.lower(): v for k, v in (answer.get("headers") or {}).items()}.get("sec-websocket-protocol")
-        ws = web.WebSocketResponse(max_msg_size=self.limits.max_message_bytes, heartbeat=None,
-                                   protocols=(protocol,) if protocol else ())
+        ws = web.WebSocketResponse(
+            max_msg_size=self.limits.max_message_bytes, heartbeat=None, protocols=(protocol,) if protocol else ()
+        )
         await ws.prepare(request)
         socket.ws = ws
         try:
@@ -211,10 +228,15 @@ class LocalGateway:
         if self.disconnect_loss.skip():
             log.info("$disconnect skipped on purpose (--skip-disconnect)")
             return
-        event = self._event("$disconnect", "DISCONNECT", socket.connection_id, request,
-                            connectedAt=int(socket.connected_at * 1000),
-                            disconnectStatusCode=ws.close_code or 1006,
-                            disconnectReason=CLOSE_REASONS.get(ws.close_code or 1006, ""))
+        event = self._event(
+            "$disconnect",
+            "DISCONNECT",
+            socket.connection_id,
+            request,
+            connectedAt=int(socket.connected_at * 1000),
+            disconnectStatusCode=ws.close_code or 1006,
+            disconnectReason=CLOSE_REASONS.get(ws.close_code or 1006, ""),
+        )
         await self._invoke("$disconnect", event)
 
     # --- Management API (@connections) ------------------------------------------------------------
@@ -269,7 +291,7 @@ class LocalGateway:
     # --- REST (Chalice's own local API Gateway emulation, authorizers included) --------------------
 
     async def rest_api(self, request: web.Request) -> web.Response:
-        path = request.path_qs[len("/api"):] or "/"
+        path = request.path_qs[len("/api") :] or "/"
         body = await read_limited(request, self.limits.max_body_bytes)
         if body is None:
             return payload_too_large(self.limits.max_body_bytes)
@@ -295,43 +317,50 @@ class LocalGateway:
         target = (self.web_root / relative).resolve()
         if not str(target).startswith(str(self.web_root.resolve())) or not target.is_file():
             raise web.HTTPNotFound()
-        return web.FileResponse(target, headers={
-            "Content-Security-Policy": CSP,
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
-            "Cache-Control": "no-cache",
-        })
+        return web.FileResponse(
+            target,
+            headers={
+                "Content-Security-Policy": CSP,
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+                "Cache-Control": "no-cache",
+            },
+        )
 
     def web_app(self) -> web.Application:
         # Bodies are read (and limited) by each route itself, like API Gateway's own quotas.
         application = web.Application(client_max_size=max(self.limits.max_body_bytes, self.limits.max_post_bytes) + 1)
-        application.add_routes([
-            web.get("/ws", self.websocket),
-            web.post("/@connections/{connection_id}", self.post_to_connection),
-            web.get("/@connections/{connection_id}", self.get_connection),
-            web.delete("/@connections/{connection_id}", self.delete_connection),
-            web.get("/_local/faults", self.faults_state),
-            web.put("/_local/faults", self.set_faults),
-            web.route("*", "/api{tail:.*}", self.rest_api),
-            web.get("/config.json", self.config_json),
-            web.get("/", self.static),
-            web.get("/{path:.+}", self.static),
-        ])
+        application.add_routes(
+            [
+                web.get("/ws", self.websocket),
+                web.post("/@connections/{connection_id}", self.post_to_connection),
+                web.get("/@connections/{connection_id}", self.get_connection),
+                web.delete("/@connections/{connection_id}", self.delete_connection),
+                web.get("/_local/faults", self.faults_state),
+                web.put("/_local/faults", self.set_faults),
+                web.route("*", "/api{tail:.*}", self.rest_api),
+                web.get("/config.json", self.config_json),
+                web.get("/", self.static),
+                web.get("/{path:.+}", self.static),
+            ]
+        )
         return application
 
     # --- local only: the injected faults -----------------------------------------------------------
 
     async def faults_state(self, request: web.Request) -> web.Response:
         """How many posts were made and which faults were injected (benches and tests read it)."""
-        return web.json_response({"post_faults": self.post_faults.describe(),
-                                  "disconnects_skipped": self.disconnect_loss.skipped})
+        return web.json_response(
+            {"post_faults": self.post_faults.describe(), "disconnects_skipped": self.disconnect_loss.skipped}
+        )
 
     async def set_faults(self, request: web.Request) -> web.Response:
         """Change the post faults of a running stack: ``{"post_faults": "429:0.1", "delay_ms": 500, "seed": 1}``."""
         try:
             body = await request.json()
-            self.post_faults = PostFaults.parse(body.get("post_faults"), int(body.get("delay_ms", 1000)),
-                                                body.get("seed"))
+            self.post_faults = PostFaults.parse(
+                body.get("post_faults"), int(body.get("delay_ms", 1000)), body.get("seed")
+            )
         except (ValueError, TypeError, AttributeError) as error:
             return web.json_response({"error": {"code": "bad_request", "message": str(error)}}, status=400)
         return await self.faults_state(request)
@@ -343,8 +372,9 @@ class LocalGateway:
                 await socket.ws.close(code=1001, message=b"Server shutting down")
 
 
-def call_rest(rest: Any, method: str, path: str, headers: dict[str, str],
-              body: bytes | None) -> tuple[int, dict[str, str], bytes]:
+def call_rest(
+    rest: Any, method: str, path: str, headers: dict[str, str], body: bytes | None
+) -> tuple[int, dict[str, str], bytes]:
     """One REST request through Chalice's API Gateway emulation (routing, CORS, authorizers)."""
     from chalice.local import LocalGatewayException
 
@@ -368,7 +398,10 @@ def call_rest(rest: Any, method: str, path: str, headers: dict[str, str],
 
 
 CLOSE_REASONS = {
-    1000: "Normal closure", 1001: "Going away", 1003: "Unsupported data", 1006: "Abnormal closure",
+    1000: "Normal closure",
+    1001: "Going away",
+    1003: "Unsupported data",
+    1006: "Abnormal closure",
     1009: "Message too big",
 }
 
@@ -381,8 +414,11 @@ def refused_connect(status: int, answer: dict[str, Any] | None) -> web.Response:
     """
     if answer is None:
         return web.json_response({"message": "Internal server error"}, status=502)
-    headers = {k: v for k, v in (answer.get("headers") or {}).items()
-               if k.lower() not in ("content-length", "connection", "upgrade")}
+    headers = {
+        k: v
+        for k, v in (answer.get("headers") or {}).items()
+        if k.lower() not in ("content-length", "connection", "upgrade")
+    }
     body = answer.get("body")
     if body is None:
         return web.json_response({"message": "Forbidden"}, status=status, headers=headers)
@@ -392,10 +428,19 @@ def refused_connect(status: int, answer: dict[str, Any] | None) -> web.Response:
 
 def payload_too_large(limit: int) -> web.Response:
     """The project's own error shape, so a client handles it like any other refusal."""
-    body = {"error": {"code": "payload_too_large",
-                      "message": f"The request body is larger than {limit} bytes.", "limit_bytes": limit}}
-    return web.Response(status=413, body=json.dumps(body), content_type="application/json",
-                        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"})
+    body = {
+        "error": {
+            "code": "payload_too_large",
+            "message": f"The request body is larger than {limit} bytes.",
+            "limit_bytes": limit,
+        }
+    }
+    return web.Response(
+        status=413,
+        body=json.dumps(body),
+        content_type="application/json",
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"},
+    )
 
 
 async def read_limited(request: web.Request, limit: int) -> bytes | None:

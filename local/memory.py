@@ -7,6 +7,7 @@ keeps every item of every table as long-lived Python objects, so that threshold 
 data and garbage piles up between full collections. And glibc keeps what Python frees in its
 per-thread arenas (one for each of the gateway's worker threads) unless asked to trim them.
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -4,6 +4,7 @@ moto checks a condition and then writes without a lock, so two threads can both 
 ``ConditionExpression``. Real DynamoDB serialises writes to an item; the product's exactly-once
 transitions rely on that. Development and test tooling only.
 """
+
 from __future__ import annotations
 
 import functools

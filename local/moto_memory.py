@@ -18,6 +18,7 @@ makes a transaction remember only the items it writes, and restore just those if
 which is what DynamoDB's all-or-nothing promise needs. Both must run before the store serves
 its first request; development tooling only.
 """
+
 from __future__ import annotations
 
 import copy
@@ -111,8 +112,9 @@ def roll_back_items_not_tables() -> None:
                     found = _key_of(self, operation, request)
                     if found is not None:
                         table, hash_value, range_value = found
-                        saved.append((table, hash_value, range_value,
-                                      copy.deepcopy(table.get_item(hash_value, range_value))))
+                        saved.append(
+                            (table, hash_value, range_value, copy.deepcopy(table.get_item(hash_value, range_value)))
+                        )
             try:
                 return original(self, transact_items)
             except Exception:

@@ -4,6 +4,7 @@ The stack prints ``open http://127.0.0.1:PORT/`` when it is ready; we wait for t
 the end-to-end tests do. Memory is read from ``/proc/PID/status`` (``VmRSS``): what the
 machine really gives the process, moto, the gateway and the handlers together.
 """
+
 from __future__ import annotations
 
 import os
@@ -66,7 +67,11 @@ def start(data_dir: Path, *options: str, timeout: float = 60.0, python: str = sy
     env = {k: v for k, v in os.environ.items() if k not in ("DYNAMODB_ENDPOINT", "TABLE_PREFIX", "TOKEN_SECRET")}
     process = subprocess.Popen(
         [python, "-m", "local.stack", "--port", "0", "--data-dir", str(data_dir), *options],
-        cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env, start_new_session=True,
+        cwd=ROOT,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -1,4 +1,5 @@
 """Demo data so a newcomer can chat within a minute: an organisation, a group open now."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -53,8 +54,10 @@ def seed_demo(now: datetime, demo_length: timedelta = timedelta(hours=3)) -> lis
             storage.set_duty_mentors(group, [mette.mentor_id])  # the demo mentor is on duty every week
     lines.append("Mentor view: /mentor.html  (mentor / demo-mentor-1, admin / demo-admin-1)")
     # No session without an adult, in the demo too: teens can read, but write only with a mentor there.
-    lines.append("To chat: open /mentor.html in one tab, log in as mentor / demo-mentor-1 and enter "
-                 "Torsdagsgruppen; then open / in another tab (a private window for a second teen) and sign up.")
+    lines.append(
+        "To chat: open /mentor.html in one tab, log in as mentor / demo-mentor-1 and enter "
+        "Torsdagsgruppen; then open / in another tab (a private window for a second teen) and sign up."
+    )
     if not any(s.status == storage.OPEN for s in storage.latest_sessions(DEMO_GROUP, now)):
         starts = now.replace(microsecond=0) - timedelta(minutes=1)
         length = demo_length + timedelta(minutes=1)

@@ -6,6 +6,7 @@ every socket died with the old process, so they are not saved either, and expire
 purged before each save (:mod:`local.ttl`). This reads whole tables, which is fine for
 development data and is never part of the deployed code.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,7 +59,7 @@ def restore(path: Path) -> int:
         if name in skip:
             continue
         for start in range(0, len(items), 25):
-            batch = [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]
+            batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
             client.batch_write_item(RequestItems={name: batch})
             count += len(batch)
     return count

@@ -9,6 +9,7 @@ sample and a summary: a stack whose memory keeps climbing while the chat is stea
     .venv/bin/python -m local.soak --minutes 3 -- --purge-seconds 10   # options after -- go to the stack
     GRUPPECHAT_TRACEMALLOC=1 .venv/bin/python -m local.soak --minutes 3   # and where memory grew
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,13 @@ async def chat(stack: process.RunningStack, teen: Teen, every: float, stop_at: f
         reader.cancel()
 
 
-async def sample(stack: process.RunningStack, teens: list[Teen], every: float, stop_at: float,
-                 rows: list[tuple[float, float, int, int]]) -> None:
+async def sample(
+    stack: process.RunningStack,
+    teens: list[Teen],
+    every: float,
+    stop_at: float,
+    rows: list[tuple[float, float, int, int]],
+) -> None:
     started = time.monotonic()
     while True:
         now = time.monotonic()
@@ -77,8 +83,7 @@ async def sample(stack: process.RunningStack, teens: list[Teen], every: float, s
 
 async def mentor_in_room(stack: process.RunningStack, stop_at: float) -> None:
     """The demo mentor stays in the group for the whole run, pinging as the mentor page does."""
-    login = requests.post(f"{stack.api}/mentors/login", json={"username": MENTOR[0], "password": MENTOR[1]},
-                          timeout=30)
+    login = requests.post(f"{stack.api}/mentors/login", json={"username": MENTOR[0], "password": MENTOR[1]}, timeout=30)
     login.raise_for_status()
     async with websockets.connect(f"{stack.ws}?token={login.json()['token']}", max_size=None) as ws:
         await ws.send(json.dumps({"action": "join", "group_id": GROUP}))
@@ -97,14 +102,19 @@ async def mentor_in_room(stack: process.RunningStack, stop_at: float) -> None:
 def sign_up(stack: process.RunningStack, name: str) -> Teen:
     """A sign-up as the page makes it: a solved proof of work, from a device of its own."""
     challenge = solve(requests.get(f"{stack.api}/participants/challenge", timeout=30).json())
-    response = requests.post(f"{stack.api}/participants", headers={"X-Test-Source": f"soak-{name}"},
-                             json={"pseudonym": name, "password": "soak-kode-123", "challenge": challenge}, timeout=30)
+    response = requests.post(
+        f"{stack.api}/participants",
+        headers={"X-Test-Source": f"soak-{name}"},
+        json={"pseudonym": name, "password": "soak-kode-123", "challenge": challenge},
+        timeout=30,
+    )
     response.raise_for_status()
     return Teen(name, response.json()["token"])
 
 
-async def soak(stack: process.RunningStack, clients: int, minutes: float, every: float,
-               sample_every: float) -> list[tuple[float, float, int, int]]:
+async def soak(
+    stack: process.RunningStack, clients: int, minutes: float, every: float, sample_every: float
+) -> list[tuple[float, float, int, int]]:
     teens = [sign_up(stack, f"Soak {i}") for i in range(clients)]
     stop_at = time.monotonic() + minutes * 60
     rows: list[tuple[float, float, int, int]] = []
@@ -128,8 +138,8 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     stack_options: list[str] = []
     if "--" in argv:
-        stack_options = argv[argv.index("--") + 1:]
-        argv = argv[:argv.index("--")]
+        stack_options = argv[argv.index("--") + 1 :]
+        argv = argv[: argv.index("--")]
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=5)
     parser.add_argument("--minutes", type=float, default=5.0)
@@ -145,8 +155,10 @@ def main(argv: list[str] | None = None) -> None:
         rows = asyncio.run(soak(stack, args.clients, args.minutes, args.every, args.sample))
         # With GRUPPECHAT_TRACEMALLOC=N in the environment the stack says where Python's memory grew.
         grown = requests.get(f"{stack.url}_local/memory?top=20&collect=1", timeout=120).json()
-        print(f"after a full garbage collection: RSS {grown['rss_mb_after_collect']:.0f} MB "
-              f"({grown['collected']} objects collected)")
+        print(
+            f"after a full garbage collection: RSS {grown['rss_mb_after_collect']:.0f} MB "
+            f"({grown['collected']} objects collected)"
+        )
         for line in grown.get("grown", []):
             print("  " + line)
         if "traced_mb" in grown:
@@ -156,9 +168,11 @@ def main(argv: list[str] | None = None) -> None:
     first_chat = next((r for r in rows if r[2] > 0), rows[0])
     last = rows[-1]
     minutes = max(1e-9, (last[0] - first_chat[0]) / 60)
-    print(f"\nstack RSS at start {started:.0f} MB, when chat began {first_chat[1]:.0f} MB, at the end {last[1]:.0f} MB "
-          f"(peak {max(r[1] for r in rows):.0f} MB); {(last[1] - first_chat[1]) / minutes:+.1f} MB/min over "
-          f"{minutes:.1f} min; {last[2]} messages sent, {last[3]} delivered")
+    print(
+        f"\nstack RSS at start {started:.0f} MB, when chat began {first_chat[1]:.0f} MB, at the end {last[1]:.0f} MB "
+        f"(peak {max(r[1] for r in rows):.0f} MB); {(last[1] - first_chat[1]) / minutes:+.1f} MB/min over "
+        f"{minutes:.1f} min; {last[2]} messages sent, {last[3]} delivered"
+    )
 
 
 if __name__ == "__main__":

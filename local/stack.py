@@ -11,6 +11,7 @@
 Options make the gateway misbehave the way API Gateway can (failing or slow ``@connections``
 posts, lost ``$disconnect`` events, short connection lifetimes): see ``docs/local.md``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -172,12 +173,14 @@ async def serve(args: argparse.Namespace) -> None:  # noqa: PLR0915 - the whole 
 
     port = args.port or free_port()
     baseline = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
-    limits = Limits(idle_timeout_s=args.idle_seconds, max_lifetime_s=args.max_connection_seconds,
-                    max_body_bytes=args.max_body_bytes)
+    limits = Limits(
+        idle_timeout_s=args.idle_seconds, max_lifetime_s=args.max_connection_seconds, max_body_bytes=args.max_body_bytes
+    )
     post_faults = PostFaults.parse(args.post_faults, args.post_delay_ms, args.fault_seed)
     disconnect_loss = DisconnectLoss(args.skip_disconnect, args.fault_seed)
-    gateway = LocalGateway(lambda_app.app, ROOT / "web", limits=limits, post_faults=post_faults,
-                           disconnect_loss=disconnect_loss)
+    gateway = LocalGateway(
+        lambda_app.app, ROOT / "web", limits=limits, post_faults=post_faults, disconnect_loss=disconnect_loss
+    )
     gateway.port = port
     # Replies go to this gateway's @connections over plain HTTP (chalicelib.delivery reads it).
     os.environ["CONNECTIONS_ENDPOINT"] = f"http://127.0.0.1:{port}"
@@ -213,8 +216,11 @@ async def serve(args: argparse.Namespace) -> None:  # noqa: PLR0915 - the whole 
         if tracemalloc.is_tracing():
             current, peak = tracemalloc.get_traced_memory()
             top = tracemalloc.take_snapshot().compare_to(baseline, "lineno")[: int(request.query.get("top", "15"))]
-            body.update(traced_mb=round(current / 2**20, 1), traced_peak_mb=round(peak / 2**20, 1),
-                        grown=[str(stat) for stat in top])
+            body.update(
+                traced_mb=round(current / 2**20, 1),
+                traced_peak_mb=round(peak / 2**20, 1),
+                grown=[str(stat) for stat in top],
+            )
         return web.json_response(body)
 
     application.router.add_post("/_local/tick", tick_now)
@@ -257,13 +263,13 @@ def misbehaviour(args: argparse.Namespace) -> list[str]:
     """Say loudly when the gateway has been told to differ from API Gateway's defaults."""
     lines = []
     if args.post_faults:
-        lines.append(f"Injecting @connections faults: {args.post_faults} (delay {args.post_delay_ms} ms, "
-                     f"seed {args.fault_seed})")
+        lines.append(
+            f"Injecting @connections faults: {args.post_faults} (delay {args.post_delay_ms} ms, seed {args.fault_seed})"
+        )
     if args.skip_disconnect:
         lines.append(f"Skipping $disconnect for {args.skip_disconnect:.0%} of closed sockets")
     if args.max_connection_seconds != 7200 or args.idle_seconds != 600:
-        lines.append(f"Connections last at most {args.max_connection_seconds:g} s, "
-                     f"{args.idle_seconds:g} s idle")
+        lines.append(f"Connections last at most {args.max_connection_seconds:g} s, {args.idle_seconds:g} s idle")
     return lines
 
 
@@ -274,51 +280,103 @@ def env_default(name: str, fallback: str | None) -> str | None:
 def add_gateway_options(parser: argparse.ArgumentParser) -> None:
     """Ways to make the local gateway behave like API Gateway on a bad day (docs/local.md)."""
     group = parser.add_argument_group("API Gateway behaviour (each also from a GRUPPECHAT_… variable)")
-    group.add_argument("--post-faults", default=env_default("POST_FAULTS", None), metavar="KIND:SHARE,…",
-                       help="fail a share of @connections posts: 429 (LimitExceededException), 500, "
-                            "403 (ForbiddenException) or slow, e.g. 429:0.05,500:0.05 [POST_FAULTS]")
-    group.add_argument("--post-delay-ms", type=int, default=int(env_default("POST_DELAY_MS", "1000")),
-                       help="how late a slow post answers, in ms [POST_DELAY_MS]")
+    group.add_argument(
+        "--post-faults",
+        default=env_default("POST_FAULTS", None),
+        metavar="KIND:SHARE,…",
+        help="fail a share of @connections posts: 429 (LimitExceededException), 500, "
+        "403 (ForbiddenException) or slow, e.g. 429:0.05,500:0.05 [POST_FAULTS]",
+    )
+    group.add_argument(
+        "--post-delay-ms",
+        type=int,
+        default=int(env_default("POST_DELAY_MS", "1000")),
+        help="how late a slow post answers, in ms [POST_DELAY_MS]",
+    )
     seed = env_default("FAULT_SEED", None)
-    group.add_argument("--fault-seed", type=int, default=int(seed) if seed else None,
-                       help="seed for which posts fail and which $disconnects are skipped [FAULT_SEED]")
-    group.add_argument("--skip-disconnect", type=float, nargs="?", const=1.0,
-                       default=float(env_default("SKIP_DISCONNECT", "0")), metavar="SHARE",
-                       help="close sockets without invoking $disconnect (all of them, or a share) "
-                            "[SKIP_DISCONNECT]")
-    group.add_argument("--max-connection-seconds", type=float,
-                       default=float(env_default("MAX_CONNECTION_SECONDS", "7200")),
-                       help="a WebSocket's longest life, then close 1001 (API Gateway: 2 hours) "
-                            "[MAX_CONNECTION_SECONDS]")
-    group.add_argument("--idle-seconds", type=float, default=float(env_default("IDLE_SECONDS", "600")),
-                       help="close 1001 after this long without a frame from the client (10 minutes) "
-                            "[IDLE_SECONDS]")
-    group.add_argument("--max-body-bytes", type=int, default=int(env_default("MAX_BODY_BYTES", str(10 * 1024 * 1024))),
-                       help="REST bodies above this get 413 payload_too_large (API Gateway: 10 MB) "
-                            "[MAX_BODY_BYTES]")
+    group.add_argument(
+        "--fault-seed",
+        type=int,
+        default=int(seed) if seed else None,
+        help="seed for which posts fail and which $disconnects are skipped [FAULT_SEED]",
+    )
+    group.add_argument(
+        "--skip-disconnect",
+        type=float,
+        nargs="?",
+        const=1.0,
+        default=float(env_default("SKIP_DISCONNECT", "0")),
+        metavar="SHARE",
+        help="close sockets without invoking $disconnect (all of them, or a share) [SKIP_DISCONNECT]",
+    )
+    group.add_argument(
+        "--max-connection-seconds",
+        type=float,
+        default=float(env_default("MAX_CONNECTION_SECONDS", "7200")),
+        help="a WebSocket's longest life, then close 1001 (API Gateway: 2 hours) [MAX_CONNECTION_SECONDS]",
+    )
+    group.add_argument(
+        "--idle-seconds",
+        type=float,
+        default=float(env_default("IDLE_SECONDS", "600")),
+        help="close 1001 after this long without a frame from the client (10 minutes) [IDLE_SECONDS]",
+    )
+    group.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=int(env_default("MAX_BODY_BYTES", str(10 * 1024 * 1024))),
+        help="REST bodies above this get 413 payload_too_large (API Gateway: 10 MB) [MAX_BODY_BYTES]",
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run Gruppechat locally.")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")),
-                        help="port for the browser, WebSocket, REST and @connections (0 = any free port)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", "8000")),
+        help="port for the browser, WebSocket, REST and @connections (0 = any free port)",
+    )
     parser.add_argument("--data-dir", default=str(ROOT / ".local"), help="where the snapshot and secret live")
-    parser.add_argument("--no-persist", dest="persist", action="store_false",
-                        help="start empty and keep nothing when stopped")
-    parser.add_argument("--tick-seconds", type=float, default=60.0,
-                        help="how often the scheduled function runs (EventBridge: every minute); "
-                             "0 = only on POST /_local/tick")
-    parser.add_argument("--mentor-grace-seconds", type=int, default=int(os.environ.get("MENTOR_GRACE_SECONDS", "120")),
-                        help="how long a room stays open after its last mentor left")
-    parser.add_argument("--mentor-stale-seconds", type=int, default=int(os.environ.get("MENTOR_STALE_SECONDS", "90")),
-                        help="a mentor's socket not seen (pinged) this long has vanished")
-    parser.add_argument("--demo-session-seconds", type=float, default=3 * 3600,
-                        help="how long the seeded demo session stays open from now")
-    parser.add_argument("--purge-seconds", type=float, default=60.0,
-                        help="how often expired items are deleted (moto never expires TTL); "
-                             "0 = only on POST /_local/purge")
-    parser.add_argument("--gc-seconds", type=float, default=30.0,
-                        help="how often garbage is collected and freed memory returned (0 = never)")
+    parser.add_argument(
+        "--no-persist", dest="persist", action="store_false", help="start empty and keep nothing when stopped"
+    )
+    parser.add_argument(
+        "--tick-seconds",
+        type=float,
+        default=60.0,
+        help="how often the scheduled function runs (EventBridge: every minute); 0 = only on POST /_local/tick",
+    )
+    parser.add_argument(
+        "--mentor-grace-seconds",
+        type=int,
+        default=int(os.environ.get("MENTOR_GRACE_SECONDS", "120")),
+        help="how long a room stays open after its last mentor left",
+    )
+    parser.add_argument(
+        "--mentor-stale-seconds",
+        type=int,
+        default=int(os.environ.get("MENTOR_STALE_SECONDS", "90")),
+        help="a mentor's socket not seen (pinged) this long has vanished",
+    )
+    parser.add_argument(
+        "--demo-session-seconds",
+        type=float,
+        default=3 * 3600,
+        help="how long the seeded demo session stays open from now",
+    )
+    parser.add_argument(
+        "--purge-seconds",
+        type=float,
+        default=60.0,
+        help="how often expired items are deleted (moto never expires TTL); 0 = only on POST /_local/purge",
+    )
+    parser.add_argument(
+        "--gc-seconds",
+        type=float,
+        default=30.0,
+        help="how often garbage is collected and freed memory returned (0 = never)",
+    )
     add_gateway_options(parser)
     args = parser.parse_args()
     if os.environ.get("GRUPPECHAT_TRACEMALLOC"):

@@ -10,6 +10,7 @@ Which attribute is the TTL comes from the PynamoDB models (``Model._ttl_attribut
 place that tells ``create_tables`` to switch TTL on. Like DynamoDB, items whose TTL value is not a
 number, or lies more than five years in the past, are left alone.
 """
+
 from __future__ import annotations
 
 import time

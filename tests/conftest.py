@@ -1,4 +1,5 @@
 """Shared fixtures: a moto-backed DynamoDB, a recording sender, and small builders."""
+
 from __future__ import annotations
 
 import json
@@ -97,8 +98,12 @@ def make_org(org_id: str = "org-a", retention_days: int = 30) -> storage.Organis
 
 def make_group(group_id: str = "g1", org_id: str = "org-a", capacity: int = 15) -> storage.Group:
     group = storage.Group(
-        group_id, org_id=org_id, name=f"Gruppe {group_id}", description="Til dig der vil snakke",
-        rules=["Vær sød ved hinanden"], capacity=capacity,
+        group_id,
+        org_id=org_id,
+        name=f"Gruppe {group_id}",
+        description="Til dig der vil snakke",
+        rules=["Vær sød ved hinanden"],
+        capacity=capacity,
     )
     group.save()
     return group
@@ -138,16 +143,18 @@ def caller(connection_id: str) -> Caller:
     return Caller(connection_id, "local", "test")
 
 
-def connect(chat: ChatService, connection_id: str, name: str | None = None, role: str = PARTICIPANT,
-            org_id: str | None = None) -> Caller:
+def connect(
+    chat: ChatService, connection_id: str, name: str | None = None, role: str = PARTICIPANT, org_id: str | None = None
+) -> Caller:
     who = caller(connection_id)
     name = name or f"Navn{connection_id}"
     chat.connect(who, Identity(f"user-{name}", name, role, org_id), NOW)
     return who
 
 
-def signed_up(pseudonym: str, password: str = "hemmelig-kode", now: datetime = NOW,
-              source: str | None = None) -> SignedIn:
+def signed_up(
+    pseudonym: str, password: str = "hemmelig-kode", now: datetime = NOW, source: str | None = None
+) -> SignedIn:
     """A sign-up as the page makes it: a solved challenge, from a device of its own (unless ``source``)."""
     from chalicelib.abuse import challenge
 
@@ -155,8 +162,9 @@ def signed_up(pseudonym: str, password: str = "hemmelig-kode", now: datetime = N
     return accounts.sign_up(pseudonym, password, solved, source or f"device-{uuid.uuid4()}", now)
 
 
-def logged_in(pseudonym: str, password: str = "hemmelig-kode", now: datetime = NOW,
-              source: str = "own-device") -> SignedIn:
+def logged_in(
+    pseudonym: str, password: str = "hemmelig-kode", now: datetime = NOW, source: str = "own-device"
+) -> SignedIn:
     return accounts.log_in(pseudonym, password, source, now)
 
 
@@ -164,8 +172,14 @@ def join(chat: ChatService, who: Caller, group_id: str = "g1", now: datetime = N
     chat.handle(who, f'{{"action":"join","group_id":"{group_id}"}}', now)
 
 
-def mentor_joins(chat: ChatService, connection_id: str = "m0", name: str = "Mette", group_id: str = "g1",
-                 org_id: str = "org-a", now: datetime = NOW) -> Caller:
+def mentor_joins(
+    chat: ChatService,
+    connection_id: str = "m0",
+    name: str = "Mette",
+    group_id: str = "g1",
+    org_id: str = "org-a",
+    now: datetime = NOW,
+) -> Caller:
     """A mentor in the room: teens can write only while one is there."""
     who = connect(chat, connection_id, name, role="mentor", org_id=org_id)
     join(chat, who, group_id, now)

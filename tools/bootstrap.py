@@ -11,6 +11,7 @@ For ops, run once per organisation; everything after that happens in the admin v
 
 The password is read from BOOTSTRAP_PASSWORD or asked for without echo; it is never printed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         if not endpoint_file.exists():
             parser.error("the local stack is not running (start it with `make run`)")
         os.environ.update(
-            DYNAMODB_ENDPOINT=endpoint_file.read_text().strip(), TABLE_PREFIX="gruppechat-local-",
-            AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local", AWS_DEFAULT_REGION="eu-north-1",
+            DYNAMODB_ENDPOINT=endpoint_file.read_text().strip(),
+            TABLE_PREFIX="gruppechat-local-",
+            AWS_ACCESS_KEY_ID="local",
+            AWS_SECRET_ACCESS_KEY="local",
+            AWS_DEFAULT_REGION="eu-north-1",
             TOKEN_SECRET="unused-by-bootstrap",
         )
     password = os.environ.get("BOOTSTRAP_PASSWORD") or getpass.getpass("Admin password (10+ characters): ")

@@ -1,4 +1,5 @@
 """Mentor and admin accounts: log-in (guarded against guessing) and the admin's management of mentors."""
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,12 @@ class MentorSignedIn:
     device_token: str
 
     def as_body(self) -> dict[str, Any]:
-        return {"token": self.token, "expires_at": self.expires_at.isoformat(), "mentor": mentor_view(self.mentor),
-                "device_token": self.device_token}
+        return {
+            "token": self.token,
+            "expires_at": self.expires_at.isoformat(),
+            "mentor": mentor_view(self.mentor),
+            "device_token": self.device_token,
+        }
 
 
 def log_in(username: object, password: object, source: str, now: datetime, device: object = None) -> MentorSignedIn:
@@ -87,8 +92,16 @@ def still_active(identity: Identity) -> bool:
     return mentor is not None and bool(mentor.active) and mentor.mentor_id == identity.user_id
 
 
-def create(org_id: str, username: object, display_name: object, password: object, role: object,
-           now: datetime, *, check_strength: bool = True) -> storage.Mentor:
+def create(
+    org_id: str,
+    username: object,
+    display_name: object,
+    password: object,
+    role: object,
+    now: datetime,
+    *,
+    check_strength: bool = True,
+) -> storage.Mentor:
     """A new mentor or admin. ``check_strength=False`` only for the local stack's printed demo accounts."""
     if not isinstance(username, str) or not USERNAME.match(username_key(username)):
         raise ChatError("invalid_username")

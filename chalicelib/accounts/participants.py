@@ -6,6 +6,7 @@ replaced by a new one. An account nobody logs in to for its organisations' perio
 the minute tick, and deleting an account (by the teen or by the tick) removes or anonymises
 everything stored about it (:func:`erase`).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -108,8 +109,9 @@ def _signed_in(participant: storage.Participant, now: datetime, recovery: str | 
         pseudonym=participant.pseudonym,
         participant_id=participant.participant_id,
         expires_at=now + lifetime,
-        device_token=issue_device(PARTICIPANT, participant.pseudonym_key, token_secret(), now,
-                                  timedelta(days=DEVICE_TOKEN_DAYS)),
+        device_token=issue_device(
+            PARTICIPANT, participant.pseudonym_key, token_secret(), now, timedelta(days=DEVICE_TOKEN_DAYS)
+        ),
         recovery_code=recovery,
     )
 
@@ -193,7 +195,9 @@ def recover(pseudonym: object, recovery_code: object, new_password: object, sour
         raise ChatError("bad_recovery_code")
     fresh = new_recovery_code()
     spent = storage.replace_credentials(
-        participant, participant.recovery_hash, password_hash=hash_secret(secret),
+        participant,
+        participant.recovery_hash,
+        password_hash=hash_secret(secret),
         recovery_hash=recovery_tag(fresh, participant.participant_id),
     )
     if not spent:  # another request used the same code a moment earlier
@@ -245,8 +249,9 @@ def renew_recovery_code(identity: Identity, password: object, now: datetime) -> 
     """A new recovery code (the old one stops working): for a lost note, or one someone else saw."""
     participant = _confirmed(identity, password)
     fresh = new_recovery_code()
-    if not storage.replace_credentials(participant, participant.recovery_hash,
-                                       recovery_hash=recovery_tag(fresh, participant.participant_id)):
+    if not storage.replace_credentials(
+        participant, participant.recovery_hash, recovery_hash=recovery_tag(fresh, participant.participant_id)
+    ):
         raise ChatError("conflict")
     return {"recovery_code": fresh}
 
@@ -331,14 +336,28 @@ def export(identity: Identity, now: datetime) -> dict[str, Any]:
             "recovery_code": "stored only as an HMAC",
         },
         "messages": [
-            {"session_id": m.session_id, "message_id": m.message_id, "pseudonym": m.pseudonym, "text": m.text,
-             "state": m.state, "expires_at": _iso(m.expires_at)}
-            for m in messages if m is not None
+            {
+                "session_id": m.session_id,
+                "message_id": m.message_id,
+                "pseudonym": m.pseudonym,
+                "text": m.text,
+                "state": m.state,
+                "expires_at": _iso(m.expires_at),
+            }
+            for m in messages
+            if m is not None
         ],
         # Reports quoting the teen: what was quoted and what happened, not the reporter's words.
         "reports": [
-            {"report_id": r.report_id, "kind": r.kind, "session_id": r.session_id, "created_at": _iso(r.created_at),
-             "excerpt": r.excerpt, "status": r.status, "expires_at": _iso(r.expires_at)}
+            {
+                "report_id": r.report_id,
+                "kind": r.kind,
+                "session_id": r.session_id,
+                "created_at": _iso(r.created_at),
+                "excerpt": r.excerpt,
+                "status": r.status,
+                "expires_at": _iso(r.expires_at),
+            }
             for r in storage.reports_about(pid)
         ],
         "restrictions": [
@@ -347,8 +366,13 @@ def export(identity: Identity, now: datetime) -> dict[str, Any]:
             if (full := storage.get_restriction(restriction.scope_id, pid)) is not None
         ],
         "moderation": [
-            {"action": e.action, "at": _iso(e.at), "session_id": e.session_id, "group_id": e.group_id,
-             "reason": e.reason}
+            {
+                "action": e.action,
+                "at": _iso(e.at),
+                "session_id": e.session_id,
+                "group_id": e.group_id,
+                "reason": e.reason,
+            }
             for e in storage.audit_about(pid)
         ],
         "connections": [
@@ -361,7 +385,7 @@ def export(identity: Identity, now: datetime) -> dict[str, Any]:
         ],
         "waiting_rooms": [w.session_id for w in storage.waiting_of(pid)],
         "not_linkable": "Attendance is counted per group as a one-way tag, and send receipts name a one-way tag: "
-                        "neither can be read back to this account.",
+        "neither can be read back to this account.",
     }
 
 
@@ -415,8 +439,9 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
             delivery.send_all(members, frames.message_removed(session_id, message_id))
         storage.delete_messages(session_id, message_ids)
     for report in storage.reports_about(pid):
-        storage.anonymise_report(report, tag, _scrub(report.reason, name, tag),
-                                 _scrub(report.note, name, tag) if report.note else None)
+        storage.anonymise_report(
+            report, tag, _scrub(report.reason, name, tag), _scrub(report.note, name, tag) if report.note else None
+        )
     for entry in storage.audit_about(pid):
         storage.anonymise_audit(entry, _scrub(entry.target, name, tag), _scrub(entry.reason, name, tag))
     for restriction in storage.restrictions_of(pid):

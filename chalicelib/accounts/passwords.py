@@ -10,6 +10,7 @@ Recovery codes are 80 random bits made here, not chosen by anyone: guessing one 
 without the stored value, so an HMAC under a key derived from the server's secret protects them
 (a stolen table alone does not give the codes) and costs microseconds, not a slow hash.
 """
+
 from __future__ import annotations
 
 import base64
@@ -88,7 +89,7 @@ CODE_SCHEME = "hmac-sha256"
 def new_recovery_code() -> str:
     """A code shown once, to be written down: 4 groups of 4."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
 def normalise_code(code: object) -> str | None:
@@ -118,5 +119,5 @@ def check_recovery_code(code: object, participant_id: str, stored: str) -> bool:
     if stored.startswith(f"{SCHEME}$"):
         # Codes given before recovery existed were stored under scrypt, as shown ("ABCD-EFGH-...").
         raw = normalise_code(code) or ""
-        return check_secret("-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4)), stored)
+        return check_secret("-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4)), stored)
     return hmac.compare_digest(recovery_tag(code, participant_id), stored)

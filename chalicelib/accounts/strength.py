@@ -6,6 +6,7 @@ repetitive or sequential ones, and ones made from the account's own name. The li
 the code (``data/common_passwords.txt``, Danish ones included); the first names the anonymity
 guard knows count as stems too, since "Emma2010" is a name and a year.
 """
+
 from __future__ import annotations
 
 import re

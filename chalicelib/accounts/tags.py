@@ -9,6 +9,7 @@ one place cannot be matched with a tag in another.
 Rotating the token secret changes every derived key: recovery codes stop working (a logged-in
 teen makes a new one) and the figures count everybody as new for one week.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -6,6 +6,7 @@ a token the server signed is still input (an old version, another service sharin
 and a string ``exp`` must be a 401, never a crash. No token lives longer than
 :data:`MAX_LIFETIME`, whatever its ``exp`` says.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,14 +26,21 @@ PARTICIPANT, MENTOR, ADMIN, DEVICE = "participant", "mentor", "admin", "device"
 # The audience of each kind of token, and the roles a token of that audience may carry.
 PARTICIPANT_AUDIENCE, MENTOR_AUDIENCE = "gruppechat:participant", "gruppechat:mentor"
 DEVICE_AUDIENCE = "gruppechat:device"
-AUDIENCE_OF_ROLE = {PARTICIPANT: PARTICIPANT_AUDIENCE, MENTOR: MENTOR_AUDIENCE, ADMIN: MENTOR_AUDIENCE,
-                    DEVICE: DEVICE_AUDIENCE}
+AUDIENCE_OF_ROLE = {
+    PARTICIPANT: PARTICIPANT_AUDIENCE,
+    MENTOR: MENTOR_AUDIENCE,
+    ADMIN: MENTOR_AUDIENCE,
+    DEVICE: DEVICE_AUDIENCE,
+}
 ANY_AUDIENCE = (PARTICIPANT_AUDIENCE, MENTOR_AUDIENCE)  # who may open a socket
 MAX_LIFETIME = timedelta(hours=24)  # a log-in
 # A device token only vouches that a browser logged in to a name before (it opens nothing).
 MAX_DEVICE_LIFETIME = timedelta(days=DEVICE_TOKEN_DAYS)
-MAX_LIFETIME_OF_AUDIENCE = {PARTICIPANT_AUDIENCE: MAX_LIFETIME, MENTOR_AUDIENCE: MAX_LIFETIME,
-                            DEVICE_AUDIENCE: MAX_DEVICE_LIFETIME}
+MAX_LIFETIME_OF_AUDIENCE = {
+    PARTICIPANT_AUDIENCE: MAX_LIFETIME,
+    MENTOR_AUDIENCE: MAX_LIFETIME,
+    DEVICE_AUDIENCE: MAX_DEVICE_LIFETIME,
+}
 CLOCK_SKEW = timedelta(seconds=60)
 MAX_TOKEN_CHARS = 4096
 
@@ -100,8 +108,12 @@ def verify(token: object, secret: str, now: datetime, audience: str | Iterable[s
             algorithms=["HS256"],
             issuer=ISSUER,
             audience=audiences,
-            options={"require": ["exp", "iat", "sub", "role", "aud"], "verify_exp": False, "verify_iat": False,
-                     "verify_nbf": False},
+            options={
+                "require": ["exp", "iat", "sub", "role", "aud"],
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
         )
     except (jwt.PyJWTError, ValueError, TypeError):
         raise ChatError("unauthorized") from None

@@ -91,9 +91,15 @@ def seats(seat: str, capacity: int) -> int:
 # --- the table in words (docs/rules.md) ----------------------------------------------------------
 
 WORDS = {
-    OPEN: "open", WAITING_ROOM: "waiting room", MEMBERS_ONLY: "members only",
-    IN_SESSION: "back today", MEMBER: "member", NEWCOMER: "newcomer",
-    ENTERS: "enters", WAITS: "waits for a mentor to admit", REFUSED: "refused",
+    OPEN: "open",
+    WAITING_ROOM: "waiting room",
+    MEMBERS_ONLY: "members only",
+    IN_SESSION: "back today",
+    MEMBER: "member",
+    NEWCOMER: "newcomer",
+    ENTERS: "enters",
+    WAITS: "waits for a mentor to admit",
+    REFUSED: "refused",
     SEAT_CAPACITY: "counts; only below capacity",
     SEAT_OVER: f"counts; may go {MEMBER_OVERFLOW_PERCENT} % over",
     NO_SEAT: "does not count",
@@ -101,8 +107,7 @@ WORDS = {
     CRISIS_NOT_STORED: "help lines + report; not stored",
     CRISIS_NO_ROOM: "no composer: not in a room",
 }
-COLUMNS = ("entry mode", "mentor present", "locked", "who", "door", "may read", "may send", "seat",
-           "crisis line")
+COLUMNS = ("entry mode", "mentor present", "locked", "who", "door", "may read", "may send", "seat", "crisis line")
 
 
 def _yes(flag: bool) -> str:
@@ -116,6 +121,17 @@ def table() -> list[tuple[str, ...]]:
         door = decide(Knock(entry_mode, mentor_present, locked, who))
         outcome = WORDS[door.door] + (f" ({door.refusal})" if door.refusal else "")
         send = _yes(door.may_send) + (f" ({door.send_refusal})" if door.send_refusal else "")
-        rows.append((WORDS[entry_mode], _yes(mentor_present), _yes(locked), WORDS[who], outcome,
-                     _yes(door.may_read), send, WORDS[door.seat], WORDS[door.crisis]))
+        rows.append(
+            (
+                WORDS[entry_mode],
+                _yes(mentor_present),
+                _yes(locked),
+                WORDS[who],
+                outcome,
+                _yes(door.may_read),
+                send,
+                WORDS[door.seat],
+                WORDS[door.crisis],
+            )
+        )
     return rows

@@ -40,19 +40,45 @@ def mentors_to_alert(me: storage.Connection, members: list[storage.Connection]) 
     return list(audience.values())
 
 
-def crisis(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-           message: storage.Message, verdict: Verdict, retention_days: int, now: datetime) -> None:
+def crisis(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    members: list[storage.Connection],
+    message: storage.Message,
+    verdict: Verdict,
+    retention_days: int,
+    now: datetime,
+) -> None:
     """A stored message with crisis signals (or danger from others): report, alert and help
     lines, keyed to the message. Every level reaches the queue, the most urgent first."""
     kind = verdict.kind or "crisis"
-    report = new_report(me, me.org_id or "", kind, "high", now, message=message, reason=kind,
-                        retention_days=retention_days, report_id=message.message_id, severity=verdict.severity)
+    report = new_report(
+        me,
+        me.org_id or "",
+        kind,
+        "high",
+        now,
+        message=message,
+        reason=kind,
+        retention_days=retention_days,
+        report_id=message.message_id,
+        severity=verdict.severity,
+    )
     _raise(delivery, caller, me, members, report, verdict)
 
 
-def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-              verdict: Verdict, retention_days: int, now: datetime, client_id: str | None,
-              session: storage.Session | None = None) -> None:
+def hold_back(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    members: list[storage.Connection],
+    verdict: Verdict,
+    retention_days: int,
+    now: datetime,
+    client_id: str | None,
+    session: storage.Session | None = None,
+) -> None:
     """Not stored, not delivered: a kind word to the sender, a note (or an alert) to the mentors.
 
     The held-back text may hold exactly what must not spread: the report keeps only why.
@@ -61,26 +87,56 @@ def hold_back(delivery: Delivery, caller: Caller, me: storage.Connection, member
     assert verdict.held_back is not None
     where: storage.Connection | storage.Session = session or me
     report_id = _unsent_id(where.session_id, me, client_id, now)
-    report = new_report(where, me.org_id or where.org_id or "", "held_back", "high" if verdict.crisis else "normal",
-                        now, pseudonym=me.pseudonym, reason=verdict.held_back, retention_days=retention_days,
-                        report_id=report_id, severity=verdict.severity, author_id=me.user_id)
+    report = new_report(
+        where,
+        me.org_id or where.org_id or "",
+        "held_back",
+        "high" if verdict.crisis else "normal",
+        now,
+        pseudonym=me.pseudonym,
+        reason=verdict.held_back,
+        retention_days=retention_days,
+        report_id=report_id,
+        severity=verdict.severity,
+        author_id=me.user_id,
+    )
     _raise(delivery, caller, me, members, report, verdict)
     # Last: the notice is the sender's final answer (its client stops sending), so it comes only
     # once the report and the alert stand; if they failed, the error makes the client send again.
     delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
 
 
-def crisis_not_stored(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-                      session: storage.Session, text: str, verdict: Verdict, retention_days: int, now: datetime,
-                      client_id: str | None) -> None:
+def crisis_not_stored(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    members: list[storage.Connection],
+    session: storage.Session,
+    text: str,
+    verdict: Verdict,
+    retention_days: int,
+    now: datetime,
+    client_id: str | None,
+) -> None:
     """Crisis wording in a send that is not stored (no mentor yet, or in the waiting room): the help
     lines and a report all the same, ranked by severity like any other. The report's id is the one
     the message gets if it is sent again once the room opens, so that later send raises nothing twice."""
     kind = verdict.kind or "crisis"
     report_id = _unsent_id(session.session_id, me, client_id, now)
-    report = new_report(session, session.org_id, kind, "high", now, pseudonym=me.pseudonym, reason=kind,
-                        excerpt=text, retention_days=retention_days, report_id=report_id,
-                        severity=verdict.severity, author_id=me.user_id)
+    report = new_report(
+        session,
+        session.org_id,
+        kind,
+        "high",
+        now,
+        pseudonym=me.pseudonym,
+        reason=kind,
+        excerpt=text,
+        retention_days=retention_days,
+        report_id=report_id,
+        severity=verdict.severity,
+        author_id=me.user_id,
+    )
     _raise(delivery, caller, me, members, report, verdict)
 
 
@@ -111,8 +167,14 @@ def send_help_lines(delivery: Delivery, caller: Caller, me: storage.Connection, 
     return delivery.send(caller, frame)
 
 
-def _raise(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-           report: storage.Report, verdict: Verdict) -> None:
+def _raise(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    members: list[storage.Connection],
+    report: storage.Report,
+    verdict: Verdict,
+) -> None:
     if not storage.add_report_once(report):
         report = storage.get_report(report.org_id, report.report_id) or report
     if not report.alerted:
@@ -142,9 +204,17 @@ def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datet
     person = limiter.person(me.user_id, now)
     mentors = staff(storage.session_connections(me.session_id))
     counted = limiter.hit("report_per_person", person, now, code="too_many_reports")
-    stored = new_report(me, me.org_id or "", "report", "normal", now, message=message, reason=reason.strip(),
-                        retention_days=org_settings(me.org_id).retention_days,
-                        report_id=_report_id(message.message_id, person))
+    stored = new_report(
+        me,
+        me.org_id or "",
+        "report",
+        "normal",
+        now,
+        message=message,
+        reason=reason.strip(),
+        retention_days=org_settings(me.org_id).retention_days,
+        report_id=_report_id(message.message_id, person),
+    )
     if not storage.add_report_once(stored):
         limiter.give_back(counted)
         stored = storage.get_report(stored.org_id, stored.report_id) or stored

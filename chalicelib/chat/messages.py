@@ -88,8 +88,16 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     delivery.send_all(members, frames.message(message))
 
 
-def _retry(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-           client_id: str, verdict: Verdict | None, settings: OrgSettings, now: datetime) -> bool:
+def _retry(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    members: list[storage.Connection],
+    client_id: str,
+    verdict: Verdict | None,
+    settings: OrgSettings,
+    now: datetime,
+) -> bool:
     """A resend of a message already handled: held back again (its report keyed to the client id)
     or confirmed from storage. False when there is nothing to confirm: then it was a real repeat."""
     if verdict is not None and verdict.held_back:
@@ -115,8 +123,15 @@ def catch_up(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: dat
 # --- a send that cannot be stored yet: safety answers all the same ---------------------------------
 
 
-def _mentor_or_grace(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-                     text: str, client_id: str | None, now: datetime) -> bool:
+def _mentor_or_grace(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    members: list[storage.Connection],
+    text: str,
+    client_id: str | None,
+    now: datetime,
+) -> bool:
     """No mentor in the room: True within the grace period (the send goes on); False when safety
     already answered (held back); otherwise the send waits: ``waiting_for_mentor``."""
     assert me.session_id is not None
@@ -130,8 +145,15 @@ def _mentor_or_grace(delivery: Delivery, caller: Caller, me: storage.Connection,
     raise ChatError("waiting_for_mentor", minutes=max(0, int(waited.total_seconds() // 60)))
 
 
-def _not_in_the_room_yet(delivery: Delivery, caller: Caller, me: storage.Connection, text: str,
-                         client_id: str | None, session_id: str, now: datetime) -> None:
+def _not_in_the_room_yet(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    text: str,
+    client_id: str | None,
+    session_id: str,
+    now: datetime,
+) -> None:
     """A newcomer in the waiting room writes: nothing is stored or shown, but a crisis is heard."""
     session = storage.get_session(session_id)
     members = storage.session_connections(session_id)
@@ -139,8 +161,16 @@ def _not_in_the_room_yet(delivery: Delivery, caller: Caller, me: storage.Connect
         raise ChatError("waiting_for_admission")
 
 
-def _screen_unsent(delivery: Delivery, caller: Caller, me: storage.Connection, members: list[storage.Connection],
-                   session: storage.Session | None, text: str, client_id: str | None, now: datetime) -> bool:
+def _screen_unsent(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    members: list[storage.Connection],
+    session: storage.Session | None,
+    text: str,
+    client_id: str | None,
+    now: datetime,
+) -> bool:
     """Crisis wording still brings the help lines and a report; a guarded text its kind notice,
     which is the whole answer (True): the text would be held back in any room."""
     if session is None or me.role in STAFF_ROLES:
@@ -151,8 +181,9 @@ def _screen_unsent(delivery: Delivery, caller: Caller, me: storage.Connection, m
         alerts.hold_back(delivery, caller, me, members, verdict, settings.retention_days, now, client_id, session)
         return True
     if verdict.crisis:
-        alerts.crisis_not_stored(delivery, caller, me, members, session, text, verdict, settings.retention_days,
-                                 now, client_id)
+        alerts.crisis_not_stored(
+            delivery, caller, me, members, session, text, verdict, settings.retention_days, now, client_id
+        )
     return False
 
 
@@ -169,8 +200,9 @@ def _nothing_stored_yet(client_id: str | None) -> Iterator[None]:
         raise ChatError("not_stored", client_id=client_id) from None
 
 
-def _flood_check(me: storage.Connection, text: str, client_id: str | None, settings: OrgSettings,
-                 now: datetime) -> bool:
+def _flood_check(
+    me: storage.Connection, text: str, client_id: str | None, settings: OrgSettings, now: datetime
+) -> bool:
     """Admit the message against the participant's allowance in this session, and spend it.
 
     The allowance belongs to the participant in the session, not to the socket: four tabs share
@@ -201,8 +233,9 @@ def _flood_check(me: storage.Connection, text: str, client_id: str | None, setti
     raise ChatError("rate_limited", retry_after=1)  # other tabs keep winning: this one waits
 
 
-def _new_message(me: storage.Connection, text: str, client_id: str | None, retention_days: int,
-                 now: datetime) -> storage.Message:
+def _new_message(
+    me: storage.Connection, text: str, client_id: str | None, retention_days: int, now: datetime
+) -> storage.Message:
     assert me.session_id is not None
     ends = me.session_ends_at or now
     return storage.Message(
@@ -219,8 +252,15 @@ def _new_message(me: storage.Connection, text: str, client_id: str | None, reten
     )
 
 
-def _store(delivery: Delivery, caller: Caller, me: storage.Connection, message: storage.Message,
-           client_id: str | None, verdict: Verdict | None, now: datetime) -> bool:
+def _store(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    message: storage.Message,
+    client_id: str | None,
+    verdict: Verdict | None,
+    now: datetime,
+) -> bool:
     """Store the message once. False when it was a retry (confirmed to the sender here)."""
     receipt = storage.SendReceipt(
         receipt_key(me, client_id or message.message_id),
@@ -247,8 +287,14 @@ def _store(delivery: Delivery, caller: Caller, me: storage.Connection, message: 
     return stored
 
 
-def _confirm_retry(delivery: Delivery, caller: Caller, me: storage.Connection, client_id: str, now: datetime,
-                   verdict: Verdict | None = None) -> bool:
+def _confirm_retry(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    client_id: str,
+    now: datetime,
+    verdict: Verdict | None = None,
+) -> bool:
     """A retry of a send we already stored: raise any crisis step still missing, then send it again.
 
     The first attempt may have stored the message and failed before the room got it (its answer

@@ -109,8 +109,13 @@ def minutes(session: storage.Session, now: datetime) -> tuple[int, int]:
 # --- changing it (a conditional write each; the winner tells the room) ------------------------------
 
 
-def settle(delivery: Delivery, session: storage.Session, mentor_here: bool, now: datetime,
-           presence: PresenceRules | None = None) -> bool:
+def settle(
+    delivery: Delivery,
+    session: storage.Session,
+    mentor_here: bool,
+    now: datetime,
+    presence: PresenceRules | None = None,
+) -> bool:
     """Bring the room's state in line with whether a mentor is here now; True when it is open.
 
     A mentor here opens a waiting or paused room (everyone is told) or ends a grace period. No
@@ -134,8 +139,9 @@ def _arrive(delivery: Delivery, session: storage.Session, now: datetime, presenc
         if not storage.presence_open(session, now, _seconds(without_mentor_since(session), now)):
             return None
         _tell(delivery, session, OPEN, now)
-    elif left is not None and not storage.presence_back(session, now, _seconds(since_of(session), left),
-                                                         _seconds(left, now)):
+    elif left is not None and not storage.presence_back(
+        session, now, _seconds(since_of(session), left), _seconds(left, now)
+    ):
         return None
     return True
 
@@ -166,8 +172,9 @@ def freeze(session: storage.Session, now: datetime) -> None:
     if since_of(session) is None:
         return
     with_total, without_total = seconds(session, now)
-    storage.presence_freeze(session, with_total - int(session.with_mentor_s or 0),
-                            without_total - int(session.without_mentor_s or 0))
+    storage.presence_freeze(
+        session, with_total - int(session.with_mentor_s or 0), without_total - int(session.without_mentor_s or 0)
+    )
 
 
 def mentor_seen(delivery: Delivery, me: storage.Connection, now: datetime) -> bool:
@@ -176,8 +183,10 @@ def mentor_seen(delivery: Delivery, me: storage.Connection, now: datetime) -> bo
         return False
     if me.session_id:
         session = storage.get_session(me.session_id)
-        if session is not None and session.status == storage.OPEN and (
-            not session.mentor_present or left_at(session) is not None
+        if (
+            session is not None
+            and session.status == storage.OPEN
+            and (not session.mentor_present or left_at(session) is not None)
         ):
             settle(delivery, session, True, now)
     return True

@@ -81,7 +81,9 @@ def connection_of(caller: Caller) -> storage.Connection:
     return connection
 
 
-def membership(caller: Caller, me: storage.Connection | None = None) -> tuple[storage.Connection, list[storage.Connection]]:
+def membership(
+    caller: Caller, me: storage.Connection | None = None
+) -> tuple[storage.Connection, list[storage.Connection]]:
     """The caller's own item (with its flood-control state, which the room index leaves out)
     and everyone in its session; the caller counts as a member even before the index catches up."""
     me = me or connection_of(caller)
@@ -125,8 +127,14 @@ def join(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     enter(delivery, me, session, group, others, now)
 
 
-def enter(delivery: Delivery, me: storage.Connection, session: storage.Session, group: storage.Group,
-          others: list[storage.Connection], now: datetime) -> None:
+def enter(
+    delivery: Delivery,
+    me: storage.Connection,
+    session: storage.Session,
+    group: storage.Group,
+    others: list[storage.Connection],
+    now: datetime,
+) -> None:
     """Into the room: history, who is here, the room's state; the others hear who came.
     Used by a join and by a mentor's admission (then ``me`` is not the caller but the newcomer)."""
     staff = me.role in STAFF_ROLES
@@ -144,8 +152,9 @@ def enter(delivery: Delivery, me: storage.Connection, session: storage.Session, 
         presence.settle(delivery, session, True, now)
     history = storage.recent_messages(session.session_id, HISTORY_SIZE)
     queue = storage.waiting_list(session.session_id) if staff else None
-    delivery.send(me, frames.joined(session, group, history, [*others, me], me, muted_until,
-                                    presence.room_view(session), queue))
+    delivery.send(
+        me, frames.joined(session, group, history, [*others, me], me, muted_until, presence.room_view(session), queue)
+    )
     if all(member.user_id != me.user_id for member in others):
         delivery.send_all(others, frames.presence("joined", me))
 
@@ -182,8 +191,9 @@ def announce_left(delivery: Delivery, session_id: str, leaving: list[storage.Con
     return remaining
 
 
-def _mentor_may_be_gone(delivery: Delivery, session_id: str, remaining: list[storage.Connection],
-                        now: datetime) -> None:
+def _mentor_may_be_gone(
+    delivery: Delivery, session_id: str, remaining: list[storage.Connection], now: datetime
+) -> None:
     """A mentor's socket left the room: with none left, the grace period starts."""
     if presence.mentors_in(remaining):
         return
@@ -212,8 +222,16 @@ def refuse_if_banned(group_id: str, user_id: str, now: datetime) -> None:
 # --- the waiting room ------------------------------------------------------------------------------
 
 
-def _knock(delivery: Delivery, caller: Caller, me: storage.Connection, session: storage.Session,
-           group: storage.Group, frame: dict[str, Any], mentor_here: bool, now: datetime) -> None:
+def _knock(
+    delivery: Delivery,
+    caller: Caller,
+    me: storage.Connection,
+    session: storage.Session,
+    group: storage.Group,
+    frame: dict[str, Any],
+    mentor_here: bool,
+    now: datetime,
+) -> None:
     """A newcomer at a waiting room: first the rules, then (having agreed) the queue."""
     waiting = storage.get_waiting(session.session_id, me.user_id)
     if waiting is not None and waiting.state == storage.DECLINED:
@@ -222,10 +240,15 @@ def _knock(delivery: Delivery, caller: Caller, me: storage.Connection, session: 
         if frame.get("agree_rules") is not True:
             delivery.send(caller, frames.admission("rules", session, group, mentor_here))
             return
-        storage.add_waiting(storage.Waiting(
-            session.session_id, me.user_id, pseudonym=me.pseudonym, since=now,
-            expires_at=session.ends_at + timedelta(days=1),
-        ))
+        storage.add_waiting(
+            storage.Waiting(
+                session.session_id,
+                me.user_id,
+                pseudonym=me.pseudonym,
+                since=now,
+                expires_at=session.ends_at + timedelta(days=1),
+            )
+        )
     if me.session_id:
         announce_left(delivery, me.session_id, [me])
     storage.wait_in_queue(me, session)
@@ -273,12 +296,12 @@ def check_capacity(me: storage.Connection, others: list[storage.Connection], gro
         raise ChatError("session_full")
 
 
-def _remember_member(group: storage.Group, participant_id: str, member: storage.Member | None,
-                     now: datetime) -> None:
+def _remember_member(group: storage.Group, participant_id: str, member: storage.Member | None, now: datetime) -> None:
     """Who came to a group is a member of it (and walks straight in if it gets a waiting room)."""
     if member is None:
-        storage.add_member(storage.Member(group.group_id, participant_id, via=storage.CAME, since=now,
-                                          expires_at=now + MEMBERSHIP))
+        storage.add_member(
+            storage.Member(group.group_id, participant_id, via=storage.CAME, since=now, expires_at=now + MEMBERSHIP)
+        )
     elif member.expires_at is not None and member.expires_at - now < RENEW_BELOW:
         member.expires_at = now + MEMBERSHIP
         storage.save_member(member)

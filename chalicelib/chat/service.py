@@ -56,8 +56,9 @@ class ChatService:
     def __init__(self, delivery: Delivery) -> None:
         self.delivery = delivery
 
-    def connect(self, caller: Caller, identity: Identity, now: datetime, lang: str = "da",
-                group_id: str | None = None) -> None:
+    def connect(
+        self, caller: Caller, identity: Identity, now: datetime, lang: str = "da", group_id: str | None = None
+    ) -> None:
         room.connect(caller, identity, now, lang, group_id)
 
     def disconnect(self, connection_id: str, now: datetime) -> None:

@@ -66,8 +66,14 @@ class MentorWatch:
                 report.failed.append(session.session_id)
         return report
 
-    def _review(self, session: storage.Session, org_staff: list[storage.Connection], now: datetime,
-                rules: presence.PresenceRules, report: WatchReport) -> None:
+    def _review(
+        self,
+        session: storage.Session,
+        org_staff: list[storage.Connection],
+        now: datetime,
+        rules: presence.PresenceRules,
+        report: WatchReport,
+    ) -> None:
         if session.status != storage.OPEN or now >= session.ends_at:
             return  # the keeper closes it
         vanished = [c for c in org_staff if c.session_id == session.session_id and _stale(c, now, rules)]
@@ -90,9 +96,16 @@ class MentorWatch:
 
     def alert_missing(self, session: storage.Session, now: datetime) -> bool:
         """No mentor by the start plus 5 minutes: one report, one live alert, however often asked."""
-        report = new_report(session, session.org_id, NO_MENTOR, "high", now, reason=NO_MENTOR,
-                            retention_days=org_settings(session.org_id).retention_days,
-                            report_id=alert_id(session))
+        report = new_report(
+            session,
+            session.org_id,
+            NO_MENTOR,
+            "high",
+            now,
+            reason=NO_MENTOR,
+            retention_days=org_settings(session.org_id).retention_days,
+            report_id=alert_id(session),
+        )
         if not storage.add_report_once(report):
             report = storage.get_report(report.org_id, report.report_id) or report
         if not storage.claim_report_alert(report):

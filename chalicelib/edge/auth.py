@@ -79,7 +79,10 @@ def mentor_of(request: Any) -> Identity:
     if not context.get("mentor_id") or not context.get("org_id"):
         raise ChatError("unauthorized")
     identity = Identity(
-        context["mentor_id"], context.get("name", ""), context.get("role", ""), context["org_id"],
+        context["mentor_id"],
+        context.get("name", ""),
+        context.get("role", ""),
+        context["org_id"],
         context.get("username"),
     )
     if not mentors.still_active(identity):
@@ -92,4 +95,3 @@ def participant_of(request: Any) -> Identity:
     if not context.get("participant_id"):
         raise ChatError("unauthorized")
     return Identity(context["participant_id"], context.get("pseudonym", ""), "participant")
-

@@ -20,6 +20,7 @@ Wiring (``app.py``)::
 (the parent of every ``gruppechat.*`` logger in chalicelib) a plain-text handler, level ERROR and
 ``propagate = False``, which would silently drop every info and warning of the product.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -62,9 +63,13 @@ _SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)\b(token|password|secret)=[^&\s\"']+"), r"\1=" + REDACTED),
     (re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b"), "[redacted-ip]"),
     # IPv6: eight groups, or a compressed form with "::" (a time like 19:00:00 is neither).
-    (re.compile(r"(?i)(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
-                r"|(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{0,4}::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{0,4})(?![\w:])"),
-     "[redacted-ip]"),
+    (
+        re.compile(
+            r"(?i)(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
+            r"|(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{0,4}::(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{0,4})(?![\w:])"
+        ),
+        "[redacted-ip]",
+    ),
 )
 
 # What LogRecord carries by itself; everything else on a record came from ``extra=``.
@@ -91,8 +96,7 @@ def redact(value: Any) -> Any:
     """A copy of ``value`` with every sensitive field's value replaced, at any depth."""
     if isinstance(value, Mapping):
         return {
-            key: REDACTED if isinstance(key, str) and is_sensitive(key) else redact(item)
-            for key, item in value.items()
+            key: REDACTED if isinstance(key, str) and is_sensitive(key) else redact(item) for key, item in value.items()
         }
     if isinstance(value, (list, tuple, set, frozenset)):
         return [redact(item) for item in value]

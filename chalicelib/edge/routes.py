@@ -104,8 +104,9 @@ def unfollow(request: Request, group_id: str) -> dict[str, Any]:
 @rest
 def change_password(request: Request) -> dict[str, Any]:
     body = json_body(request)
-    return participants.change_password(participant_of(request), body.get("password"), body.get("new_password"),
-                                        utcnow())
+    return participants.change_password(
+        participant_of(request), body.get("password"), body.get("new_password"), utcnow()
+    )
 
 
 @rest
@@ -148,7 +149,11 @@ def remove_message(request: Request, moderation: Moderation, session_id: str, me
 def mute(request: Request, moderation: Moderation, session_id: str) -> dict[str, Any]:
     body = optional_body(request)
     return moderation.mute(
-        mentor_of(request), path_id(session_id), body.get("pseudonym"), body.get("minutes"), body.get("reason"),
+        mentor_of(request),
+        path_id(session_id),
+        body.get("pseudonym"),
+        body.get("minutes"),
+        body.get("reason"),
         utcnow(),
     )
 
@@ -218,8 +223,9 @@ def admit(request: Request, waiting_room: WaitingRoom, session_id: str) -> dict[
 @rest
 def decline(request: Request, waiting_room: WaitingRoom, session_id: str) -> dict[str, Any]:
     body = optional_body(request)
-    return waiting_room.decline(mentor_of(request), path_id(session_id), body.get("pseudonym"), body.get("all"),
-                                utcnow())
+    return waiting_room.decline(
+        mentor_of(request), path_id(session_id), body.get("pseudonym"), body.get("all"), utcnow()
+    )
 
 
 @rest

@@ -76,9 +76,18 @@ class Moderation:
             raise ChatError("participant_not_found")
         return participant
 
-    def entry(self, mentor: Identity, action: str, now: datetime, *, target: str = "", reason: object = "",
-               session_id: str | None = None, group_id: str | None = None,
-               subject_id: str | None = None) -> storage.AuditEntry:
+    def entry(
+        self,
+        mentor: Identity,
+        action: str,
+        now: datetime,
+        *,
+        target: str = "",
+        reason: object = "",
+        session_id: str | None = None,
+        group_id: str | None = None,
+        subject_id: str | None = None,
+    ) -> storage.AuditEntry:
         """An audit entry; ``subject_id``: the participant it is about, so deleting the account reaches it."""
         return storage.AuditEntry(
             mentor.org_id,
@@ -98,8 +107,9 @@ class Moderation:
     def _tell_session(self, session_id: str, frame: frames.Frame) -> Outcome:
         return self.delivery.send_all(storage.session_connections(session_id), frame)
 
-    def _remove_from_session(self, theirs: list[storage.Connection], frame: frames.Frame,
-                             everyone: list[storage.Connection]) -> Outcome:
+    def _remove_from_session(
+        self, theirs: list[storage.Connection], frame: frames.Frame, everyone: list[storage.Connection]
+    ) -> Outcome:
         """Tell the person why, close their sockets, and tell the others they left."""
         told = self.delivery.send_all(theirs, frame)
         for connection in theirs:
@@ -116,65 +126,115 @@ class Moderation:
 
     # --- actions in a session ------------------------------------------------------------------
 
-    def remove_message(self, mentor: Identity, session_id: str, message_id: str, reason: object,
-                       now: datetime) -> dict[str, Any]:
+    def remove_message(
+        self, mentor: Identity, session_id: str, message_id: str, reason: object, now: datetime
+    ) -> dict[str, Any]:
         session = self.session(mentor, session_id)
         message = storage.get_message(session_id, message_id)
         if message is None:
             raise ChatError("message_not_found")
         if message.state != storage.REMOVED:
-            entry = self.entry(mentor, "remove", now, target=f"{message.pseudonym}: {message_id}", reason=reason,
-                                session_id=session_id, group_id=session.group_id,
-                                subject_id=message.author_id if message.role == "participant" else None)
+            entry = self.entry(
+                mentor,
+                "remove",
+                now,
+                target=f"{message.pseudonym}: {message_id}",
+                reason=reason,
+                session_id=session_id,
+                group_id=session.group_id,
+                subject_id=message.author_id if message.role == "participant" else None,
+            )
             storage.remove_message(message, session, entry)
         told = self._tell_session(session_id, frames.message_removed(session_id, message_id))
         return {"removed": message_id, **_told(told)}
 
-    def mute(self, mentor: Identity, session_id: str, pseudonym: object, minutes: object, reason: object,
-             now: datetime) -> dict[str, Any]:
+    def mute(
+        self, mentor: Identity, session_id: str, pseudonym: object, minutes: object, reason: object, now: datetime
+    ) -> dict[str, Any]:
         session = self.session(mentor, session_id)
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_MUTE_MINUTES:
             raise ChatError("bad_minutes", max=MAX_MUTE_MINUTES)
         participant = self.participant(pseudonym)
         until = now + timedelta(minutes=minutes)
         restriction = storage.Restriction(
-            f"session#{session_id}", participant.participant_id, kind="mute", until=until,
-            reason=_reason(reason), mentor_id=mentor.user_id, expires_at=until + timedelta(days=1),
+            f"session#{session_id}",
+            participant.participant_id,
+            kind="mute",
+            until=until,
+            reason=_reason(reason),
+            mentor_id=mentor.user_id,
+            expires_at=until + timedelta(days=1),
         )
-        storage.restrict(restriction, self.entry(mentor, "mute", now, target=participant.pseudonym, reason=reason,
-                                                  session_id=session_id, group_id=session.group_id,
-                                                  subject_id=participant.participant_id))
+        storage.restrict(
+            restriction,
+            self.entry(
+                mentor,
+                "mute",
+                now,
+                target=participant.pseudonym,
+                reason=reason,
+                session_id=session_id,
+                group_id=session.group_id,
+                subject_id=participant.participant_id,
+            ),
+        )
         theirs = [m for m in storage.session_connections(session_id) if m.user_id == participant.participant_id]
         storage.set_muted(theirs, until)
         told = self.delivery.send_all(theirs, frames.muted(session_id, until))
         return {"muted": participant.pseudonym, "until": until.isoformat(), **_told(told)}
 
-    def kick(self, mentor: Identity, session_id: str, pseudonym: object, reason: object,
-             now: datetime) -> dict[str, Any]:
+    def kick(
+        self, mentor: Identity, session_id: str, pseudonym: object, reason: object, now: datetime
+    ) -> dict[str, Any]:
         session = self.session(mentor, session_id)
         participant = self.participant(pseudonym)
-        storage.add_audit(self.entry(mentor, "kick", now, target=participant.pseudonym, reason=reason,
-                                      session_id=session_id, group_id=session.group_id,
-                                      subject_id=participant.participant_id))
+        storage.add_audit(
+            self.entry(
+                mentor,
+                "kick",
+                now,
+                target=participant.pseudonym,
+                reason=reason,
+                session_id=session_id,
+                group_id=session.group_id,
+                subject_id=participant.participant_id,
+            )
+        )
         members = storage.session_connections(session_id)
         theirs = [m for m in members if m.user_id == participant.participant_id]
         told = self._remove_from_session(theirs, frames.kicked(session_id), members)
         return {"kicked": participant.pseudonym, "connections": len(theirs), **_told(told)}
 
-    def ban(self, mentor: Identity, group_id: str, pseudonym: object, days: object, reason: object,
-            now: datetime) -> dict[str, Any]:
+    def ban(
+        self, mentor: Identity, group_id: str, pseudonym: object, days: object, reason: object, now: datetime
+    ) -> dict[str, Any]:
         group = self.group(mentor, group_id)
         if days is not None and (not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_BAN_DAYS):
             raise ChatError("bad_days", max=MAX_BAN_DAYS)
         participant = self.participant(pseudonym)
         until = now + timedelta(days=days) if days else None
         restriction = storage.Restriction(
-            f"group#{group_id}", participant.participant_id, kind="ban", until=until, reason=_reason(reason),
+            f"group#{group_id}",
+            participant.participant_id,
+            kind="ban",
+            until=until,
+            reason=_reason(reason),
             # A ban for good lasts as long as the account (deleting it deletes the ban); the TTL is a backstop.
-            mentor_id=mentor.user_id, expires_at=until + timedelta(days=1) if until else now + FOR_GOOD,
+            mentor_id=mentor.user_id,
+            expires_at=until + timedelta(days=1) if until else now + FOR_GOOD,
         )
-        storage.restrict(restriction, self.entry(mentor, "ban", now, target=participant.pseudonym, reason=reason,
-                                                  group_id=group.group_id, subject_id=participant.participant_id))
+        storage.restrict(
+            restriction,
+            self.entry(
+                mentor,
+                "ban",
+                now,
+                target=participant.pseudonym,
+                reason=reason,
+                group_id=group.group_id,
+                subject_id=participant.participant_id,
+            ),
+        )
         outcomes = []
         for session in storage.latest_sessions(group_id, now, limit=2):
             if session.status == storage.OPEN:
@@ -188,8 +248,11 @@ class Moderation:
         if not isinstance(topic, str) or len(topic) > MAX_TOPIC:
             raise ChatError("bad_topic", max_length=MAX_TOPIC)
         text = topic.strip()
-        storage.set_topic(session, text, self.entry(mentor, "topic", now, target=text, session_id=session_id,
-                                                     group_id=session.group_id))
+        storage.set_topic(
+            session,
+            text,
+            self.entry(mentor, "topic", now, target=text, session_id=session_id, group_id=session.group_id),
+        )
         told = self._tell_session(session_id, frames.topic(session_id, text))
         return {"topic": text, **_told(told)}
 
@@ -200,8 +263,9 @@ class Moderation:
             message = storage.get_message(session_id, str(message_id))
             if message is None or message.state != storage.VISIBLE:
                 raise ChatError("message_not_found")
-        entry = self.entry(mentor, "pin", now, target=str(message_id or ""), session_id=session_id,
-                            group_id=session.group_id)
+        entry = self.entry(
+            mentor, "pin", now, target=str(message_id or ""), session_id=session_id, group_id=session.group_id
+        )
         storage.set_pin(session, message, entry)
         pinned = {"message_id": message.message_id, "text": message.text} if message else None
         told = self._tell_session(session_id, frames.pinned(session_id, pinned))
@@ -215,12 +279,21 @@ class Moderation:
             raise ChatError("bad_text", max_length=MAX_ANNOUNCEMENT)
         retention = org_settings(session.org_id).retention_days
         message = storage.Message(
-            session_id, str(ULID.from_datetime(now)), author_id=mentor.user_id, pseudonym=mentor.name,
-            role=mentor.role, text=text.strip(), kind="announcement",
+            session_id,
+            str(ULID.from_datetime(now)),
+            author_id=mentor.user_id,
+            pseudonym=mentor.name,
+            role=mentor.role,
+            text=text.strip(),
+            kind="announcement",
             expires_at=max(session.ends_at, now) + timedelta(days=retention),
         )
-        storage.post_announcement(message, self.entry(mentor, "announce", now, target=message.message_id,
-                                                       session_id=session_id, group_id=session.group_id))
+        storage.post_announcement(
+            message,
+            self.entry(
+                mentor, "announce", now, target=message.message_id, session_id=session_id, group_id=session.group_id
+            ),
+        )
         told = self._tell_session(session_id, frames.message(message))
         return {"message": message_view(message), **_told(told)}
 
@@ -228,8 +301,11 @@ class Moderation:
         session = self.session(mentor, session_id)
         if not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= MAX_SLOW_MODE_S:
             raise ChatError("bad_seconds", max=MAX_SLOW_MODE_S)
-        storage.set_slow_mode(session, seconds, self.entry(mentor, "slow_mode", now, target=str(seconds),
-                                                            session_id=session_id, group_id=session.group_id))
+        storage.set_slow_mode(
+            session,
+            seconds,
+            self.entry(mentor, "slow_mode", now, target=str(seconds), session_id=session_id, group_id=session.group_id),
+        )
         members = storage.session_connections(session_id)
         storage.set_connection_slow_mode(members, seconds)
         told = self.delivery.send_all(members, frames.slow_mode(session_id, seconds))
@@ -257,8 +333,9 @@ class Moderation:
             raise ChatError("bad_minutes", max=MAX_EXTEND_MINUTES)
         if session.status != storage.OPEN:
             raise ChatError("session_not_open")
-        storage.add_audit(self.entry(mentor, "extend", now, target=str(minutes), session_id=session_id,
-                                      group_id=session.group_id))
+        storage.add_audit(
+            self.entry(mentor, "extend", now, target=str(minutes), session_id=session_id, group_id=session.group_id)
+        )
         extended = self.keeper.extend(session, minutes, now)
         return {"session": session_view(extended)}
 
@@ -287,8 +364,15 @@ class Moderation:
         report = storage.get_report(mentor.org_id or "", report_id)
         if report is None:
             raise ChatError("report_not_found")
-        entry = self.entry(mentor, "resolve_report", now, target=report_id, reason=note,
-                            session_id=report.session_id, group_id=report.group_id)
+        entry = self.entry(
+            mentor,
+            "resolve_report",
+            now,
+            target=report_id,
+            reason=note,
+            session_id=report.session_id,
+            group_id=report.group_id,
+        )
         storage.resolve_report(report, mentor.user_id, _reason(note), now, entry)  # False: resolved meanwhile
         return {"report": report_view(storage.get_report(report.org_id, report.report_id) or report)}
 
@@ -298,8 +382,16 @@ class Moderation:
         if report is None:
             raise ChatError("report_not_found")
         if storage.claim_report(report, mentor.name, now):
-            storage.add_audit(self.entry(mentor, "claim_report", now, target=report_id,
-                                          session_id=report.session_id, group_id=report.group_id))
+            storage.add_audit(
+                self.entry(
+                    mentor,
+                    "claim_report",
+                    now,
+                    target=report_id,
+                    session_id=report.session_id,
+                    group_id=report.group_id,
+                )
+            )
             told = self.delivery.send_all(storage.staff_connections(report.org_id), frames.report_claimed(report))
             return {"report": report_view(report), **_told(told)}
         report = storage.get_report(report.org_id, report.report_id) or report
@@ -327,9 +419,16 @@ class Moderation:
         for group in storage.org_groups(mentor.org_id or ""):
             for session in storage.latest_sessions(group.group_id, now, limit=2):
                 if session.status == storage.OPEN:
-                    sessions.append({"session": {**session_view(session), "room": presence.room_view(session)},
-                                     "group": {"id": group.group_id, "name": group.name,
-                                               "entry_mode": group.entry_mode or "open"}})
+                    sessions.append(
+                        {
+                            "session": {**session_view(session), "room": presence.room_view(session)},
+                            "group": {
+                                "id": group.group_id,
+                                "name": group.name,
+                                "entry_mode": group.entry_mode or "open",
+                            },
+                        }
+                    )
         return {"sessions": sessions}
 
 

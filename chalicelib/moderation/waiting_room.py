@@ -43,8 +43,9 @@ class WaitingRoom:
             raise ChatError("not_waiting")
         return chosen
 
-    def admit(self, mentor: Identity, session_id: str, pseudonym: object, everyone: object,
-              now: datetime) -> dict[str, Any]:
+    def admit(
+        self, mentor: Identity, session_id: str, pseudonym: object, everyone: object, now: datetime
+    ) -> dict[str, Any]:
         """Let one newcomer in (or all who wait, oldest first) while seats last; each becomes a member."""
         session, group = self._open(mentor, session_id)
         admitted: list[str] = []
@@ -58,10 +59,23 @@ class WaitingRoom:
             except ChatError:
                 full.append(waiting.pseudonym)
                 continue
-            member = storage.Member(group.group_id, waiting.participant_id, via=storage.ADMITTED, since=now,
-                                    mentor_id=mentor.user_id, expires_at=now + room.MEMBERSHIP)
-            entry = self.moderation.entry(mentor, "admit", now, target=waiting.pseudonym, session_id=session_id,
-                                          group_id=group.group_id, subject_id=waiting.participant_id)
+            member = storage.Member(
+                group.group_id,
+                waiting.participant_id,
+                via=storage.ADMITTED,
+                since=now,
+                mentor_id=mentor.user_id,
+                expires_at=now + room.MEMBERSHIP,
+            )
+            entry = self.moderation.entry(
+                mentor,
+                "admit",
+                now,
+                target=waiting.pseudonym,
+                session_id=session_id,
+                group_id=group.group_id,
+                subject_id=waiting.participant_id,
+            )
             if not storage.admit(waiting, member, entry):
                 continue  # another mentor answered this knock first
             admitted.append(waiting.pseudonym)
@@ -73,14 +87,22 @@ class WaitingRoom:
             raise ChatError("session_full")
         return {"admitted": admitted, "full": full, "waiting": frames.queue_view(storage.waiting_list(session_id))}
 
-    def decline(self, mentor: Identity, session_id: str, pseudonym: object, everyone: object,
-                now: datetime) -> dict[str, Any]:
+    def decline(
+        self, mentor: Identity, session_id: str, pseudonym: object, everyone: object, now: datetime
+    ) -> dict[str, Any]:
         """Not today: they are told, kindly, and cannot knock again at this session."""
         session, group = self._open(mentor, session_id)
         declined = []
         for waiting in self._chosen(session_id, pseudonym, everyone):
-            entry = self.moderation.entry(mentor, "decline", now, target=waiting.pseudonym, session_id=session_id,
-                                          group_id=group.group_id, subject_id=waiting.participant_id)
+            entry = self.moderation.entry(
+                mentor,
+                "decline",
+                now,
+                target=waiting.pseudonym,
+                session_id=session_id,
+                group_id=group.group_id,
+                subject_id=waiting.participant_id,
+            )
             if not storage.decline(waiting, entry):
                 continue
             declined.append(waiting.pseudonym)
@@ -96,8 +118,9 @@ class WaitingRoom:
         if not isinstance(locked, bool):
             raise ChatError("bad_request", field="locked")
         session, group = self._open(mentor, session_id)
-        entry = self.moderation.entry(mentor, "lock" if locked else "unlock", now, session_id=session_id,
-                                      group_id=group.group_id)
+        entry = self.moderation.entry(
+            mentor, "lock" if locked else "unlock", now, session_id=session_id, group_id=group.group_id
+        )
         storage.set_locked(session, locked, entry)
         told = self.delivery.send_all(storage.session_connections(session_id), frames.locked(session_id, locked))
         return {"locked": locked, "told": len(told.delivered), "not_reached": len(told.failed)}
@@ -107,9 +130,23 @@ class WaitingRoom:
         group = self.moderation.group(mentor, group_id)
         participant = self.moderation.participant(pseudonym)
         if storage.get_member(group_id, participant.participant_id) is None:
-            member = storage.Member(group_id, participant.participant_id, via=storage.ENROLLED, since=now,
-                                    mentor_id=mentor.user_id, expires_at=now + room.MEMBERSHIP)
-            storage.enrol(member, self.moderation.entry(mentor, "enrol", now, target=participant.pseudonym,
-                                                        group_id=group.group_id,
-                                                        subject_id=participant.participant_id))
+            member = storage.Member(
+                group_id,
+                participant.participant_id,
+                via=storage.ENROLLED,
+                since=now,
+                mentor_id=mentor.user_id,
+                expires_at=now + room.MEMBERSHIP,
+            )
+            storage.enrol(
+                member,
+                self.moderation.entry(
+                    mentor,
+                    "enrol",
+                    now,
+                    target=participant.pseudonym,
+                    group_id=group.group_id,
+                    subject_id=participant.participant_id,
+                ),
+            )
         return {"enrolled": participant.pseudonym, "group_id": group.group_id}

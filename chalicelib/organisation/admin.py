@@ -1,4 +1,5 @@
 """What an organisation admin manages: groups and their schedules, and mentors. Own organisation only."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -21,8 +22,21 @@ from chalicelib.organisation.roster import check_mentors
 from chalicelib.sessions.calendar import WeeklySchedule
 from chalicelib.sessions.keeper import plan_next
 
-GROUP_FIELDS = ("name", "description", "rules", "capacity", "weekday", "start_time", "duration_minutes", "tz",
-                "first_date", "meetings", "cancelled", "entry_mode", "duty_mentors")
+GROUP_FIELDS = (
+    "name",
+    "description",
+    "rules",
+    "capacity",
+    "weekday",
+    "start_time",
+    "duration_minutes",
+    "tz",
+    "first_date",
+    "meetings",
+    "cancelled",
+    "entry_mode",
+    "duty_mentors",
+)
 
 
 def admin_group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
@@ -56,7 +70,11 @@ def _apply(group: storage.Group, body: dict[str, Any]) -> None:
         group.description = body["description"]
     if "rules" in body:
         rules = body["rules"]
-        if not isinstance(rules, list) or len(rules) > MAX_RULES or not all(isinstance(r, str) and len(r) <= MAX_RULE_CHARS for r in rules):
+        if (
+            not isinstance(rules, list)
+            or len(rules) > MAX_RULES
+            or not all(isinstance(r, str) and len(r) <= MAX_RULE_CHARS for r in rules)
+        ):
             raise ChatError("bad_rules", max_items=MAX_RULES)
         group.rules = [r.strip() for r in rules if r.strip()]
     if "capacity" in body:
@@ -124,8 +142,14 @@ def list_mentors(admin: Identity) -> dict[str, Any]:
 
 def add_mentor(admin: Identity, body: dict[str, Any], now: datetime) -> dict[str, Any]:
     require_admin(admin)
-    mentor = mentors.create(admin.org_id or "", body.get("username"), body.get("display_name"),
-                            body.get("password"), body.get("role", "mentor"), now)
+    mentor = mentors.create(
+        admin.org_id or "",
+        body.get("username"),
+        body.get("display_name"),
+        body.get("password"),
+        body.get("role", "mentor"),
+        now,
+    )
     return {"mentor": mentors.mentor_view(mentor)}
 
 

@@ -1,4 +1,5 @@
 """The group list teens see: each group with its open session or the next one."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,9 +15,7 @@ def group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
         (s for s in storage.latest_sessions(group.group_id, now) if s.status == storage.OPEN),
         None,
     )
-    upcoming = [
-        s for s in storage.sessions_from(group.group_id, now) if s.status == storage.SCHEDULED
-    ]
+    upcoming = [s for s in storage.sessions_from(group.group_id, now) if s.status == storage.SCHEDULED]
     return {
         "id": group.group_id,
         "org_id": group.org_id,

@@ -78,8 +78,15 @@ def meetings(group: storage.Group, now: datetime, weeks: int = ROSTER_WEEKS) -> 
     for occurrence in coming:
         change = changes.get(occurrence.key())
         mentors = list(change.mentors or []) if change else usual
-        found.append(Meeting(group, occurrence, mentors, list(change.absent or []) if change else [],
-                             change is not None and mentors != usual))
+        found.append(
+            Meeting(
+                group,
+                occurrence,
+                mentors,
+                list(change.absent or []) if change else [],
+                change is not None and mentors != usual,
+            )
+        )
     return found
 
 
@@ -113,12 +120,14 @@ def roster(admin: Identity, now: datetime, weeks: int = ROSTER_WEEKS) -> dict[st
     for group in storage.org_groups(org_id):
         coming = meetings(group, now, weeks)
         gaps += sum(meeting.gap for meeting in coming)
-        groups.append({
-            "id": group.group_id,
-            "name": group.name,
-            "duty": [{"id": m, "name": names.get(m, "")} for m in group.duty_mentors or []],
-            "meetings": [meeting_view(meeting, names) for meeting in coming],
-        })
+        groups.append(
+            {
+                "id": group.group_id,
+                "name": group.name,
+                "duty": [{"id": m, "name": names.get(m, "")} for m in group.duty_mentors or []],
+                "meetings": [meeting_view(meeting, names) for meeting in coming],
+            }
+        )
     mentors = [{"id": m.mentor_id, "name": m.display_name} for m in storage.org_mentors(org_id) if m.active]
     return {"weeks": weeks, "gaps": gaps, "groups": groups, "mentors": mentors}
 
@@ -166,11 +175,18 @@ def _coming(group: storage.Group, meeting: object, now: datetime) -> Meeting:
     raise ChatError("meeting_not_found")
 
 
-def _entry(who: Identity, action: str, group: storage.Group, meeting: str, now: datetime,
-           target: str = "") -> storage.AuditEntry:
+def _entry(
+    who: Identity, action: str, group: storage.Group, meeting: str, now: datetime, target: str = ""
+) -> storage.AuditEntry:
     return storage.AuditEntry(
-        who.org_id, str(ULID.from_datetime(now)), at=now, mentor_id=who.user_id, mentor_name=who.name,
-        action=action, target=(target or meeting)[:200], group_id=group.group_id,
+        who.org_id,
+        str(ULID.from_datetime(now)),
+        at=now,
+        mentor_id=who.user_id,
+        mentor_name=who.name,
+        action=action,
+        target=(target or meeting)[:200],
+        group_id=group.group_id,
     )
 
 
@@ -195,9 +211,15 @@ def swap(admin: Identity, group_id: str, meeting: str, body: dict[str, Any], now
             storage.delete_duty(existing)
         return roster(admin, now)
     mentor_ids = check_mentors(group.org_id, body.get("mentors"))
-    duty = storage.Duty(group.group_id, found.key, mentors=mentor_ids,
-                        absent=[m for m in found.absent if m not in mentor_ids], changed_by=admin.user_id,
-                        changed_at=now, expires_at=found.occurrence.ends_at + DUTY_KEPT)
+    duty = storage.Duty(
+        group.group_id,
+        found.key,
+        mentors=mentor_ids,
+        absent=[m for m in found.absent if m not in mentor_ids],
+        changed_by=admin.user_id,
+        changed_at=now,
+        expires_at=found.occurrence.ends_at + DUTY_KEPT,
+    )
     storage.save_duty(duty, _entry(admin, "swap", group, found.key, now))
     return roster(admin, now)
 
@@ -208,8 +230,14 @@ def cannot_come(mentor: Identity, group_id: str, meeting: str, now: datetime) ->
     found = _coming(group, meeting, now)
     if mentor.user_id not in found.mentors:
         raise ChatError("not_on_duty")
-    duty = storage.Duty(group.group_id, found.key, mentors=[m for m in found.mentors if m != mentor.user_id],
-                        absent=sorted({*found.absent, mentor.user_id}), changed_by=mentor.user_id, changed_at=now,
-                        expires_at=found.occurrence.ends_at + DUTY_KEPT)
+    duty = storage.Duty(
+        group.group_id,
+        found.key,
+        mentors=[m for m in found.mentors if m != mentor.user_id],
+        absent=sorted({*found.absent, mentor.user_id}),
+        changed_by=mentor.user_id,
+        changed_at=now,
+        expires_at=found.occurrence.ends_at + DUTY_KEPT,
+    )
     storage.save_duty(duty, _entry(mentor, "cannot_come", group, found.key, now))
     return my_duties(mentor, now)

@@ -5,6 +5,7 @@ per warm instance keeps the hot path at one write and one query. An admin change
 ``GET``/``PUT /admin/settings`` (:func:`view`, :func:`change`); the instance that made the change
 forgets its copy at once, other warm instances within ``CACHE_SECONDS``.
 """
+
 from __future__ import annotations
 
 import re
@@ -134,12 +135,20 @@ def crisis_terms(terms: object) -> list[str]:
     and ``*``) have to raise its concept. That refuses punctuation inside words, an unknown level
     ("akut: ..."), a level with no words, and anything else that would never flag a message.
     """
-    if not isinstance(terms, list) or len(terms) > MAX_CRISIS_TERMS or not all(
-        isinstance(term, str) and MIN_CRISIS_TERM_CHARS <= len(term.strip()) <= MAX_CRISIS_TERM_CHARS
-        for term in terms
+    if (
+        not isinstance(terms, list)
+        or len(terms) > MAX_CRISIS_TERMS
+        or not all(
+            isinstance(term, str) and MIN_CRISIS_TERM_CHARS <= len(term.strip()) <= MAX_CRISIS_TERM_CHARS
+            for term in terms
+        )
     ):
-        raise ChatError("bad_crisis_terms", max_items=MAX_CRISIS_TERMS, min_length=MIN_CRISIS_TERM_CHARS,
-                        max_length=MAX_CRISIS_TERM_CHARS)
+        raise ChatError(
+            "bad_crisis_terms",
+            max_items=MAX_CRISIS_TERMS,
+            min_length=MIN_CRISIS_TERM_CHARS,
+            max_length=MAX_CRISIS_TERM_CHARS,
+        )
     tidy: dict[str, str] = {}
     for term in terms:
         written = _tidy(term)
@@ -194,8 +203,11 @@ def _answer(organisation: storage.Organisation | None) -> dict[str, Any]:
         "defaults": {name: defaults[name] for name in BOUNDS},
         "bounds": {
             **{name: {"min": low, "max": high} for name, (low, high, _) in BOUNDS.items()},
-            "extra_crisis_terms": {"max_items": MAX_CRISIS_TERMS, "min_length": MIN_CRISIS_TERM_CHARS,
-                                   "max_length": MAX_CRISIS_TERM_CHARS},
+            "extra_crisis_terms": {
+                "max_items": MAX_CRISIS_TERMS,
+                "min_length": MIN_CRISIS_TERM_CHARS,
+                "max_length": MAX_CRISIS_TERM_CHARS,
+            },
         },
         "levels": list(SEVERITIES),
     }
@@ -209,8 +221,14 @@ def _entry(admin: Identity, name: str, before: Any, after: Any, now: datetime) -
     else:
         summary = f"{before} → {after}"
     return storage.AuditEntry(
-        admin.org_id or "", str(ULID.from_datetime(now)), at=now, mentor_id=admin.user_id,
-        mentor_name=admin.name, action="change_settings", target=name, reason=summary[:MAX_REASON],
+        admin.org_id or "",
+        str(ULID.from_datetime(now)),
+        at=now,
+        mentor_id=admin.user_id,
+        mentor_name=admin.name,
+        action="change_settings",
+        target=name,
+        reason=summary[:MAX_REASON],
     )
 
 

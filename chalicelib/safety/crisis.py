@@ -230,9 +230,19 @@ class _Rulebook:
                 slots.append(self.slot_class(part))
         if not slots:
             return
-        rule = _Rule(concept, severity, kind, tuple(slots), ordered, max(window, len(slots) - 1),
-                     frozenset(exclude), frozenset(near), "with-crisis" in flags or "with-any" in flags,
-                     "with-any" in flags, line)
+        rule = _Rule(
+            concept,
+            severity,
+            kind,
+            tuple(slots),
+            ordered,
+            max(window, len(slots) - 1),
+            frozenset(exclude),
+            frozenset(near),
+            "with-crisis" in flags or "with-any" in flags,
+            "with-any" in flags,
+            line,
+        )
         (self.idioms if idiom else self.rules).append(rule)
 
     def add_terms(self, terms: Iterable[str]) -> list[str]:
@@ -248,8 +258,10 @@ class _Rulebook:
             else:
                 severity, words = "concern", term
             slots = [w for w in words.split() if w == ".." or _WORD.search(w.rstrip("*"))]
-            slots = [w if w == ".." else "|".join(fold(w.rstrip("*")).split()) + ("*" if w.endswith("*") else "")
-                     for w in slots]
+            slots = [
+                w if w == ".." else "|".join(fold(w.rstrip("*")).split()) + ("*" if w.endswith("*") else "")
+                for w in slots
+            ]
             if not [s for s in slots if s != ".."]:
                 continue
             self.add_rule([term, severity], " ".join([">", *slots, f"{{{len(slots) + 1}}}"]))

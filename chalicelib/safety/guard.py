@@ -214,26 +214,76 @@ def _has_phone(text: str) -> bool:
 
 # North American numbers: 555-867-5309, (555) 867-5309, +1 555.867.5309. The separators
 # are required: ten bare digits are as often an order number.
-_NANP = _Regex(
-    r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]?\d{4}(?![\d])"
-)
+_NANP = _Regex(r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]?\d{4}(?![\d])")
 
 # --- numbers in words ---------------------------------------------------------------
 
 _UNITS = {
-    "nul": 0, "zero": 0, "oh": 0, "en": 1, "et": 1, "een": 1, "one": 1, "to": 2, "two": 2, "tre": 3, "three": 3,
-    "fire": 4, "four": 4, "fem": 5, "five": 5, "seks": 6, "six": 6, "syv": 7, "seven": 7, "otte": 8, "eight": 8,
-    "ni": 9, "nine": 9,
+    "nul": 0,
+    "zero": 0,
+    "oh": 0,
+    "en": 1,
+    "et": 1,
+    "een": 1,
+    "one": 1,
+    "to": 2,
+    "two": 2,
+    "tre": 3,
+    "three": 3,
+    "fire": 4,
+    "four": 4,
+    "fem": 5,
+    "five": 5,
+    "seks": 6,
+    "six": 6,
+    "syv": 7,
+    "seven": 7,
+    "otte": 8,
+    "eight": 8,
+    "ni": 9,
+    "nine": 9,
 }
 _TEENS = {
-    "ti": 10, "ten": 10, "elleve": 11, "eleven": 11, "tolv": 12, "twelve": 12, "tretten": 13, "thirteen": 13,
-    "fjorten": 14, "fourteen": 14, "femten": 15, "fifteen": 15, "seksten": 16, "sixteen": 16, "sytten": 17,
-    "seventeen": 17, "atten": 18, "eighteen": 18, "nitten": 19, "nineteen": 19,
+    "ti": 10,
+    "ten": 10,
+    "elleve": 11,
+    "eleven": 11,
+    "tolv": 12,
+    "twelve": 12,
+    "tretten": 13,
+    "thirteen": 13,
+    "fjorten": 14,
+    "fourteen": 14,
+    "femten": 15,
+    "fifteen": 15,
+    "seksten": 16,
+    "sixteen": 16,
+    "sytten": 17,
+    "seventeen": 17,
+    "atten": 18,
+    "eighteen": 18,
+    "nitten": 19,
+    "nineteen": 19,
 }
 _TENS = {
-    "tyve": 20, "twenty": 20, "tredive": 30, "tredve": 30, "thirty": 30, "fyrre": 40, "fyrretyve": 40, "forty": 40,
-    "halvtreds": 50, "fifty": 50, "tres": 60, "sixty": 60, "halvfjerds": 70, "seventy": 70, "firs": 80,
-    "eighty": 80, "halvfems": 90, "ninety": 90,
+    "tyve": 20,
+    "twenty": 20,
+    "tredive": 30,
+    "tredve": 30,
+    "thirty": 30,
+    "fyrre": 40,
+    "fyrretyve": 40,
+    "forty": 40,
+    "halvtreds": 50,
+    "fifty": 50,
+    "tres": 60,
+    "sixty": 60,
+    "halvfjerds": 70,
+    "seventy": 70,
+    "firs": 80,
+    "eighty": 80,
+    "halvfems": 90,
+    "ninety": 90,
 }
 _NUMBER_WORD = _Regex(
     r"[a-zæøå]+(?:og(?:tyve|tredive|tredve|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))?|\d+",
@@ -302,8 +352,13 @@ def _digits_from_words(text: str) -> str | None:
             flush()
             i += 1
             continue
-        if run and not token.isdigit() and token in _UNITS and run[-1] in {str(v) for v in _TENS.values()} \
-                and not tokens[i - 1].isdigit():
+        if (
+            run
+            and not token.isdigit()
+            and token in _UNITS
+            and run[-1] in {str(v) for v in _TENS.values()}
+            and not tokens[i - 1].isdigit()
+        ):
             run[-1] = str(int(run[-1]) + _UNITS[token])  # "twenty two" -> 22
         else:
             run.append(value)
@@ -342,13 +397,20 @@ def _has_split_phone(text: str) -> bool:
         if token.isdigit() and len(token) <= 4:
             if groups and gap:
                 worded_gaps += 1
-                if len(gap) > (4 if cued else 2) or not (cued or (worded_gaps == 1 and all(w.casefold() in _FILLER for w in gap))):
+                if len(gap) > (4 if cued else 2) or not (
+                    cued or (worded_gaps == 1 and all(w.casefold() in _FILLER for w in gap))
+                ):
                     groups, worded_gaps = [], 0
             groups.append(token)
             gap = []
             joined = "".join(groups)
-            if (len(joined) == 8 and joined[0] in "23456789" and worded_gaps
-                    and not _not_a_phone(" ".join(groups)) and joined not in _helpline_numbers()):
+            if (
+                len(joined) == 8
+                and joined[0] in "23456789"
+                and worded_gaps
+                and not _not_a_phone(" ".join(groups))
+                and joined not in _helpline_numbers()
+            ):
                 return True
             if len(joined) > 8:
                 groups, worded_gaps = [token], 0
@@ -487,7 +549,9 @@ def _could_be_username(token: str) -> bool:
 
 
 # Staff are mentioned by their chat names ("@mentor_sofie"); those are no outside handles.
-_STAFF_MENTION = _Regex(r"(?:mentor|mentors|admin|staff|moderator|mod|frivillig|guide|team)(?:[._-]\w+)?", re.IGNORECASE)
+_STAFF_MENTION = _Regex(
+    r"(?:mentor|mentors|admin|staff|moderator|mod|frivillig|guide|team)(?:[._-]\w+)?", re.IGNORECASE
+)
 
 # After the platform is named: "på snap hedder jeg luna_k", "insta? søg efter sofiehh".
 _NAMED_AFTER_PLATFORM = _Regex(
@@ -527,7 +591,9 @@ _ADD_VERB = _Regex(r"\b(?:add+|add+e|add+er|tilføj|tilføje|følg|følge|follow
 _ADD_ME_NAME = _Regex(
     r"\b(?:add+|adde|tilføj|følg|follow)\s+(?:mig|me)\s*:?\s+@?(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+)", re.IGNORECASE
 )
-_ADD_AT = _Regex(r"\b(?:dm|pm|add|adde|follow|følg|tilføj)\s+(?:mig\s+|me\s+)?(?:på|on|at)?\s*@[\w.]{2,}", re.IGNORECASE)
+_ADD_AT = _Regex(
+    r"\b(?:dm|pm|add|adde|follow|følg|tilføj)\s+(?:mig\s+|me\s+)?(?:på|on|at)?\s*@[\w.]{2,}", re.IGNORECASE
+)
 
 
 # A word shaped like a username: letters with a dot or underscore inside ("luna.k",
@@ -558,17 +624,23 @@ _NOT_AFTER_VERB = frozenset("nu now senere later plz pls please tak thanks asap 
 
 def _shaped_usernames(text: str) -> list[str]:
     """Username-shaped words not written as a chat mention ("@Luna07" names someone in this chat)."""
-    return [m.group(1) for m in _USERNAME_TOKEN.finditer(text)
-            if not m.group().startswith("@") and not _NOT_A_HANDLE_TOKEN.fullmatch(m.group(1))
-            and not _STAFF_MENTION.fullmatch(m.group(1))]
+    return [
+        m.group(1)
+        for m in _USERNAME_TOKEN.finditer(text)
+        if not m.group().startswith("@")
+        and not _NOT_A_HANDLE_TOKEN.fullmatch(m.group(1))
+        and not _STAFF_MENTION.fullmatch(m.group(1))
+    ]
 
 
 def _platform_as_verb(text: str) -> bool:
-    """"snap mig sofie_hh", "whatsapp mig lunagirl" (a plain word only when it ends the message)."""
+    """ "snap mig sofie_hh", "whatsapp mig lunagirl" (a plain word only when it ends the message)."""
     for m in _PLATFORM_VERB.finditer(text):
         name = m.group("u").strip(".")
         if _HANDLE_SHAPE.search(name) or (
-            m.group("end") is not None and _could_be_username(name) and len(name) >= 3
+            m.group("end") is not None
+            and _could_be_username(name)
+            and len(name) >= 3
             and name.casefold() not in _NOT_AFTER_VERB | _ORDINARY_REPLY
         ):
             return True
@@ -584,7 +656,8 @@ def _names_platform(text: str) -> bool:
     """An outside app is named (an "@" alone is a mention in this chat)."""
     lower = text.casefold()
     return any(h in lower for h in _PLATFORM_HINTS) or (
-        any(h in lower for h in _SHORT_PLATFORMS) and bool(_SHORT_PLATFORM.search(lower)))
+        any(h in lower for h in _SHORT_PLATFORMS) and bool(_SHORT_PLATFORM.search(lower))
+    )
 
 
 # "tiktok f.eks den med hunden": abbreviations with dots are no usernames.
@@ -598,8 +671,12 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         return True
     if previous_text and _mentions_platform(previous_text) and _gives_username(text):
         return True
-    if (_USERNAME_GIVEN.search(text) or _ADD_AT.search(text) or _ADD_ME_NAME.search(text)
-            or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))):
+    if (
+        _USERNAME_GIVEN.search(text)
+        or _ADD_AT.search(text)
+        or _ADD_ME_NAME.search(text)
+        or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))
+    ):
         return True
     if not _mentions_platform(text):
         return False
@@ -607,11 +684,16 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         return True
     # A platform named and a username-shaped word in the same message: "sc? noah.v",
     # "mit psn er emil_dk2009", "ny snap!! ida_hh2".
-    if any(_could_be_username(name := (m.group("a") or m.group("b") or "").strip("."))
-           and name.casefold() not in _ORDINARY_REPLY for m in _NAMED_ON_PLATFORM.finditer(text)):
+    if any(
+        _could_be_username(name := (m.group("a") or m.group("b") or "").strip("."))
+        and name.casefold() not in _ORDINARY_REPLY
+        for m in _NAMED_ON_PLATFORM.finditer(text)
+    ):
         return True
-    if (_names_platform(text) and _shaped_usernames(text)) or _platform_as_verb(text) or any(
-        not _STAFF_MENTION.fullmatch(m.group("u")) for m in _PLATFORM_IS_AT.finditer(text)
+    if (
+        (_names_platform(text) and _shaped_usernames(text))
+        or _platform_as_verb(text)
+        or any(not _STAFF_MENTION.fullmatch(m.group("u")) for m in _PLATFORM_IS_AT.finditer(text))
     ):
         return True
     for m in _HANDLE_SHARED.finditer(text):
@@ -653,8 +735,26 @@ _STREET_SUFFIXES = tuple(
     """vej vejen gade gaden allé alle stræde strædet boulevard boulevarden plads pladsen vænge vænget parken have torv torvet
     bakke bakken høj toften stien vang vangen løkke marken engen dalen lund hegn""".split()
 )
-_STREET_SUFFIXES_LIVED_ON = ("vej", "vejen", "gade", "allé", "alle", "stræde", "vænge", "vænget", "parken", "bakken",
-                             "toften", "stien", "vangen", "løkke", "haven", "plads", "pladsen", "boulevard")
+_STREET_SUFFIXES_LIVED_ON = (
+    "vej",
+    "vejen",
+    "gade",
+    "allé",
+    "alle",
+    "stræde",
+    "vænge",
+    "vænget",
+    "parken",
+    "bakken",
+    "toften",
+    "stien",
+    "vangen",
+    "løkke",
+    "haven",
+    "plads",
+    "pladsen",
+    "boulevard",
+)
 _NOT_A_HOUSE_NUMBER = r"""(?:gange?|timer?|min|minutter|sek|sekunder|dage?|døgn|uger?|måneder|år|kr|kroner
     |procent|km|m|meter|stk|personer|mennesker|point|klasse|x)"""
 # A word followed by a house number; whether the word is a street is decided on its ending.
@@ -716,8 +816,10 @@ def _has_address(text: str) -> bool:
         return True
     if any(_is_street_name(m.group(1), _STREET_SUFFIXES_LIVED_ON) for m in _LIVES_ON_STREET.finditer(text)):
         return True
-    if "bor" in text.casefold() and re.search(r"\bbor\b", text, re.IGNORECASE) and any(
-        _is_street_name(m.group(), _STREET_SUFFIXES_NAMED) for m in _CAPITALISED.finditer(text)
+    if (
+        "bor" in text.casefold()
+        and re.search(r"\bbor\b", text, re.IGNORECASE)
+        and any(_is_street_name(m.group(), _STREET_SUFFIXES_NAMED) for m in _CAPITALISED.finditer(text))
     ):
         return True
     if _LIVES_IN_POSTCODE.search(text) or _ENGLISH_LIVES_ON.search(text):
@@ -743,7 +845,9 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], froze
 
     def split(name: str) -> tuple[frozenset[str], frozenset[str]]:
         lines = _load_lines(name)
-        return frozenset(n for n in lines if not n.startswith("!")), frozenset(n[1:] for n in lines if n.startswith("!"))
+        return frozenset(n for n in lines if not n.startswith("!")), frozenset(
+            n[1:] for n in lines if n.startswith("!")
+        )
 
     first, first_words = split("names_first.txt")
     last, last_words = split("names_last.txt")
@@ -767,9 +871,12 @@ _SCHOOL_NAMED = _Regex(
 )
 
 
-_GOES_TO_SCHOOL = _Regex(r"\b(?:går\s+på|går\s+i|goes\s+to|go\s+to|from)\s+([^\W\d_]+)\s+(?:skole|skolen|school|gymnasium)\b",
-                         re.IGNORECASE)
-_NOT_A_SCHOOL_NAME = frozenset("en den min mit samme ny nye anden stor lille god dårlig a the my same new big small".split())
+_GOES_TO_SCHOOL = _Regex(
+    r"\b(?:går\s+på|går\s+i|goes\s+to|go\s+to|from)\s+([^\W\d_]+)\s+(?:skole|skolen|school|gymnasium)\b", re.IGNORECASE
+)
+_NOT_A_SCHOOL_NAME = frozenset(
+    "en den min mit samme ny nye anden stor lille god dårlig a the my same new big small".split()
+)
 
 
 def _names_school(text: str) -> bool:
@@ -847,8 +954,8 @@ def _has_name(text: str) -> bool:
     for word, end in tokens:
         if not _is_first_name(word):
             continue
-        m = _FROM_PLACE.match(text[end:end + 40])
-        if m and (m.group(1).casefold() in _towns() or _names_school(text[end + m.start(1):end + m.end(1) + 20])):
+        m = _FROM_PLACE.match(text[end : end + 40])
+        if m and (m.group(1).casefold() in _towns() or _names_school(text[end + m.start(1) : end + m.end(1) + 20])):
             return True
     return False
 
@@ -881,8 +988,12 @@ def check_text(text: str, previous_text: str | None = None) -> str | None:
         if _has_handle(prepared, previous):
             return "handle"
         # "mit nr starter med 28 19" then "og resten er 46 73": one number over two messages.
-        if _ANY_DIGIT.search(prepared) and _ANY_DIGIT.search(previous) and not _has_phone(previous) \
-                and _has_phone(f"{previous} og {prepared}"):
+        if (
+            _ANY_DIGIT.search(prepared)
+            and _ANY_DIGIT.search(previous)
+            and not _has_phone(previous)
+            and _has_phone(f"{previous} og {prepared}")
+        ):
             return "phone"
     return None
 

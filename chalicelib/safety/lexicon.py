@@ -53,7 +53,7 @@ _DANISH_DIGRAPHS = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))
 
 
 def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def within_one(a: str, b: str) -> bool:
@@ -73,7 +73,7 @@ def within_one(a: str, b: str) -> bool:
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i:] == b[i + 1:]
+    return a[i:] == b[i + 1 :]
 
 
 class Lexicon:
@@ -179,7 +179,10 @@ class Lexicon:
                 if within_one(word, entry):
                     found |= self._fuzzy_forms[entry]
         for prefix, names in self._fuzzy_prefix.items():
-            if (len(word) >= len(prefix) - 1 and word[:2] == prefix[:2]
-                    and any(within_one(word[:n], prefix) for n in (len(prefix) - 1, len(prefix), len(prefix) + 1))):
+            if (
+                len(word) >= len(prefix) - 1
+                and word[:2] == prefix[:2]
+                and any(within_one(word[:n], prefix) for n in (len(prefix) - 1, len(prefix), len(prefix) + 1))
+            ):
                 found |= names
         return found

@@ -58,7 +58,7 @@ def features(words: list[str]) -> set[str]:
         padded = f" {spelling_key(word)} "
         for n in (3, 4):
             for i in range(len(padded) - n + 1):
-                found.add("c:" + padded[i:i + n])
+                found.add("c:" + padded[i : i + n])
     for first, second in pairwise(stems):
         found.add(f"b:{first}_{second}")
     return found
@@ -84,9 +84,14 @@ class NgramScorer:
     the level weights are space-separated in the order of ``LEVELS`` (absent: zero).
     """
 
-    def __init__(self, weights: dict[str, float], bias: float, threshold: float,
-                 level_weights: dict[str, tuple[float, ...]] | None = None,
-                 level_bias: tuple[float, ...] = (0.0,) * len(LEVELS)) -> None:
+    def __init__(
+        self,
+        weights: dict[str, float],
+        bias: float,
+        threshold: float,
+        level_weights: dict[str, tuple[float, ...]] | None = None,
+        level_bias: tuple[float, ...] = (0.0,) * len(LEVELS),
+    ) -> None:
         self.weights, self.bias, self.threshold = weights, bias, threshold
         self.level_weights = level_weights or {}
         self.level_bias = level_bias

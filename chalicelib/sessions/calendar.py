@@ -134,9 +134,7 @@ class WeeklySchedule:
             raise ValueError(f"first_date must be a date (local), got {self.first_date!r}")
         if self.meetings is not None:
             if not _is_int(self.meetings) or self.meetings < 1:
-                raise ValueError(
-                    f"meetings must be at least 1 (or None for an ongoing group), got {self.meetings!r}"
-                )
+                raise ValueError(f"meetings must be at least 1 (or None for an ongoing group), got {self.meetings!r}")
             if self.first_date is None:
                 raise ValueError("a course (meetings set) needs first_date: meeting 1 must have a date")
         for day in self.cancelled:
@@ -173,9 +171,7 @@ class WeeklySchedule:
     def _cancelled_meeting_days(self) -> tuple[date, ...]:
         """Sorted cancelled dates that fall on a meeting day at or after the first meeting."""
         first = self._first_meeting
-        return tuple(
-            sorted(d for d in self.cancelled if d.weekday() == self.weekday and (first is None or d >= first))
-        )
+        return tuple(sorted(d for d in self.cancelled if d.weekday() == self.weekday and (first is None or d >= first)))
 
     @cached_property
     def _last_meeting(self) -> date | None:

@@ -361,15 +361,20 @@ def create_session(session: Session) -> bool:
 
 def open_session(session: Session, now: datetime, next_due: datetime, starts_at: datetime | None = None) -> bool:
     """scheduled -> open, exactly once; the session stays due for its closing warning."""
-    actions = [Session.status.set(OPEN), Session.due_at.set(next_due), Session.live_bucket.set(LIVE),
-               Session.presence_since.set(now)]
+    actions = [
+        Session.status.set(OPEN),
+        Session.due_at.set(next_due),
+        Session.live_bucket.set(LIVE),
+        Session.presence_since.set(now),
+    ]
     if starts_at is not None:
         actions.append(Session.starts_at.set(starts_at))
     return _update_if(session, actions, Session.status == SCHEDULED)
 
 
-def begin_steps(session: Session, condition: Any, sets: list[Any], steps: set[str], now: datetime,
-                lease: timedelta) -> bool:
+def begin_steps(
+    session: Session, condition: Any, sets: list[Any], steps: set[str], now: datetime, lease: timedelta
+) -> bool:
     """A transition that has side effects: change the state and record the steps still to do.
 
     The session stays due (``due_at`` = now) until every step is done, and the caller holds a
@@ -384,8 +389,9 @@ def begin_warning(session: Session, steps: set[str], now: datetime, lease: timed
     return begin_steps(session, condition, [Session.warned.set(True)], steps, now, lease)
 
 
-def begin_finish(session: Session, expected: str, status: str, steps: set[str], now: datetime,
-                 lease: timedelta) -> bool:
+def begin_finish(
+    session: Session, expected: str, status: str, steps: set[str], now: datetime, lease: timedelta
+) -> bool:
     sets = [Session.status.set(status), Session.live_bucket.remove()]
     return begin_steps(session, Session.status == expected, sets, steps, now, lease)
 
@@ -410,8 +416,11 @@ def presence_open(session: Session, now: datetime, without_s: int) -> bool:
     """A mentor arrived in a room without one: it opens. ``without_s``: the interval just ended."""
     condition = (Session.status == OPEN) & _absent() & _same(Session.presence_since, session.presence_since)
     actions = [
-        Session.mentor_present.set(True), Session.presence_since.set(now), Session.mentor_left_at.remove(),
-        Session.without_mentor_s.add(without_s), Session.mentor_first_at.set(Session.mentor_first_at | now),
+        Session.mentor_present.set(True),
+        Session.presence_since.set(now),
+        Session.mentor_left_at.remove(),
+        Session.without_mentor_s.add(without_s),
+        Session.mentor_first_at.set(Session.mentor_first_at | now),
     ]
     return _update_if(session, actions, condition)
 
@@ -425,8 +434,12 @@ def presence_left(session: Session, at: datetime) -> bool:
 def presence_back(session: Session, now: datetime, with_s: int, without_s: int) -> bool:
     """A mentor came back within the grace period: the room never paused."""
     condition = (Session.mentor_present == True) & _same(Session.mentor_left_at, session.mentor_left_at)  # noqa: E712
-    actions = [Session.mentor_left_at.remove(), Session.presence_since.set(now),
-               Session.with_mentor_s.add(with_s), Session.without_mentor_s.add(without_s)]
+    actions = [
+        Session.mentor_left_at.remove(),
+        Session.presence_since.set(now),
+        Session.with_mentor_s.add(with_s),
+        Session.without_mentor_s.add(without_s),
+    ]
     return _update_if(session, actions, condition)
 
 
@@ -434,23 +447,30 @@ def presence_pause(session: Session, with_s: int) -> bool:
     """The grace period is over: the room pauses; it has been without a mentor since they left."""
     assert session.mentor_left_at is not None
     condition = (Session.mentor_present == True) & (Session.mentor_left_at == session.mentor_left_at)  # noqa: E712
-    actions = [Session.mentor_present.set(False), Session.presence_since.set(session.mentor_left_at),
-               Session.mentor_left_at.remove(), Session.with_mentor_s.add(with_s)]
+    actions = [
+        Session.mentor_present.set(False),
+        Session.presence_since.set(session.mentor_left_at),
+        Session.mentor_left_at.remove(),
+        Session.with_mentor_s.add(with_s),
+    ]
     return _update_if(session, actions, condition)
 
 
 def presence_freeze(session: Session, with_s: int, without_s: int) -> bool:
     """At the close: the last interval is added and the figures stop counting."""
     condition = Session.presence_since.exists() & _same(Session.presence_since, session.presence_since)
-    actions = [Session.presence_since.remove(), Session.mentor_left_at.remove(),
-               Session.with_mentor_s.add(with_s), Session.without_mentor_s.add(without_s)]
+    actions = [
+        Session.presence_since.remove(),
+        Session.mentor_left_at.remove(),
+        Session.with_mentor_s.add(with_s),
+        Session.without_mentor_s.add(without_s),
+    ]
     return _update_if(session, actions, condition)
+
 
 def claim_steps(session: Session, now: datetime, lease: timedelta) -> bool:
     """Take over steps a failed or vanished tick left, once its lease has run out."""
-    condition = Session.pending_steps.exists() & (
-        Session.lease_until.does_not_exist() | (Session.lease_until < now)
-    )
+    condition = Session.pending_steps.exists() & (Session.lease_until.does_not_exist() | (Session.lease_until < now))
     return _update_if(session, [Session.lease_until.set(now + lease)], condition)
 
 
@@ -487,8 +507,7 @@ def note_attendance(session: Session, tag: str) -> None:
 
 def clear_pin(session: Session, message_id: str | None = None) -> bool:
     """Remove the pin and its text copy: any pin, or only when it is ``message_id``."""
-    condition = Session.pinned_message_id.exists() if message_id is None else (
-        Session.pinned_message_id == message_id)
+    condition = Session.pinned_message_id.exists() if message_id is None else (Session.pinned_message_id == message_id)
     return _update_if(session, [Session.pinned_message_id.remove(), Session.pinned_text.remove()], condition)
 
 
@@ -520,8 +539,9 @@ def staff_connections(org_id: str) -> list[Connection]:
     return list(Connection.by_staff.query(org_id))
 
 
-def enter_session(connection: Connection, session: Session, org_id: str, retention_days: int,
-                  muted_until: datetime | None) -> None:
+def enter_session(
+    connection: Connection, session: Session, org_id: str, retention_days: int, muted_until: datetime | None
+) -> None:
     connection.update(
         actions=[
             Connection.session_id.set(session.session_id),
@@ -538,22 +558,33 @@ def enter_session(connection: Connection, session: Session, org_id: str, retenti
 
 def leave_session(connection: Connection) -> None:
     connection.update(
-        actions=[Connection.session_id.remove(), Connection.group_id.remove(), Connection.session_ends_at.remove(),
-                 Connection.waiting_for.remove()]
+        actions=[
+            Connection.session_id.remove(),
+            Connection.group_id.remove(),
+            Connection.session_ends_at.remove(),
+            Connection.waiting_for.remove(),
+        ]
     )
 
 
 def wait_in_queue(connection: Connection, session: Session) -> None:
     """A newcomer waits for admission: out of any room, into this session's waiting room."""
-    connection.update(actions=[
-        Connection.waiting_for.set(session.session_id), Connection.org_id.set(session.org_id),
-        Connection.session_id.remove(), Connection.group_id.remove(), Connection.session_ends_at.remove(),
-    ])
+    connection.update(
+        actions=[
+            Connection.waiting_for.set(session.session_id),
+            Connection.org_id.set(session.org_id),
+            Connection.session_id.remove(),
+            Connection.group_id.remove(),
+            Connection.session_ends_at.remove(),
+        ]
+    )
 
 
 def touch_connection(connection: Connection, now: datetime) -> bool:
     """A mentor's heartbeat; False when the socket was forgotten meanwhile (it must connect again)."""
     return _update_if(connection, [Connection.seen_at.set(now)], Connection.connection_id.exists())
+
+
 def _update_connections(connections: Iterable[Connection], actions: list[Any]) -> None:
     """Denormalised copies on each socket; a socket that vanished meanwhile is skipped."""
     for connection in connections:
@@ -683,12 +714,14 @@ def delete_participant(participant: Participant) -> bool:
 
 def touch_participant(participant: Participant, seen: datetime, delete_after: datetime) -> None:
     """Note a log-in: the account's deletion for disuse moves to ``delete_after``."""
-    participant.update(actions=[
-        Participant.last_seen_at.set(seen),
-        Participant.idle_bucket.set(IDLE),
-        Participant.delete_after.set(delete_after),
-        Participant.expires_at.set(delete_after + ACCOUNT_TTL_MARGIN),
-    ])
+    participant.update(
+        actions=[
+            Participant.last_seen_at.set(seen),
+            Participant.idle_bucket.set(IDLE),
+            Participant.delete_after.set(delete_after),
+            Participant.expires_at.set(delete_after + ACCOUNT_TTL_MARGIN),
+        ]
+    )
 
 
 def unused_accounts(now: datetime, limit: int) -> list[str]:
@@ -698,12 +731,14 @@ def unused_accounts(now: datetime, limit: int) -> list[str]:
 
 def set_password(participant: Participant, password_hash: str, expected: str) -> bool:
     """Replace the password hash unless it changed meanwhile (a rehash racing a change of password)."""
-    return _update_if(participant, [Participant.password_hash.set(password_hash)],
-                      Participant.password_hash == expected)
+    return _update_if(
+        participant, [Participant.password_hash.set(password_hash)], Participant.password_hash == expected
+    )
 
 
-def replace_credentials(participant: Participant, expected_recovery: str, *, password_hash: str | None = None,
-                        recovery_hash: str) -> bool:
+def replace_credentials(
+    participant: Participant, expected_recovery: str, *, password_hash: str | None = None, recovery_hash: str
+) -> bool:
     """A new recovery code (and password): the old code is spent exactly once, even by two at a time."""
     actions: list[Action] = [Participant.recovery_hash.set(recovery_hash)]
     if password_hash is not None:
@@ -765,8 +800,7 @@ def audit_about(subject_id: str) -> list[AuditEntry]:
 
 def anonymise_audit(entry: AuditEntry, target: str, reason: str) -> None:
     """Keep the action and when; the participant becomes a one-way tag and leaves the index."""
-    entry.update(actions=[AuditEntry.target.set(target), AuditEntry.reason.set(reason),
-                          AuditEntry.subject_id.remove()])
+    entry.update(actions=[AuditEntry.target.set(target), AuditEntry.reason.set(reason), AuditEntry.subject_id.remove()])
 
 
 def add_audit(entry: AuditEntry) -> None:
@@ -854,7 +888,10 @@ def reports_about(author_id: str) -> list[Report]:
 def anonymise_report(report: Report, tag: str, reason: str, note: str | None) -> None:
     """Keep that something was reported, and what was done; drop the text and who wrote it."""
     actions: list[Action] = [
-        Report.excerpt.set(""), Report.pseudonym.set(tag), Report.reason.set(reason), Report.author_id.remove(),
+        Report.excerpt.set(""),
+        Report.pseudonym.set(tag),
+        Report.reason.set(reason),
+        Report.author_id.remove(),
     ]
     if note is not None:
         actions.append(Report.note.set(note))
@@ -885,8 +922,9 @@ def resolve_report(report: Report, mentor_id: str, note: str, now: datetime, ent
         Report.queue_key.remove(),
     ]
     try:
-        _with_audit(lambda transaction: transaction.update(report, actions=actions,
-                                                           condition=Report.status == "open"), entry)
+        _with_audit(
+            lambda transaction: transaction.update(report, actions=actions, condition=Report.status == "open"), entry
+        )
     except TransactWriteError as error:
         if _cancelled_by_condition(error):
             return False

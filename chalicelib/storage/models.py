@@ -3,6 +3,7 @@
 Only :mod:`chalicelib.storage` uses them to read and write; the rest of the product gets
 items back from its functions (which list the requests of each hot path).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -49,6 +50,7 @@ def _table(name: str) -> str:
 class Organisation(Model):
     class Meta(_Meta):
         table_name = _table("organisations")
+
     org_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     retention_days = NumberAttribute(null=True)  # None: the stage's RETENTION_DAYS
@@ -85,6 +87,7 @@ LISTED = "listed"
 class Group(Model):
     class Meta(_Meta):
         table_name = _table("groups")
+
     group_id = UnicodeAttribute(hash_key=True)
     org_id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -153,6 +156,7 @@ LIVE = "live"
 class Session(Model):
     class Meta(_Meta):
         table_name = _table("sessions")
+
     session_id = UnicodeAttribute(hash_key=True)
     group_id = UnicodeAttribute()
     org_id = UnicodeAttribute()
@@ -215,6 +219,7 @@ class Participant(Model):
 
     class Meta(_Meta):
         table_name = _table("participants")
+
     pseudonym_key = UnicodeAttribute(hash_key=True)
     participant_id = UnicodeAttribute()
     pseudonym = UnicodeAttribute()
@@ -278,6 +283,7 @@ class Connection(Model):
 
     class Meta(_Meta):
         table_name = _table("connections")
+
     connection_id = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute()
     pseudonym = UnicodeAttribute()
@@ -325,6 +331,7 @@ class MessagesByAuthor(GlobalSecondaryIndex["Message"]):
 class Message(Model):
     class Meta(_Meta):
         table_name = _table("messages")
+
     session_id = UnicodeAttribute(hash_key=True)
     message_id = UnicodeAttribute(range_key=True)  # a ULID: sorts by time
     author_id = UnicodeAttribute()
@@ -344,6 +351,7 @@ class SendReceipt(Model):
 
     class Meta(_Meta):
         table_name = _table("receipts")
+
     receipt_key = UnicodeAttribute(hash_key=True)
     message_id = UnicodeAttribute()
     expires_at = TTLAttribute()
@@ -372,6 +380,7 @@ class Member(Model):
 
     class Meta(_Meta):
         table_name = _table("members")
+
     group_id = UnicodeAttribute(hash_key=True)
     participant_id = UnicodeAttribute(range_key=True)
     via = UnicodeAttribute()  # admitted | enrolled | came
@@ -398,6 +407,7 @@ class Waiting(Model):
 
     class Meta(_Meta):
         table_name = _table("waiting")
+
     session_id = UnicodeAttribute(hash_key=True)
     participant_id = UnicodeAttribute(range_key=True)
     pseudonym = UnicodeAttribute()
@@ -414,6 +424,7 @@ class Duty(Model):
 
     class Meta(_Meta):
         table_name = _table("duties")
+
     group_id = UnicodeAttribute(hash_key=True)
     meeting = UnicodeAttribute(range_key=True)
     # PynamoDB's stubs type a list of strings as a list of attributes.
@@ -441,6 +452,7 @@ class Mentor(Model):
 
     class Meta(_Meta):
         table_name = _table("mentors")
+
     username_key = UnicodeAttribute(hash_key=True)
     mentor_id = UnicodeAttribute()
     username = UnicodeAttribute()
@@ -468,6 +480,7 @@ class Throttle(Model):
 
     class Meta(_Meta):
         table_name = _table("throttles")
+
     throttle_key = UnicodeAttribute(hash_key=True)
     hits = NumberAttribute(null=True)
     not_before = UTCDateTimeAttribute(null=True)
@@ -491,6 +504,7 @@ class Restriction(Model):
 
     class Meta(_Meta):
         table_name = _table("restrictions")
+
     scope_id = UnicodeAttribute(hash_key=True)  # "session#<id>" or "group#<id>"
     subject_id = UnicodeAttribute(range_key=True)  # the participant's id
     kind = UnicodeAttribute()
@@ -518,6 +532,7 @@ class AuditEntry(Model):
 
     class Meta(_Meta):
         table_name = _table("audit")
+
     org_id = UnicodeAttribute(hash_key=True)
     entry_id = UnicodeAttribute(range_key=True)
     at = UTCDateTimeAttribute()
@@ -561,6 +576,7 @@ class Report(Model):
 
     class Meta(_Meta):
         table_name = _table("reports")
+
     org_id = UnicodeAttribute(hash_key=True)
     report_id = UnicodeAttribute(range_key=True)
     kind = UnicodeAttribute()  # report | crisis | danger | held_back
@@ -621,5 +637,3 @@ def create_tables() -> None:
 def _dynamo() -> DynamoConnection:
     """One low-level connection per container for transactions: building a client costs ~77 ms."""
     return DynamoConnection(region=_SETTINGS.region, host=_SETTINGS.dynamodb_endpoint)
-
-

@@ -1,4 +1,5 @@
 """Browser tests: Debian's Chromium driven by Playwright against the local stack on a free port."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,12 @@ from tests.e2e.conftest import MentorOnDuty, Stack, start_stack, stop_stack
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}

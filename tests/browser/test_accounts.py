@@ -1,5 +1,6 @@
 """A teen's own account in the browser: the recovery code that brings a forgotten password back, a new
 password and a new code from "My account", and a refused pseudonym that says which rule it broke."""
+
 from __future__ import annotations
 
 import json

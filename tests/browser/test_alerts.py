@@ -1,4 +1,5 @@
 """Alerts no mentor can miss, and the settings an organisation's admin keeps, in a real browser."""
+
 from __future__ import annotations
 
 import re
@@ -133,7 +134,12 @@ def test_an_admin_adds_a_crisis_term_and_the_next_message_with_it_is_flagged(sta
         anders.get_by_role("button", name="Log", exact=True).click()
         expect(anders.locator("#audit-rows tr").filter(has_text="Ændrede indstilling")).to_have_count(2)
     finally:
-        token = anders.evaluate("JSON.parse(sessionStorage.getItem('gruppechat.mentor') "
-                                "|| localStorage.getItem('gruppechat.mentor')).token")
-        requests.put(f"{stack.api}/admin/settings", json={"extra_crisis_terms": [], "retention_days": 30},
-                     headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        token = anders.evaluate(
+            "JSON.parse(sessionStorage.getItem('gruppechat.mentor') || localStorage.getItem('gruppechat.mentor')).token"
+        )
+        requests.put(
+            f"{stack.api}/admin/settings",
+            json={"extra_crisis_terms": [], "retention_days": 30},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )

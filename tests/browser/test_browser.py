@@ -1,4 +1,5 @@
 """The web frontend in a real browser: teens sign up and chat, reconnect, stay safe; the mentor moderates."""
+
 from __future__ import annotations
 
 import re
@@ -48,7 +49,8 @@ def say(page: Page, text: str) -> None:
 def delivered(page: Page, text: str):
     """Confirmed messages (not the outbox) whose text is exactly ``text``."""
     return page.locator("#messages li.msg:not(.msg--pending) .msg__text").filter(
-        has_text=re.compile(f"^{re.escape(text)}$"))
+        has_text=re.compile(f"^{re.escape(text)}$")
+    )
 
 
 def teen(new_page, stack, name: str) -> Page:
@@ -99,7 +101,9 @@ def test_two_teens_sign_up_join_and_chat_both_ways(stack, new_page, tmp_path):
     expect(ravn.locator("li.msg--own").filter(has_text="Hej med jer")).to_have_count(0)
     expect(ravn.locator("#live")).to_have_text("Solsikke skriver: Samme her, lang dag i skolen")
     expect(solsikke.locator("li.msg").filter(has_text="lidt træt").locator(".msg__author")).to_have_text("Ravn")
-    expect(solsikke.locator("li.msg").filter(has_text="lidt træt").locator("time")).to_have_text(re.compile(r"\d\d[.:]\d\d"))
+    expect(solsikke.locator("li.msg").filter(has_text="lidt træt").locator("time")).to_have_text(
+        re.compile(r"\d\d[.:]\d\d")
+    )
 
     solsikke.screenshot(path=str(screenshot_path("teen-chat.png", tmp_path)))
 
@@ -439,17 +443,27 @@ def test_the_sign_up_work_runs_in_a_worker_and_reports_its_progress(stack, new_p
 
     page = new_page(stack)
     salt, number, limit = "d1f3a9?expires=4102444800&", 150_000, 200_000
-    challenge = {"algorithm": "SHA-256", "challenge": hashlib.sha256(f"{salt}{number}".encode()).hexdigest(),
-                 "salt": salt, "signature": "not-checked-here", "maxNumber": limit}
-    solved = page.evaluate("""async (challenge) => {
+    challenge = {
+        "algorithm": "SHA-256",
+        "challenge": hashlib.sha256(f"{salt}{number}".encode()).hexdigest(),
+        "salt": salt,
+        "signature": "not-checked-here",
+        "maxNumber": limit,
+    }
+    solved = page.evaluate(
+        """async (challenge) => {
         const { solveChallenge } = await import('./js/challenge.js');
         const seen = [];
         const started = performance.now();
         const payload = await solveChallenge(challenge, (fraction) => seen.push(fraction));
         return { payload, seen, ms: performance.now() - started };
-    }""", challenge)
-    print(f"\n[figures] the page's worker tried {number:,} SHA-256 hashes in {solved['ms']:.0f} ms "
-          f"({number / solved['ms'] * 1000:,.0f}/s), {len(solved['seen'])} progress reports")
+    }""",
+        challenge,
+    )
+    print(
+        f"\n[figures] the page's worker tried {number:,} SHA-256 hashes in {solved['ms']:.0f} ms "
+        f"({number / solved['ms'] * 1000:,.0f}/s), {len(solved['seen'])} progress reports"
+    )
     assert solved["payload"]["number"] == number and solved["payload"]["signature"] == "not-checked-here"
     assert len(solved["seen"]) >= 10 and solved["seen"] == sorted(solved["seen"]) and solved["seen"][-1] == 1
     # The form says what the wait is for, in the teen's language.

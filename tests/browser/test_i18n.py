@@ -3,6 +3,7 @@
 A key the scripts or the pages ask for but a language lacks would show the key itself (``t`` falls
 back to it); a code the server sends without a text would show the raw code.
 """
+
 from __future__ import annotations
 
 import json
@@ -85,8 +86,12 @@ FAMILIES: dict[str, list[str]] = {
     "mentor.mod.{}": ["remove", "pin", "mute", "kick", "ban"],
     "mentor.mod.{}Who": ["mute", "kick", "ban"],
     "status.{}": connection_statuses(),
-    "ended.{}": sorted(set(js_set("socket.js", "ENDING_FRAMES")) | set(js_set("socket.js", "JOIN_REFUSALS"))
-                       | set(js_set("socket.js", "CONNECT_REFUSALS")) | {"expired", "bannedForGood", "generic"}),
+    "ended.{}": sorted(
+        set(js_set("socket.js", "ENDING_FRAMES"))
+        | set(js_set("socket.js", "JOIN_REFUSALS"))
+        | set(js_set("socket.js", "CONNECT_REFUSALS"))
+        | {"expired", "bannedForGood", "generic"}
+    ),
     "error.{}": sorted(set(js_set("socket.js", "SEND_REFUSALS")) | set(SERVER_ERRORS) | {"generic", "network"}),
     "weekday.{}": js_set("mentor/admin-groups.js", "WEEKDAYS"),
     "lang.switchTo.{}": list(LANGUAGES),
@@ -99,13 +104,44 @@ FAMILIES: dict[str, list[str]] = {
     "pseudonymRule.{}": list(REASONS),
     "mentor.reports.why.{}": ["unkind", "personal_info", "worried", "other", "no_mentor", *KINDS, *REASONS],
     "report.reason.{}": ["unkind", "personal_info", "worried", "other"],
-    "mentor.audit.actions.{}": ["remove", "mute", "kick", "ban", "topic", "pin", "announce", "slow_mode",
-                                "open", "close", "extend", "cancel", "resolve_report", "claim_report",
-                                "change_settings",
-                                "admit", "decline", "lock", "unlock", "enrol", "duty", "swap", "cannot_come"],
-    "mentor.figures.{}": ["group_id", "group", "session_id", "starts_at", "status", "participants",
-                          "returning", "messages", "reports_handled", "minutes_with_mentor",
-                          "minutes_without_mentor"],
+    "mentor.audit.actions.{}": [
+        "remove",
+        "mute",
+        "kick",
+        "ban",
+        "topic",
+        "pin",
+        "announce",
+        "slow_mode",
+        "open",
+        "close",
+        "extend",
+        "cancel",
+        "resolve_report",
+        "claim_report",
+        "change_settings",
+        "admit",
+        "decline",
+        "lock",
+        "unlock",
+        "enrol",
+        "duty",
+        "swap",
+        "cannot_come",
+    ],
+    "mentor.figures.{}": [
+        "group_id",
+        "group",
+        "session_id",
+        "starts_at",
+        "status",
+        "participants",
+        "returning",
+        "messages",
+        "reports_handled",
+        "minutes_with_mentor",
+        "minutes_without_mentor",
+    ],
     "mentor.figures.status.{}": ["open", "closed"],
 }
 
@@ -120,8 +156,12 @@ def test_every_key_the_scripts_name_is_in_both_languages(lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_family_of_built_keys_is_complete_in_both_languages(lang):
     have = strings(lang)
-    missing = sorted(family.format(value) for family, values in FAMILIES.items() for value in values
-                     if family.format(value) not in have)
+    missing = sorted(
+        family.format(value)
+        for family, values in FAMILIES.items()
+        for value in values
+        if family.format(value) not in have
+    )
     assert not missing, f"{lang}.json lacks: {missing}"
 
 
@@ -144,15 +184,32 @@ def test_danish_and_english_have_the_same_keys():
 def test_both_languages_fill_in_the_same_placeholders():
     da, en = strings("da"), strings("en")
     placeholders = lambda text: set(re.findall(r"\{(\w+)\}", text))  # noqa: E731
-    differ = {key: (sorted(placeholders(da[key])), sorted(placeholders(en[key])))
-              for key in da.keys() & en.keys() if placeholders(da[key]) != placeholders(en[key])}
+    differ = {
+        key: (sorted(placeholders(da[key])), sorted(placeholders(en[key])))
+        for key in da.keys() & en.keys()
+        if placeholders(da[key]) != placeholders(en[key])
+    }
     assert not differ, f"placeholders differ between da and en: {differ}"
 
 
 class PageText(HTMLParser):
     """Keys a page asks for, and any text or label it writes itself instead of asking."""
 
-    VOID: ClassVar[set[str]] = {"meta", "link", "input", "br", "img", "hr", "source", "area", "base", "col", "embed", "wbr", "track"}
+    VOID: ClassVar[set[str]] = {
+        "meta",
+        "link",
+        "input",
+        "br",
+        "img",
+        "hr",
+        "source",
+        "area",
+        "base",
+        "col",
+        "embed",
+        "wbr",
+        "track",
+    }
     LABELS = ("placeholder", "aria-label", "title", "alt")
 
     def __init__(self) -> None:
@@ -217,7 +274,11 @@ def test_a_page_writes_no_visible_text_of_its_own(page):
 def test_the_scripts_write_no_visible_text_of_their_own():
     """Text and labels come from t(): a quoted word given as text or label is a text in one language."""
     given = re.compile(r"""(?:\btext:|textContent\s*=|'aria-label':|placeholder:|title:)\s*(['"`])(.*?)\1""")
-    found = [f"{path.relative_to(WEB)}: {line.strip()}" for path in SCRIPTS
-             for line in script_text(path).splitlines() for _, literal in given.findall(line)
-             if re.search(r"[A-Za-zæøåÆØÅ]", re.sub(r"\$\{[^}]*\}", "", literal))]  # data in ${} is not text
+    found = [
+        f"{path.relative_to(WEB)}: {line.strip()}"
+        for path in SCRIPTS
+        for line in script_text(path).splitlines()
+        for _, literal in given.findall(line)
+        if re.search(r"[A-Za-zæøåÆØÅ]", re.sub(r"\$\{[^}]*\}", "", literal))
+    ]  # data in ${} is not text
     assert not found, "\n".join(found)

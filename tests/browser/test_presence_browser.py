@@ -1,5 +1,6 @@
 """In a real browser: a teen on a phone waits for a mentor; the admin's duty roster and a mentor's
 "I cannot come"; a waiting room where a mentor lets a newcomer in, and a returning teen walks straight in."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,15 @@ def open_group_now(stack, name: str, **fields) -> str:
     """A new group of the demo organisation, opened now (no mentor in it): its id."""
     headers = {"Authorization": f"Bearer {token_of(stack, DEMO_ADMIN)}"}
     weekday = (date.today().weekday() + 3) % 7  # its weekly meeting is days away: this is an extra one
-    body = {"name": name, "rules": ["Vær sød ved hinanden", "Del aldrig navne eller adresser"],
-            "weekday": weekday, "start_time": "19:00", "duration_minutes": 90, "tz": "Europe/Copenhagen", **fields}
+    body = {
+        "name": name,
+        "rules": ["Vær sød ved hinanden", "Del aldrig navne eller adresser"],
+        "weekday": weekday,
+        "start_time": "19:00",
+        "duration_minutes": 90,
+        "tz": "Europe/Copenhagen",
+        **fields,
+    }
     created = requests.post(f"{stack.api}/admin/groups", json=body, headers=headers, timeout=10)
     assert created.status_code == 201, created.text
     group_id = created.json()["id"]
@@ -125,7 +133,9 @@ def test_a_newcomer_agrees_and_waits_the_mentor_admits_and_a_returning_teen_walk
     newcomer = teen_at(new_page, stack, "Solstråle", "Venteværelset")
     door = newcomer.locator("#admission")
     expect(door).to_be_visible()
-    expect(door.locator("#admission-rules li")).to_have_text(["Vær sød ved hinanden", "Del aldrig navne eller adresser"])
+    expect(door.locator("#admission-rules li")).to_have_text(
+        ["Vær sød ved hinanden", "Del aldrig navne eller adresser"]
+    )
     enter = door.get_by_role("button", name="Gå i venteværelset")
     expect(enter).to_be_disabled()  # not before agreeing
     door.get_by_label("Jeg har læst reglerne og vil følge dem").check()
@@ -164,4 +174,3 @@ def test_a_newcomer_agrees_and_waits_the_mentor_admits_and_a_returning_teen_walk
     stranger = teen_at(new_page, stack, "Nyankommen", "Venteværelset")
     expect(stranger.locator("#admission-rules li")).to_have_count(2)
     expect(mentor.locator("#present-list")).not_to_contain_text("Nyankommen")
-

@@ -2,6 +2,7 @@
 
 Everything here is offline: ``chalice package`` needs no credentials, cfn-lint reads files.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """infra/deploy.py runs the documented steps in order; --dry-run touches nothing."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,9 @@ def test_all_creates_the_secret_then_infra_then_functions_then_publishes_the_pag
     positions = [next(i for i, step in enumerate(steps) if want in step) for want in order]
     assert positions == sorted(positions), steps
     assert any(step.endswith("chalice deploy --stage prod") for step in steps)
-    assert not any("token_urlsafe" in step or "--value file://" not in step for step in steps if "put-parameter" in step)
+    assert not any(
+        "token_urlsafe" in step or "--value file://" not in step for step in steps if "put-parameter" in step
+    )
     assert (ROOT / ".chalice" / "config.json").read_text() == config_before
 
 
@@ -68,17 +71,21 @@ def test_the_deploy_sets_rest_and_websocket_throttling_after_the_functions(capsy
     assert route_settings["$connect"] == {"ThrottlingRateLimit": 20, "ThrottlingBurstLimit": 25}
     assert throttling.PUBLIC[("POST", "/participants")].rate < throttling.MODERATION.rate
     # `functions` alone sets them too: a redeploy never leaves the figures behind.
-    assert any("apigateway update-stage" in step for step in commands(capsys, "functions", "--stage", "dev",
-                                                                       "--dry-run"))
+    assert any(
+        "apigateway update-stage" in step for step in commands(capsys, "functions", "--stage", "dev", "--dry-run")
+    )
 
 
 def test_every_route_without_the_mentor_authorizer_has_a_limit_of_its_own():
     import app as lambda_app
     from infra import throttling
 
-    public = {(method, path) for path, methods in lambda_app.app.routes.items()
-              for method, entry in methods.items() if entry.authorizer is None
-              or entry.authorizer.name != "mentor_auth"}
+    public = {
+        (method, path)
+        for path, methods in lambda_app.app.routes.items()
+        for method, entry in methods.items()
+        if entry.authorizer is None or entry.authorizer.name != "mentor_auth"
+    }
     assert public == set(throttling.PUBLIC), "a new public route needs its own limit in infra/throttling.py"
 
 
@@ -88,13 +95,20 @@ def test_public_traffic_bursting_at_once_leaves_room_for_moderation():
 
     from .conftest import stage_config
 
-    reserved = {name: settings.get("reserved_concurrency")
-                for name, settings in stage_config("prod")["lambda_functions"].items()}
+    reserved = {
+        name: settings.get("reserved_concurrency")
+        for name, settings in stage_config("prod")["lambda_functions"].items()
+    }
     figures = throttling.concurrency()
-    print(f"\n[figures] REST: public steady {figures['public_steady']} executions, every public burst at once "
-          f"{figures['public_worst']}, + {throttling.MODERATION_RESERVE} kept for moderation = {figures['needed']} "
-          f"<= reserved {reserved['api_handler']}")
+    print(
+        f"\n[figures] REST: public steady {figures['public_steady']} executions, every public burst at once "
+        f"{figures['public_worst']}, + {throttling.MODERATION_RESERVE} kept for moderation = {figures['needed']} "
+        f"<= reserved {reserved['api_handler']}"
+    )
     assert figures["needed"] <= reserved["api_handler"]
-    for route, function in (("$connect", "websocket_connect"), ("$disconnect", "websocket_disconnect"),
-                            ("$default", "websocket_message")):
+    for route, function in (
+        ("$connect", "websocket_connect"),
+        ("$disconnect", "websocket_disconnect"),
+        ("$default", "websocket_message"),
+    ):
         assert throttling.WEBSOCKET[route].burst <= reserved[function], route

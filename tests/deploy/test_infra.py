@@ -2,6 +2,7 @@
 
 When a model is added or changed in chalicelib/storage/, these tests name what infra/ lacks.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,12 +36,12 @@ def template_tables(template: dict) -> dict[str, tuple[str, dict]]:
         if resource["Type"] == TABLE:
             name = resolve(resource["Properties"]["TableName"], "dev")
             assert name.startswith("gruppechat-dev-"), f"{logical}: TableName must be gruppechat-${{Stage}}-<name>"
-            tables[name[len("gruppechat-dev-"):]] = (logical, resource["Properties"])
+            tables[name[len("gruppechat-dev-") :]] = (logical, resource["Properties"])
     return tables
 
 
 def model_name(model) -> str:
-    return model.Meta.table_name[len(settings().table_prefix):]
+    return model.Meta.table_name[len(settings().table_prefix) :]
 
 
 def keys(key_schema: list[dict]) -> dict[str, str]:
@@ -62,7 +63,9 @@ def test_every_model_has_a_table_and_every_table_a_model(template):
 def test_table_matches_model(template, model):
     name = model_name(model)
     logical, props = template_tables(template).get(name, (None, None))
-    assert props is not None, f"infra/template.yaml: no table '{name}' for {model.__name__} (run .venv/bin/python -m infra.sync)"
+    assert props is not None, (
+        f"infra/template.yaml: no table '{name}' for {model.__name__} (run .venv/bin/python -m infra.sync)"
+    )
     where = f"infra/template.yaml {logical} ({model.__name__}; .venv/bin/python -m infra.sync rewrites it)"
     schema = model._get_schema()
 
@@ -84,7 +87,9 @@ def test_table_matches_model(template, model):
         assert index_name in indexes, f"{where}: missing GSI '{index_name}' with keys {index_keys}, {projection}"
         assert indexes[index_name][0] == index_keys, f"{where}: GSI '{index_name}' keys should be {index_keys}"
         assert indexes[index_name][1] == projection, f"{where}: GSI '{index_name}' Projection should be {projection}"
-    assert not set(indexes) - set(wanted_indexes), f"{where}: GSIs no model declares: {set(indexes) - set(wanted_indexes)}"
+    assert not set(indexes) - set(wanted_indexes), (
+        f"{where}: GSIs no model declares: {set(indexes) - set(wanted_indexes)}"
+    )
     assert not schema["local_secondary_indexes"] and "LocalSecondaryIndexes" not in props
 
     ttl = model._ttl_attribute()
@@ -119,13 +124,16 @@ def test_chalice_stage_points_at_these_tables_and_this_secret(template, stage):
 def test_every_lambda_function_has_a_log_group_with_retention(template, stage):
     groups = {
         resolve(r["Properties"]["LogGroupName"], stage): r["Properties"]
-        for r in template["Resources"].values() if r["Type"] == "AWS::Logs::LogGroup"
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Logs::LogGroup"
     }
     wanted = {f"/aws/lambda/{f.function_name}" for f in lambda_functions(stage).values()}
     assert wanted - set(groups) == set(), (
         f"infra/template.yaml lacks log groups {sorted(wanted - set(groups))} (run .venv/bin/python -m infra.sync)"
     )
-    assert set(groups) - wanted == set(), f"infra/template.yaml has log groups of no function: {sorted(set(groups) - wanted)}"
+    assert set(groups) - wanted == set(), (
+        f"infra/template.yaml has log groups of no function: {sorted(set(groups) - wanted)}"
+    )
     for props in groups.values():
         assert props["RetentionInDays"] == {"Fn::If": ["IsProd", 30, 14]}
 
@@ -134,8 +142,13 @@ def test_site_is_private_https_only_and_sends_the_security_headers(template):
     resources = template["Resources"]
     bucket = resources["SiteBucket"]["Properties"]
     assert all(bucket["PublicAccessBlockConfiguration"].values()) and len(bucket["PublicAccessBlockConfiguration"]) == 4
-    [read] = [s for s in resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
-    assert read["Principal"] == {"Service": "cloudfront.amazonaws.com"} and "AWS:SourceArn" in read["Condition"]["StringEquals"]
+    [read] = [
+        s for s in resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"
+    ]
+    assert (
+        read["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+        and "AWS:SourceArn" in read["Condition"]["StringEquals"]
+    )
     config = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
     [origin] = config["Origins"]
     assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}

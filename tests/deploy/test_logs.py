@@ -1,4 +1,5 @@
 """Structured logs never carry message text, tokens, passwords or IP addresses."""
+
 from __future__ import annotations
 
 import io
@@ -52,8 +53,15 @@ def test_sensitive_extra_fields_are_redacted(captured):
     log = logging.getLogger("gruppechat.chat")
     log.info(
         "message stored",
-        extra={"text": TEXT, "token": JWT, "password": PASSWORD, "ip": IPV4, "sourceIp": IPV6,
-               "message_id": "01JDX5", "recovery_code": "ABCD-EFGH"},
+        extra={
+            "text": TEXT,
+            "token": JWT,
+            "password": PASSWORD,
+            "ip": IPV4,
+            "sourceIp": IPV6,
+            "message_id": "01JDX5",
+            "recovery_code": "ABCD-EFGH",
+        },
     )
     [entry] = lines(captured)
     assert entry["message"] == "message stored"
@@ -66,8 +74,11 @@ def test_sensitive_extra_fields_are_redacted(captured):
 
 def test_a_whole_lambda_event_logged_by_mistake_keeps_no_personal_field(captured):
     event = {
-        "requestContext": {"routeKey": "$connect", "connectionId": "c-1",
-                           "identity": {"sourceIp": IPV4, "userAgent": "Mozilla"}},
+        "requestContext": {
+            "routeKey": "$connect",
+            "connectionId": "c-1",
+            "identity": {"sourceIp": IPV4, "userAgent": "Mozilla"},
+        },
         "queryStringParameters": {"token": JWT},
         "headers": {"X-Forwarded-For": f"{IPV4}, {IPV6}", "Authorization": f"Bearer {JWT}"},
         "body": json.dumps({"action": "send", "text": TEXT}),
@@ -114,10 +125,19 @@ def test_chalice_logger_no_longer_swallows_product_logs(captured):
 
 def test_middleware_binds_request_and_connection_id_for_the_call_only(captured):
     event = WebsocketEvent(
-        {"requestContext": {"routeKey": "$default", "eventType": "MESSAGE", "connectionId": "conn-7",
-                            "apiId": "abc123", "stage": "prod", "domainName": "x", "requestId": "api-r-1",
-                            "identity": {"sourceIp": IPV4}},
-         "body": json.dumps({"action": "send", "text": TEXT})},
+        {
+            "requestContext": {
+                "routeKey": "$default",
+                "eventType": "MESSAGE",
+                "connectionId": "conn-7",
+                "apiId": "abc123",
+                "stage": "prod",
+                "domainName": "x",
+                "requestId": "api-r-1",
+                "identity": {"sourceIp": IPV4},
+            },
+            "body": json.dumps({"action": "send", "text": TEXT}),
+        },
         SimpleNamespace(aws_request_id="req-42", function_name="gruppechat-prod-websocket_message"),
     )
 

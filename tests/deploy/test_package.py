@@ -1,4 +1,5 @@
 """`chalice package` builds every stage offline, as Python 3.12, and cfn-lint finds no error."""
+
 from __future__ import annotations
 
 import subprocess
@@ -35,8 +36,12 @@ def test_stage_settings_reach_the_template(sam, stage):
     # Chalice keys lambda_functions by its own names: the WebSocket handlers are
     # websocket_connect/_message/_disconnect, the REST handler api_handler, a schedule or an
     # authorizer its Python function name.
-    names = {"app": "api_handler", "connect": "websocket_connect", "message": "websocket_message",
-             "disconnect": "websocket_disconnect"}
+    names = {
+        "app": "api_handler",
+        "connect": "websocket_connect",
+        "message": "websocket_message",
+        "disconnect": "websocket_disconnect",
+    }
     for handler, props in handlers.items():
         key = names.get(handler, handler)
         assert key in configured, f"{handler}: no lambda_functions.{key} in .chalice/config.json ({stage})"
@@ -67,8 +72,11 @@ def test_every_role_carries_exactly_the_stage_policy(sam, stage):
 def test_api_stage_is_named_after_the_chalice_stage(sam, stage):
     # The policy's @connections ARN names the API Gateway stage (see docs/deploy.md).
     assert stage_config(stage)["api_gateway_stage"] == stage
-    stages = [r["Properties"]["StageName"] for r in sam[stage]["Resources"].values()
-              if r["Type"] == "AWS::ApiGatewayV2::Stage"]
+    stages = [
+        r["Properties"]["StageName"]
+        for r in sam[stage]["Resources"].values()
+        if r["Type"] == "AWS::ApiGatewayV2::Stage"
+    ]
     assert stages == [stage]
 
 
@@ -85,7 +93,11 @@ def test_package_leaves_the_aws_sdk_to_the_runtime(packaged):
     with zipfile.ZipFile(packaged["prod"] / "deployment.zip") as archive:
         tops = {name.split("/", 1)[0] for name in archive.namelist()}
         unzipped = sum(info.file_size for info in archive.infolist())
-    shipped = {top for top in tops if top.split("-")[0].lower() in {"boto3", "botocore", "s3transfer", "urllib3", "dateutil", "jmespath"}}
+    shipped = {
+        top
+        for top in tops
+        if top.split("-")[0].lower() in {"boto3", "botocore", "s3transfer", "urllib3", "dateutil", "jmespath"}
+    }
     assert not shipped, f"{shipped} ship although the runtime provides {RUNTIME_SDK}: package with PIP_NO_DEPS=1"
     assert {"app.py", "chalicelib", "pynamodb"} <= tops
     assert unzipped < 10_000_000, f"{unzipped} bytes unzipped"
@@ -107,7 +119,12 @@ def test_the_package_imports_with_nothing_but_the_runtime_sdk(packaged, tmp_path
     env = lambda_env("prod", task, runtime_sdk(tmp_path))
     result = subprocess.run(
         [sys.executable, "-S", "-c", "import app; print(sorted(app.app.handler_map))"],
-        cwd=task, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=task,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "message" in result.stdout

@@ -4,6 +4,7 @@ The actions the code needs are derived from the source with the fixed table belo
 of call (say a ``batch_write``) fails ``test_policy_grants_exactly_the_actions_the_code_uses``
 until infra/policy.py grants it and is re-run.
 """
+
 from __future__ import annotations
 
 import ast
@@ -118,7 +119,7 @@ def granted(stage: str) -> dict[str, set[str]]:
 def table_names() -> dict[str, list[str]]:
     prefix = settings().table_prefix
     return {
-        model.Meta.table_name[len(prefix):]: [i["index_name"] for i in model._get_schema()["global_secondary_indexes"]]
+        model.Meta.table_name[len(prefix) :]: [i["index_name"] for i in model._get_schema()["global_secondary_indexes"]]
         for model in storage.ALL_MODELS
     }
 
@@ -161,7 +162,9 @@ def test_dynamodb_actions_name_exactly_the_stage_tables_and_indexes(stage):
             match = re.fullmatch(arn + r"([\w.-]+(?:/index/[\w.-]+)?)", resource)
             assert match, f"{action}: {resource!r} is not one named table or index"
             names.add(match.group(2))
-        assert names - tables - indexes == set(), f"{action}: grants on unknown tables {sorted(names - tables - indexes)}"
+        assert names - tables - indexes == set(), (
+            f"{action}: grants on unknown tables {sorted(names - tables - indexes)}"
+        )
         if action == "dynamodb:Query":
             wanted = tables | indexes
         else:
@@ -178,7 +181,9 @@ def test_connections_are_managed_on_this_stage_only_with_the_methods_the_gateway
     resources = granted(stage)["execute-api:ManageConnections"]
     seen = set()
     for resource in resources:
-        match = re.fullmatch(rf"arn:aws:execute-api:[a-z0-9-]+:{ACCOUNT}:\*/([\w-]+)/([A-Z]+)/@connections/\*", resource)
+        match = re.fullmatch(
+            rf"arn:aws:execute-api:[a-z0-9-]+:{ACCOUNT}:\*/([\w-]+)/([A-Z]+)/@connections/\*", resource
+        )
         assert match, f"unexpected execute-api resource {resource!r}"
         assert match.group(2) == api_stage, resource
         seen.add(match.group(3))
@@ -209,7 +214,9 @@ def test_policy_files_are_what_infra_policy_py_writes(stage):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     committed = load_policy(stage)
-    region, account = re.match(r"arn:aws:dynamodb:([a-z0-9-]+):([^:]+):", committed["Statement"][0]["Resource"][0]).groups()
+    region, account = re.match(
+        r"arn:aws:dynamodb:([a-z0-9-]+):([^:]+):", committed["Statement"][0]["Resource"][0]
+    ).groups()
     assert committed == module.build(stage, region, account), (
         f".chalice/policy-{stage}.json is stale: run `.venv/bin/python -m infra.sync`"
     )

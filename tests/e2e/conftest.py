@@ -1,4 +1,5 @@
 """The local stack as a subprocess on a free loopback port, shared by the end-to-end tests."""
+
 from __future__ import annotations
 
 import contextlib
@@ -19,7 +20,6 @@ import requests
 from altcha import v1 as altcha
 
 ROOT = Path(__file__).resolve().parents[2]
-
 
 
 def connect(uri: str, **options: Any):
@@ -48,8 +48,13 @@ class Stack:
         import boto3
 
         endpoint = (self.data_dir / "dynamodb-endpoint").read_text()
-        return boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-north-1",
-                            aws_access_key_id="local", aws_secret_access_key="local")
+        return boto3.client(
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name="eu-north-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
 
     def table(self, name: str) -> str:
         return f"gruppechat-local-{name}"
@@ -61,8 +66,9 @@ class Stack:
         assert found is not None
         return {key: fresh[key] for key in ("algorithm", "challenge", "salt", "signature")} | {"number": found.number}
 
-    def post_sign_up(self, pseudonym: str, password: str = "hemmelig-kode", source: str | None = None,
-                     challenge: dict | None = None) -> requests.Response:
+    def post_sign_up(
+        self, pseudonym: str, password: str = "hemmelig-kode", source: str | None = None, challenge: dict | None = None
+    ) -> requests.Response:
         """A sign-up from a device of its own (``source``: the test-only header, honoured on loopback)."""
         body = {"pseudonym": pseudonym, "password": password, "challenge": challenge or self.challenge()}
         headers = {"X-Test-Source": source or f"device-of-{pseudonym}"}
@@ -79,7 +85,10 @@ def start_stack(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Stack]:
     env = {k: v for k, v in os.environ.items() if k not in ("DYNAMODB_ENDPOINT", "TABLE_PREFIX", "TOKEN_SECRET")}
     process = subprocess.Popen(
         [sys.executable, "-m", "local.stack", "--port", "0", "--data-dir", str(tmp_path / "data"), *extra],
-        cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env,
+        cwd=ROOT,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env=env,
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
@@ -131,8 +140,9 @@ DEMO_MENTOR = ("mentor", "demo-mentor-1")
 
 
 def mentor_token(stack: Stack, username: str = DEMO_MENTOR[0], password: str = DEMO_MENTOR[1]) -> str:
-    response = requests.post(f"{stack.api}/mentors/login", json={"username": username, "password": password},
-                             timeout=10)
+    response = requests.post(
+        f"{stack.api}/mentors/login", json={"username": username, "password": password}, timeout=10
+    )
     assert response.status_code == 200, response.text
     return response.json()["token"]
 

@@ -1,4 +1,5 @@
 """Abuse resistance on the running local stack: the refusal a page can read, revocation of live sockets."""
+
 from __future__ import annotations
 
 import time
@@ -13,16 +14,21 @@ from tests.e2e.test_moderation_e2e import GROUP, joined, mentor_token, post
 
 def check(stack, token: str, group_id: str | None = None) -> tuple[int, dict]:
     query = f"?group_id={group_id}" if group_id else ""
-    response = requests.get(f"{stack.api}/connect-check{query}", headers={"Authorization": f"Bearer {token}"},
-                            timeout=10)
+    response = requests.get(
+        f"{stack.api}/connect-check{query}", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
     return response.status_code, response.json()
 
 
 def test_a_refused_connect_is_explained_by_the_check(stack):
     teen = stack.sign_up("Udelukket")["token"]
     assert check(stack, teen, GROUP) == (200, {"ok": True})
-    assert post(stack, mentor_token(stack), f"/mentor/groups/{GROUP}/ban",
-                {"pseudonym": "Udelukket", "days": 7}).status_code == 200
+    assert (
+        post(
+            stack, mentor_token(stack), f"/mentor/groups/{GROUP}/ban", {"pseudonym": "Udelukket", "days": 7}
+        ).status_code
+        == 200
+    )
     # All the browser learns from a refused $connect is that it failed ...
     with pytest.raises(InvalidStatus) as refused:
         connect(f"{stack.ws}?token={teen}&group_id={GROUP}")
@@ -36,8 +42,12 @@ def test_deleting_the_account_closes_its_open_socket_before_the_answer(stack):
     token = stack.sign_up("Farvel", "vi-ses-igen-1")["token"]
     with connect(f"{stack.ws}?token={token}") as ws:
         assert joined(ws)["type"] == "joined"
-        deleted = requests.delete(f"{stack.api}/me", json={"password": "vi-ses-igen-1"},
-                                  headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        deleted = requests.delete(
+            f"{stack.api}/me",
+            json={"password": "vi-ses-igen-1"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
         assert deleted.status_code == 200 and deleted.json()["connections_closed"] == 1
         seen = frames_until(ws, lambda f: f.get("code") == "account_revoked", timeout=2)
         assert seen[-1]["reason"] == "account_deleted"
@@ -48,8 +58,12 @@ def test_deleting_the_account_closes_its_open_socket_before_the_answer(stack):
 
 def test_a_stranger_guessing_a_mentors_password_does_not_lock_the_mentor_out(stack):
     def log_in(password: str, source: str) -> int:
-        return requests.post(f"{stack.api}/mentors/login", json={"username": "mentor", "password": password},
-                             headers={"X-Test-Source": source}, timeout=10).status_code
+        return requests.post(
+            f"{stack.api}/mentors/login",
+            json={"username": "mentor", "password": password},
+            headers={"X-Test-Source": source},
+            timeout=10,
+        ).status_code
 
     guesses = [log_in(f"gæt-{n}", "strangers-laptop") for n in range(8)]
     assert guesses == [401] * 5 + [429] * 3

@@ -1,4 +1,5 @@
 """Crisis alerts over real WebSockets on the local stack: help lines led by 112, mentors alerted, "I'm on it"."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,11 @@ from tests.e2e.test_moderation_e2e import joined, mentor_token, post
 def test_an_acute_line_gives_112_first_and_every_mentor_on_duty_a_standing_alert(stack):
     mette, anders = mentor_token(stack), mentor_token(stack, "admin", "demo-admin-1")
     teen = stack.sign_up("Havørn")["token"]
-    with connect(f"{stack.ws}?token={mette}") as in_chat, \
-            connect(f"{stack.ws}?token={anders}") as on_duty, \
-            connect(f"{stack.ws}?token={teen}&lang=da") as havoern:
+    with (
+        connect(f"{stack.ws}?token={mette}") as in_chat,
+        connect(f"{stack.ws}?token={anders}") as on_duty,
+        connect(f"{stack.ws}?token={teen}&lang=da") as havoern,
+    ):
         for ws in (in_chat, havoern):
             assert joined(ws)["type"] == "joined"
         # Anders joins no group: a mentor on duty elsewhere on the page.
@@ -29,8 +32,9 @@ def test_an_acute_line_gives_112_first_and_every_mentor_on_duty_a_standing_alert
         assert alerts[0] == alerts[1]
         assert (alerts[0]["severity"], alerts[0]["kind"], alerts[0]["claimed_by"]) == ("acute", "crisis", None)
 
-        queue = requests.get(f"{stack.api}/mentor/reports?status=open", headers={"Authorization": f"Bearer {anders}"},
-                             timeout=10).json()["reports"]
+        queue = requests.get(
+            f"{stack.api}/mentor/reports?status=open", headers={"Authorization": f"Bearer {anders}"}, timeout=10
+        ).json()["reports"]
         assert queue[0]["id"] == alerts[0]["id"]  # the most urgent first
 
         taken = post(stack, mette, f"/mentor/reports/{alerts[0]['id']}/claim", {})

@@ -1,4 +1,5 @@
 """Three teens chat over real WebSockets through the local stack; one drops and catches up."""
+
 from __future__ import annotations
 
 import json
@@ -83,8 +84,11 @@ def test_a_bad_token_is_refused_at_connect(stack):
 def test_bad_frames_get_error_frames_and_the_connection_stays_up(stack):
     token = stack.sign_up("Kompas")["token"]
     with connect(f"{stack.ws}?token={token}") as ws:
-        for frame, code in [("{nope", "bad_json"), ('{"action":"fly"}', "unknown_action"),
-                            ('{"action":"send","text":"hej"}', "not_joined")]:
+        for frame, code in [
+            ("{nope", "bad_json"),
+            ('{"action":"fly"}', "unknown_action"),
+            ('{"action":"send","text":"hej"}', "not_joined"),
+        ]:
             ws.send(frame)
             error = frames_until(ws, lambda f: f["type"] == "error")[-1]
             assert error["code"] == code and error["message"]
@@ -93,14 +97,14 @@ def test_bad_frames_get_error_frames_and_the_connection_stays_up(stack):
 
 
 def test_rest_errors_are_json_with_status_codes(stack):
-    bad = requests.post(f"{stack.api}/participants", data="{", headers={"Content-Type": "application/json"},
-                        timeout=10)
+    bad = requests.post(f"{stack.api}/participants", data="{", headers={"Content-Type": "application/json"}, timeout=10)
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_json"
     stack.sign_up("Dobbelt")
     again = stack.post_sign_up("DOBBELT")
     assert again.status_code == 409 and again.json()["error"]["code"] == "pseudonym_taken"
-    wrong = requests.post(f"{stack.api}/participants/login", json={"pseudonym": "Dobbelt", "password": "forkert-kode"},
-                          timeout=10)
+    wrong = requests.post(
+        f"{stack.api}/participants/login", json={"pseudonym": "Dobbelt", "password": "forkert-kode"}, timeout=10
+    )
     assert wrong.status_code == 401
     groups = requests.get(f"{stack.api}/groups", timeout=10).json()["groups"]
     assert any(g["id"] == GROUP and g["open"] for g in groups)

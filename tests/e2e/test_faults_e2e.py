@@ -10,6 +10,7 @@ message come back. After 100 messages, one of them a teen's crisis line, everyon
 * 0 duplicated: each message is stored once and shown under one id;
 * the crisis line alerted the mentor once, and the teen got the help lines.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,16 @@ RETRY_ON = {"not_stored", "internal"}
 
 @pytest.fixture(scope="module")
 def flaky(tmp_path_factory):
-    process, stack = start_stack(tmp_path_factory.mktemp("flaky"), "--no-persist", "--tick-seconds", "0",
-                                 "--post-faults", "429:0.05,500:0.05", "--fault-seed", str(SEED))
+    process, stack = start_stack(
+        tmp_path_factory.mktemp("flaky"),
+        "--no-persist",
+        "--tick-seconds",
+        "0",
+        "--post-faults",
+        "429:0.05,500:0.05",
+        "--fault-seed",
+        str(SEED),
+    )
     yield stack
     stop_stack(process)
 
@@ -120,15 +129,19 @@ class Client:
 
 def test_a_hundred_messages_with_a_tenth_of_posts_failing_lose_and_double_nothing(flaky):
     teens = {name: flaky.sign_up(name)["token"] for name in ("Solsikke", "Ravn", "Mynte")}
-    mentor = requests.post(f"{flaky.api}/mentors/login", json={"username": "mentor", "password": "demo-mentor-1"},
-                           timeout=10)
+    mentor = requests.post(
+        f"{flaky.api}/mentors/login", json={"username": "mentor", "password": "demo-mentor-1"}, timeout=10
+    )
     assert mentor.status_code == 200, mentor.text
     tokens = {**teens, "Mette": mentor.json()["token"]}
     # The organisation's own flood setting, raised so that this run measures delivery, not flood
     # control (25 messages a teen in half a minute); read at the first join, so set before it.
-    flaky.store().update_item(TableName=flaky.table("organisations"), Key={"org_id": {"S": "demo"}},
-                              UpdateExpression="SET flood_per_minute = :m, flood_burst = :b",
-                              ExpressionAttributeValues={":m": {"N": "120"}, ":b": {"N": "20"}})
+    flaky.store().update_item(
+        TableName=flaky.table("organisations"),
+        Key={"org_id": {"S": "demo"}},
+        UpdateExpression="SET flood_per_minute = :m, flood_burst = :b",
+        ExpressionAttributeValues={":m": {"N": "120"}, ":b": {"N": "20"}},
+    )
     clients = {name: Client(f"{flaky.ws}?token={token}", name) for name, token in tokens.items()}
     try:
         for client in clients.values():
@@ -164,13 +177,17 @@ def test_a_hundred_messages_with_a_tenth_of_posts_failing_lose_and_double_nothin
         assert len([item for item in stored if item.get("client_id", {}).get("S") in sent]) == MESSAGES
 
         crisis_author = names[41 % len(names)]
-        alerts = {f["report"]["id"] for f in clients["Mette"].frames
-                  if f["type"] == "report" and f["report"]["kind"] == "crisis"}
+        alerts = {
+            f["report"]["id"]
+            for f in clients["Mette"].frames
+            if f["type"] == "report" and f["report"]["kind"] == "crisis"
+        }
         assert len(alerts) == 1, f"the crisis line alerted the mentor {len(alerts)} times"
         reports = flaky.store().scan(TableName=flaky.table("reports"))["Items"]
         assert [r["kind"]["S"] for r in reports].count("crisis") == 1
         assert any(f["type"] == "help_lines" for f in clients[crisis_author].frames) or clients[crisis_author].wait_for(
-            lambda f: f["type"] == "help_lines", 5), "the teen never got the help lines"
+            lambda f: f["type"] == "help_lines", 5
+        ), "the teen never got the help lines"
 
         resent = {name: client.resent for name, client in clients.items()}
         print(f"\nposts {faults['posts']}, injected {injected} ({share:.1%}), resent by clients {resent}")

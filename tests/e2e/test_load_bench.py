@@ -1,4 +1,5 @@
 """bench/load.py keeps working against the local stack: a tiny run still measures every delivery."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,9 +10,25 @@ from tests.e2e.conftest import ROOT
 
 def test_a_small_load_run_delivers_everything_and_prints_the_table():
     run = subprocess.run(
-        [sys.executable, "-m", "bench.load", "--rooms", "2", "--clients", "3", "--steps", "1,2", "--seconds", "3",
-         "--drain", "10"],
-        cwd=ROOT, capture_output=True, text=True, timeout=240,
+        [
+            sys.executable,
+            "-m",
+            "bench.load",
+            "--rooms",
+            "2",
+            "--clients",
+            "3",
+            "--steps",
+            "1,2",
+            "--seconds",
+            "3",
+            "--drain",
+            "10",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     rows = [line for line in run.stdout.splitlines() if line.startswith(("| 1 |", "| 2 |"))]

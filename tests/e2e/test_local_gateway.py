@@ -3,6 +3,7 @@
 Each option of ``python -m local.stack`` that makes it misbehave is checked from outside, the
 way the product (boto3, a browser's WebSocket, a REST client) would meet it in AWS.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,11 @@ GROUP = "demo-torsdag"
 def management(stack, attempts: int = 1):
     """The Management API client, as the handlers build it, but pointed at the local gateway."""
     return boto3.client(
-        "apigatewaymanagementapi", endpoint_url=stack.url.rstrip("/"), region_name="eu-north-1",
-        aws_access_key_id="local", aws_secret_access_key="local",
+        "apigatewaymanagementapi",
+        endpoint_url=stack.url.rstrip("/"),
+        region_name="eu-north-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
         config=Config(retries={"total_max_attempts": attempts}, read_timeout=10),
     )
 
@@ -54,8 +58,9 @@ def close_code(ws, timeout: float = 10.0) -> int:
 
 
 def set_faults(stack, spec: str | None, delay_ms: int = 1000, seed: int | None = 1) -> dict:
-    response = requests.put(f"{stack.url}_local/faults", json={"post_faults": spec, "delay_ms": delay_ms, "seed": seed},
-                            timeout=10)
+    response = requests.put(
+        f"{stack.url}_local/faults", json={"post_faults": spec, "delay_ms": delay_ms, "seed": seed}, timeout=10
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -63,8 +68,16 @@ def set_faults(stack, spec: str | None, delay_ms: int = 1000, seed: int | None =
 @pytest.fixture(scope="module")
 def failing(tmp_path_factory):
     """Every @connections post answers 429, from the command line."""
-    process, stack = start_stack(tmp_path_factory.mktemp("failing"), "--no-persist", "--tick-seconds", "0",
-                                 "--post-faults", "429", "--fault-seed", "7")
+    process, stack = start_stack(
+        tmp_path_factory.mktemp("failing"),
+        "--no-persist",
+        "--tick-seconds",
+        "0",
+        "--post-faults",
+        "429",
+        "--fault-seed",
+        "7",
+    )
     yield stack
     stop_stack(process)
 
@@ -72,9 +85,19 @@ def failing(tmp_path_factory):
 @pytest.fixture(scope="module")
 def strict(tmp_path_factory):
     """Short-lived sockets, lost $disconnects, a small REST limit and a purge every second."""
-    process, stack = start_stack(tmp_path_factory.mktemp("strict"), "--no-persist", "--tick-seconds", "0",
-                                 "--max-connection-seconds", "4", "--skip-disconnect",
-                                 "--max-body-bytes", "2048", "--purge-seconds", "1")
+    process, stack = start_stack(
+        tmp_path_factory.mktemp("strict"),
+        "--no-persist",
+        "--tick-seconds",
+        "0",
+        "--max-connection-seconds",
+        "4",
+        "--skip-disconnect",
+        "--max-body-bytes",
+        "2048",
+        "--purge-seconds",
+        "1",
+    )
     yield stack
     stop_stack(process)
 
@@ -167,10 +190,12 @@ def test_a_text_message_over_128_kb_closes_the_socket_with_1009_and_disconnects(
     assert close_code(ws) == 1009
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and stack.store().get_item(
-            TableName=stack.table("connections"), Key={"connection_id": {"S": connection_id}}).get("Item"):
+        TableName=stack.table("connections"), Key={"connection_id": {"S": connection_id}}
+    ).get("Item"):
         time.sleep(0.1)
-    assert "Item" not in stack.store().get_item(TableName=stack.table("connections"),
-                                                Key={"connection_id": {"S": connection_id}})
+    assert "Item" not in stack.store().get_item(
+        TableName=stack.table("connections"), Key={"connection_id": {"S": connection_id}}
+    )
 
 
 def test_a_binary_frame_closes_the_socket_with_1003(stack):
@@ -212,8 +237,9 @@ def test_without_disconnect_the_connection_item_stays_but_the_gateway_answers_go
 
 
 def test_a_rest_body_over_the_limit_gets_our_json_error_with_413(strict):
-    too_big = requests.post(f"{strict.api}/participants",
-                            json={"pseudonym": "Stor", "password": "x" * 3000}, timeout=10)
+    too_big = requests.post(
+        f"{strict.api}/participants", json={"pseudonym": "Stor", "password": "x" * 3000}, timeout=10
+    )
     assert too_big.status_code == 413
     assert too_big.json()["error"]["code"] == "payload_too_large"
     assert too_big.json()["error"]["limit_bytes"] == 2048
@@ -227,12 +253,18 @@ def test_expired_items_are_purged_and_live_ones_kept(strict):
     store = strict.store()
     table = strict.table("receipts")
     now = int(time.time())
-    store.put_item(TableName=table, Item={"receipt_key": {"S": "udløbet"}, "message_id": {"S": "m1"},
-                                          "expires_at": {"N": str(now - 60)}})
-    store.put_item(TableName=table, Item={"receipt_key": {"S": "levende"}, "message_id": {"S": "m2"},
-                                          "expires_at": {"N": str(now + 3600)}})
+    store.put_item(
+        TableName=table,
+        Item={"receipt_key": {"S": "udløbet"}, "message_id": {"S": "m1"}, "expires_at": {"N": str(now - 60)}},
+    )
+    store.put_item(
+        TableName=table,
+        Item={"receipt_key": {"S": "levende"}, "message_id": {"S": "m2"}, "expires_at": {"N": str(now + 3600)}},
+    )
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and "Item" in store.get_item(TableName=table, Key={"receipt_key": {"S": "udløbet"}}):
+    while time.monotonic() < deadline and "Item" in store.get_item(
+        TableName=table, Key={"receipt_key": {"S": "udløbet"}}
+    ):
         time.sleep(0.2)
     assert "Item" not in store.get_item(TableName=table, Key={"receipt_key": {"S": "udløbet"}})
     assert "Item" in store.get_item(TableName=table, Key={"receipt_key": {"S": "levende"}})
@@ -241,11 +273,19 @@ def test_expired_items_are_purged_and_live_ones_kept(strict):
 def test_an_expired_connection_left_by_a_lost_disconnect_is_purged_on_demand(stack):
     store = stack.store()
     table = stack.table("connections")
-    store.put_item(TableName=table, Item={
-        "connection_id": {"S": "Z2FtbWVs"}, "user_id": {"S": "u"}, "pseudonym": {"S": "Gammel"},
-        "role": {"S": "participant"}, "api_id": {"S": "local"}, "stage": {"S": "local"},
-        "connected_at": {"S": "2026-01-01T00:00:00.000000+0000"}, "expires_at": {"N": str(int(time.time()) - 1)},
-    })
+    store.put_item(
+        TableName=table,
+        Item={
+            "connection_id": {"S": "Z2FtbWVs"},
+            "user_id": {"S": "u"},
+            "pseudonym": {"S": "Gammel"},
+            "role": {"S": "participant"},
+            "api_id": {"S": "local"},
+            "stage": {"S": "local"},
+            "connected_at": {"S": "2026-01-01T00:00:00.000000+0000"},
+            "expires_at": {"N": str(int(time.time()) - 1)},
+        },
+    )
     purged = requests.post(f"{stack.url}_local/purge", timeout=10).json()["purged"]
     assert purged.get(table, 0) >= 1
     assert "Item" not in store.get_item(TableName=table, Key={"connection_id": {"S": "Z2FtbWVs"}})
@@ -256,9 +296,14 @@ def test_the_snapshot_keeps_neither_connections_nor_expired_items(tmp_path):
     try:
         token = stack.sign_up("Arkiv")["token"]
         with connect(f"{stack.ws}?token={token}"):
-            stack.store().put_item(TableName=stack.table("receipts"), Item={
-                "receipt_key": {"S": "forældet"}, "message_id": {"S": "m"},
-                "expires_at": {"N": str(int(time.time()) - 10)}})
+            stack.store().put_item(
+                TableName=stack.table("receipts"),
+                Item={
+                    "receipt_key": {"S": "forældet"},
+                    "message_id": {"S": "m"},
+                    "expires_at": {"N": str(int(time.time()) - 10)},
+                },
+            )
             stop_stack(process)  # saves the snapshot while the socket is still open
     finally:
         stop_stack(process)
@@ -276,19 +321,34 @@ def test_a_cancelled_transaction_leaves_every_item_as_it_was(stack):
     table = stack.table("receipts")
     store.put_item(TableName=table, Item={"receipt_key": {"S": "før"}, "message_id": {"S": "m0"}})
     with pytest.raises(store.exceptions.TransactionCanceledException):
-        store.transact_write_items(TransactItems=[
-            {"Put": {"TableName": table, "Item": {"receipt_key": {"S": "ny"}, "message_id": {"S": "m1"}}}},
-            {"Update": {"TableName": table, "Key": {"receipt_key": {"S": "før"}},
-                        "UpdateExpression": "SET message_id = :m", "ExpressionAttributeValues": {":m": {"S": "m2"}}}},
-            {"ConditionCheck": {"TableName": table, "Key": {"receipt_key": {"S": "findes-ikke"}},
-                                "ConditionExpression": "attribute_exists(receipt_key)"}},
-        ])
+        store.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": {"receipt_key": {"S": "ny"}, "message_id": {"S": "m1"}}}},
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": {"receipt_key": {"S": "før"}},
+                        "UpdateExpression": "SET message_id = :m",
+                        "ExpressionAttributeValues": {":m": {"S": "m2"}},
+                    }
+                },
+                {
+                    "ConditionCheck": {
+                        "TableName": table,
+                        "Key": {"receipt_key": {"S": "findes-ikke"}},
+                        "ConditionExpression": "attribute_exists(receipt_key)",
+                    }
+                },
+            ]
+        )
     assert "Item" not in store.get_item(TableName=table, Key={"receipt_key": {"S": "ny"}})
     assert store.get_item(TableName=table, Key={"receipt_key": {"S": "før"}})["Item"]["message_id"]["S"] == "m0"
-    store.transact_write_items(TransactItems=[
-        {"Put": {"TableName": table, "Item": {"receipt_key": {"S": "ny"}, "message_id": {"S": "m1"}}}},
-        {"Delete": {"TableName": table, "Key": {"receipt_key": {"S": "før"}}}},
-    ])
+    store.transact_write_items(
+        TransactItems=[
+            {"Put": {"TableName": table, "Item": {"receipt_key": {"S": "ny"}, "message_id": {"S": "m1"}}}},
+            {"Delete": {"TableName": table, "Key": {"receipt_key": {"S": "før"}}}},
+        ]
+    )
     assert store.get_item(TableName=table, Key={"receipt_key": {"S": "ny"}})["Item"]["message_id"]["S"] == "m1"
     assert "Item" not in store.get_item(TableName=table, Key={"receipt_key": {"S": "før"}})
 

@@ -1,4 +1,5 @@
 """`make run` keeps its data across a restart: accounts, groups and messages survive."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,9 @@ def test_accounts_and_messages_survive_a_restart_of_the_local_stack(tmp_path):
     process, stack = start_stack(tmp_path)
     try:
         assert "Restored" in stack.log.read_text()
-        login = requests.post(f"{stack.api}/participants/login",
-                              json={"pseudonym": "Hukommelse", "password": "hemmelig-kode"}, timeout=10)
+        login = requests.post(
+            f"{stack.api}/participants/login", json={"pseudonym": "Hukommelse", "password": "hemmelig-kode"}, timeout=10
+        )
         assert login.status_code == 200
         with connect(f"{stack.ws}?token={login.json()['token']}") as ws:
             ws.send(json.dumps({"action": "join", "group_id": "demo-torsdag"}))

@@ -1,4 +1,5 @@
 """A mentor and two teens over real WebSockets on the local stack: remove, mute, ban; safety live."""
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,11 @@ def post(stack, token, path, body) -> requests.Response:
 def test_a_mentor_removes_mutes_and_bans_live(stack):
     token = mentor_token(stack)
     teens = {name: stack.sign_up(name)["token"] for name in ("Lærke", "Spurv")}
-    with connect(f"{stack.ws}?token={token}") as mentor, \
-            connect(f"{stack.ws}?token={teens['Lærke']}") as laerke, \
-            connect(f"{stack.ws}?token={teens['Spurv']}&group_id={GROUP}") as spurv:
+    with (
+        connect(f"{stack.ws}?token={token}") as mentor,
+        connect(f"{stack.ws}?token={teens['Lærke']}") as laerke,
+        connect(f"{stack.ws}?token={teens['Spurv']}&group_id={GROUP}") as spurv,
+    ):
         me = joined(mentor)
         assert me["you"] == {"pseudonym": "Mette", "role": "mentor"}
         session_id = me["session"]["id"]
@@ -39,20 +42,32 @@ def test_a_mentor_removes_mutes_and_bans_live(stack):
 
         laerke.send(json.dumps({"action": "send", "text": "det her er grimt sagt", "client_id": "l1"}))
         message = frames_until(spurv, lambda f: f["type"] == "message")[-1]["message"]
-        removed = post(stack, token, f"/mentor/sessions/{session_id}/messages/{message['id']}/remove",
-                       {"reason": "ikke ok"})
+        removed = post(
+            stack, token, f"/mentor/sessions/{session_id}/messages/{message['id']}/remove", {"reason": "ikke ok"}
+        )
         assert removed.status_code == 200
         for ws in (laerke, spurv):
             assert frames_until(ws, lambda f: f["type"] == "message_removed")[-1]["message_id"] == message["id"]
 
-        assert post(stack, token, f"/mentor/sessions/{session_id}/mute",
-                    {"pseudonym": "Lærke", "minutes": 5, "reason": "pause"}).status_code == 200
+        assert (
+            post(
+                stack,
+                token,
+                f"/mentor/sessions/{session_id}/mute",
+                {"pseudonym": "Lærke", "minutes": 5, "reason": "pause"},
+            ).status_code
+            == 200
+        )
         assert frames_until(laerke, lambda f: f["type"] == "muted")[-1]["until"]
         laerke.send(json.dumps({"action": "send", "text": "hallo?", "client_id": "l2"}))
         assert frames_until(laerke, lambda f: f["type"] == "error")[-1]["code"] == "muted"
 
-        assert post(stack, token, f"/mentor/groups/{GROUP}/ban",
-                    {"pseudonym": "Spurv", "days": None, "reason": "chikane"}).status_code == 200
+        assert (
+            post(
+                stack, token, f"/mentor/groups/{GROUP}/ban", {"pseudonym": "Spurv", "days": None, "reason": "chikane"}
+            ).status_code
+            == 200
+        )
         assert frames_until(spurv, lambda f: f["type"] == "banned")[-1]["until"] is None
         with pytest.raises(ConnectionClosed):
             for _ in range(10):
@@ -71,9 +86,11 @@ def test_a_mentor_removes_mutes_and_bans_live(stack):
 def test_a_phone_number_is_held_back_and_the_mentor_sees_it(stack):
     token = mentor_token(stack)
     teens = {name: stack.sign_up(name)["token"] for name in ("Stær", "Due")}
-    with connect(f"{stack.ws}?token={token}") as mentor, \
-            connect(f"{stack.ws}?token={teens['Stær']}") as staer, \
-            connect(f"{stack.ws}?token={teens['Due']}") as due:
+    with (
+        connect(f"{stack.ws}?token={token}") as mentor,
+        connect(f"{stack.ws}?token={teens['Stær']}") as staer,
+        connect(f"{stack.ws}?token={teens['Due']}") as due,
+    ):
         for ws in (mentor, staer, due):
             assert joined(ws)["type"] == "joined"
         staer.send(json.dumps({"action": "send", "text": "skriv til mig på 22 33 44 55", "client_id": "s1"}))
@@ -96,9 +113,28 @@ def test_ops_bootstrap_creates_an_organisation_whose_admin_can_log_in(stack):
     env = {**os.environ, "BOOTSTRAP_PASSWORD": "first-admin-password"}
     data_dir = stack.log.parent / "data"
     result = subprocess.run(
-        [sys.executable, "-m", "tools.bootstrap", "--local", "--data-dir", str(data_dir), "--org-id", "ungdomshuset",
-         "--org-name", "Ungdomshuset", "--admin", "anna", "--admin-name", "Anna"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "tools.bootstrap",
+            "--local",
+            "--data-dir",
+            str(data_dir),
+            "--org-id",
+            "ungdomshuset",
+            "--org-name",
+            "Ungdomshuset",
+            "--admin",
+            "anna",
+            "--admin-name",
+            "Anna",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "first-admin-password" not in result.stdout + result.stderr

@@ -1,5 +1,6 @@
 """On the local stack: no chat before a mentor is there, a crisis line answered all the same, the room
 opening when the mentor joins, and pausing again after a mentor vanishes without ``$disconnect``."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,17 @@ GRACE_S = 3  # --mentor-grace-seconds: the room stays open this long after its l
 def lossy(tmp_path):
     """A stack whose gateway never invokes $disconnect (as AWS sometimes does not), with the heartbeat
     and the grace period shortened to seconds; the minute tick runs only when asked."""
-    process, stack = start_stack(tmp_path, "--no-persist", "--tick-seconds", "0", "--skip-disconnect",
-                                 "--mentor-stale-seconds", str(STALE_S), "--mentor-grace-seconds", str(GRACE_S))
+    process, stack = start_stack(
+        tmp_path,
+        "--no-persist",
+        "--tick-seconds",
+        "0",
+        "--skip-disconnect",
+        "--mentor-stale-seconds",
+        str(STALE_S),
+        "--mentor-grace-seconds",
+        str(GRACE_S),
+    )
     yield stack
     stop_stack(process)
 
@@ -28,8 +38,13 @@ def lossy(tmp_path):
 def say(ws, text: str, client_id: str) -> dict:
     """Send; the answer is the message itself, or the refusal naming this client id."""
     ws.send(json.dumps({"action": "send", "text": text, "client_id": client_id}))
-    return frames_until(ws, lambda f: (f.get("client_id") == client_id and f["type"] in ("error", "message"))
-                        or f.get("message", {}).get("client_id") == client_id)[-1]
+    return frames_until(
+        ws,
+        lambda f: (
+            (f.get("client_id") == client_id and f["type"] in ("error", "message"))
+            or f.get("message", {}).get("client_id") == client_id
+        ),
+    )[-1]
 
 
 def tick(stack) -> None:
@@ -54,8 +69,9 @@ def test_a_session_without_a_mentor_waits_and_a_vanished_mentor_pauses_it_again(
     assert [f["type"] for f in seen if f["type"] in ("help_lines", "error")] == ["help_lines", "error"]
     assert next(f for f in seen if f["type"] == "help_lines")["lines"]
     token = mentor_token(stack)
-    queue = requests.get(f"{stack.api}/mentor/reports", headers={"Authorization": f"Bearer {token}"},
-                         timeout=10).json()["reports"]
+    queue = requests.get(
+        f"{stack.api}/mentor/reports", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()["reports"]
     assert [(r["kind"], r["priority"], r["pseudonym"]) for r in queue] == [("crisis", "high", "Lys")]
 
     # The mentor joins: the room opens for everyone, and the chat flows both ways.

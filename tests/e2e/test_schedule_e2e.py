@@ -1,4 +1,5 @@
 """On the local stack, the minute tick warns, closes and disconnects a session's clients."""
+
 from __future__ import annotations
 
 import json

@@ -27,6 +27,7 @@ replaced by the value's text.
 
 Seams that name the product's internals, each in one place, are marked ``SEAM``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -131,8 +132,11 @@ class ConnectionsApi:
             self.open.discard(connection_id)
             self.deleted.append(connection_id)
             return AWSResponse(request.url, 204, {}, _Body(b""))
-        info = {"connectedAt": "2026-11-25T18:00:00.000Z", "lastActiveAt": "2026-11-25T18:00:00.000Z",
-                "identity": {"sourceIp": "198.51.100.23", "userAgent": "test"}}
+        info = {
+            "connectedAt": "2026-11-25T18:00:00.000Z",
+            "lastActiveAt": "2026-11-25T18:00:00.000Z",
+            "identity": {"sourceIp": "198.51.100.23", "userAgent": "test"},
+        }
         return AWSResponse(request.url, 200, {}, _Body(json.dumps(info).encode()))
 
     def to(self, connection_id: str) -> list[Post]:
@@ -200,7 +204,7 @@ def load_event(name: str, **values: Any) -> dict[str, Any]:
         "request_time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
         "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "event_id": f"{secrets.token_hex(4)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}-"
-                    f"{secrets.token_hex(2)}-{secrets.token_hex(6)}",
+        f"{secrets.token_hex(2)}-{secrets.token_hex(6)}",
         "resource_id": "a1b2c3",
     }
     raw = json.loads((EVENTS_DIR / f"{name}.json").read_text(encoding="utf-8"))
@@ -236,8 +240,14 @@ class Lambda:
 
     # WebSocket ----------------------------------------------------------------------------
 
-    def connect(self, token: str | None = None, *, group_id: str | None = None, lang: str | None = None,
-                connection_id: str | None = None) -> tuple[str, dict[str, Any]]:
+    def connect(
+        self,
+        token: str | None = None,
+        *,
+        group_id: str | None = None,
+        lang: str | None = None,
+        connection_id: str | None = None,
+    ) -> tuple[str, dict[str, Any]]:
         """``$connect``; the connection exists afterwards only when the answer was 200."""
         connection_id = connection_id or new_connection_id()
         if token is None and group_id is None and lang is None:
@@ -245,8 +255,9 @@ class Lambda:
         elif group_id is None and lang is None:
             event = load_event("ws_connect_token", connection_id=connection_id, token=token)
         else:
-            event = load_event("ws_connect_query", connection_id=connection_id, token=token,
-                               group_id=group_id or "", lang=lang or "da")
+            event = load_event(
+                "ws_connect_query", connection_id=connection_id, token=token, group_id=group_id or "", lang=lang or "da"
+            )
         answer = self.client.lambda_.invoke("connect", event).payload
         if answer.get("statusCode") == 200:
             self.connections.open.add(connection_id)
@@ -283,8 +294,16 @@ class Lambda:
     def groups(self) -> Rest:
         return self._call_api(load_event("rest_groups"))
 
-    def authorized(self, method: str, resource: str, token: str | None, body: Any = None,
-                   query: dict[str, str] | None = None, authorizer: str = "mentor_auth", **path_ids: str) -> Rest:
+    def authorized(
+        self,
+        method: str,
+        resource: str,
+        token: str | None,
+        body: Any = None,
+        query: dict[str, str] | None = None,
+        authorizer: str = "mentor_auth",
+        **path_ids: str,
+    ) -> Rest:
         """An authorized route: API Gateway's TOKEN authorizer first, then the route."""
         path = resource.format(**path_ids)
         if token is None:  # API Gateway answers 401 itself when the header is missing
@@ -297,13 +316,23 @@ class Lambda:
                 return Rest(401, '{"message":"Unauthorized"}', {"Content-Type": "application/json"})
             return Rest(500, '{"message": null}', {"Content-Type": "application/json"})
         if not _allows(policy, auth_event["methodArn"]):
-            return Rest(403, '{"Message":"User is not authorized to access this resource"}',
-                        {"Content-Type": "application/json"})
+            return Rest(
+                403,
+                '{"Message":"User is not authorized to access this resource"}',
+                {"Content-Type": "application/json"},
+            )
         context = {"principalId": policy["principalId"], "integrationLatency": 12, **(policy.get("context") or {})}
         text = body if isinstance(body, str) or body is None else json.dumps(body)
         event = load_event(
-            "rest_mentor_route", method=method, resource=resource, path=path, body=text, token=token,
-            path_parameters=path_ids or None, query=query, multi_query={k: [v] for k, v in query.items()} if query else None,
+            "rest_mentor_route",
+            method=method,
+            resource=resource,
+            path=path,
+            body=text,
+            token=token,
+            path_parameters=path_ids or None,
+            query=query,
+            multi_query={k: [v] for k, v in query.items()} if query else None,
             authorizer=context,
         )
         return self._call_api(event)
@@ -403,8 +432,7 @@ def bootstrap_organisation(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     org_id = f"forening-{next(_orgs)}-{secrets.token_hex(3)}"
     admin = f"anna-{org_id}"[:40]
     monkeypatch.setenv("BOOTSTRAP_PASSWORD", ADMIN_PASSWORD)
-    assert bootstrap.main(["--org-id", org_id, "--org-name", "Forening", "--admin", admin,
-                           "--admin-name", "Anna"]) == 0
+    assert bootstrap.main(["--org-id", org_id, "--org-name", "Forening", "--admin", admin, "--admin-name", "Anna"]) == 0
     return org_id, admin
 
 
@@ -463,17 +491,26 @@ def _mentor_log_in(gateway: Lambda, username: str, password: str) -> str:
     return answer.json()["token"]
 
 
-def build_world(gateway: Lambda, connections: ConnectionsApi, monkeypatch: pytest.MonkeyPatch,
-                open_now: bool = True) -> World:
+def build_world(
+    gateway: Lambda, connections: ConnectionsApi, monkeypatch: pytest.MonkeyPatch, open_now: bool = True
+) -> World:
     org_id, admin = bootstrap_organisation(monkeypatch)
     admin_token = _mentor_log_in(gateway, admin, ADMIN_PASSWORD)
-    added = gateway.authorized("POST", "/admin/mentors", admin_token, {
-        "username": f"mads-{org_id}"[:40], "display_name": "Mads", "password": MENTOR_PASSWORD, "role": "mentor"})
+    added = gateway.authorized(
+        "POST",
+        "/admin/mentors",
+        admin_token,
+        {"username": f"mads-{org_id}"[:40], "display_name": "Mads", "password": MENTOR_PASSWORD, "role": "mentor"},
+    )
     assert added.status == 201, added.body
     mentor_token = _mentor_log_in(gateway, added.json()["mentor"]["username"], MENTOR_PASSWORD)
     schedule = meeting_in_progress() if open_now else meeting_in_progress(minutes_ago=-120)
-    created = gateway.authorized("POST", "/admin/groups", admin_token,
-                                 {"name": "Torsdagsgruppen", "description": "Vi snakker om alt", **schedule})
+    created = gateway.authorized(
+        "POST",
+        "/admin/groups",
+        admin_token,
+        {"name": "Torsdagsgruppen", "description": "Vi snakker om alt", **schedule},
+    )
     assert created.status == 201, created.body
     group_id = created.json()["id"]
     if open_now:

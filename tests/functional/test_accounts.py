@@ -1,5 +1,6 @@
 """A teen's own account through API Gateway's events: recovery, a new password or code, export,
 deletion that leaves nothing behind, and tokens that are refused with 401 however they are forged."""
+
 from __future__ import annotations
 
 import json
@@ -126,8 +127,12 @@ def test_after_delete_me_no_table_holds_the_id_the_pseudonym_or_the_texts(world:
     world.mentor_in_room()
     sol = world.joined(world.sign_up("Sol"))
     mine = world.joined(token)
-    texts = ["Jeg har haft en virkelig hård uge", "Ingen forstår mig derhjemme", "Jeg vil ikke leve mere",
-             "skriv til mig på 22 33 44 55"]
+    texts = [
+        "Jeg har haft en virkelig hård uge",
+        "Ingen forstår mig derhjemme",
+        "Jeg vil ikke leve mere",
+        "skriv til mig på 22 33 44 55",
+    ]
     for number, text in enumerate(texts):
         gateway.send(mine, {"action": "send", "text": text, "client_id": f"luna-{number}"})
     stored = {m["message"]["text"]: m["message"]["id"] for m in world.connections.frames_to(sol, "message")}
@@ -136,18 +141,44 @@ def test_after_delete_me_no_table_holds_the_id_the_pseudonym_or_the_texts(world:
 
     gateway.send(sol, {"action": "report", "message_id": stored[texts[0]], "reason": "Luna2009 er ked af det"})
     mentor = world.mentor_token
-    assert gateway.authorized("POST", "/mentor/sessions/{session_id}/pin", mentor, {"message_id": stored[texts[1]]},
-                              session_id=session_id).status == 200
-    assert gateway.authorized("POST", "/mentor/sessions/{session_id}/messages/{message_id}/remove", mentor,
-                              {"reason": "beskyttelse"}, session_id=session_id,
-                              message_id=stored[texts[0]]).status == 200
-    assert gateway.authorized("POST", "/mentor/sessions/{session_id}/mute", mentor,
-                              {"pseudonym": "Luna2009", "minutes": 5, "reason": "luna2009 skal have en pause"},
-                              session_id=session_id).status == 200
+    assert (
+        gateway.authorized(
+            "POST", "/mentor/sessions/{session_id}/pin", mentor, {"message_id": stored[texts[1]]}, session_id=session_id
+        ).status
+        == 200
+    )
+    assert (
+        gateway.authorized(
+            "POST",
+            "/mentor/sessions/{session_id}/messages/{message_id}/remove",
+            mentor,
+            {"reason": "beskyttelse"},
+            session_id=session_id,
+            message_id=stored[texts[0]],
+        ).status
+        == 200
+    )
+    assert (
+        gateway.authorized(
+            "POST",
+            "/mentor/sessions/{session_id}/mute",
+            mentor,
+            {"pseudonym": "Luna2009", "minutes": 5, "reason": "luna2009 skal have en pause"},
+            session_id=session_id,
+        ).status
+        == 200
+    )
     assert _as_teen(world, "PUT", "/me/groups/{group_id}", token, group_id=world.group_id).status == 200
-    assert gateway.authorized("POST", "/mentor/groups/{group_id}/ban", mentor,
-                              {"pseudonym": "Luna2009", "days": None, "reason": "for good"},
-                              group_id=world.group_id).status == 200
+    assert (
+        gateway.authorized(
+            "POST",
+            "/mentor/groups/{group_id}/ban",
+            mentor,
+            {"pseudonym": "Luna2009", "days": None, "reason": "for good"},
+            group_id=world.group_id,
+        ).status
+        == 200
+    )
     before = json.dumps(_every_item())
     assert luna_id in before and "Luna2009" in before and texts[2] in before  # the test sees what it looks for
     assert any(luna_id in json.dumps(item) for item in _every_item()["test-members"])  # a member of the group
@@ -184,8 +215,15 @@ def test_after_delete_me_no_table_holds_the_id_the_pseudonym_or_the_texts(world:
 
 def _forged(**claims: Any) -> str:
     now = int(datetime.now(UTC).timestamp())
-    base = {"iss": "gruppechat", "aud": "gruppechat:participant", "sub": "01HXYZ", "name": "Sol",
-            "role": "participant", "iat": now, "exp": now + 3600}
+    base = {
+        "iss": "gruppechat",
+        "aud": "gruppechat:participant",
+        "sub": "01HXYZ",
+        "name": "Sol",
+        "role": "participant",
+        "iat": now,
+        "exp": now + 3600,
+    }
     base.update(claims)
     return jwt.encode({k: v for k, v in base.items() if v is not None}, token_secret(), algorithm="HS256")
 

@@ -20,6 +20,7 @@ The defaults (1,000 frames, 200 bodies) take about 40 s of CPU on the 2-core mac
 in moto and in the DynamoDB client built per call (issue 10, "fast send"); raise them once that
 is fixed. 4,000 frames and 600 bodies found nothing beyond the kinds below.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,11 +51,55 @@ LONE_SURROGATES = ("\ud800", "\udbff", "\udc00", "\udfff", "\udfff\ud800")
 # --- random values -----------------------------------------------------------------------------------
 
 _ODD_STRINGS = [
-    "", " ", "\t", "\n", "\r\n", "\u00a0", "\u2028", "\u200b", "\ufeff", "\x00", "\x7f", "\x1b[31m",
-    "None", "null", "undefined", "NaN", "0", "-1", "true", "[]", "{}", "\"", "\\", "'", "<script>",
-    "' OR 1=1 --", "%s%n", "${jndi:x}", "ÆØÅ æøå", "👩🏽‍🤝‍👩🏻", "\U0001f600" * 50, "\u202eRTL", "e\u0301" * 30,
-    "\ufffd", "\uffff", "\ufffe", "\U0010ffff", "\U000e0001", "A" * 65, "B" * 1001, "C" * 40_000,
-    "#", "session#x", "mentor#", "group#g", ":", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "0" * 26, "I" * 26,
+    "",
+    " ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\u00a0",
+    "\u2028",
+    "\u200b",
+    "\ufeff",
+    "\x00",
+    "\x7f",
+    "\x1b[31m",
+    "None",
+    "null",
+    "undefined",
+    "NaN",
+    "0",
+    "-1",
+    "true",
+    "[]",
+    "{}",
+    '"',
+    "\\",
+    "'",
+    "<script>",
+    "' OR 1=1 --",
+    "%s%n",
+    "${jndi:x}",
+    "ÆØÅ æøå",
+    "👩🏽‍🤝‍👩🏻",
+    "\U0001f600" * 50,
+    "\u202eRTL",
+    "e\u0301" * 30,
+    "\ufffd",
+    "\uffff",
+    "\ufffe",
+    "\U0010ffff",
+    "\U000e0001",
+    "A" * 65,
+    "B" * 1001,
+    "C" * 40_000,
+    "#",
+    "session#x",
+    "mentor#",
+    "group#g",
+    ":",
+    "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+    "0" * 26,
+    "I" * 26,
 ]
 
 
@@ -79,8 +124,13 @@ def _random_scalar(rng: random.Random) -> str:
     """Any Unicode scalar value (never a surrogate): control, BMP, astral, private use."""
     while True:
         plane = rng.random()
-        code = rng.randint(0, 0x7F) if plane < 0.3 else rng.randint(0x80, 0xFFFF) if plane < 0.8 else \
-            rng.randint(0x10000, 0x10FFFF)
+        code = (
+            rng.randint(0, 0x7F)
+            if plane < 0.3
+            else rng.randint(0x80, 0xFFFF)
+            if plane < 0.8
+            else rng.randint(0x10000, 0x10FFFF)
+        )
         if not 0xD800 <= code <= 0xDFFF:
             return chr(code)
 
@@ -95,7 +145,9 @@ def random_value(rng: random.Random, depth: int = 0, surrogates: bool = False) -
         return rng.choice([0, -1, 1, 7, 100, 101, 2**31, -(2**63), 10**30, 1.5, -0.0, 1e308])
     if roll < 0.85:
         return [random_value(rng, depth + 1, surrogates) for _ in range(rng.randint(0, 4))]
-    return {random_text(rng, surrogates)[:20]: random_value(rng, depth + 1, surrogates) for _ in range(rng.randint(0, 4))}
+    return {
+        random_text(rng, surrogates)[:20]: random_value(rng, depth + 1, surrogates) for _ in range(rng.randint(0, 4))
+    }
 
 
 # --- frames -------------------------------------------------------------------------------------------
@@ -126,13 +178,15 @@ def random_frame(rng: random.Random, room: Room, surrogate_field: str | None = N
         if rng.random() < 0.4:
             frame["session_id"] = room.session_id if rng.random() < 0.7 else random_value(rng)
     if action == "report" or rng.random() < 0.05:
-        frame["message_id"] = rng.choice(room.message_ids) if room.message_ids and rng.random() < 0.7 \
-            else random_value(rng)
+        frame["message_id"] = (
+            rng.choice(room.message_ids) if room.message_ids and rng.random() < 0.7 else random_value(rng)
+        )
         frame["reason"] = random_text(rng) if rng.random() < 0.7 else random_value(rng)
     if action == "catch_up":
         if rng.random() < 0.6:
-            frame["after"] = rng.choice(room.message_ids) if room.message_ids and rng.random() < 0.5 \
-                else random_value(rng)
+            frame["after"] = (
+                rng.choice(room.message_ids) if room.message_ids and rng.random() < 0.5 else random_value(rng)
+            )
         if rng.random() < 0.6:
             frame["limit"] = rng.choice([1, 50, 100, 0, 101, -5, True, "10", 2.5, None, 10**40])
     for _ in range(rng.choice([0, 0, 0, 1, 3])):
@@ -152,11 +206,17 @@ def _plant_surrogate(rng: random.Random, frame: dict[str, Any], name: str, room:
     elif name == "text":
         frame.update(action="send", text=random_text(rng, surrogates=True) if rng.random() < 0.5 else "hej " + lone)
     elif name == "client_id":
-        frame.update(action="send", text=frame.get("text") if isinstance(frame.get("text"), str) else "hej",
-                     client_id=f"c{rng.randint(0, 999)}{lone}")
+        frame.update(
+            action="send",
+            text=frame.get("text") if isinstance(frame.get("text"), str) else "hej",
+            client_id=f"c{rng.randint(0, 999)}{lone}",
+        )
     elif name == "reason":
-        frame.update(action="report", reason=f"grim {lone}",
-                     message_id=rng.choice(room.message_ids) if room.message_ids else "01ARZ3NDEKTSV4RRFFQ69G5FAV")
+        frame.update(
+            action="report",
+            reason=f"grim {lone}",
+            message_id=rng.choice(room.message_ids) if room.message_ids else "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+        )
     else:  # any other field, its action chosen to reach it
         action = {"group_id": "join", "session_id": "send", "message_id": "report", "after": "catch_up"}[name]
         frame.update(action=action, **{name: f"x{lone}"})
@@ -168,7 +228,7 @@ def _raw_junk(rng: random.Random, room: Room) -> str:
     """Frames that are not a JSON object, or barely."""
     pick = rng.randrange(12)
     if pick == 0:
-        return rng.choice(["", " ", "None", "null", "true", "0", "[]", "\"send\"", "{}", "{\"action\":null}"])
+        return rng.choice(["", " ", "None", "null", "true", "0", "[]", '"send"', "{}", '{"action":null}'])
     if pick == 1:
         valid = json.dumps({"action": "send", "text": "hej", "client_id": "c1"})
         return valid[: rng.randint(0, len(valid) - 1)]
@@ -283,8 +343,13 @@ def fuzz_room(gateway: Lambda, monkeypatch: pytest.MonkeyPatch) -> FuzzRoom:
     return room
 
 
-def run_frames(room: FuzzRoom, rng: random.Random, count: int, surrogate_field: str | None = None,
-               extra: Iterable[tuple[str, str]] = ()) -> list[FrameOutcome]:
+def run_frames(
+    room: FuzzRoom,
+    rng: random.Random,
+    count: int,
+    surrogate_field: str | None = None,
+    extra: Iterable[tuple[str, str]] = (),
+) -> list[FrameOutcome]:
     """``extra`` frames (sender, body) go first: the fixed minimal cases, so a kind is never empty."""
     outcomes = [room.send(sender, body) for sender, body in extra]
     for _ in range(count):
@@ -327,8 +392,6 @@ def _assert_clean(outcomes: list[Any]) -> None:
         raise Broken("\n".join(f"{o.problems()} <- {o.shown()}" for o in broken[:15]))
 
 
-
-
 # --- the socket ---------------------------------------------------------------------------------------
 #
 # Two rooms per run: the clean room takes the clean corpus and the fields a lone surrogate does not
@@ -360,8 +423,9 @@ def test_random_and_malformed_frames_are_answered_cleanly(clean_room: FuzzRoom):
 
 @pytest.mark.parametrize("field_name", ["group_id", "session_id", "message_id", "after"])
 def test_lone_surrogate_in_other_fields_is_answered_cleanly(clean_room: FuzzRoom, field_name: str):
-    outcomes = run_frames(clean_room, random.Random(f"{SEED}-{field_name}"), KIND_FRAMES // 2,
-                          surrogate_field=field_name)
+    outcomes = run_frames(
+        clean_room, random.Random(f"{SEED}-{field_name}"), KIND_FRAMES // 2, surrogate_field=field_name
+    )
     _summary(f"frames with a lone surrogate in {field_name}", outcomes)
     _assert_clean(outcomes)
 
@@ -379,12 +443,11 @@ def _run_spoilt(room: FuzzRoom, field_name: str) -> list[FrameOutcome]:
     sender, body = MINIMAL_FRAMES[field_name]
     if "%s" in body:
         body = body % room.room.message_ids[0]
-    outcomes = run_frames(room, random.Random(f"{SEED}-{field_name}"), KIND_FRAMES,
-                          surrogate_field=field_name, extra=[(sender, body)])
+    outcomes = run_frames(
+        room, random.Random(f"{SEED}-{field_name}"), KIND_FRAMES, surrogate_field=field_name, extra=[(sender, body)]
+    )
     _summary(f"frames with a lone surrogate in {field_name}", outcomes)
     return outcomes
-
-
 
 
 def test_lone_surrogate_in_text(spoilt_room: FuzzRoom):
@@ -433,9 +496,14 @@ class RestOutcome:
         except (UnicodeError, ValueError):
             found.append("body not UTF-8 JSON")
             return found
-        if self.status and self.status >= 400 and not (
-            isinstance(parsed, dict) and isinstance(parsed.get("error"), dict)
-            and isinstance(parsed["error"].get("code"), str)
+        if (
+            self.status
+            and self.status >= 400
+            and not (
+                isinstance(parsed, dict)
+                and isinstance(parsed.get("error"), dict)
+                and isinstance(parsed["error"].get("code"), str)
+            )
         ):
             found.append("error without code")
         return found
@@ -484,8 +552,9 @@ class Desk:
         author, reporter = ("teen", "listener") if self.reports % 2 else ("listener", "teen")
         said = self.room.send(author, json.dumps({"action": "send", "text": f"besked nummer {self.reports}"}))
         message_id = next(f["message"]["id"] for f in map(_decodes, said.to_others) if f and f["type"] == "message")
-        reported = self.room.send(reporter, json.dumps(
-            {"action": "report", "message_id": message_id, "reason": "den er grim"}))
+        reported = self.room.send(
+            reporter, json.dumps({"action": "report", "message_id": message_id, "reason": "den er grim"})
+        )
         assert reported.problems() == [], reported
         report = next(f for f in map(_decodes, reported.to_others) if f and f["type"] == "report")
         self.report_id = report["report"]["id"]
@@ -493,8 +562,13 @@ class Desk:
     def post(self, route: str, body: Any) -> RestOutcome:
         try:
             if route == "resolve":
-                answer = self.gateway.authorized("POST", "/mentor/reports/{report_id}/resolve",
-                                                 self.room.world.mentor_token, body, report_id=self.report_id)
+                answer = self.gateway.authorized(
+                    "POST",
+                    "/mentor/reports/{report_id}/resolve",
+                    self.room.world.mentor_token,
+                    body,
+                    report_id=self.report_id,
+                )
             else:
                 answer = self.gateway.post(f"rest_{route}", body)
         except Exception as error:
@@ -502,19 +576,34 @@ class Desk:
         return RestOutcome(route, body, None, answer.status, answer.text)
 
 
-def random_rest_body(rng: random.Random, route: str, surrogate_field: str | None = None,
-                     blank_name: bool = False) -> Any:
+def random_rest_body(
+    rng: random.Random, route: str, surrogate_field: str | None = None, blank_name: bool = False
+) -> Any:
     """A body for ``route``: text when malformed, else a dict (which the driver sends as JSON)."""
     if surrogate_field is None and not blank_name and rng.random() < 0.15:
-        return rng.choice(["", "null", "[]", "\"x\"", "{", "{\"pseudonym\":", "1e999", "[" * 400 + "]" * 400,
-                           "{\"password\": NaN}", "[" * 3000 + "]" * 3000, random_text(rng)])
+        return rng.choice(
+            [
+                "",
+                "null",
+                "[]",
+                '"x"',
+                "{",
+                '{"pseudonym":',
+                "1e999",
+                "[" * 400 + "]" * 400,
+                '{"password": NaN}',
+                "[" * 3000 + "]" * 3000,
+                random_text(rng),
+            ]
+        )
     body: dict[str, Any] = {}
     name = NAME_FIELD[route]
     if name:
         good = {"pseudonym": f"Sol{rng.randint(0, 10**6)}", "username": f"mentor-{rng.randint(0, 99)}"}[name]
         body[name] = good if rng.random() < 0.3 else random_text(rng) if rng.random() < 0.7 else random_value(rng)
-        body["password"] = TEEN_PASSWORD if rng.random() < 0.3 else random_text(rng) if rng.random() < 0.7 \
-            else random_value(rng)
+        body["password"] = (
+            TEEN_PASSWORD if rng.random() < 0.3 else random_text(rng) if rng.random() < 0.7 else random_value(rng)
+        )
     else:
         body["note"] = random_text(rng) if rng.random() < 0.8 else random_value(rng)
     for _ in range(rng.choice([0, 0, 1, 2])):
@@ -529,8 +618,6 @@ def random_rest_body(rng: random.Random, route: str, surrogate_field: str | None
     elif rng.random() < 0.1:
         body.pop(rng.choice(list(body)))
     return body
-
-
 
 
 @pytest.fixture(scope="module")
@@ -576,15 +663,17 @@ def _run_rest_kind(desk: Desk, route: str, field_name: str) -> list[RestOutcome]
         desk.new_report()  # the note is stored only by the first resolution of a report
     rng = random.Random(f"{SEED}-{route}-{field_name}")
     outcomes = [desk.post(route, MINIMAL_BODIES[(route, field_name)])]
-    outcomes += [desk.post(route, random_rest_body(rng, route, None if blank else field_name, blank))
-                 for _ in range(KIND_BODIES)]
+    outcomes += [
+        desk.post(route, random_rest_body(rng, route, None if blank else field_name, blank)) for _ in range(KIND_BODIES)
+    ]
     what = f"a blank {NAME_FIELD[route]}" if blank else f"a lone surrogate in {field_name}"
     _summary(f"REST {route} with {what}", outcomes)
     return outcomes
 
 
-@pytest.mark.parametrize(("route", "field_name"), [("sign_up", "pseudonym"), ("log_in", "pseudonym"),
-                                                    ("sign_up", "blank")])
+@pytest.mark.parametrize(
+    ("route", "field_name"), [("sign_up", "pseudonym"), ("log_in", "pseudonym"), ("sign_up", "blank")]
+)
 def test_rest_kinds_that_hold_today(desk: Desk, route: str, field_name: str):
     """A lone surrogate in a pseudonym, and a blank one at sign-up, are refused with 4xx already."""
     _assert_clean(_run_rest_kind(desk, route, field_name))

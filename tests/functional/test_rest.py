@@ -1,4 +1,5 @@
 """REST: API Gateway proxy events for sign-up, log-in, the group list and mentor routes (README "REST API")."""
+
 from __future__ import annotations
 
 import pytest
@@ -70,8 +71,9 @@ def test_log_in_answers_200_with_a_new_token(world: World):
     assert connected["statusCode"] == 200
 
 
-@pytest.mark.parametrize("body", [{"pseudonym": "Sol", "password": "forkert-kode"},
-                                  {"pseudonym": "Ukendt", "password": TEEN_PASSWORD}])
+@pytest.mark.parametrize(
+    "body", [{"pseudonym": "Sol", "password": "forkert-kode"}, {"pseudonym": "Ukendt", "password": TEEN_PASSWORD}]
+)
 def test_log_in_with_a_wrong_password_or_unknown_name_is_401(world: World, body):
     world.sign_up("Sol")
 
@@ -107,7 +109,11 @@ def test_mentor_log_in_answers_200_with_the_mentor(gateway, aws, monkeypatch):
     assert mentor["id"]
     # README: mentor:{id,username,name,role,org_id} (the answer also says "active").
     assert {k: mentor[k] for k in ("username", "name", "role", "org_id")} == {
-        "username": admin, "name": "Anna", "role": "admin", "org_id": org_id}
+        "username": admin,
+        "name": "Anna",
+        "role": "admin",
+        "org_id": org_id,
+    }
 
 
 def test_mentor_log_in_locks_the_name_after_five_failures(gateway, aws, monkeypatch):
@@ -161,9 +167,18 @@ def test_the_rest_fixtures_carry_what_api_gateway_sends(world: World):
     """The REST events name their route by resource template, as Chalice's dispatcher expects."""
     from tests.functional.conftest import load_event
 
-    event = load_event("rest_mentor_route", method="POST", resource="/mentor/groups/{group_id}/ban",
-                       path="/mentor/groups/g1/ban", body="{}", token="t", path_parameters={"group_id": "g1"},
-                       query=None, multi_query=None, authorizer={"principalId": "p"})
+    event = load_event(
+        "rest_mentor_route",
+        method="POST",
+        resource="/mentor/groups/{group_id}/ban",
+        path="/mentor/groups/g1/ban",
+        body="{}",
+        token="t",
+        path_parameters={"group_id": "g1"},
+        query=None,
+        multi_query=None,
+        authorizer={"principalId": "p"},
+    )
     assert event["requestContext"]["resourcePath"] == "/mentor/groups/{group_id}/ban"
     assert event["requestContext"]["path"] == "/dev/mentor/groups/g1/ban"
     assert event["headers"]["Authorization"] == "Bearer t"

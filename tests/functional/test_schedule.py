@@ -1,4 +1,5 @@
 """The minute tick: EventBridge's scheduled event through the ``tick`` entry point."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,9 @@ from tests.functional.conftest import World, build_world, meeting_in_progress
 def due(gateway, aws, monkeypatch) -> World:
     """A group whose weekly meeting began two minutes ago; no tick has run since it was planned."""
     world = build_world(gateway, aws, monkeypatch, open_now=False)
-    updated = gateway.authorized("PUT", "/admin/groups/{group_id}", world.admin_token, meeting_in_progress(),
-                                 group_id=world.group_id)
+    updated = gateway.authorized(
+        "PUT", "/admin/groups/{group_id}", world.admin_token, meeting_in_progress(), group_id=world.group_id
+    )
     assert updated.status == 200, updated.body
     return world
 

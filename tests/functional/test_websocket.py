@@ -3,6 +3,7 @@
 What a teen notices: a refused handshake, a message arriving on the other screen, someone
 leaving the room, and help text in the language the client asked for.
 """
+
 from __future__ import annotations
 
 import json
@@ -71,7 +72,10 @@ def test_a_sent_message_reaches_the_other_member_and_the_sender(world: World):
     sol = world.joined(world.sign_up("Sol"))
     maane = world.joined(world.sign_up("Måne"))
     assert world.connections.frames_to(sol, "presence")[-1] == {
-        "type": "presence", "event": "joined", "member": {"pseudonym": "Måne", "role": "participant"}}
+        "type": "presence",
+        "event": "joined",
+        "member": {"pseudonym": "Måne", "role": "participant"},
+    }
 
     world.gateway.send(sol, '{"action":"send","text":"Hej med jer 👋","client_id":"tab-1-0001"}')
 
@@ -111,7 +115,8 @@ def test_disconnect_removes_the_member_and_tells_the_room(world: World, status_c
 
     assert answer["statusCode"] == 200
     assert world.connections.frames_to(sol) == [
-        {"type": "presence", "event": "left", "member": {"pseudonym": "Måne", "role": "participant"}}]
+        {"type": "presence", "event": "left", "member": {"pseudonym": "Måne", "role": "participant"}}
+    ]
     # Gone from the room: the next message is not even tried on the old connection,
     # and a newcomer does not see Måne as present.
     world.gateway.send(sol, {"action": "send", "text": "Hej?", "client_id": "c-after"})
@@ -151,8 +156,13 @@ def test_a_banned_teen_is_closed_and_refused_at_the_door(world: World):
     sol = world.joined(world.sign_up("Sol"))
     maane = world.joined(world.sign_up("Måne"))
 
-    banned = world.gateway.authorized("POST", "/mentor/groups/{group_id}/ban", world.mentor_token,
-                                      {"pseudonym": "Måne", "days": 7, "reason": "chikane"}, group_id=world.group_id)
+    banned = world.gateway.authorized(
+        "POST",
+        "/mentor/groups/{group_id}/ban",
+        world.mentor_token,
+        {"pseudonym": "Måne", "days": 7, "reason": "chikane"},
+        group_id=world.group_id,
+    )
 
     assert banned.status == 200, banned.body
     assert [f["type"] for f in world.connections.frames_to(maane)][-1] == "banned"

@@ -14,6 +14,7 @@
   fails (the client sends again with the same ``client_id``, the mentor clicks again, the next tick
   comes) and what they must see afterwards.
 """
+
 from __future__ import annotations
 
 import copy
@@ -61,8 +62,10 @@ def dynamo_error(code: str, operation: str, params: dict[str, Any]) -> ClientErr
     """The error botocore raises once its own retries are spent, shaped as DynamoDB sends it."""
     response: dict[str, Any] = {
         "Error": {"Code": code, "Message": f"injected {code}"},
-        "ResponseMetadata": {"HTTPStatusCode": 500 if code == INTERNAL else 400,
-                             "HTTPHeaders": {"x-amzn-requestid": "injected"}},
+        "ResponseMetadata": {
+            "HTTPStatusCode": 500 if code == INTERNAL else 400,
+            "HTTPHeaders": {"x-amzn-requestid": "injected"},
+        },
     }
     if code == CANCELLED:
         # One reason per item, as DynamoDB gives them: a conflicting transaction on the first item.
@@ -77,7 +80,9 @@ def _table(params: dict[str, Any]) -> str:
     if "TableName" in params:
         return str(params["TableName"]).removeprefix("test-")
     if "TransactItems" in params:
-        return "+".join(next(iter(item.values()))["TableName"].removeprefix("test-") for item in params["TransactItems"])
+        return "+".join(
+            next(iter(item.values()))["TableName"].removeprefix("test-") for item in params["TransactItems"]
+        )
     if "RequestItems" in params:
         return "+".join(name.removeprefix("test-") for name in params["RequestItems"])
     return "?"
@@ -164,7 +169,8 @@ def management_client() -> Any:
     import boto3
 
     return boto3.session.Session().client(
-        "apigatewaymanagementapi", endpoint_url="https://local.execute-api.eu-north-1.amazonaws.com/test",
+        "apigatewaymanagementapi",
+        endpoint_url="https://local.execute-api.eu-north-1.amazonaws.com/test",
         region_name="eu-north-1",
     )
 
@@ -311,8 +317,14 @@ class World:
 
 def _participant(name: str) -> str:
     participant_id = f"p-{name.lower()}"
-    storage.Participant(accounts.pseudonym_key(name), participant_id=participant_id, pseudonym=name,
-                        password_hash=password_hash(), recovery_hash=password_hash(), created_at=NOW).save()
+    storage.Participant(
+        accounts.pseudonym_key(name),
+        participant_id=participant_id,
+        pseudonym=name,
+        password_hash=password_hash(),
+        recovery_hash=password_hash(),
+        created_at=NOW,
+    ).save()
     return participant_id
 
 
@@ -323,9 +335,15 @@ def build_world() -> World:
     for group_id in ("g1", "g2"):
         storage.Group(group_id, org_id="org-a", name=f"Gruppe {group_id}", rules=["Vær sød"]).save()
     session = storage.Session(
-        "g1:20261125T1800Z", group_id="g1", org_id="org-a", starts_at=NOW - timedelta(minutes=30),
-        ends_at=NOW + timedelta(minutes=60), status=storage.OPEN, topic="Venskaber",
-        due_bucket=storage.PENDING, due_at=NOW + timedelta(minutes=60) - CLOSING_WARNING,
+        "g1:20261125T1800Z",
+        group_id="g1",
+        org_id="org-a",
+        starts_at=NOW - timedelta(minutes=30),
+        ends_at=NOW + timedelta(minutes=60),
+        status=storage.OPEN,
+        topic="Venskaber",
+        due_bucket=storage.PENDING,
+        due_at=NOW + timedelta(minutes=60) - CLOSING_WARNING,
     )
     session.save()
     sockets = Sockets()
@@ -353,8 +371,12 @@ def build_world() -> World:
 def _moto_tables() -> list[Any]:
     from moto.dynamodb.models import dynamodb_backends
 
-    return [table for account in dynamodb_backends.values() for backend in account.values()
-            for table in backend.tables.values()]
+    return [
+        table
+        for account in dynamodb_backends.values()
+        for backend in account.values()
+        for table in backend.tables.values()
+    ]
 
 
 def _again(world: World) -> World:
@@ -362,8 +384,17 @@ def _again(world: World) -> World:
     sockets = Sockets()
     delivery = fast_delivery(FaultyApi(sockets))
     keeper = SessionKeeper(delivery)
-    return World(sockets, delivery, ChatService(delivery), keeper, Moderation(delivery, keeper), world.session,
-                 world.mentor, dict(world.ids), dict(world.said))
+    return World(
+        sockets,
+        delivery,
+        ChatService(delivery),
+        keeper,
+        Moderation(delivery, keeper),
+        world.session,
+        world.mentor,
+        dict(world.ids),
+        dict(world.said),
+    )
 
 
 @contextmanager
@@ -394,8 +425,17 @@ def rooms() -> Iterator[Callable[[], World]]:
 
 # --- what a client does when an answer is an error ------------------------------------------------
 
-FINAL_REFUSALS = {"muted", "repeated", "rate_limited", "slow_mode", "banned", "session_closed", "not_joined",
-                  "kicked", "forbidden"}
+FINAL_REFUSALS = {
+    "muted",
+    "repeated",
+    "rate_limited",
+    "slow_mode",
+    "banned",
+    "session_closed",
+    "not_joined",
+    "kicked",
+    "forbidden",
+}
 
 
 def answered(world: World, connection_id: str, client_id: str) -> str:
@@ -498,8 +538,12 @@ class Send(SocketPath):
     told = "message"
 
     def frame(self, world: World) -> dict[str, Any]:
-        return {"action": "send", "text": self.text, "client_id": self.client_id,
-                "session_id": world.session.session_id}
+        return {
+            "action": "send",
+            "text": self.text,
+            "client_id": self.client_id,
+            "session_id": world.session.session_id,
+        }
 
     def after(self, world: World) -> None:
         super().after(world)
@@ -518,8 +562,11 @@ class Send(SocketPath):
         assert len(stored) == 1, "stored once, whatever happened"
         message_id = stored[0].message_id
         for connection_id in reachable(world, self.audience):
-            ids = {f["message"]["id"] for f in world.frames(connection_id, "message")
-                   if f["message"]["client_id"] == self.client_id}
+            ids = {
+                f["message"]["id"]
+                for f in world.frames(connection_id, "message")
+                if f["message"]["client_id"] == self.client_id
+            }
             assert ids == {message_id}, f"{connection_id} saw {ids}, not exactly the stored message"
 
 
@@ -563,8 +610,9 @@ class HeldBackCrisis(Send):
         assert answered(world, self.actor, self.client_id) == "held_back"
         assert all(m.client_id != self.client_id for m in storage.recent_messages(world.session.session_id, 50))
         for connection_id in ("bo", "cia", "mette"):
-            assert not [f for f in world.frames(connection_id, "message")
-                        if f["message"]["client_id"] == self.client_id], "a held-back message reached the room"
+            assert not [
+                f for f in world.frames(connection_id, "message") if f["message"]["client_id"] == self.client_id
+            ], "a held-back message reached the room"
         check_crisis(world, self.actor, kind="held_back", mentors=("mette", "mads"))
 
 
@@ -622,8 +670,9 @@ class Leave(SocketPath):
 
     def check(self, world: World) -> None:
         assert storage.get_connection("cia").session_id is None
-        _everyone_got(world, "presence", self.audience,
-                      lambda f: f["event"] == "left" and f["member"]["pseudonym"] == "Cia")
+        _everyone_got(
+            world, "presence", self.audience, lambda f: f["event"] == "left" and f["member"]["pseudonym"] == "Cia"
+        )
 
 
 class Disconnect(Path):
@@ -640,13 +689,15 @@ class Disconnect(Path):
 
     def recover(self, world: World) -> None:
         # Nobody calls $disconnect again: the next post to the room finds the socket gone.
-        world.say("bo", {"action": "send", "text": "er du der, Cia?", "client_id": "k-after"},
-                  NOW + timedelta(seconds=30))
+        world.say(
+            "bo", {"action": "send", "text": "er du der, Cia?", "client_id": "k-after"}, NOW + timedelta(seconds=30)
+        )
 
     def check(self, world: World) -> None:
         assert storage.get_connection("cia") is None
-        _everyone_got(world, "presence", self.audience,
-                      lambda f: f["event"] == "left" and f["member"]["pseudonym"] == "Cia")
+        _everyone_got(
+            world, "presence", self.audience, lambda f: f["event"] == "left" and f["member"]["pseudonym"] == "Cia"
+        )
 
 
 class Report(SocketPath):
@@ -753,8 +804,9 @@ class Kick(MentorPath):
     def check(self, world: World) -> None:
         super().check(world)
         assert storage.get_connection("cia") is None and "cia" in world.sockets.closed
-        _everyone_got(world, "presence", ("anna", "mette"),
-                      lambda f: f["event"] == "left" and f["member"]["pseudonym"] == "Cia")
+        _everyone_got(
+            world, "presence", ("anna", "mette"), lambda f: f["event"] == "left" and f["member"]["pseudonym"] == "Cia"
+        )
 
 
 class Ban(Kick):
@@ -808,8 +860,9 @@ class Announce(MentorPath):
 
     def assert_audited(self, world: World) -> None:
         # Every announcement has its own entry, naming it.
-        announced = {m.message_id for m in storage.recent_messages(world.session.session_id, 50)
-                     if m.kind == "announcement"}
+        announced = {
+            m.message_id for m in storage.recent_messages(world.session.session_id, 50) if m.kind == "announcement"
+        }
         assert announced <= {entry.target for entry in world.audit("announce")}
 
 
@@ -908,8 +961,11 @@ class Extend(MentorPath):
         super().check(world)
         ends = storage.get_session(world.session.session_id).ends_at
         assert all(c.session_ends_at == ends for c in storage.session_connections(world.session.session_id))
-        world.say("bo", {"action": "send", "text": "lidt mere tid!", "client_id": "k-late"},
-                  world.session.ends_at + timedelta(minutes=1))
+        world.say(
+            "bo",
+            {"action": "send", "text": "lidt mere tid!", "client_id": "k-late"},
+            world.session.ends_at + timedelta(minutes=1),
+        )
         assert answered(world, "bo", "k-late") == "confirmed", "after an extension the room can still write"
 
 
@@ -923,9 +979,16 @@ class Cancel(MentorPath):
 
     def prepare(self, world: World) -> None:
         starts = datetime.fromisoformat("2026-11-29T18:00:00+00:00")  # Sunday 19:00 in Copenhagen
-        storage.Session("g2:20261129T1800Z", group_id="g2", org_id="org-a", starts_at=starts,
-                        ends_at=starts + timedelta(minutes=90), status=storage.SCHEDULED,
-                        due_bucket=storage.PENDING, due_at=starts).save()
+        storage.Session(
+            "g2:20261129T1800Z",
+            group_id="g2",
+            org_id="org-a",
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=90),
+            status=storage.SCHEDULED,
+            due_bucket=storage.PENDING,
+            due_at=starts,
+        ).save()
 
     def call(self, world: World) -> Any:
         return world.moderation.cancel(world.mentor, "g2", CANCEL_DAY, NOW)
@@ -943,7 +1006,8 @@ class Cancel(MentorPath):
         assert_settled("g2:20261129T1800Z", NOW + timedelta(days=30))
         assert storage.get_session("g2:20261129T1800Z").status == storage.CANCELLED
         assert [s.starts_at.date().isoformat() for s in _g2_sessions() if s.status == storage.SCHEDULED] == [
-            "2026-12-06"], "the meeting after the cancelled one was not planned"
+            "2026-12-06"
+        ], "the meeting after the cancelled one was not planned"
 
 
 class Resolve(MentorPath):
@@ -985,9 +1049,16 @@ class TickOpen(TickPath):
     when = NOW + timedelta(minutes=10)
 
     def prepare(self, world: World) -> None:
-        storage.Session("g2:20261125T1840Z", group_id="g2", org_id="org-a", starts_at=self.when,
-                        ends_at=self.when + timedelta(minutes=90), status=storage.SCHEDULED,
-                        due_bucket=storage.PENDING, due_at=self.when).save()
+        storage.Session(
+            "g2:20261125T1840Z",
+            group_id="g2",
+            org_id="org-a",
+            starts_at=self.when,
+            ends_at=self.when + timedelta(minutes=90),
+            status=storage.SCHEDULED,
+            due_bucket=storage.PENDING,
+            due_at=self.when,
+        ).save()
 
     def check(self, world: World) -> None:
         session = assert_settled("g2:20261125T1840Z", self.when)
@@ -1051,9 +1122,29 @@ class DeleteAccount(MentorPath):
 
 
 PATHS: tuple[Path, ...] = (
-    Send(), CrisisSend(), HeldBackCrisis(), Join(), CatchUp(), Leave(), Disconnect(), Report(),
-    Remove(), Mute(), Kick(), Ban(), Topic(), Pin(), Announce(), SlowMode(), OpenEarly(), Close(), Extend(),
-    Cancel(), Resolve(),
-    TickOpen(), TickWarn(), TickClose(),
+    Send(),
+    CrisisSend(),
+    HeldBackCrisis(),
+    Join(),
+    CatchUp(),
+    Leave(),
+    Disconnect(),
+    Report(),
+    Remove(),
+    Mute(),
+    Kick(),
+    Ban(),
+    Topic(),
+    Pin(),
+    Announce(),
+    SlowMode(),
+    OpenEarly(),
+    Close(),
+    Extend(),
+    Cancel(),
+    Resolve(),
+    TickOpen(),
+    TickWarn(),
+    TickClose(),
     DeleteAccount(),
 )

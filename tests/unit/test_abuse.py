@@ -2,6 +2,7 @@
 
 Each test prints the figures it measured (``pytest -s`` shows them); docs/abuse.md quotes them.
 """
+
 from __future__ import annotations
 
 import json
@@ -173,15 +174,31 @@ class TestPasswordGuessing:
     def test_a_guesser_is_stopped_after_k_tries_while_the_owner_still_gets_in(self, gateway, fixed_clock):
         signed_up("Maja", "majas-kode-123")
         k = rate("log_in_per_name_and_source").limit
-        statuses = [rest(gateway, "POST", "/participants/login", {"pseudonym": "maja", "password": f"gæt-{n}"},
-                         source="stranger")[0] for n in range(12)]
-        right = rest(gateway, "POST", "/participants/login", {"pseudonym": "Maja", "password": "majas-kode-123"},
-                     source="stranger")
-        owner = rest(gateway, "POST", "/participants/login", {"pseudonym": "Maja", "password": "majas-kode-123"},
-                     source="majas-phone")
-        figures(f"password guessing from one source: {statuses.count(401)} checked, "
-                f"{statuses.count(429)} refused; the right password from that source: {right[0]}; "
-                f"the owner from her phone: {owner[0]}")
+        statuses = [
+            rest(
+                gateway, "POST", "/participants/login", {"pseudonym": "maja", "password": f"gæt-{n}"}, source="stranger"
+            )[0]
+            for n in range(12)
+        ]
+        right = rest(
+            gateway,
+            "POST",
+            "/participants/login",
+            {"pseudonym": "Maja", "password": "majas-kode-123"},
+            source="stranger",
+        )
+        owner = rest(
+            gateway,
+            "POST",
+            "/participants/login",
+            {"pseudonym": "Maja", "password": "majas-kode-123"},
+            source="majas-phone",
+        )
+        figures(
+            f"password guessing from one source: {statuses.count(401)} checked, "
+            f"{statuses.count(429)} refused; the right password from that source: {right[0]}; "
+            f"the owner from her phone: {owner[0]}"
+        )
         assert statuses == [401] * k + [429] * (12 - k)
         assert right[0] == 429 and right[1]["error"]["code"] == "too_many_attempts"
         assert owner[0] == 200 and owner[1]["pseudonym"] == "Maja"
@@ -208,9 +225,11 @@ class TestPasswordGuessing:
         assert wait.value.code == "too_many_attempts" and 0 < wait.value.params["retry_after"] <= NAME_TURN_S
         later = at + timedelta(seconds=wait.value.params["retry_after"])
         assert accounts.log_in("Ida", "idas-kode-123", "library-pc", later).token
-        figures(f"one name guessed from 15 sources: {checked} checked, then one try per {NAME_TURN_S} s "
-                f"({len(slowed)} told to wait {min(slowed)}-{max(slowed)} s); the owner's phone got in at once, "
-                f"a new device after {wait.value.params['retry_after']} s")
+        figures(
+            f"one name guessed from 15 sources: {checked} checked, then one try per {NAME_TURN_S} s "
+            f"({len(slowed)} told to wait {min(slowed)}-{max(slowed)} s); the owner's phone got in at once, "
+            f"a new device after {wait.value.params['retry_after']} s"
+        )
         assert checked == free and len(slowed) == 15 - free
 
     def test_one_source_trying_many_names_is_stopped(self, tables):
@@ -256,19 +275,24 @@ class TestPasswordGuessing:
                 return list(pool.map(guess, range(24)))
 
         one_source = storm(lambda n: "one-laptop")
-        counter = limiter.window("log_in_per_name_and_source",
-                                 f"{sources.hashed('mentor:mette', NOW)}:one-laptop", NOW).key
+        counter = limiter.window(
+            "log_in_per_name_and_source", f"{sources.hashed('mentor:mette', NOW)}:one-laptop", NOW
+        ).key
         counted = int(storage.get_throttle(counter).hits)
-        figures(f"24 concurrent wrong mentor log-ins from one source: {one_source.count('bad_credentials')} checked, "
-                f"{one_source.count('too_many_attempts')} refused, counter = {counted}")
+        figures(
+            f"24 concurrent wrong mentor log-ins from one source: {one_source.count('bad_credentials')} checked, "
+            f"{one_source.count('too_many_attempts')} refused, counter = {counted}"
+        )
         assert one_source.count("bad_credentials") == k == counted
         assert one_source.count("too_many_attempts") == 24 - k
 
         many_sources = storm(lambda n: f"bot-{n}")
         name_counter = limiter.window("log_in_per_name", sources.hashed("mentor:mette", NOW), NOW).key
         name_count = int(storage.get_throttle(name_counter).hits)
-        figures(f"24 concurrent wrong mentor log-ins from 24 sources: {many_sources.count('bad_credentials')} "
-                f"checked, {many_sources.count('too_many_attempts')} told to wait; name counter = {name_count}")
+        figures(
+            f"24 concurrent wrong mentor log-ins from 24 sources: {many_sources.count('bad_credentials')} "
+            f"checked, {many_sources.count('too_many_attempts')} told to wait; name counter = {name_count}"
+        )
         # The first storm counted k against the name as well.
         assert many_sources.count("bad_credentials") == free - k and name_count == free
         assert mentors.log_in("mette", "long-password-1", "home", NOW + timedelta(seconds=NAME_TURN_S)).token
@@ -286,7 +310,8 @@ def lobby(chat, sender, room):
     mette = mentors.create("org-a", "mette", "Mette", "long-password-1", "mentor", now)
     anna, bo = signed_up("Anna"), signed_up("Bo")
     tabs = {
-        "m1": mentors.identity_of(mette), "m2": mentors.identity_of(mette),
+        "m1": mentors.identity_of(mette),
+        "m2": mentors.identity_of(mette),
         "a1": Identity(anna.participant_id, "Anna", "participant"),
         "a2": Identity(anna.participant_id, "Anna", "participant"),
         "b": Identity(bo.participant_id, "Bo", "participant"),
@@ -315,8 +340,17 @@ class TestRevocation:
         mette = mentors.create("org-a", "mette", "Mette", "long-password-1", "mentor", NOW)
 
         # What API Gateway hands the route from its authorizer cache, up to ttl_seconds after the check.
-        cached = SimpleNamespace(context={"authorizer": {"mentor_id": mette.mentor_id, "name": "Mette",
-                                                         "role": "mentor", "org_id": "org-a", "username": "mette"}})
+        cached = SimpleNamespace(
+            context={
+                "authorizer": {
+                    "mentor_id": mette.mentor_id,
+                    "name": "Mette",
+                    "role": "mentor",
+                    "org_id": "org-a",
+                    "username": "mette",
+                }
+            }
+        )
         assert mentor_of(cached).user_id == mette.mentor_id
         storage.deactivate_mentor(mette, NOW + timedelta(days=365))
         with pytest.raises(ChatError) as refused:
@@ -348,8 +382,12 @@ def connect_event(connection_id: str, token: str, source: str = "phone", **query
 
         def to_dict(self):
             return {
-                "requestContext": {"apiId": "local", "stage": "test", "connectionId": connection_id,
-                                   "identity": {"sourceIp": "127.0.0.1"}},
+                "requestContext": {
+                    "apiId": "local",
+                    "stage": "test",
+                    "connectionId": connection_id,
+                    "identity": {"sourceIp": "127.0.0.1"},
+                },
                 "headers": {"X-Test-Source": source},
                 "queryStringParameters": {"token": token, **query},
             }
@@ -372,12 +410,15 @@ def fixed_clock(monkeypatch):
 
 
 class TestConnect:
-    def test_reconnect_storms_are_limited_per_person_and_the_check_tells_the_page(self, gateway, chat, room,
-                                                                                  fixed_clock):
+    def test_reconnect_storms_are_limited_per_person_and_the_check_tells_the_page(
+        self, gateway, chat, room, fixed_clock
+    ):
         signed = signed_up("Storm", now=fixed_clock)
         limit = rate("connect_per_person").limit
-        statuses = [edge.on_connect(chat, connect_event(f"c{n}", signed.token, source=f"tab-{n}"))["statusCode"]
-                    for n in range(limit + 5)]
+        statuses = [
+            edge.on_connect(chat, connect_event(f"c{n}", signed.token, source=f"tab-{n}"))["statusCode"]
+            for n in range(limit + 5)
+        ]
         figures(f"$connect storm by one account: {statuses.count(200)} accepted, {statuses.count(429)} refused")
         assert statuses.count(200) == limit and statuses[limit:] == [429] * 5
         status, answer = rest(gateway, "GET", "/connect-check", token=signed.token)
@@ -423,8 +464,9 @@ class TestFourTabs:
             tab = four_tabs[n % 4]
             chat.handle(tab, json.dumps({"action": "send", "text": f"spam {n}", "client_id": f"c{n}"}), NOW)
         delivered = len(sender.of("n", "message"))
-        refused = sum(1 for tab in four_tabs for f in sender.of(tab.connection_id, "error")
-                      if f["code"] == "rate_limited")
+        refused = sum(
+            1 for tab in four_tabs for f in sender.of(tab.connection_id, "error") if f["code"] == "rate_limited"
+        )
         figures(f"flood from four tabs: 20 sent, {delivered} delivered, {refused} refused (burst 5 per participant)")
         assert delivered == 5 and refused == 15
 
@@ -458,8 +500,10 @@ class TestReportSpam:
         confirmed = sum(len(sender.of(tab.connection_id, "reported")) for tab in four_tabs)
         stored = [r for r in storage.open_reports("org-a") if r.kind == "report"]
         pushed = sender.of("m", "report")
-        figures(f"60 reports of one message from four tabs: {len(stored)} stored, {len(pushed)} pushed to the "
-                f"mentor, {confirmed} confirmed to the teen")
+        figures(
+            f"60 reports of one message from four tabs: {len(stored)} stored, {len(pushed)} pushed to the "
+            f"mentor, {confirmed} confirmed to the teen"
+        )
         assert len(stored) == 1 and len(pushed) == 1 and confirmed == 60
 
     def test_reports_are_capped_per_participant_across_tabs(self, chat, sender, four_tabs):
@@ -472,8 +516,10 @@ class TestReportSpam:
         for n, message_id in enumerate(ids):
             chat.handle(four_tabs[n % 4], json.dumps({"action": "report", "message_id": message_id}), later)
         refusals = [f for tab in four_tabs for f in sender.of(tab.connection_id, "error")]
-        figures(f"{len(ids)} reports of different messages from four tabs: {len(sender.of('m', 'report'))} pushed, "
-                f"{len(refusals)} refused")
+        figures(
+            f"{len(ids)} reports of different messages from four tabs: {len(sender.of('m', 'report'))} pushed, "
+            f"{len(refusals)} refused"
+        )
         assert len(sender.of("m", "report")) == cap
         assert len(refusals) == 4 and {f["code"] for f in refusals} == {"too_many_reports"}
         assert all(f["retry_after"] > 0 for f in refusals)

@@ -1,6 +1,7 @@
 """Participant accounts: passwords at OWASP's cost and rehashed when it changes, common passwords
 refused, recovery codes under an HMAC, tokens that check every claim, and accounts nobody uses
 deleted by the tick after their organisation's period."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,17 +54,32 @@ class TestPasswords:
         assert logged_in("Sol", PASSWORD).participant_id == account.participant_id
         assert not passwords.needs_rehash(after.password_hash)
 
-    @pytest.mark.parametrize("password", ["hejmeddig", "Hejmeddig123", "kodeord1", "sommer2024!", "p4ssw0rd!",
-                                          "Emma2010", "12345678", "qwertyuiop", "hejhejhej", "jegelskerdig",
-                                          "kærlighed", "fodbold123"])
+    @pytest.mark.parametrize(
+        "password",
+        [
+            "hejmeddig",
+            "Hejmeddig123",
+            "kodeord1",
+            "sommer2024!",
+            "p4ssw0rd!",
+            "Emma2010",
+            "12345678",
+            "qwertyuiop",
+            "hejhejhej",
+            "jegelskerdig",
+            "kærlighed",
+            "fodbold123",
+        ],
+    )
     def test_common_passwords_danish_ones_included_are_refused(self, password: str) -> None:
         assert is_common(password)
         with pytest.raises(ChatError) as refused:
             participants.check_password(password)
         assert refused.value.code == "common_password"
 
-    @pytest.mark.parametrize("password", ["regnbue-sky-42", "Blå hest på månen", "min kat hedder Fido!",
-                                          "Trampolin-1983"])
+    @pytest.mark.parametrize(
+        "password", ["regnbue-sky-42", "Blå hest på månen", "min kat hedder Fido!", "Trampolin-1983"]
+    )
     def test_passwords_of_several_words_pass(self, password: str) -> None:
         assert participants.check_password(password) == password
 
@@ -124,8 +140,14 @@ class TestTokens:
         assert refused.value.code == "token_expired"
 
     def test_a_string_exp_is_a_401_not_a_crash(self) -> None:
-        claims = {"iss": "gruppechat", "aud": PARTICIPANT_AUDIENCE, "sub": "01HX", "role": "participant",
-                  "iat": int(NOW.timestamp()), "exp": str(int(NOW.timestamp()) + 60)}
+        claims = {
+            "iss": "gruppechat",
+            "aud": PARTICIPANT_AUDIENCE,
+            "sub": "01HX",
+            "role": "participant",
+            "iat": int(NOW.timestamp()),
+            "exp": str(int(NOW.timestamp()) + 60),
+        }
         with pytest.raises(ChatError) as refused:
             verify(jwt.encode(claims, token_secret(), algorithm="HS256"), token_secret(), NOW, PARTICIPANT_AUDIENCE)
         assert refused.value.status == 401
@@ -141,8 +163,10 @@ class TestPseudonymRules:
     def test_digits_and_underscores_are_fine(self, tables, name: str) -> None:
         assert signed_up(name, PASSWORD).pseudonym == name
 
-    @pytest.mark.parametrize(("name", "reason"), [("Sofie Nielsen Aarhus", "name"), ("Sofie Aarhus", "name"),
-                                                  ("luna.k", "handle"), ("Luna 22334455", "phone")])
+    @pytest.mark.parametrize(
+        ("name", "reason"),
+        [("Sofie Nielsen Aarhus", "name"), ("Sofie Aarhus", "name"), ("luna.k", "handle"), ("Luna 22334455", "phone")],
+    )
     def test_a_refusal_names_the_rule(self, name: str, reason: str) -> None:
         with pytest.raises(ChatError) as refused:
             participants.check_pseudonym(name)
@@ -197,11 +221,18 @@ class TestWhatExpires:
         assert timedelta(weeks=52) < storage.SESSION_LIFETIME  # the figures look back a year
 
     def test_the_pinned_copy_of_a_message_goes_when_the_session_closes(self, room) -> None:
-        message = storage.Message(room.session_id, "01JAAAAAAAAAAAAAAAAAAAAAAA", author_id="u1", pseudonym="Sol",
-                                  role="participant", text="Husk at drikke vand")
+        message = storage.Message(
+            room.session_id,
+            "01JAAAAAAAAAAAAAAAAAAAAAAA",
+            author_id="u1",
+            pseudonym="Sol",
+            role="participant",
+            text="Husk at drikke vand",
+        )
         message.save()
-        entry = storage.AuditEntry("org-a", "01JAAAAAAAAAAAAAAAAAAAAAAB", at=NOW, mentor_id="m", mentor_name="M",
-                                   action="pin")
+        entry = storage.AuditEntry(
+            "org-a", "01JAAAAAAAAAAAAAAAAAAAAAAB", at=NOW, mentor_id="m", mentor_name="M", action="pin"
+        )
         storage.set_pin(room, message, entry)
         assert storage.reload_session(room).pinned_text == "Husk at drikke vand"
 

@@ -1,4 +1,5 @@
 """Admission: a waiting room a mentor lets newcomers in from, members only, a lock, and seats."""
+
 from __future__ import annotations
 
 import json
@@ -73,8 +74,11 @@ class TestTheWaitingRoom:
 
         knock(chat, ida, agree=True)
         assert sender.last("c1")["state"] == "waiting"
-        assert sender.last("m0") == {"type": "queue", "session_id": waiting_room.session_id,
-                                     "waiting": [{"pseudonym": "Ida", "since": NOW.isoformat()}]}
+        assert sender.last("m0") == {
+            "type": "queue",
+            "session_id": waiting_room.session_id,
+            "waiting": [{"pseudonym": "Ida", "since": NOW.isoformat()}],
+        }
         # Waiting, Ida neither reads nor writes.
         mentor = caller("m0")
         say(chat, mentor, "velkommen til alle")
@@ -92,14 +96,14 @@ class TestTheWaitingRoom:
         assert sender.of("m0", "message")[-1]["message"]["text"] == "tak!"
         assert [e.action for e in storage.audit_entries("org-a")] == ["admit"]
 
-    def test_an_admitted_teen_walks_straight_in_next_week_and_following_skips_nothing(self, chat, sender, desk,
-                                                                                  waiting_room):
+    def test_an_admitted_teen_walks_straight_in_next_week_and_following_skips_nothing(
+        self, chat, sender, desk, waiting_room
+    ):
         mentor_joins(chat)
         ida, eva = teen(chat, "c1", "Ida"), teen(chat, "c2", "Eva")
         knock(chat, ida, agree=True)
         desk.admit(METTE, waiting_room.session_id, "Ida", None, NOW)
-        accounts.follow(Identity(logged_in("Eva").participant_id, "Eva", "participant"),
-                        "g1", NOW)
+        accounts.follow(Identity(logged_in("Eva").participant_id, "Eva", "participant"), "g1", NOW)
 
         next_week = make_session(starts_at=NOW + timedelta(days=7))
         later = NOW + timedelta(days=7, minutes=1)
@@ -111,8 +115,9 @@ class TestTheWaitingRoom:
         assert sender.last("c4")["state"] == "rules"  # following a group does not skip the queue
         assert eva is not None
 
-    def test_with_no_mentor_a_newcomer_keeps_waiting_and_is_told_a_mentor_will_let_them_in(self, chat, sender,
-                                                                                       waiting_room):
+    def test_with_no_mentor_a_newcomer_keeps_waiting_and_is_told_a_mentor_will_let_them_in(
+        self, chat, sender, waiting_room
+    ):
         ida = teen(chat, "c1", "Ida")
         knock(chat, ida, agree=True)
         waiting = sender.last("c1")

@@ -1,4 +1,5 @@
 """My groups, the organisation's figures, and leaving for good with everything one wrote."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,7 @@ class TestMyGroups:
 class TestFigures:
     def test_figures_count_participants_returning_ones_messages_and_handled_reports(self, sender, tables):
         make_org()
-        group = storage.Group("g1", org_id="org-a", name="Søndag", weekday=6, start_time="19:00",
-                              duration_minutes=90)
+        group = storage.Group("g1", org_id="org-a", name="Søndag", weekday=6, start_time="19:00", duration_minutes=90)
         group.save()
         keeper, chat = SessionKeeper(Delivery(sender)), ChatService(Delivery(sender))
         people = {name: teen(name) for name in ("Anna", "Bo", "Cy")}
@@ -60,8 +60,11 @@ class TestFigures:
                 who = caller(f"{day}-{name}")
                 chat.connect(who, people[name], opens)
                 join(chat, who, "g1", now=opens + timedelta(minutes=1))
-                chat.handle(who, json.dumps({"action": "send", "text": f"hej fra {name}"}),
-                            opens + timedelta(minutes=mentor_late + 1, seconds=n))
+                chat.handle(
+                    who,
+                    json.dumps({"action": "send", "text": f"hej fra {name}"}),
+                    opens + timedelta(minutes=mentor_late + 1, seconds=n),
+                )
             keeper.tick(opens + timedelta(minutes=90))
         admin = Identity("a1", "Admin", "admin", "org-a")
         rows = figures(admin, 8, datetime(2026, 12, 7, tzinfo=UTC))["sessions"]
@@ -110,8 +113,10 @@ def test_a_deleted_accounts_token_no_longer_connects(chat, sender, room):
         connection_id = "x1"
 
         def to_dict(self):
-            return {"requestContext": {"apiId": "local", "stage": "test", "connectionId": "x1"},
-                    "queryStringParameters": {"token": signed.token}}
+            return {
+                "requestContext": {"apiId": "local", "stage": "test", "connectionId": "x1"},
+                "queryStringParameters": {"token": signed.token},
+            }
 
     assert edge.on_connect(chat, Event())["statusCode"] == 200
     accounts.delete_account(me, "hemmelig-kode", Delivery(sender))

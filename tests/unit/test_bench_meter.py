@@ -1,15 +1,21 @@
 """The bench prices DynamoDB requests by DynamoDB's rules; wrong rules would mislead the cost figures."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 from bench.meter import index_write_units, item_size, read_units, write_units
 
-BY_SESSION_ALL = SimpleNamespace(schema_key_attrs=["session_id", "connection_id"], table_key_attrs=["connection_id"],
-                                 projection={"ProjectionType": "ALL"})
-BY_AUTHOR_KEYS = SimpleNamespace(schema_key_attrs=["author_id", "message_id"],
-                                 table_key_attrs=["session_id", "message_id"],
-                                 projection={"ProjectionType": "KEYS_ONLY"})
+BY_SESSION_ALL = SimpleNamespace(
+    schema_key_attrs=["session_id", "connection_id"],
+    table_key_attrs=["connection_id"],
+    projection={"ProjectionType": "ALL"},
+)
+BY_AUTHOR_KEYS = SimpleNamespace(
+    schema_key_attrs=["author_id", "message_id"],
+    table_key_attrs=["session_id", "message_id"],
+    projection={"ProjectionType": "KEYS_ONLY"},
+)
 
 
 def connection(**extra: dict) -> dict:

@@ -71,9 +71,7 @@ THIS_WEEK, NEXT_WEEK = date(2026, 11, 25), date(2026, 12, 2)
         (cph(2026, 11, 29, 23, 59), NEXT_WEEK, "before"),  # Sunday night
     ],
 )
-def test_a_wednesday_group_walked_through_the_week(
-    now: datetime, expected_date: date, expected_phase: str
-) -> None:
+def test_a_wednesday_group_walked_through_the_week(now: datetime, expected_date: date, expected_phase: str) -> None:
     occ = next_occurrence(WEDNESDAY_GROUP, now)
     assert occ is not None
     assert occ.local_date == expected_date

@@ -1,4 +1,5 @@
 """The live group chat, driven through ChatService against moto's DynamoDB."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,9 @@ class TestJoin:
         join(chat, anna)
         join(chat, bo)
         presence = sender.of("c1", "presence")
-        assert presence == [{"type": "presence", "event": "joined",
-                             "member": {"pseudonym": "Bo", "role": "participant"}}]
+        assert presence == [
+            {"type": "presence", "event": "joined", "member": {"pseudonym": "Bo", "role": "participant"}}
+        ]
         assert sender.of("c2", "presence") == []
 
     def test_unknown_group_is_refused(self, chat, sender, room):
@@ -60,6 +62,7 @@ class TestJoin:
 
     def test_a_full_session_refuses_one_more_participant(self, chat, sender, tables):
         from tests.conftest import make_org
+
         make_org()
         make_group("small", capacity=1)
         make_session("small")

@@ -11,6 +11,7 @@ exceptions (see :class:`~tests.unit.faultkit.Sockets`). Afterwards:
 * the bystander: 410 removed the connection and the room heard that they left; 429, 500 and
   time-outs were retried until the budget ran out; 403 was tried once and never again.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -72,8 +73,11 @@ def test_a_failing_socket_costs_nobody_else_their_frame(path: Path, kind: str) -
         path.check(world)  # everyone reachable saw what they would have seen without the fault
 
         # Frames only: closing a socket is best effort, tried once (the client ends on the frame before).
-        tries = {data: n for (connection_id, data), n in world.sockets.tries.items()
-                 if connection_id == bystander and data != b"close"}
+        tries = {
+            data: n
+            for (connection_id, data), n in world.sockets.tries.items()
+            if connection_id == bystander and data != b"close"
+        }
         if kind in RETRYABLE and transient and world.sockets.attempts[transient]:
             assert world.frames(transient), "a post that failed twice was not retried"
         if not tries:
@@ -84,8 +88,10 @@ def test_a_failing_socket_costs_nobody_else_their_frame(path: Path, kind: str) -
             if told_room:
                 still_here = [c for c in IN_ROOM if c != bystander and (storage.get_connection(c) or NOBODY).session_id]
                 for member in still_here:
-                    assert any(f["event"] == "left" and f["member"]["pseudonym"] == NAMES[bystander]
-                               for f in world.frames(member, "presence")), f"{member} was not told"
+                    assert any(
+                        f["event"] == "left" and f["member"]["pseudonym"] == NAMES[bystander]
+                        for f in world.frames(member, "presence")
+                    ), f"{member} was not told"
         elif kind == FORBIDDEN:
             assert set(tries.values()) == {1}, "a 403 was retried"
         else:
@@ -147,8 +153,10 @@ def _stubbed() -> tuple[ManagementApi, Stubber, list[str], Delivery]:
     api = ManagementApi("eu-north-1", endpoint="https://abc123.execute-api.eu-north-1.amazonaws.com/test")
     client = api._client(storage.Connection("anna"))
     calls: list[str] = []
-    client.meta.events.register("before-parameter-build.apigatewaymanagementapi.PostToConnection",
-                                lambda params, **_: calls.append(params["ConnectionId"]))
+    client.meta.events.register(
+        "before-parameter-build.apigatewaymanagementapi.PostToConnection",
+        lambda params, **_: calls.append(params["ConnectionId"]),
+    )
     clock = Clock()
     # One worker: the stubbed answers are consumed in a known order.
     return api, Stubber(client), calls, Delivery(api, workers=1, sleep=clock.sleep, clock=clock)
@@ -163,11 +171,13 @@ def test_through_the_real_client_410_is_gone_and_429_and_500_are_retried() -> No
         fresh()
         anna, bo, cia = (storage.get_connection(c) for c in ("anna", "bo", "cia"))
         _api, stubber, calls, delivery = _stubbed()
-        stubber.add_client_error("post_to_connection", "LimitExceededException", "Limit Exceeded", 429,
-                                 expected_params=_post("anna"))
+        stubber.add_client_error(
+            "post_to_connection", "LimitExceededException", "Limit Exceeded", 429, expected_params=_post("anna")
+        )
         stubber.add_response("post_to_connection", {}, _post("anna"))
-        stubber.add_client_error("post_to_connection", "InternalServerErrorException", "", 500,
-                                 expected_params=_post("bo"))
+        stubber.add_client_error(
+            "post_to_connection", "InternalServerErrorException", "", 500, expected_params=_post("bo")
+        )
         stubber.add_response("post_to_connection", {}, _post("bo"))
         stubber.add_client_error("post_to_connection", "GoneException", "", 410, expected_params=_post("cia"))
         left = encode(frames.presence("left", cia))
@@ -186,11 +196,13 @@ def test_through_the_real_client_403_is_not_retried_and_a_spent_budget_gives_up(
         world = fresh()
         anna, bo = storage.get_connection("anna"), storage.get_connection("bo")
         _api, stubber, calls, delivery = _stubbed()
-        stubber.add_client_error("post_to_connection", "ForbiddenException", "Forbidden", 403,
-                                 expected_params=_post("anna"))
+        stubber.add_client_error(
+            "post_to_connection", "ForbiddenException", "Forbidden", 403, expected_params=_post("anna")
+        )
         for _ in range(40):  # more throttling than the budget allows
-            stubber.add_client_error("post_to_connection", "LimitExceededException", "", 429,
-                                     expected_params=_post("bo"))
+            stubber.add_client_error(
+                "post_to_connection", "LimitExceededException", "", 429, expected_params=_post("bo")
+            )
         with stubber:
             outcome = delivery.send_all([anna, bo], {"type": "topic", "session_id": "s", "topic": "x"})
         assert outcome.results == {"anna": FAILED, "bo": FAILED}

@@ -12,6 +12,7 @@ meets that fault at exactly that call, and afterwards:
   seen without the fault: the message once, one crisis report alerted and help lines sent, a
   session opened, warned or closed with every step done and the next meeting planned.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Mentors: who may do what (the authorization matrix), and each action's live effect."""
+
 from __future__ import annotations
 
 import json
@@ -37,17 +38,39 @@ def world(tables):
         make_org(f"org-{org}")
         make_group(f"g{org}", org_id=f"org-{org}")
         session = make_session(f"g{org}", org_id=f"org-{org}", starts_at=now - timedelta(minutes=10))
-        message = storage.Message(session.session_id, f"01KAAAAAAAAAAAAAAAAAAAAAA{org}", author_id="p", pseudonym="Teen",
-                                  role="participant", text="hej")
+        message = storage.Message(
+            session.session_id,
+            f"01KAAAAAAAAAAAAAAAAAAAAAA{org}",
+            author_id="p",
+            pseudonym="Teen",
+            role="participant",
+            text="hej",
+        )
         message.save()
-        report = storage.Report(f"org-{org}", f"01KBBBBBBBBBBBBBBBBBBBBBB{org}", kind="report", priority="normal",
-                                session_id=session.session_id, group_id=f"g{org}", created_at=now,
-                                open_org=f"org-{org}", queue_key=f"1#x{org}")
+        report = storage.Report(
+            f"org-{org}",
+            f"01KBBBBBBBBBBBBBBBBBBBBBB{org}",
+            kind="report",
+            priority="normal",
+            session_id=session.session_id,
+            group_id=f"g{org}",
+            created_at=now,
+            open_org=f"org-{org}",
+            queue_key=f"1#x{org}",
+        )
         report.save()
-        staff = {role: mentors.create(f"org-{org}", f"{role}-{org.lower()}", f"{role} {org}", "long-password-1",
-                                      role, now) for role in ("mentor", "admin")}
-        things[org] = {"session": session.session_id, "message": message.message_id, "group": f"g{org}",
-                       "report": report.report_id, "mentor": staff["mentor"].mentor_id, "staff": staff}
+        staff = {
+            role: mentors.create(f"org-{org}", f"{role}-{org.lower()}", f"{role} {org}", "long-password-1", role, now)
+            for role in ("mentor", "admin")
+        }
+        things[org] = {
+            "session": session.session_id,
+            "message": message.message_id,
+            "group": f"g{org}",
+            "report": report.report_id,
+            "mentor": staff["mentor"].mentor_id,
+            "staff": staff,
+        }
     signed_up("Teen", "hemmelig-kode", now)
     things["participant"] = logged_in("Teen", "hemmelig-kode", now).token
     things["gateway"] = LocalGateway(lambda_app.app, Config.create(lambda_timeout=29, lambda_memory_size=256))
@@ -61,8 +84,9 @@ def token_for(world, who: str) -> str | None:
     if who == "participant":
         return world["participant"]
     if who == "expired":
-        return issue(mentors.identity_of(world["A"]["staff"]["mentor"]), SECRET, now - timedelta(hours=3),
-                     timedelta(hours=2))
+        return issue(
+            mentors.identity_of(world["A"]["staff"]["mentor"]), SECRET, now - timedelta(hours=3), timedelta(hours=2)
+        )
     if who == "tampered":
         good = issue(mentors.identity_of(world["A"]["staff"]["admin"]), SECRET, now, timedelta(hours=1))
         head, claims, signature = good.split(".")
@@ -95,8 +119,12 @@ ROUTES = [
     ("GET", "/admin/mentors", None, "admin_list"),
     ("POST", "/admin/groups", {"name": "Ny gruppe", "weekday": 2, "start_time": "18:00"}, "admin_create"),
     ("PUT", "/admin/groups/{group}", {"description": "ny"}, "admin_target"),
-    ("POST", "/admin/mentors", {"username": "ny-mentor", "display_name": "Ny", "password": "long-password-2"},
-     "admin_create"),
+    (
+        "POST",
+        "/admin/mentors",
+        {"username": "ny-mentor", "display_name": "Ny", "password": "long-password-2"},
+        "admin_create",
+    ),
     ("POST", "/admin/mentors/{mentor}/deactivate", {}, "admin_own_mentor"),
     ("GET", "/admin/settings", None, "admin_list"),
     ("PUT", "/admin/settings", {"retention_days": 60}, "admin_list"),
@@ -213,8 +241,13 @@ def live(chat, sender, room):
     for who in (caller_m, anna, bo):
         join(chat, who)
     sender.clear()
-    return {"mentor": mentor, "anna": anna, "bo": bo, "session": room,
-            "moderation": Moderation(Delivery(sender), SessionKeeper(Delivery(sender)))}
+    return {
+        "mentor": mentor,
+        "anna": anna,
+        "bo": bo,
+        "session": room,
+        "moderation": Moderation(Delivery(sender), SessionKeeper(Delivery(sender))),
+    }
 
 
 def caller_for(chat, connection_id, user_id, name):
@@ -258,8 +291,11 @@ class TestLiveModeration:
         live["moderation"].kick(live["mentor"], live["session"].session_id, "Bo", "ro på", NOW)
         assert sender.of("b", "kicked") and "b" in sender.closed
         assert storage.get_connection("b") is None
-        assert sender.of("a", "presence")[-1] == {"type": "presence", "event": "left",
-                                                  "member": {"pseudonym": "Bo", "role": "participant"}}
+        assert sender.of("a", "presence")[-1] == {
+            "type": "presence",
+            "event": "left",
+            "member": {"pseudonym": "Bo", "role": "participant"},
+        }
         again = caller_for(chat, "b2", logged_in("Bo", "hemmelig-kode", NOW).participant_id, "Bo")
         join(chat, again)
         assert sender.last("b2")["type"] == "joined"

@@ -1,5 +1,6 @@
 """A mentor is always in the room: sending waits without one, the room opens and pauses, a vanished
 mentor is noticed, and the organisation hears when no mentor came (exactly once)."""
+
 from __future__ import annotations
 
 import json
@@ -150,8 +151,11 @@ class TestAVanishedMentor:
         # Then the phone dies: no $disconnect, no more pings.
         looked = watch.review(NOW + timedelta(minutes=3, seconds=91))
         assert looked.vanished == ["m0"] and storage.get_connection("m0") is None
-        assert sender.of("c1", "presence")[-1] == {"type": "presence", "event": "left",
-                                                   "member": {"pseudonym": "Mette", "role": "mentor"}}
+        assert sender.of("c1", "presence")[-1] == {
+            "type": "presence",
+            "event": "left",
+            "member": {"pseudonym": "Mette", "role": "mentor"},
+        }
         assert "m0" in sender.closed
         send(chat, anna, "hallo?", now=NOW + timedelta(minutes=4))
         assert texts(sender, "c1") == ["hallo?"]  # the grace period
@@ -175,11 +179,20 @@ class TestAVanishedMentor:
 def duty(tables, sender):
     """A group with its weekly session planned for Sunday 19:00, Mette on duty; Mads off duty; an admin."""
     make_org()
-    group = storage.Group("sun", org_id="org-a", name="Søndagsgruppen", weekday=6, start_time="19:00",
-                          duration_minutes=90, tz="Europe/Copenhagen")
+    group = storage.Group(
+        "sun",
+        org_id="org-a",
+        name="Søndagsgruppen",
+        weekday=6,
+        start_time="19:00",
+        duration_minutes=90,
+        tz="Europe/Copenhagen",
+    )
     group.save()
-    staff = {name: mentors.create("org-a", name.lower(), name, "long-password-1", role, NOW)
-             for name, role in (("Mette", "mentor"), ("Mads", "mentor"), ("Anders", "admin"))}
+    staff = {
+        name: mentors.create("org-a", name.lower(), name, "long-password-1", role, NOW)
+        for name, role in (("Mette", "mentor"), ("Mads", "mentor"), ("Anders", "admin"))
+    }
     storage.set_duty_mentors(group, [staff["Mette"].mentor_id])
     chat = ChatService(Delivery(sender))
     for name, mentor in staff.items():  # everyone has the mentor page open, in no room
@@ -200,7 +213,9 @@ class TestMissingMentorAlert:
             assert keeper.tick(starts + timedelta(minutes=minute)).alerted == []
 
         reports = storage.open_reports("org-a")
-        assert [(r.kind, r.priority, r.session_id) for r in reports] == [("no_mentor", "high", duty["session"].session_id)]
+        assert [(r.kind, r.priority, r.session_id) for r in reports] == [
+            ("no_mentor", "high", duty["session"].session_id)
+        ]
         assert len(sender.of("page-Mette", "report")) == 1  # on duty
         assert len(sender.of("page-Anders", "report")) == 1  # admin
         assert sender.of("page-Mads", "report") == []  # neither
@@ -209,8 +224,10 @@ class TestMissingMentorAlert:
         keeper, starts = duty["keeper"], duty["session"].starts_at
         keeper.tick(starts)
         results = []
-        threads = [threading.Thread(target=lambda: results.append(keeper.tick(starts + timedelta(minutes=6))))
-                   for _ in range(4)]
+        threads = [
+            threading.Thread(target=lambda: results.append(keeper.tick(starts + timedelta(minutes=6))))
+            for _ in range(4)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -229,8 +246,13 @@ class TestMissingMentorAlert:
         keeper, session = duty["keeper"], duty["session"]
         admin = duty["staff"]["Anders"]
         me = Identity(admin.mentor_id, "Anders", "admin", "org-a")
-        roster.swap(me, "sun", roster.meeting_of(session), {"mentors": [duty["staff"]["Mads"].mentor_id]},
-                    session.starts_at - timedelta(days=1))
+        roster.swap(
+            me,
+            "sun",
+            roster.meeting_of(session),
+            {"mentors": [duty["staff"]["Mads"].mentor_id]},
+            session.starts_at - timedelta(days=1),
+        )
         keeper.tick(session.starts_at)
         keeper.tick(session.starts_at + timedelta(minutes=5))
         assert len(sender.of("page-Mads", "report")) == 1 and sender.of("page-Mette", "report") == []

@@ -1,4 +1,5 @@
 """The duty roster: one or two mentors on duty per meeting, swaps, "my duties", "I cannot come", gaps."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,11 +16,24 @@ from tests.conftest import NOW, make_org
 def org(tables):
     make_org()
     make_org("org-b")
-    storage.Group("sun", org_id="org-a", name="Søndagsgruppen", weekday=6, start_time="19:00", duration_minutes=90,
-                  tz="Europe/Copenhagen").save()
-    people = {name: mentors.create(org_id, name.lower(), name, "long-password-1", role, NOW)
-              for name, role, org_id in (("Mette", "mentor", "org-a"), ("Mads", "mentor", "org-a"),
-                                         ("Anders", "admin", "org-a"), ("Xenia", "mentor", "org-b"))}
+    storage.Group(
+        "sun",
+        org_id="org-a",
+        name="Søndagsgruppen",
+        weekday=6,
+        start_time="19:00",
+        duration_minutes=90,
+        tz="Europe/Copenhagen",
+    ).save()
+    people = {
+        name: mentors.create(org_id, name.lower(), name, "long-password-1", role, NOW)
+        for name, role, org_id in (
+            ("Mette", "mentor", "org-a"),
+            ("Mads", "mentor", "org-a"),
+            ("Anders", "admin", "org-a"),
+            ("Xenia", "mentor", "org-b"),
+        )
+    }
     return {name: Identity(m.mentor_id, name, m.role, m.org_id) for name, m in people.items()}
 
 
@@ -36,7 +50,10 @@ def test_an_admin_sets_the_usual_mentors_and_sees_every_coming_meeting(org):
     first = meetings[0]
     # Sunday 29 November, 19:00 in Copenhagen, 18:00 UTC: both shown, the page uses the viewer's zone.
     assert (first["meeting"], first["starts_at_utc"], first["starts_at_local"]) == (
-        "20261129T1800Z", "2026-11-29T18:00:00Z", "2026-11-29T19:00:00+01:00")
+        "20261129T1800Z",
+        "2026-11-29T18:00:00Z",
+        "2026-11-29T19:00:00+01:00",
+    )
     assert answer["gaps"] == 0
     assert [e.action for e in storage.audit_entries("org-a")] == ["duty"]
 
@@ -79,8 +96,9 @@ def test_the_roster_refuses_what_it_cannot_honour(org):
         roster.set_usual(org["Anders"], "sun", {"mentors": [org["Xenia"].user_id]}, NOW)  # another organisation
     assert foreign.value.code == "bad_duty"
     with pytest.raises(ChatError) as three:
-        roster.set_usual(org["Anders"], "sun", {"mentors": [org["Mette"].user_id, org["Mads"].user_id,
-                                                            org["Anders"].user_id]}, NOW)
+        roster.set_usual(
+            org["Anders"], "sun", {"mentors": [org["Mette"].user_id, org["Mads"].user_id, org["Anders"].user_id]}, NOW
+        )
     assert three.value.code == "bad_duty"
     with pytest.raises(ChatError) as not_admin:
         roster.set_usual(org["Mette"], "sun", {"mentors": []}, NOW)
@@ -94,8 +112,9 @@ def test_the_roster_refuses_what_it_cannot_honour(org):
 
 
 def test_the_group_form_sets_the_entry_mode_and_the_usual_mentors(org):
-    view = admin.update_group(org["Anders"], "sun", {"entry_mode": "waiting_room",
-                                                     "duty_mentors": [org["Mads"].user_id]}, NOW)
+    view = admin.update_group(
+        org["Anders"], "sun", {"entry_mode": "waiting_room", "duty_mentors": [org["Mads"].user_id]}, NOW
+    )
     assert view["entry_mode"] == "waiting_room" and view["duty_mentors"] == [org["Mads"].user_id]
     with pytest.raises(ChatError) as bad:
         admin.update_group(org["Anders"], "sun", {"entry_mode": "lobby"}, NOW)

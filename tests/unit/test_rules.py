@@ -1,4 +1,5 @@
 """The rules of the room are written once: docs/rules.md shows exactly the table the code applies."""
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,12 @@ def test_without_a_mentor_nobody_sends_and_a_crisis_line_is_still_answered(mode)
 def test_a_newcomer_at_a_waiting_room_reads_nothing_until_admitted():
     for present in (True, False):
         door = decide(Knock(admission.WAITING_ROOM, present, False, admission.NEWCOMER))
-        assert (door.door, door.may_read, door.may_send, door.seat) == (admission.WAITS, False, False, admission.NO_SEAT)
+        assert (door.door, door.may_read, door.may_send, door.seat) == (
+            admission.WAITS,
+            False,
+            False,
+            admission.NO_SEAT,
+        )
 
 
 def test_a_lock_keeps_out_everyone_new_but_not_who_is_back_today():

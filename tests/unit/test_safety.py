@@ -59,7 +59,9 @@ class TestTuningCorpus:
         assert tuning.false_flag_rate <= 0.01
         assert tuning.level_accuracy >= 0.9
 
-    def test_identifying_lines_are_held_back_for_the_right_reason_and_ordinary_chat_is_not(self, tuning: Figures) -> None:
+    def test_identifying_lines_are_held_back_for_the_right_reason_and_ordinary_chat_is_not(
+        self, tuning: Figures
+    ) -> None:
         assert tuning.guard_recall >= 0.99
         assert tuning.reasons_right >= 0.98 * tuning.block_lines
         assert tuning.false_blocks == 0

@@ -165,8 +165,10 @@ class TestHelpLines:
 
 
 class TestSecondStage:
-    @pytest.mark.parametrize(("text", "severity"), [("jeg tænker på at gøre det af med mig selv", "ideation"),
-                                                     ("i wish i wasnt living", "ideation")])
+    @pytest.mark.parametrize(
+        ("text", "severity"),
+        [("jeg tænker på at gøre det af med mig selv", "ideation"), ("i wish i wasnt living", "ideation")],
+    )
     def test_wording_no_rule_foresaw_still_reaches_the_mentors_at_its_level(self, text: str, severity: str) -> None:
         assert screen_message(text, CrisisDetector(use_scorer=False)).severity is None
         verdict = screen_message(text, CrisisDetector.default())

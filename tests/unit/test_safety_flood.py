@@ -28,11 +28,15 @@ class TestFloodControl:
         assert decisions[-1].retry_after_s == pytest.approx(3.0)  # 20/min -> one token per 3 s
 
     def test_sustained_sending_at_the_refill_rate_is_allowed(self) -> None:
-        decisions, _ = send_many([f"besked {i}" for i in range(100)], every=3.0, limits=FloodLimits(burst=1, per_minute=20))
+        decisions, _ = send_many(
+            [f"besked {i}" for i in range(100)], every=3.0, limits=FloodLimits(burst=1, per_minute=20)
+        )
         assert all(d.allowed for d in decisions)
 
     def test_sending_faster_than_the_refill_rate_is_limited(self) -> None:
-        decisions, _ = send_many([f"besked {i}" for i in range(60)], every=1.0, limits=FloodLimits(burst=5, per_minute=20))
+        decisions, _ = send_many(
+            [f"besked {i}" for i in range(60)], every=1.0, limits=FloodLimits(burst=5, per_minute=20)
+        )
         allowed = sum(d.allowed for d in decisions)
         assert 5 + 59 // 3 - 1 <= allowed <= 5 + 59 // 3 + 1
 

@@ -78,7 +78,9 @@ class TestAnonymityGuard:
         # Pseudonyms may have digits and underscores (issue 14), so "@luna2009" names someone in the room.
         assert check_text(f"tak {handle}, det hjalp") is None
 
-    @pytest.mark.parametrize("text", ["snap er dumt", "min insta er privat", "mit snap er dødt", "my tiktok is blowing up"])
+    @pytest.mark.parametrize(
+        "text", ["snap er dumt", "min insta er privat", "mit snap er dødt", "my tiktok is blowing up"]
+    )
     def test_talking_about_social_media_passes(self, text: str) -> None:
         assert check_text(text) is None
 
@@ -108,18 +110,30 @@ class TestNumbersInAnyShape:
 
     @pytest.mark.parametrize(
         "text",
-        ["en to tre fire fem seks syv otte", "jeg har to katte og tre hunde og fem høns", "hun er fjorten og jeg er femten"],
+        [
+            "en to tre fire fem seks syv otte",
+            "jeg har to katte og tre hunde og fem høns",
+            "hun er fjorten og jeg er femten",
+        ],
     )
     def test_counting_and_small_numbers_in_words_pass(self, text: str) -> None:
         assert check_text(text) is None
 
-    @pytest.mark.parametrize("text", ["22 og så 33 44 55", "ring til mig 22 33 øh 44 55",
-                                      "mit nummer starter med 22 og slutter med 33 44 55"])
+    @pytest.mark.parametrize(
+        "text",
+        ["22 og så 33 44 55", "ring til mig 22 33 øh 44 55", "mit nummer starter med 22 og slutter med 33 44 55"],
+    )
     def test_a_number_split_by_words_is_held_back(self, text: str) -> None:
         assert check_text(text) == "phone"
 
-    @pytest.mark.parametrize("text", ["vi var 25 og så 30 og så 40 og så 50", "kl 19 til 21 og 22 til 23",
-                                      "det kostede 22 kr og så 33 kr for drikkevarer"])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "vi var 25 og så 30 og så 40 og så 50",
+            "kl 19 til 21 og 22 til 23",
+            "det kostede 22 kr og så 33 kr for drikkevarer",
+        ],
+    )
     def test_times_and_amounts_with_words_between_pass(self, text: str) -> None:
         assert check_text(text) is None
 
@@ -128,32 +142,64 @@ class TestNumbersInAnyShape:
         assert check_text(text) == "phone"
 
     def test_keycap_emoji_digits_are_digits(self) -> None:
-        assert check_text("2\ufe0f\u20e32\ufe0f\u20e33\ufe0f\u20e33\ufe0f\u20e34\ufe0f\u20e34\ufe0f\u20e35\ufe0f\u20e35\ufe0f\u20e3") == "phone"
+        assert (
+            check_text(
+                "2\ufe0f\u20e32\ufe0f\u20e33\ufe0f\u20e33\ufe0f\u20e34\ufe0f\u20e34\ufe0f\u20e35\ufe0f\u20e35\ufe0f\u20e3"
+            )
+            == "phone"
+        )
 
 
 class TestHandlesAcrossMessages:
-    @pytest.mark.parametrize("text", ["på snap hedder jeg lunaxx", "på insta er jeg sofie.hh", "min snap? søg efter freja_k",
-                                      "find mig på snap som lunaxx", "tilføj lunaxx på snap", "mit brugernavn er lunaxx"])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "på snap hedder jeg lunaxx",
+            "på insta er jeg sofie.hh",
+            "min snap? søg efter freja_k",
+            "find mig på snap som lunaxx",
+            "tilføj lunaxx på snap",
+            "mit brugernavn er lunaxx",
+        ],
+    )
     def test_a_handle_after_the_platform_is_named_is_held_back(self, text: str) -> None:
         assert check_text(text) == "handle"
 
-    @pytest.mark.parametrize("text", ["på snap er der så meget drama", "på insta er jeg ikke særlig aktiv",
-                                      "I deleted my snap, it's toxic", "på tiktok hedder det en fyp"])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "på snap er der så meget drama",
+            "på insta er jeg ikke særlig aktiv",
+            "I deleted my snap, it's toxic",
+            "på tiktok hedder det en fyp",
+        ],
+    )
     def test_talk_about_a_platform_passes(self, text: str) -> None:
         assert check_text(text) is None
 
-    @pytest.mark.parametrize("previous, text", [("har du snap?", "ja det er luna_x09"), ("skriv til mig på snap", "lunaxx09"),
-                                                ("har du insta?", "jeg hedder sofiehh"), ("whats ur snap", "sophie_h2010")])
+    @pytest.mark.parametrize(
+        "previous, text",
+        [
+            ("har du snap?", "ja det er luna_x09"),
+            ("skriv til mig på snap", "lunaxx09"),
+            ("har du insta?", "jeg hedder sofiehh"),
+            ("whats ur snap", "sophie_h2010"),
+        ],
+    )
     def test_a_handle_given_in_the_next_message_is_held_back(self, previous: str, text: str) -> None:
         assert screen_message(text, previous_text=previous).held_back == "handle"
         assert screen_message(text).held_back is None or "_" in text or any(c.isdigit() for c in text)
 
-    @pytest.mark.parametrize("previous, text", [("har du snap?", "nej"), ("har du snap?", "ja det har jeg"),
-                                                ("min insta er privat", "jeg har det fint")])
+    @pytest.mark.parametrize(
+        "previous, text",
+        [("har du snap?", "nej"), ("har du snap?", "ja det har jeg"), ("min insta er privat", "jeg har det fint")],
+    )
     def test_an_ordinary_reply_after_a_platform_passes(self, previous: str, text: str) -> None:
         assert check_text(text, previous_text=previous) is None
 
-    @pytest.mark.parametrize("text", ["tak @mentor_sofie", "@mentor.jonas hvad synes du", "@mentor_sofie kan vi snakke"])
+    @pytest.mark.parametrize(
+        "text", ["tak @mentor_sofie", "@mentor.jonas hvad synes du", "@mentor_sofie kan vi snakke"]
+    )
     def test_mentioning_staff_passes(self, text: str) -> None:
         assert check_text(text) is None
 
@@ -212,12 +258,22 @@ class TestRealNames:
 
 
 class TestMoreAddressForms:
-    @pytest.mark.parametrize("text", ["jeg bor på Vestergade nr. 5", "jeg bor på Solbakken", "jeg bor i 8200",
-                                      "jeg bor lige ved Netto på Algade", "I live on Maple Street"])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "jeg bor på Vestergade nr. 5",
+            "jeg bor på Solbakken",
+            "jeg bor i 8200",
+            "jeg bor lige ved Netto på Algade",
+            "I live on Maple Street",
+        ],
+    )
     def test_streets_without_a_house_number_and_bare_postcodes_are_held_back(self, text: str) -> None:
         assert check_text(text) == "address"
 
-    @pytest.mark.parametrize("text", ["jeg bor i en lille by tæt på Aarhus", "hun bor på Nørrebro", "jeg bor på et kollegie"])
+    @pytest.mark.parametrize(
+        "text", ["jeg bor i en lille by tæt på Aarhus", "hun bor på Nørrebro", "jeg bor på et kollegie"]
+    )
     def test_saying_roughly_where_you_live_passes(self, text: str) -> None:
         assert check_text(text) is None
 
@@ -245,7 +301,9 @@ class TestNotices:
 
 
 class TestPseudonyms:
-    @pytest.mark.parametrize("name", ["Luna", "Stjerne", "Maja", "Lille My", "Sommerfugl7", "Nordlys", "Kiki", "Luna07"])
+    @pytest.mark.parametrize(
+        "name", ["Luna", "Stjerne", "Maja", "Lille My", "Sommerfugl7", "Nordlys", "Kiki", "Luna07"]
+    )
     def test_ordinary_pseudonyms_are_accepted(self, name: str) -> None:
         assert check_pseudonym(name) is None
 
@@ -266,13 +324,26 @@ class TestPseudonyms:
     def test_pseudonyms_that_could_lead_to_a_real_person_are_rejected(self, name: str, reason: str) -> None:
         assert check_pseudonym(name) == reason
 
-    @pytest.mark.parametrize("name", ["Blå_Ræv", "Luna2009", "skater_boy_12", "x_maja_x", "Luna", "Lille My",
-                                      "Sofie Emma", "Storm", "Noah2010"])
+    @pytest.mark.parametrize(
+        "name",
+        ["Blå_Ræv", "Luna2009", "skater_boy_12", "x_maja_x", "Luna", "Lille My", "Sofie Emma", "Storm", "Noah2010"],
+    )
     def test_digits_underscores_and_a_first_name_alone_are_fine(self, name: str) -> None:
         assert check_pseudonym(name) is None
 
-    @pytest.mark.parametrize("name", ["Sofie Nielsen Aarhus", "Sofie Aarhus", "emma_odense", "SofieAarhus",
-                                      "Mads_Jensen", "Sofie Rosenlundskolen", "Ida Lund", "Anna Odense"])
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "Sofie Nielsen Aarhus",
+            "Sofie Aarhus",
+            "emma_odense",
+            "SofieAarhus",
+            "Mads_Jensen",
+            "Sofie Rosenlundskolen",
+            "Ida Lund",
+            "Anna Odense",
+        ],
+    )
     def test_a_first_name_with_a_surname_a_town_or_a_school_is_a_real_name(self, name: str) -> None:
         assert check_pseudonym(name) == "name"
 

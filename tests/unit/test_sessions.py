@@ -1,4 +1,5 @@
 """Weekly sessions open, warn and close themselves, exactly once, on the group's local time."""
+
 from __future__ import annotations
 
 import threading
@@ -24,8 +25,16 @@ def keeper(tables, sender) -> SessionKeeper:
 
 def sunday_group(group_id: str = "sun", **schedule) -> storage.Group:
     make_org()
-    group = storage.Group(group_id, org_id="org-a", name="Søndagsgruppen", weekday=6, start_time="19:00",
-                          duration_minutes=90, tz="Europe/Copenhagen", **schedule)
+    group = storage.Group(
+        group_id,
+        org_id="org-a",
+        name="Søndagsgruppen",
+        weekday=6,
+        start_time="19:00",
+        duration_minutes=90,
+        tz="Europe/Copenhagen",
+        **schedule,
+    )
     group.save()
     return group
 
@@ -46,8 +55,18 @@ class TestAWeek:
         assert planned.status == storage.SCHEDULED
 
         for quiet in ("2026-11-24T12:00", "2026-11-29T17:59"):
-            assert keeper.tick(at(quiet)).counts() == {"opened": 0, "warned": 0, "closed": 0, "skipped": 0, "resumed": 0, "failed": 0,
-                                                        "paused": 0, "vanished": 0, "alerted": 0, "accounts_deleted": 0}
+            assert keeper.tick(at(quiet)).counts() == {
+                "opened": 0,
+                "warned": 0,
+                "closed": 0,
+                "skipped": 0,
+                "resumed": 0,
+                "failed": 0,
+                "paused": 0,
+                "vanished": 0,
+                "alerted": 0,
+                "accounts_deleted": 0,
+            }
         assert keeper.tick(at("2026-11-29T18:00")).opened == [planned.session_id]
         assert status_of(planned.session_id) == storage.OPEN
 

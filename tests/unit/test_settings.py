@@ -1,4 +1,5 @@
 """An organisation's settings: its own crisis terms, retention and flood limits, admins only."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,9 @@ def orgs(tables):
     for org in ("A", "B"):
         make_org(f"org-{org}")
         for role in ("mentor", "admin"):
-            staff[f"{role} {org}"] = mentors.create(f"org-{org}", f"{role}-{org.lower()}", f"{role.title()} {org}",
-                                                    "long-password-1", role, now)
+            staff[f"{role} {org}"] = mentors.create(
+                f"org-{org}", f"{role}-{org.lower()}", f"{role.title()} {org}", "long-password-1", role, now
+            )
     gateway = LocalGateway(lambda_app.app, Config.create(lambda_timeout=29, lambda_memory_size=256))
     return {"staff": staff, "gateway": gateway}
 
@@ -54,8 +56,12 @@ class TestWhoMay:
     def test_an_admin_reads_the_settings_in_force_with_defaults_and_bounds(self, orgs):
         status, answer = call(orgs, "admin A", "GET")
         assert status == 200
-        assert answer["settings"] == {"extra_crisis_terms": [], "retention_days": 30, "flood_burst": 5,
-                                      "flood_per_minute": 20}
+        assert answer["settings"] == {
+            "extra_crisis_terms": [],
+            "retention_days": 30,
+            "flood_burst": 5,
+            "flood_per_minute": 20,
+        }
         assert answer["bounds"]["retention_days"] == {"min": 7, "max": 365}
         assert answer["levels"] == ["concern", "ideation", "plan", "acute"]
 
@@ -66,7 +72,9 @@ class TestWhoMay:
         assert storage.get_organisation("org-A").retention_days == 30
 
     def test_another_organisations_admin_neither_sees_nor_changes_ours(self, orgs):
-        assert call(orgs, "admin A", "PUT", {"extra_crisis_terms": ["plan: ned til søen"], "retention_days": 60})[0] == 200
+        assert (
+            call(orgs, "admin A", "PUT", {"extra_crisis_terms": ["plan: ned til søen"], "retention_days": 60})[0] == 200
+        )
         status, theirs = call(orgs, "admin B", "GET")
         assert status == 200 and "søen" not in json.dumps(theirs) and theirs["settings"]["retention_days"] == 30
         assert call(orgs, "admin B", "PUT", {"extra_crisis_terms": [], "retention_days": 7})[0] == 200
@@ -75,7 +83,12 @@ class TestWhoMay:
         assert storage.get_organisation("org-B").retention_days == 7
 
     def test_every_change_is_in_the_audit_log_and_an_unchanged_value_is_not(self, orgs):
-        call(orgs, "admin A", "PUT", {"retention_days": 90, "flood_burst": 5, "extra_crisis_terms": ["plan: ned til søen"]})
+        call(
+            orgs,
+            "admin A",
+            "PUT",
+            {"retention_days": 90, "flood_burst": 5, "extra_crisis_terms": ["plan: ned til søen"]},
+        )
         entries = {entry.target: entry for entry in storage.audit_entries("org-A")}
         assert set(entries) == {"retention_days", "extra_crisis_terms"}  # the burst stayed 5
         assert entries["retention_days"].action == "change_settings"
@@ -85,22 +98,25 @@ class TestWhoMay:
 
 
 class TestValidation:
-    @pytest.mark.parametrize(("body", "code"), [
-        ({"retention_days": 6}, "bad_retention"),
-        ({"retention_days": 366}, "bad_retention"),
-        ({"retention_days": "30"}, "bad_retention"),
-        ({"retention_days": True}, "bad_retention"),
-        ({"flood_burst": 0}, "bad_flood_limit"),
-        ({"flood_burst": 21}, "bad_flood_limit"),
-        ({"flood_per_minute": 121}, "bad_flood_limit"),
-        ({"flood_per_minute": 2.5}, "bad_flood_limit"),
-        ({"extra_crisis_terms": "plan: reb"}, "bad_crisis_terms"),
-        ({"extra_crisis_terms": ["ok ord"] * 51}, "bad_crisis_terms"),
-        ({"extra_crisis_terms": ["x" * 121]}, "bad_crisis_terms"),
-        ({"extra_crisis_terms": ["ab"]}, "bad_crisis_terms"),
-        ({"extra_crisis_terms": [12]}, "bad_crisis_terms"),
-        ({"retention": 30}, "bad_request"),
-    ])
+    @pytest.mark.parametrize(
+        ("body", "code"),
+        [
+            ({"retention_days": 6}, "bad_retention"),
+            ({"retention_days": 366}, "bad_retention"),
+            ({"retention_days": "30"}, "bad_retention"),
+            ({"retention_days": True}, "bad_retention"),
+            ({"flood_burst": 0}, "bad_flood_limit"),
+            ({"flood_burst": 21}, "bad_flood_limit"),
+            ({"flood_per_minute": 121}, "bad_flood_limit"),
+            ({"flood_per_minute": 2.5}, "bad_flood_limit"),
+            ({"extra_crisis_terms": "plan: reb"}, "bad_crisis_terms"),
+            ({"extra_crisis_terms": ["ok ord"] * 51}, "bad_crisis_terms"),
+            ({"extra_crisis_terms": ["x" * 121]}, "bad_crisis_terms"),
+            ({"extra_crisis_terms": ["ab"]}, "bad_crisis_terms"),
+            ({"extra_crisis_terms": [12]}, "bad_crisis_terms"),
+            ({"retention": 30}, "bad_request"),
+        ],
+    )
     def test_a_value_out_of_bounds_is_refused_and_nothing_changes(self, orgs, body, code):
         status, answer = call(orgs, "admin A", "PUT", body)
         assert status == 400 and error_of(answer) == code, answer
@@ -109,13 +125,16 @@ class TestValidation:
         assert not organisation.extra_crisis_terms
         assert storage.audit_entries("org-A") == []
 
-    @pytest.mark.parametrize("term", [
-        "akut: ned til søen",  # not a level the detector knows
-        "Plan:",  # a level without words
-        "selv-mord nu",  # a word the detector never sees whole
-        "er du der?!",  # punctuation that ends a clause
-        "ring # senere",  # the detector reads '#' as the start of a comment
-    ])
+    @pytest.mark.parametrize(
+        "term",
+        [
+            "akut: ned til søen",  # not a level the detector knows
+            "Plan:",  # a level without words
+            "selv-mord nu",  # a word the detector never sees whole
+            "er du der?!",  # punctuation that ends a clause
+            "ring # senere",  # the detector reads '#' as the start of a comment
+        ],
+    )
     def test_a_term_the_detector_cannot_use_is_refused_by_name(self, orgs, term):
         status, answer = call(orgs, "admin A", "PUT", {"extra_crisis_terms": ["concern: har det skidt", term]})
         assert status == 400 and error_of(answer) == "bad_crisis_term"
@@ -123,8 +142,19 @@ class TestValidation:
         assert not storage.get_organisation("org-A").extra_crisis_terms
 
     def test_terms_are_tidied_and_kept_once(self, orgs):
-        status, answer = call(orgs, "admin A", "PUT", {"extra_crisis_terms": [
-            "  Plan :  ned   til søen ", "plan: ned til søen", "gemt .. på loftet", "selvskad*"]})
+        status, answer = call(
+            orgs,
+            "admin A",
+            "PUT",
+            {
+                "extra_crisis_terms": [
+                    "  Plan :  ned   til søen ",
+                    "plan: ned til søen",
+                    "gemt .. på loftet",
+                    "selvskad*",
+                ]
+            },
+        )
         assert status == 200
         assert answer["settings"]["extra_crisis_terms"] == ["plan: ned til søen", "gemt .. på loftet", "selvskad*"]
 
