@@ -432,7 +432,7 @@ def measure_presence(chat: ChatService, poster: CountingPoster, room: Room, plat
     for step in (
         lambda: chat.connect(newcomer, identity, at, group_id=room.group_id),
         lambda: chat.handle(newcomer, json.dumps({"action": "join", "group_id": room.group_id}), at),
-        lambda: chat.disconnect(newcomer.connection_id),
+        lambda: chat.disconnect(newcomer.connection_id, at),
     ):
         posts_before, bytes_before = poster.posts, poster.bytes
         with metering():
