@@ -268,6 +268,18 @@ def _update_if(item: Model, actions: list[Any], condition: Any) -> bool:
     return True
 
 
+def _with_audit_if(write: Any, entry: AuditEntry) -> bool:
+    """As :func:`_with_audit` for an effect with a condition: False when the condition failed
+    (someone else acted first), and then nothing was written, the audit entry neither."""
+    try:
+        _with_audit(write, entry)
+    except TransactWriteError as error:
+        if _cancelled_by_condition(error):
+            return False
+        raise
+    return True
+
+
 def _with_audit(write: Any, entry: AuditEntry) -> None:
     """An effect and its audit entry in one transaction: no moderation without its record."""
     with TransactWrite(connection=_dynamo()) as transaction:
@@ -921,15 +933,9 @@ def resolve_report(report: Report, mentor_id: str, note: str, now: datetime, ent
         Report.open_org.remove(),
         Report.queue_key.remove(),
     ]
-    try:
-        _with_audit(
-            lambda transaction: transaction.update(report, actions=actions, condition=Report.status == "open"), entry
-        )
-    except TransactWriteError as error:
-        if _cancelled_by_condition(error):
-            return False
-        raise
-    return True
+    return _with_audit_if(
+        lambda transaction: transaction.update(report, actions=actions, condition=Report.status == "open"), entry
+    )
 
 
 # --- throttles: atomic counts, turns and marks (chalicelib.abuse) ----------------------------------
@@ -1057,28 +1063,21 @@ def remove_waiting(waiting: Waiting) -> None:
 def admit(waiting: Waiting, member: Member, entry: AuditEntry) -> bool:
     """Out of the waiting room and a member of the group, with the audit entry; False when another
     mentor already answered this knock."""
-    try:
-        with TransactWrite(connection=_dynamo()) as transaction:
-            transaction.delete(waiting, condition=Waiting.state == WAITING)
-            transaction.save(member)
-            transaction.save(entry)
-    except TransactWriteError as error:
-        if _cancelled_by_condition(error):
-            return False
-        raise
-    return True
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.delete(waiting, condition=Waiting.state == WAITING)
+        transaction.save(member)
+
+    return _with_audit_if(write, entry)
 
 
 def decline(waiting: Waiting, entry: AuditEntry) -> bool:
-    try:
-        with TransactWrite(connection=_dynamo()) as transaction:
-            transaction.update(waiting, actions=[Waiting.state.set(DECLINED)], condition=Waiting.state == WAITING)
-            transaction.save(entry)
-    except TransactWriteError as error:
-        if _cancelled_by_condition(error):
-            return False
-        raise
-    return True
+    return _with_audit_if(
+        lambda transaction: transaction.update(
+            waiting, actions=[Waiting.state.set(DECLINED)], condition=Waiting.state == WAITING
+        ),
+        entry,
+    )
 
 
 def set_locked(session: Session, locked: bool, entry: AuditEntry) -> None:
