@@ -88,20 +88,15 @@ class Moderation:
         group_id: str | None = None,
         subject_id: str | None = None,
     ) -> storage.AuditEntry:
-        """An audit entry; ``subject_id``: the participant it is about, so deleting the account reaches it."""
-        return storage.AuditEntry(
-            mentor.org_id,
-            str(ULID.from_datetime(now)),
-            at=now,
-            mentor_id=mentor.user_id,
-            mentor_name=mentor.name,
-            action=action,
-            target=target[:200],
-            reason=_reason(reason),
+        return audit_entry(
+            mentor,
+            action,
+            now,
+            target=target,
+            reason=reason,
             session_id=session_id,
             group_id=group_id,
             subject_id=subject_id,
-            expires_at=now + timedelta(days=settings().audit_retention_days),
         )
 
     def _tell_session(self, session_id: str, frame: frames.Frame) -> Outcome:
@@ -430,6 +425,35 @@ class Moderation:
                         }
                     )
         return {"sessions": sessions}
+
+
+def audit_entry(
+    mentor: Identity,
+    action: str,
+    now: datetime,
+    *,
+    target: str = "",
+    reason: object = "",
+    session_id: str | None = None,
+    group_id: str | None = None,
+    subject_id: str | None = None,
+) -> storage.AuditEntry:
+    """An audit entry, kept for the audit retention; ``subject_id``: the participant it is about,
+    so deleting the account reaches it."""
+    return storage.AuditEntry(
+        mentor.org_id,
+        str(ULID.from_datetime(now)),
+        at=now,
+        mentor_id=mentor.user_id,
+        mentor_name=mentor.name,
+        action=action,
+        target=target[:200],
+        reason=_reason(reason),
+        session_id=session_id,
+        group_id=group_id,
+        subject_id=subject_id,
+        expires_at=now + timedelta(days=settings().audit_retention_days),
+    )
 
 
 def require_admin(mentor: Identity) -> None:

@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ulid import ULID
-
 from chalicelib import storage
 from chalicelib.accounts.tokens import Identity
 from chalicelib.errors import ChatError
 from chalicelib.limits import MAX_DUTY_MENTORS, ROSTER_WEEKS
-from chalicelib.moderation.actions import require_admin
+from chalicelib.moderation.actions import audit_entry, require_admin
 from chalicelib.sessions.calendar import Occurrence, local_view, upcoming
 from chalicelib.sessions.keeper import schedule_of
 
@@ -178,16 +176,7 @@ def _coming(group: storage.Group, meeting: object, now: datetime) -> Meeting:
 def _entry(
     who: Identity, action: str, group: storage.Group, meeting: str, now: datetime, target: str = ""
 ) -> storage.AuditEntry:
-    return storage.AuditEntry(
-        who.org_id,
-        str(ULID.from_datetime(now)),
-        at=now,
-        mentor_id=who.user_id,
-        mentor_name=who.name,
-        action=action,
-        target=(target or meeting)[:200],
-        group_id=group.group_id,
-    )
+    return audit_entry(who, action, now, target=target or meeting, group_id=group.group_id)
 
 
 def set_usual(admin: Identity, group_id: str, body: dict[str, Any], now: datetime) -> dict[str, Any]:

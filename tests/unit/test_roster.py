@@ -56,6 +56,7 @@ def test_an_admin_sets_the_usual_mentors_and_sees_every_coming_meeting(org):
     )
     assert answer["gaps"] == 0
     assert [e.action for e in storage.audit_entries("org-a")] == ["duty"]
+    assert all(e.expires_at is not None for e in storage.audit_entries("org-a"))  # audit expires like the rest
 
 
 def test_without_anyone_on_duty_every_meeting_is_a_gap(org):
