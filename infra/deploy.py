@@ -26,6 +26,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
+from chalicelib.limits import published  # noqa: E402
 from infra import policy, throttling  # noqa: E402
 from infra.bundle import BIN, SLIM_ENV  # noqa: E402
 
@@ -224,7 +225,7 @@ def web(run: Runner, stage: str) -> None:
     bucket = f"s3://{site['SiteBucketName']}"
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "config.json"
-        config.write_text(json.dumps(deployed_urls(stage, run.dry_run)) + "\n")
+        config.write_text(json.dumps({**deployed_urls(stage, run.dry_run), "limits": published()}) + "\n")
         print(f"  config.json: {config.read_text().strip()}")
         excludes = [arg for name in (*NO_CACHE, "*/config.json") for arg in ("--exclude", name)]
         run("aws", "s3", "sync", "web/", bucket, "--delete", *excludes, "--cache-control", "public, max-age=300")

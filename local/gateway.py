@@ -24,6 +24,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from chalicelib.limits import published
 from local.faults import ERRORS, SLOW, DisconnectLoss, PostFaults, error_answer
 
 log = logging.getLogger("gruppechat.local")
@@ -308,7 +309,7 @@ class LocalGateway:
         """The frontend's endpoints, for whatever host name the browser used."""
         host = request.host
         return web.json_response(
-            {"apiUrl": f"http://{host}/api", "wsUrl": f"ws://{host}/ws", "stage": STAGE},
+            {"apiUrl": f"http://{host}/api", "wsUrl": f"ws://{host}/ws", "stage": STAGE, "limits": published()},
             headers={"Cache-Control": "no-store"},
         )
 

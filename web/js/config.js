@@ -9,6 +9,7 @@ export function loadConfig() {
     }).then((config) => ({
       apiUrl: String(config.apiUrl).replace(/\/+$/, ''),
       wsUrl: String(config.wsUrl),
+      limits: config.limits && typeof config.limits === 'object' ? config.limits : {},
     }));
   }
   return loading;
