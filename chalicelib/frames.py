@@ -177,14 +177,21 @@ def history(session_id: str, messages: list[storage.Message], more: bool) -> Fra
     }
 
 
-def held_back(reason: str, text: str, client_id: str | None) -> Frame:
-    """Only the sender sees this: why their message was not delivered (``reason`` is a code)."""
-    return {"type": "notice", "kind": "held_back", "reason": reason, "text": text, "client_id": client_id}
+def held_back(reason: str, client_id: str | None) -> Frame:
+    """Only the sender sees this: why their message was not delivered (``reason`` is a code the
+    client words)."""
+    return {"type": "notice", "kind": "held_back", "reason": reason, "client_id": client_id}
 
 
-def help_lines(lines: list[dict[str, str]], text: str, severity: str | None, kind: str) -> Frame:
-    """Only the sender sees this: who to call, the most urgent first (112 when it is acute)."""
-    return {"type": "help_lines", "lines": lines, "text": text, "severity": severity, "kind": kind}
+def help_lines(lines: list[dict[str, str]], severity: str | None, kind: str) -> Frame:
+    """Only the sender sees this: who to call, the most urgent first (112 when it is acute). Lines
+    are ``id``, ``name``, ``phone``, ``url``; the client words the intro and each line by id."""
+    return {"type": "help_lines", "lines": lines, "severity": severity, "kind": kind}
+
+
+def typing(session_id: str, who: storage.Connection) -> Frame:
+    """To the others in the room: ``member`` is writing ("X skriver …"); never stored."""
+    return {"type": "typing", "session_id": session_id, "member": member_view(who)}
 
 
 def reported(message_id: str) -> Frame:
@@ -252,4 +259,5 @@ FRAME_TYPES = (
     "error", "pong", "joined", "presence", "left", "message", "history", "notice", "help_lines", "reported",
     "report", "report_claimed", "message_removed", "muted", "kicked", "banned", "topic", "pinned", "slow_mode",
     "session_closing", "session_closed", "session_extended", "room", "admission", "queue", "locked",
+    "typing",
 )  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Any
 from chalicelib import frames, storage
 from chalicelib.abuse import limiter
 from chalicelib.accounts.tokens import PARTICIPANT, Identity
-from chalicelib.chat import alerts, messages, presence, room
+from chalicelib.chat import alerts, messages, presence, room, typing
 from chalicelib.chat.inbound import Caller, client_id_of, parse_frame
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
@@ -47,6 +47,7 @@ ACTIONS: dict[str, Action] = {
     "catch_up": messages.catch_up,
     "report": alerts.report,
     "ping": _ping,
+    "typing": typing.typing,
 }
 
 
