@@ -24,7 +24,7 @@ from chalicelib.errors import ChatError
 from chalicelib.limits import MAX_REASON
 from chalicelib.moderation.reports import new_report
 from chalicelib.organisation.settings import org_settings
-from chalicelib.safety import Verdict, help_lines, help_text, notice
+from chalicelib.safety import Verdict, help_lines
 
 log = logging.getLogger("gruppechat.alerts")
 
@@ -103,7 +103,7 @@ def hold_back(
     _raise(delivery, caller, me, members, report, verdict)
     # Last: the notice is the sender's final answer (its client stops sending), so it comes only
     # once the report and the alert stand; if they failed, the error makes the client send again.
-    delivery.send(caller, frames.held_back(verdict.held_back, notice(verdict.held_back, me.lang or "da"), client_id))
+    delivery.send(caller, frames.held_back(verdict.held_back, client_id))
 
 
 def crisis_not_stored(
@@ -156,15 +156,13 @@ def _unsent_id(session_id: str | None, me: storage.Connection, client_id: str | 
 
 def send_help_lines(delivery: Delivery, caller: Caller, me: storage.Connection, verdict: Verdict) -> bool:
     """The help lines for what was written: acute leads with 112, danger from others with
-    Børnetelefonen; in the teen's language."""
-    lang = me.lang or "da"
+    Børnetelefonen. Numbers and addresses only: the client says what each line is for."""
     kind = verdict.kind or "crisis"
     lines = [
-        {"name": line["name"], "phone": line["phone"], "text": line["text"].get(lang, line["text"]["da"])}
+        {key: line[key] for key in ("id", "name", "phone", "url")}
         for line in help_lines(verdict.severity, kind)["lines"]
     ]
-    frame = frames.help_lines(lines, help_text(lang, verdict.severity, kind), verdict.severity, kind)
-    return delivery.send(caller, frame)
+    return delivery.send(caller, frames.help_lines(lines, verdict.severity, kind))
 
 
 def _raise(

@@ -12,7 +12,7 @@ The API the chat uses::
         previous_text: the sender's previous message, for handles given in two steps.
 
     Verdict(held_back, crisis_terms, severity, kind)
-        held_back     reason code in REASONS or None -> not delivered; notice(held_back, lang)
+        held_back     reason code in REASONS or None -> not delivered; the sender is told the code
         severity      None | "concern" | "ideation" | "plan" | "acute"   (SEVERITIES, lowest first)
         kind          None | "crisis" (the teen's own life) | "danger" (someone hurts/threatens them)
         crisis_terms  the concepts found, highest first ("wish_to_die", "act_in_progress",
@@ -22,14 +22,13 @@ The API the chat uses::
         .crisis       severity is not None: a signal of either kind -> alert the mentors
         .acute        severity == "acute" -> an alert no mentor can miss
 
-    help_lines(severity=None, kind="crisis") -> {"intro", "emergency", "lines": [...]}
-        for "acute" the lines lead with 112 and the intro says to call now; for
-        "danger" only lines meant for a child in danger (Børnetelefonen) are listed.
-    help_text(lang="da", severity=None, kind="crisis") -> the private message to the teen.
+    help_lines(severity=None, kind="crisis") -> {"lines": [{id, name, organisation, phone, url}]}
+        for "acute" the lines lead with 112; for "danger" only lines meant for a child in
+        danger (Børnetelefonen) are listed. The words (intro, what a line is for, when it is
+        open) live in the web client, by line id and severity.
 
     REASONS = ("cpr", "email", "profile_link", "phone", "handle", "address", "name")
     check_text(text, previous_text=None) -> reason | None;  check_pseudonym(name) -> reason | None
-    notice(reason, lang) / notices(): the kind notice for a held-back message.
 
     CrisisDetector(extra_terms=(), use_scorer=True); CrisisDetector.default();
     detector.with_extra(terms); detector.extra_terms; detector.assess(text) -> Signal | None;
@@ -46,9 +45,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .crisis import KINDS, SEVERITIES, CrisisDetector, Signal, help_lines, help_text
+from .crisis import KINDS, SEVERITIES, CrisisDetector, Signal, help_lines
 from .flood import FloodDecision, FloodLimits, FloodState, admit
-from .guard import REASONS, check_pseudonym, check_text, notice, notices
+from .guard import REASONS, check_pseudonym, check_text
 
 __all__ = [
     "KINDS",
@@ -64,9 +63,6 @@ __all__ = [
     "check_pseudonym",
     "check_text",
     "help_lines",
-    "help_text",
-    "notice",
-    "notices",
     "screen_message",
 ]
 
@@ -76,9 +72,9 @@ class Verdict:
     """What safety says about one message.
 
     ``held_back``: anonymity reason code (see ``REASONS``) -> do not deliver; tell the
-    sender ``notice(held_back, lang)``. ``severity`` (one of ``SEVERITIES``, or None)
+    sender the reason code. ``severity`` (one of ``SEVERITIES``, or None)
     and ``kind`` (``crisis`` or ``danger``): alert the mentors and send the sender
-    ``help_text(lang, severity, kind)``. ``crisis_terms``: the concepts found, highest first.
+    ``help_lines(severity, kind)``. ``crisis_terms``: the concepts found, highest first.
     """
 
     held_back: str | None

@@ -52,7 +52,7 @@ from typing import Any
 from .lexicon import Lexicon
 from .ngrams import default_scorer
 
-__all__ = ["KINDS", "SEVERITIES", "CrisisDetector", "Signal", "clauses", "help_lines", "help_text"]
+__all__ = ["KINDS", "SEVERITIES", "CrisisDetector", "Signal", "clauses", "help_lines"]
 
 SEVERITIES: tuple[str, ...] = ("concern", "ideation", "plan", "acute")
 KINDS: tuple[str, ...] = ("crisis", "danger")
@@ -456,31 +456,17 @@ def _help_data() -> dict[str, Any]:
 
 
 def help_lines(severity: str | None = None, kind: str = "crisis") -> dict[str, Any]:
-    """Help lines for a teen whose message carried a signal, most urgent first.
+    """Help lines for a teen whose message carried a signal, most urgent first: ``{"lines": [...]}``.
 
-    Returns ``{"intro", "emergency", "lines"}`` (texts in da/en). For ``acute`` the
-    lines lead with 112 and the intro says to call now; for ``danger`` only the lines
-    meant for a child in danger are listed (not a suicide line).
+    Each line is data (``id``, ``name``, ``organisation``, ``phone``, ``url``); the client holds
+    what it is for and when it is open, by ``id``. For ``acute`` the lines lead with 112; for
+    ``danger`` only the lines meant for a child in danger are listed (not a suicide line).
     """
     data = _help_data()
     lines = [line for line in data["lines"] if kind in line.get("kinds", KINDS)]
-    intro = data["intro"] if kind == "crisis" else data.get("intro_danger", data["intro"])
     if severity == "acute":
-        return {"intro": data["intro_acute"], "emergency": data["emergency"], "lines": [data["emergency_line"], *lines]}
-    return {"intro": intro, "emergency": data["emergency"], "lines": lines}
-
-
-def help_text(lang: str = "da", severity: str | None = None, kind: str = "crisis") -> str:
-    """The private message a teen receives when their message carried a signal."""
-    data = help_lines(severity, kind)
-
-    def pick(texts: dict[str, str]) -> str:
-        return texts.get(lang, texts["da"])
-
-    lines = [pick(data["intro"]), *(f"• {pick(line['text'])}" for line in data["lines"])]
-    if severity != "acute":
-        lines.append(pick(data["emergency"]))
-    return "\n".join(lines)
+        return {"lines": [data["emergency_line"], *lines]}
+    return {"lines": lines}
 
 
 def __getattr__(name: str) -> Any:

@@ -2,7 +2,7 @@
 
 Anonymity is half of what makes the groups feel safe, so a message carrying a phone
 number, e-mail address, street address, CPR number, social-media handle or profile link
-is never delivered; the sender alone gets a kind notice (``NOTICE``). Everything here is
+is never delivered; the sender alone is told why, by the reason code (the client holds the words). Everything here is
 pure: text in, reason code out. Nothing is logged, because the text is the secret.
 
 Reason codes, checked in this order (the first hit wins):
@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["REASONS", "check_pseudonym", "check_text", "notice", "notices"]
+__all__ = ["REASONS", "check_pseudonym", "check_text"]
 
 REASONS: tuple[str, ...] = ("cpr", "email", "profile_link", "phone", "handle", "address", "name")
 
@@ -1058,7 +1058,7 @@ def check_pseudonym(name: str) -> str | None:
     return None
 
 
-# --- notices -------------------------------------------------------------------------
+# --- data --------------------------------------------------------------------------------
 
 
 def _load_json(name: str) -> Any:
@@ -1068,24 +1068,3 @@ def _load_json(name: str) -> Any:
 def _load_lines(name: str) -> list[str]:
     text = (_DATA / name).read_text(encoding="utf-8")
     return [s for line in text.splitlines() if (s := line.split("#", 1)[0].strip())]
-
-
-@cache
-def notices() -> dict[str, dict[str, str]]:
-    """Reason code -> {"da": ..., "en": ...}, read once from ``data/notices.json``."""
-    data = _load_json("notices.json")
-    return {reason: dict(data[reason]) for reason in REASONS}
-
-
-def notice(reason: str, lang: str = "da") -> str:
-    """The kind notice for ``reason`` in ``lang``; Danish when the language is unknown."""
-    texts = notices()[reason]
-    return texts.get(lang, texts["da"])
-
-
-def __getattr__(name: str) -> Any:
-    # ``NOTICE`` reads like a constant but loads on first access, so importing
-    # the module never touches the file system.
-    if name == "NOTICE":
-        return notices()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,7 +27,7 @@ def test_an_acute_line_gives_112_first_and_every_mentor_on_duty_a_standing_alert
         help_lines = frames_until(havoern, lambda f: f["type"] == "help_lines")[-1]
         assert help_lines["severity"] == "acute"
         assert [line["phone"] for line in help_lines["lines"]][:2] == ["112", "116 111"]
-        assert help_lines["text"].startswith("Ring 112 nu")
+        assert help_lines["lines"][0]["id"] == "112" and "text" not in help_lines  # the client words it
         alerts = [frames_until(ws, lambda f: f["type"] == "report")[-1]["report"] for ws in (in_chat, on_duty)]
         assert alerts[0] == alerts[1]
         assert (alerts[0]["severity"], alerts[0]["kind"], alerts[0]["claimed_by"]) == ("acute", "crisis", None)

@@ -5,11 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.safety import (
-    REASONS,
     check_pseudonym,
     check_text,
-    notice,
-    notices,
     screen_message,
 )
 
@@ -280,24 +277,6 @@ class TestMoreAddressForms:
     def test_dotted_cpr_and_spoken_email_are_held_back(self) -> None:
         assert check_text("mit cpr er 01.02.03-1234") == "cpr"
         assert check_text("sofie snabel a gmail punktum com") == "email"
-
-
-class TestNotices:
-    def test_every_reason_has_a_kind_notice_in_danish_and_english(self) -> None:
-        texts = notices()
-        assert set(texts) == set(REASONS)
-        for reason in REASONS:
-            assert texts[reason]["da"] and texts[reason]["en"]
-            assert "anonym" in texts[reason]["da"] and "anonymous" in texts[reason]["en"]
-        assert "name" in texts
-
-    def test_notice_falls_back_to_danish(self) -> None:
-        assert notice("phone", "xx") == notice("phone", "da")
-
-    def test_notice_constant_loads_lazily(self) -> None:
-        from chalicelib.safety import guard
-
-        assert notices() == guard.NOTICE
 
 
 class TestPseudonyms:
