@@ -56,7 +56,7 @@ def meetings_calendar(
     count: int = FEED_MEETINGS,
 ) -> bytes:
     """The group's next ``count`` held meetings, plus the cancelled ones among them, as ``.ics`` bytes."""
-    from icalendar import Calendar  # only the feed route needs icalendar
+    from icalendar import Calendar, vDuration  # only the feed route needs icalendar
 
     held = upcoming(schedule, now, count)
     calendar = Calendar()
@@ -66,7 +66,7 @@ def meetings_calendar(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", vDuration(REFRESH))  # an unknown property: say it is a duration
     for occurrence in held:
         calendar.add_component(_event(_uid(group_id, occurrence), name, description, occurrence, now, False))
     if held and schedule.cancelled:

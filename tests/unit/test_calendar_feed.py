@@ -37,6 +37,12 @@ def test_the_feed_lists_the_next_meetings_at_their_utc_times_with_the_group_name
     assert [e.decoded("dtstart") for e in events] == [o.starts_at for o in upcoming(THURSDAY, NOW, FEED_MEETINGS)]
 
 
+def test_calendar_apps_are_asked_to_refresh_twice_a_day():
+    data = meetings_calendar("g1", "Torsdagsgruppen", "", THURSDAY, NOW)
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT12H" in data
+    assert b"X-PUBLISHED-TTL:PT12H" in data
+
+
 def test_summer_meetings_keep_their_local_hour():
     june = datetime(2027, 6, 1, tzinfo=UTC)
     first = _events(meetings_calendar("g1", "Torsdagsgruppen", "", THURSDAY, june))[0]
