@@ -74,6 +74,12 @@ def connection_statuses() -> list[str]:
     return sorted({word for call in calls for word in re.findall(r"'(\w+)'", call)})
 
 
+def help_line_ids() -> list[str]:
+    """Every help line the server can name: the client says what each is for and when it is open."""
+    data = json.loads((ROOT / "chalicelib" / "safety" / "data" / "helplines.json").read_text(encoding="utf-8"))
+    return [data["emergency_line"]["id"], *(line["id"] for line in data["lines"])]
+
+
 # Families of keys built from a value at run time, with every value the client or the server
 # can put in. The server's codes are those it sends today; a new one needs its text here too.
 MODERATION = ["remove", "mute", "kick", "ban", "close"]
@@ -101,6 +107,8 @@ FAMILIES: dict[str, list[str]] = {
     "mentor.reports.kind.{}": ["report", "held_back", "no_mentor", *KINDS],
     "mentor.reports.severity.{}": list(SEVERITIES),
     "heldBack.{}": [*REASONS, "generic"],
+    "help.line.{}": help_line_ids(),
+    "help.hours.{}": help_line_ids(),
     "pseudonymRule.{}": list(REASONS),
     "mentor.reports.why.{}": ["unkind", "personal_info", "worried", "other", "no_mentor", *KINDS, *REASONS],
     "report.reason.{}": ["unkind", "personal_info", "worried", "other"],

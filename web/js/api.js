@@ -69,6 +69,10 @@ export class Api {
   exportMyData() { return this.get('/me/export'); }
   deleteAccount(password) { return this.request('DELETE', '/me', { password }); }
   groups() { return this.get('/groups'); }
+  myGroups() { return this.get('/me/groups'); }
+  follow(gid) { return this.put(`/me/groups/${enc(gid)}`); }
+  /** The group's calendar (.ics): a plain link, public like the group list. */
+  calendarUrl(gid) { return `${this.apiUrl}/groups/${enc(gid)}/calendar.ics`; }
   /** Would the chat let this token in now? Asked when a connection is refused: the socket cannot say why. */
   connectCheck(groupId) { return this.get(`/connect-check${groupId ? `?group_id=${enc(groupId)}` : ''}`); }
 

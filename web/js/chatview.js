@@ -1,7 +1,7 @@
 // Renders a ChatConnection's state: messages keyed by id in id order, the outbox, topic, pin,
 // who is present and the connection status. Shared by the teen and the mentor view.
 import { h, clear, announcer } from './dom.js';
-import { t, formatTime, errorText } from './i18n.js';
+import { t, formatTime, errorText, locale } from './i18n.js';
 
 const STAFF = new Set(['mentor', 'admin']);
 // A message kept until the room opens says what it waits for.
@@ -22,13 +22,16 @@ export function badge(role) {
 export class ChatView {
   /**
    * @param {ChatConnection} connection
-   * @param {object} parts  elements: list, topic, pinned, present, presentCount, status, live
-   * @param {object} options  messageActions(message, own) -> [elements]
+   * @param {object} parts  elements: list, topic, pinned, present, presentCount, status, live; and
+   *   optionally ``scroller`` (a StickyList: keeps the list at the newest unless the reader scrolled up)
+   * @param {object} options  messageActions(message, own) -> [elements]; daySeparators: a heading
+   *   ("I dag", "I går", a weekday and date) where the day changes
    */
-  constructor(connection, parts, { messageActions = () => [] } = {}) {
+  constructor(connection, parts, { messageActions = () => [], daySeparators = false } = {}) {
     this.connection = connection;
     this.parts = parts;
     this.messageActions = messageActions;
+    this.daySeparators = daySeparators;
     this.nodes = new Map(); // message id or "out:" + client_id -> <li>
     this.announce = announcer(parts.live);
     this.handlers = {
@@ -99,7 +102,24 @@ export class ChatView {
     const connection = this.connection;
     const me = connection.you && connection.you.pseudonym;
     const wanted = [];
+    let day = null;
+    const dayBreak = (iso) => {
+      if (!this.daySeparators) return;
+      const key = dayKey(iso);
+      if (key === day) return;
+      day = key;
+      const label = dayLabel(iso);
+      let node = this.nodes.get(`day:${key}`);
+      if (!node || node.textContent !== label) {
+        const fresh = h('li', { class: 'day', dataset: { day: key } }, h('span', { class: 'day__label', text: label }));
+        if (node) node.replaceWith(fresh);
+        node = fresh;
+        this.nodes.set(`day:${key}`, node);
+      }
+      wanted.push(node);
+    };
     for (const message of connection.sortedMessages()) {
+      dayBreak(message.created_at);
       let node = this.nodes.get(message.id);
       if (!node || node.dataset.text !== message.text) {
         const fresh = this.messageNode(message, message.pseudonym === me);
@@ -111,6 +131,7 @@ export class ChatView {
     }
     const waiting = connection.status === 'online' ? 'sending' : 'waiting';
     for (const item of connection.pending()) {
+      dayBreak(new Date().toISOString()); // what waits to go out is written today
       const key = `out:${item.client_id}`;
       const signature = `${item.state}|${waiting}|${item.error ? item.error.code : ''}`;
       let node = this.nodes.get(key);
@@ -129,13 +150,15 @@ export class ChatView {
       if (!keep.has(node)) { node.remove(); this.nodes.delete(key); }
     }
     // Put nodes in order, moving only those out of place (a moved node would lose focus).
+    const { scroller } = this.parts;
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     let cursor = list.firstChild;
     for (const node of wanted) {
       if (node === cursor) cursor = cursor.nextSibling;
       else list.insertBefore(node, cursor);
     }
-    if (atBottom) list.scrollTop = list.scrollHeight;
+    if (scroller) scroller.afterRender();
+    else if (atBottom) list.scrollTop = list.scrollHeight;
     this.parts.empty && (this.parts.empty.hidden = wanted.length > 0);
   }
 
@@ -175,6 +198,25 @@ export class ChatView {
     }
     return node;
   }
+}
+
+/** The reader's own calendar day of an instant (their time zone), as YYYY-MM-DD. */
+function dayKey(iso) {
+  const date = new Date(iso);
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+/** "I dag", "I går", or a weekday and date in the reader's language ("mandag 23. november"). */
+export function dayLabel(iso, now = new Date()) {
+  const key = dayKey(iso);
+  if (key === dayKey(now.toISOString())) return t('chat.today');
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (key === dayKey(yesterday.toISOString())) return t('chat.yesterday');
+  const date = new Date(iso);
+  const options = { weekday: 'long', day: 'numeric', month: 'long' };
+  if (date.getFullYear() !== now.getFullYear()) options.year = 'numeric';
+  return new Intl.DateTimeFormat(locale(), options).format(date);
 }
 
 export function sendErrorText(error) {

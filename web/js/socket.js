@@ -147,6 +147,11 @@ export class ChatConnection extends EventTarget {
     this._sendRaw(this._joinFrame());
   }
 
+  /** "I am typing", for the others' indicator; only in the room itself. True when it went out. */
+  typing() {
+    return this.status === 'online' && this._sendRaw({ action: 'typing' });
+  }
+
   report(messageId, reason) {
     return this._sendRaw({ action: 'report', message_id: messageId, reason });
   }

@@ -12,6 +12,8 @@ import { createGroups } from './teen/groups.js';
 import { createChat, savedGroup } from './teen/chat.js';
 import { createNotices } from './teen/notices.js';
 import { createReport } from './teen/report.js';
+import { applyLimits } from './teen/limits.js';
+import { fitChatToScreen, setInChat } from './teen/viewport.js';
 
 const ACCOUNT_KEY = 'gruppechat.teen';
 
@@ -24,6 +26,8 @@ const views = {
 async function main() {
   const config = await startPage();
   if (!config) return;
+  applyLimits(config.limits);
+  fitChatToScreen();
   // {token, pseudonym, expires_at} while a teen is logged in on this tab.
   const account = signedIn(ACCOUNT_KEY, ({ pseudonym }) => t('nav.signedInAs', { name: pseudonym }));
   const api = new Api(config.apiUrl, () => account.current && account.current.token);
@@ -32,8 +36,8 @@ async function main() {
   const report = createReport({ currentChat: () => chat.current, notices });
   const groups = createGroups({ api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut });
   const chat = createChat({
-    wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, onReport: report.open,
-    onShow: () => showView(views, 'chat', { focus: false }), onLeft: () => go('groups'),
+    wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, refreshGroups: groups.fetch, onReport: report.open,
+    onShow: () => { setInChat(true); showView(views, 'chat', { focus: false }); }, onLeft: () => go('groups'),
   });
   const signup = createSignup({ api, account, go });
   const settings = createSettings({
@@ -42,6 +46,7 @@ async function main() {
   });
 
   function go(name) {
+    setInChat(false);
     showView(views, name);
     if (name !== 'welcome') $('#welcome-notice').hidden = true;
     if (name === 'groups') groups.load();

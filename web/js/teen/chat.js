@@ -1,9 +1,15 @@
 // The teen's chat: join a group, write, see why a message was held back or the chat ended, leave.
-// The group is remembered for the tab, so a reload goes straight back in.
+// The group is remembered for the tab, so a reload goes straight back in. The list keeps to the
+// newest message (stick.js), others' typing shows above the box (typing.js), a hidden tab counts
+// what came in its title (unread.js), and a closed session says when the group meets next (closed.js).
 import { t, formatTime, formatWhen, translatedOr, currentLang } from '../i18n.js';
 import { ChatConnection } from '../socket.js';
 import { ChatView, enterSends, sendErrorText } from '../chatview.js';
 import { h, $ } from '../dom.js';
+import { StickyList } from './stick.js';
+import { createTyping } from './typing.js';
+import { createUnread } from './unread.js';
+import { createClosed } from './closed.js';
 
 const GROUP_KEY = 'gruppechat.teen.group';
 // Refusals the page already shows elsewhere (ended, muted, the failed message) and needs no notice for.
@@ -18,8 +24,12 @@ export function savedGroup() {
   return sessionStorage.getItem(GROUP_KEY);
 }
 
-export function createChat({ wsUrl, api, account, notices, findGroup, onReport, onShow, onLeft }) {
+export function createChat({ wsUrl, api, account, notices, findGroup, refreshGroups, onReport, onShow, onLeft }) {
   let chat = null; // {connection, view, groupId}
+  const scroller = new StickyList($('#messages'), $('#new-messages'));
+  const typing = createTyping($('#typing'));
+  const unread = createUnread();
+  const closed = createClosed({ api, findGroup, refreshGroups });
 
   function open(groupId) {
     leave({ quiet: true });
@@ -27,6 +37,8 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
     const group = findGroup(groupId);
     $('#chat-title').textContent = group ? group.name : '';
     notices.clear();
+    typing.clear();
+    scroller.reset();
     $('#chat-rules').replaceChildren();
     showEnded(false);
     showAdmission(null);
@@ -41,13 +53,18 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
     });
     const view = new ChatView(connection, {
       list: $('#messages'), topic: $('#chat-topic'), pinned: $('#chat-pinned'), presentList: $('#present-list'),
-      presentCount: $('#present-count'), status: $('#chat-status'), live: $('#live'), empty: $('#messages-empty'),
-    }, { messageActions: (message, own) => (own || message.kind === 'announcement' ? [] : [reportButton(message)]) });
+      presentCount: $('#present-count'), status: $('#chat-status'), live: $('#live'), empty: $('#messages-empty'), scroller,
+    }, {
+      messageActions: (message, own) => (own || message.kind === 'announcement' ? [] : [reportButton(message)]),
+      daySeparators: true,
+    });
     chat = { connection, view, groupId };
     connection.addEventListener('joined', (event) => onJoined(event.detail));
     connection.addEventListener('admission', (event) => onAdmission(event.detail));
     connection.addEventListener('frame', (event) => onFrame(event.detail));
     connection.addEventListener('heldback', (event) => onHeldBack(event.detail));
+    connection.addEventListener('message', (event) => onMessage(event.detail));
+    connection.addEventListener('status', (event) => onStatus(event.detail));
     connection.addEventListener('ended', (event) => onEnded(event.detail));
     connection.addEventListener('left', () => { close(); onLeft(); });
     onShow();
@@ -60,6 +77,8 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
     chat.view.destroy();
     chat.connection.stop();
     chat = null;
+    typing.clear();
+    unread.clear();
     sessionStorage.removeItem(GROUP_KEY);
   }
 
@@ -79,7 +98,26 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
   function showEnded(ended) {
     $('#chat-ended').hidden = !ended;
     $('#composer').hidden = ended;
+    $('#typing').hidden = ended;
     if (ended) $('#admission').hidden = true;
+    else closed.hide();
+  }
+
+  /** Someone's message came: they stopped typing; unless the teen reads back, it is in view. */
+  function onMessage({ message, own }) {
+    typing.stop(message.pseudonym);
+    if (own) { scroller.toBottom(); return; }
+    scroller.arrived();
+    unread.arrived();
+  }
+
+  /** A dropped connection is said beside the box, where the teen is writing. */
+  function onStatus({ status }) {
+    if (status === 'reconnecting' || status === 'offline') {
+      notices.show('connection', t(status === 'offline' ? 'status.offline' : 'status.reconnecting'), { persistent: true });
+    } else {
+      notices.remove('connection');
+    }
   }
 
   function reportButton(message) {
@@ -155,6 +193,7 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
         notices.show('slow', frame.seconds ? t('notice.slowMode', { seconds: frame.seconds }) : t('notice.slowModeOff'));
         break;
       case 'help_lines': notices.helpLines(frame.lines || [], frame); break;
+      case 'typing': typing.seen(frame.member); break;
       case 'muted': notices.show('muted', t('notice.muted', { time: formatTime(frame.until) })); break;
       case 'reported': notices.show('reported', t('notice.reported')); break;
       case 'error':
@@ -169,7 +208,7 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
   }
 
   function onHeldBack({ frame, text }) {
-    notices.show('held-back', translatedOr(`heldBack.${frame.reason}`, frame.text || t('heldBack.generic')));
+    notices.show('held-back', translatedOr(`heldBack.${frame.reason}`, t('heldBack.generic')));
     // Hand the words back so nothing the teen wrote is lost; they can edit and send again.
     const box = $('#composer-text');
     if (text && !box.value) box.value = text;
@@ -181,9 +220,17 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
     const key = reason === 'banned' && !(frame && frame.until) ? 'ended.bannedForGood' : `ended.${reason}`;
     $('#chat-ended-text').textContent = translatedOr(key, t('ended.generic'), vars);
     showEnded(true);
-    // Coming back makes sense after a kick or a dropped session, not after a ban.
-    $('#rejoin').hidden = reason === 'banned';
+    typing.clear();
+    // Coming back makes sense after a kick or a dropped connection; not after a ban, and not to a
+    // session that has ended: that screen says when the group meets next instead.
+    const over = reason === 'session_closed';
+    $('#rejoin').hidden = reason === 'banned' || over;
     notices.remove('closing');
+    notices.remove('connection');
+    if (over && chat) {
+      closed.show(chat.groupId);
+      return;
+    }
     ($('#rejoin').hidden ? $('#back-to-groups') : $('#rejoin')).focus();
   }
 
@@ -194,10 +241,13 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
     if (!text || !chat) return;
     chat.connection.send(text);
     box.value = '';
+    typing.sent();
+    scroller.toBottom();
     box.focus();
   }
 
   $('#composer').addEventListener('submit', send);
+  $('#composer-text').addEventListener('input', (event) => { if (chat) typing.typed(chat.connection, event.target.value); });
   $('#admission-agree').addEventListener('change', (event) => { $('#admission-enter').disabled = !event.target.checked; });
   $('#admission-enter').addEventListener('click', () => {
     if (!chat || !$('#admission-agree').checked) return;

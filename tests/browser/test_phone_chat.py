@@ -1,0 +1,397 @@
+"""The teen's chat on a phone (390×844, touch), as the messaging apps teens know: the list scrolls
+between a fixed header and message box, stays at the newest, says what came while reading back,
+shows who is typing, puts help lines where the teen is looking, and a closed session says when the
+group meets next. Every screen passes axe-core."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+
+from chalicelib import limits
+from tests.browser.axe import summary, violations
+from tests.browser.conftest import DEMO_ADMIN, DEMO_MENTOR, PHONE
+from tests.e2e.conftest import DEMO_GROUP, Stack, connect, frames_until, mentor_token
+
+pytestmark = pytest.mark.usefixtures("on_duty")
+
+PHONE_DEVICE = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "timezone_id": "Europe/Copenhagen"}
+GROUP_NAME = "Torsdagsgruppen"
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+# --- a teen, and the others in the room ---------------------------------------------------------
+
+
+def name(prefix: str) -> str:
+    """A pseudonym of its own per test run (pseudonyms are unique on the shared stack)."""
+    return f"{prefix}{uuid.uuid4().hex[:5]}"
+
+
+def signed_in_page(new_page, stack: Stack, pseudonym: str) -> Page:
+    """A phone whose teen signed up (through the API, as the sign-up form does) and sees the groups."""
+    account = stack.sign_up(pseudonym)
+    page = new_page(stack, **PHONE_DEVICE)
+    page.evaluate(
+        "a => sessionStorage.setItem('gruppechat.teen', JSON.stringify(a))",
+        {"token": account["token"], "pseudonym": pseudonym, "expires_at": account["expires_at"]},
+    )
+    page.reload()
+    expect(page.locator(".group-card").first).to_be_visible()
+    return page
+
+
+def join(page: Page, group_name: str = GROUP_NAME) -> None:
+    page.locator(".group-card").filter(has_text=group_name).get_by_role("button").click()
+    expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
+
+
+def in_chat(new_page, stack: Stack, prefix: str) -> tuple[Page, str]:
+    pseudonym = name(prefix)
+    page = signed_in_page(new_page, stack, pseudonym)
+    join(page)
+    return page, pseudonym
+
+
+class Others:
+    """Teens on their own sockets in the demo group (its capacity is 15: a few at a time)."""
+
+    def __init__(self, stack: Stack, count: int) -> None:
+        self.sockets = []
+        for _ in range(count):
+            token = stack.sign_up(name("Ven"))["token"]
+            ws = connect(f"{stack.ws}?token={token}")
+            ws.send(json.dumps({"action": "join", "group_id": DEMO_GROUP}))
+            joined = frames_until(ws, lambda f: f["type"] in ("joined", "error"))[-1]
+            assert joined["type"] == "joined", joined
+            self.sockets.append(ws)
+
+    def say(self, texts: list[str]) -> None:
+        """Each text from the next teen in turn, each confirmed before the next."""
+        for number, text in enumerate(texts):
+            ws = self.sockets[number % len(self.sockets)]
+            ws.send(json.dumps({"action": "send", "text": text, "client_id": uuid.uuid4().hex}))
+            answer = frames_until(ws, lambda f: f["type"] == "error" or (f["type"] == "message" and f["message"]["text"] == text))
+            assert answer[-1]["type"] == "message", answer[-1]
+
+    def close(self) -> None:
+        for ws in self.sockets:
+            ws.close()
+
+
+@pytest.fixture
+def others(stack):
+    made: list[Others] = []
+
+    def make(count: int) -> Others:
+        made.append(Others(stack, count))
+        return made[-1]
+
+    yield make
+    for group in made:
+        group.close()
+
+
+@pytest.fixture
+def lively_organisation(stack):
+    """The demo organisation's flood control loosened for the test (20 at once, 120 a minute), so
+    five teens can fill a room with 100 messages at once; put back afterwards."""
+    headers = {"Authorization": f"Bearer {mentor_token(stack, *DEMO_ADMIN)}"}
+    before = requests.get(f"{stack.api}/admin/settings", headers=headers, timeout=10).json()["settings"]
+    loosened = {"flood_burst": limits.MAX_FLOOD_BURST, "flood_per_minute": limits.MAX_FLOOD_PER_MINUTE}
+    assert requests.put(f"{stack.api}/admin/settings", json=loosened, headers=headers, timeout=10).status_code == 200
+    yield
+    kept = {key: before[key] for key in loosened}
+    assert requests.put(f"{stack.api}/admin/settings", json=kept, headers=headers, timeout=10).status_code == 200
+
+
+def box_of(page: Page, selector: str) -> dict:
+    return page.locator(selector).bounding_box()
+
+
+def inside_viewport(page: Page, selector: str) -> bool:
+    box = box_of(page, selector)
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+
+
+def newest(page: Page):
+    return page.locator("#messages li.msg").last
+
+
+# --- the list keeps to the newest -----------------------------------------------------------------
+
+
+def test_after_100_messages_the_newest_message_and_the_box_are_on_screen(stack, new_page, others, lively_organisation):
+    page, _ = in_chat(new_page, stack, "Lærke")
+    room = others(5)
+    texts = [f"Besked {number} af 100 fra gruppen" for number in range(1, 101)]
+    room.say(texts)
+    expect(newest(page).locator(".msg__text")).to_have_text(texts[-1])
+    last, composer = newest(page).bounding_box(), box_of(page, "#composer")
+    print(f"\n100 live: newest message y={last['y']:.0f}–{last['y'] + last['height']:.0f}, "
+          f"message box y={composer['y']:.0f}–{composer['y'] + composer['height']:.0f} of {PHONE['height']}")
+    assert inside_viewport(page, "#messages li.msg >> nth=-1")
+    assert inside_viewport(page, "#composer")
+    assert inside_viewport(page, ".chat__header")  # the header did not scroll away
+    assert page.evaluate("() => window.scrollY") == 0  # the page itself never scrolls
+
+    # Joining later lands at the newest too, not at the oldest of the history.
+    later, _ = in_chat(new_page, stack, "Stær")
+    expect(newest(later).locator(".msg__text")).to_have_text(texts[-1])
+    last = newest(later).bounding_box()
+    print(f"joined after: newest message y={last['y']:.0f}–{last['y'] + last['height']:.0f}")
+    assert inside_viewport(later, "#messages li.msg >> nth=-1") and inside_viewport(later, "#composer")
+
+
+def test_scrolled_up_a_pill_counts_new_messages_and_a_tap_shows_the_newest(stack, new_page, others, lively_organisation):
+    page, _ = in_chat(new_page, stack, "Mejse")
+    room = others(2)
+    room.say([f"Læser du med? {number}" for number in range(12)])  # enough to scroll
+    expect(newest(page).locator(".msg__text")).to_have_text("Læser du med? 11")
+    page.locator("#messages").evaluate("list => { list.scrollTop = 0; list.dispatchEvent(new Event('scroll')); }")
+    pill = page.locator("#new-messages")
+    expect(pill).to_be_hidden()
+
+    room.say(["Er der nogen?", "Hallo igen"])
+    expect(pill).to_have_text("2 nye beskeder")
+    assert page.locator("#messages").evaluate("list => list.scrollTop") == 0  # reading back: nothing jumped
+    assert not inside_viewport(page, "#messages li.msg >> nth=-1")
+
+    pill.tap()
+    expect(pill).to_be_hidden()
+    expect(newest(page).locator(".msg__text")).to_have_text("Hallo igen")
+    page.wait_for_function(
+        "() => { const l = document.querySelector('#messages'); return l.scrollHeight - l.scrollTop - l.clientHeight < 2; }"
+    )
+    assert inside_viewport(page, "#messages li.msg >> nth=-1")
+
+
+def test_todays_messages_sit_under_a_day_heading(stack, new_page, others):
+    page, _ = in_chat(new_page, stack, "Due")
+    others(1).say(["Godmorgen alle sammen"])
+    expect(newest(page).locator(".msg__text")).to_have_text("Godmorgen alle sammen")
+    today = page.locator("#messages li.day").last
+    expect(today).to_have_text("I dag")
+    # The heading comes before today's first message, not after it.
+    assert page.locator("#messages li").evaluate_all(
+        "items => items.findIndex(li => li.classList.contains('day')) < items.findIndex(li => li.classList.contains('msg'))"
+    )
+
+
+# --- help lines where the teen is looking ----------------------------------------------------------
+
+
+def test_after_a_crisis_line_the_help_lines_are_on_screen_led_by_112(stack, new_page, others):
+    page, _ = in_chat(new_page, stack, "Spurv")
+    others(2).say([f"Snak om ugen {number}" for number in range(10)])  # a full list above
+    box = page.locator("#composer-text")
+    box.fill("jeg har taget alle mine piller nu")
+    box.press("Enter")
+    help_box = page.locator(".notice--help")
+    expect(help_box).to_be_visible()
+    lines = help_box.locator(".help-line")
+    expect(lines.first).to_contain_text("112")
+    assert [lines.nth(i).get_attribute("data-line") for i in range(lines.count())][:2] == ["112", "bornetelefonen"]
+    expect(help_box).to_contain_text("Ring 112 nu")  # the acute intro, in the page's own words
+    expect(lines.nth(1)).to_contain_text("Døgnet rundt")  # when it is open, from da.json
+    page.wait_for_timeout(300)  # let the list settle after the notice pushed it
+    for i in range(lines.count()):
+        assert inside_viewport(page, f".help-line >> nth={i}"), box_of(page, f".help-line >> nth={i}")
+    assert inside_viewport(page, "#composer")
+    assert page.evaluate("() => window.scrollY") == 0
+    # The live region reads it out: the notices sit in an aria-live container, the help as an alert.
+    assert page.locator("#chat-notices").get_attribute("aria-live") == "polite"
+    assert help_box.get_attribute("role") == "alert"
+
+
+def test_a_held_back_message_is_explained_beside_the_box(stack, new_page):
+    page, _ = in_chat(new_page, stack, "Ugle")
+    box = page.locator("#composer-text")
+    box.fill("skriv til mig på 22 33 44 55")
+    box.press("Enter")
+    notice = page.locator(".notice--held-back")
+    expect(notice).to_contain_text("telefonnummer")  # heldBack.phone from da.json: the server sent a code
+    notice_box, composer = notice.bounding_box(), box_of(page, "#composer")
+    assert 0 <= composer["y"] - (notice_box["y"] + notice_box["height"]) < 60  # right above the box
+    assert inside_viewport(page, ".notice--held-back")
+
+
+# --- "X skriver …" ---------------------------------------------------------------------------------------
+
+
+def test_typing_shows_at_the_other_teen_and_stops(stack, new_page):
+    writer, writer_name = in_chat(new_page, stack, "Vibe")
+    reader, _ = in_chat(new_page, stack, "Hejre")
+    indicator = reader.locator("#typing")
+
+    writer.locator("#composer-text").press_sequentially("h")
+    expect(indicator).to_have_text(f"{writer_name} skriver …")
+    expect(writer.locator("#typing")).to_have_text("")  # not to the writer
+    # Nothing more typed: gone after about 5 seconds.
+    shown = time.monotonic()
+    expect(indicator).to_have_text("", timeout=8000)
+    assert time.monotonic() - shown > 3.5
+
+    writer.wait_for_timeout(3200)  # the page says "typing" at most every 3 s
+    writer.locator("#composer-text").press_sequentially("ej med jer")
+    expect(indicator).to_have_text(f"{writer_name} skriver …")
+    writer.locator("#composer-text").press("Enter")
+    expect(newest(reader).locator(".msg__text")).to_have_text("hej med jer")
+    expect(indicator).to_have_text("", timeout=1000)  # their message came: well before the 5 s
+
+
+# --- a hidden tab counts what came ---------------------------------------------------------------------
+
+
+def set_hidden(page: Page, hidden: bool) -> None:
+    page.evaluate(
+        """hidden => {
+            Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => hidden ? 'hidden' : 'visible' });
+            Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+            document.dispatchEvent(new Event('visibilitychange'));
+        }""",
+        hidden,
+    )
+
+
+def test_the_tab_title_counts_unread_messages_while_hidden(stack, new_page, others):
+    page, _ = in_chat(new_page, stack, "Glente")
+    title = page.title()
+    assert title.startswith("Gruppechat")
+    room = others(1)
+    room.say(["Mens du kigger med"])  # seen: the tab is in front
+    expect(newest(page).locator(".msg__text")).to_have_text("Mens du kigger med")
+    expect(page).to_have_title(title)
+    set_hidden(page, True)
+    room.say(["Er du der?", "Vi savner dig"])
+    expect(page).to_have_title(f"(2) {title}")
+    set_hidden(page, False)
+    expect(page).to_have_title(title)
+
+
+# --- a closed session is not a dead end ----------------------------------------------------------------
+
+
+def admin_token(stack: Stack) -> str:
+    return mentor_token(stack, *DEMO_ADMIN)
+
+
+def a_group_meeting_in_three_days(stack: Stack) -> dict:
+    """A group of the demo organisation whose weekly meeting is three days from now at 19:00."""
+    weekday = (datetime.now(COPENHAGEN) + timedelta(days=3)).weekday()
+    body = {"name": f"Aftengruppen {uuid.uuid4().hex[:4]}", "weekday": weekday, "start_time": "19:00", "duration_minutes": 90}
+    response = requests.post(
+        f"{stack.api}/admin/groups", json=body, headers={"Authorization": f"Bearer {admin_token(stack)}"}, timeout=10
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_the_closed_screen_shows_the_next_meeting_a_follow_button_and_the_calendar(stack, new_page):
+    group = a_group_meeting_in_three_days(stack)
+    mentor = {"Authorization": f"Bearer {mentor_token(stack, *DEMO_MENTOR)}"}
+    opened = requests.post(f"{stack.api}/mentor/groups/{group['id']}/open", headers=mentor, timeout=10)
+    assert opened.status_code == 200, opened.text
+    page = signed_in_page(new_page, stack, name("Musvit"))
+    join(page, group["name"])
+
+    closed = requests.post(f"{stack.api}/mentor/sessions/{opened.json()['session']['id']}/close", headers=mentor, timeout=10)
+    assert closed.status_code == 200, closed.text
+    ended = page.locator("#chat-ended")
+    expect(ended).to_be_visible()
+    expect(page.locator("#next-meeting")).to_be_visible()
+
+    listed = next(g for g in requests.get(f"{stack.api}/groups", timeout=10).json()["groups"] if g["id"] == group["id"])
+    starts = datetime.fromisoformat(listed["next_session"]["starts_at"]).astimezone(COPENHAGEN)
+    assert starts.date() == (datetime.now(COPENHAGEN) + timedelta(days=3)).date()
+    when = page.locator("#next-meeting-when")
+    assert datetime.fromisoformat(when.get_attribute("datetime")) == starts
+    # Date and time in the teen's own zone and language: "fredag 27. november kl. 19.00".
+    expect(when).to_contain_text(f"{starts.day}.")
+    expect(when).to_contain_text("19.00")
+    weekday = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"][starts.weekday()]
+    expect(when).to_contain_text(weekday)
+
+    # No "Gå ind igen" to a session that has ended; the focus is on following the group.
+    expect(page.get_by_role("button", name="Gå ind igen")).to_be_hidden()
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == "Følg gruppen", focused
+    page.get_by_role("button", name="Følg gruppen").tap()
+    expect(page.locator("#follow-state")).to_contain_text("Du følger gruppen")
+
+    calendar = page.get_by_role("link", name="Tilføj til kalender")
+    href = calendar.get_attribute("href")
+    assert href.endswith(f"/groups/{group['id']}/calendar.ics")
+    ics = requests.get(stack.url.rstrip("/") + href if href.startswith("/") else href, timeout=10)
+    assert ics.status_code == 200 and ics.headers["Content-Type"].startswith("text/calendar")
+    assert "BEGIN:VCALENDAR" in ics.text and starts.astimezone(UTC).strftime("%Y%m%d") in ics.text
+
+
+# --- limits from the server ---------------------------------------------------------------------------------
+
+
+def test_the_forms_take_their_limits_from_the_server(stack, new_page):
+    page = new_page(stack, **PHONE_DEVICE)
+    page.get_by_role("button", name="Opret dig").click()
+    pseudonym = page.locator("#signup-pseudonym")
+    expect(pseudonym).to_have_attribute("minlength", str(limits.MIN_PSEUDONYM))
+    expect(pseudonym).to_have_attribute("maxlength", str(limits.MAX_PSEUDONYM))
+    expect(page.locator("#signup-password")).to_have_attribute("minlength", str(limits.MIN_PASSWORD))
+    expect(page.locator("#composer-text")).to_have_attribute("maxlength", str(limits.MAX_MESSAGE_CHARS))
+    note = int(page.locator("#report-note").get_attribute("maxlength"))
+    assert note + len("personal_info: ") == limits.MAX_REASON
+
+
+# --- accessibility: every screen a teen sees ------------------------------------------------------------------
+
+
+def test_every_teen_screen_has_no_axe_violations(stack, new_page):
+    found: dict[str, list[dict]] = {}
+    page = new_page(stack, **PHONE_DEVICE)
+    expect(page.locator("#view-welcome")).to_be_visible()
+    found["start"] = violations(page)
+    page.get_by_role("button", name="Opret dig").click()
+    found["signup"] = violations(page)
+    page.get_by_role("button", name="Tilbage").first.click()
+    page.get_by_role("button", name="Log ind").first.click()
+    found["log-in"] = violations(page)
+
+    teen = signed_in_page(new_page, stack, name("Ravn"))
+    found["group list"] = violations(teen)
+    teen.locator("#go-account").click()
+    found["settings"] = violations(teen)
+    teen.locator("#view-account").get_by_role("button", name="Tilbage").click()
+    join(teen)
+    teen.locator("#composer-text").fill("hej")
+    teen.locator("#composer-text").press("Enter")
+    expect(newest(teen).locator(".msg__text")).to_have_text("hej")
+    found["chat"] = violations(teen)
+
+    other, _ = in_chat(new_page, stack, "Krage")
+    expect(newest(other).locator(".msg__text")).to_have_text("hej")
+    other.locator("#messages li.msg").last.get_by_role("button", name=re.compile("Anmeld")).click()
+    expect(other.locator("#report-dialog")).to_be_visible()
+    found["report dialog"] = violations(other)
+
+    group = a_group_meeting_in_three_days(stack)
+    mentor = {"Authorization": f"Bearer {mentor_token(stack, *DEMO_MENTOR)}"}
+    session = requests.post(f"{stack.api}/mentor/groups/{group['id']}/open", headers=mentor, timeout=10).json()["session"]
+    teen.get_by_role("button", name="Forlad").click()
+    expect(teen.locator("#view-groups")).to_be_visible()
+    teen.locator("#groups-refresh").click()
+    join(teen, group["name"])
+    requests.post(f"{stack.api}/mentor/sessions/{session['id']}/close", headers=mentor, timeout=10)
+    expect(teen.locator("#next-meeting")).to_be_visible()
+    found["closed screen"] = violations(teen)
+
+    print("\naxe violations per screen:", {screen: len(v) for screen, v in found.items()})
+    problems = {screen: summary(v) for screen, v in found.items() if v}
+    assert not problems, "\n".join(f"{screen}:\n{text}" for screen, text in problems.items())
