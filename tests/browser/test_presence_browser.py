@@ -165,7 +165,10 @@ def test_a_newcomer_agrees_and_waits_the_mentor_admits_and_a_returning_teen_walk
     mentor.locator("#session-list li").filter(has_text="Venteværelset").get_by_role("button").click()
     expect(mentor.locator("#chat-status")).to_have_attribute("data-status", "online")
 
-    newcomer.get_by_role("button", name="Gå ind igen").click()
+    # A session that has ended offers no "Gå ind igen": the teen goes back to the groups and joins the new one.
+    expect(newcomer.get_by_role("button", name="Gå ind igen")).to_be_hidden()
+    newcomer.get_by_role("button", name="Til grupperne").click()
+    newcomer.locator(".group-card--open").filter(has_text="Venteværelset").get_by_role("button").click()
     expect(newcomer.locator("#chat-status")).to_have_attribute("data-status", "online")
     expect(newcomer.locator("#admission")).to_be_hidden()
     say(newcomer, "Jeg er tilbage")
