@@ -6,6 +6,7 @@ group meets next. Every screen passes axe-core."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 import uuid
@@ -18,7 +19,7 @@ from playwright.sync_api import Page, expect
 
 from chalicelib import limits
 from tests.browser.axe import summary, violations
-from tests.browser.conftest import DEMO_ADMIN, DEMO_MENTOR, PHONE
+from tests.browser.conftest import DEMO_ADMIN, DEMO_MENTOR, PHONE, ROOT
 from tests.e2e.conftest import DEMO_GROUP, Stack, connect, frames_until, mentor_token
 
 pytestmark = pytest.mark.usefixtures("on_duty")
@@ -64,10 +65,10 @@ def in_chat(new_page, stack: Stack, prefix: str) -> tuple[Page, str]:
 class Others:
     """Teens on their own sockets in the demo group (its capacity is 15: a few at a time)."""
 
-    def __init__(self, stack: Stack, count: int) -> None:
+    def __init__(self, stack: Stack, count: int, names: list[str] | None = None) -> None:
         self.sockets = []
-        for _ in range(count):
-            token = stack.sign_up(name("Ven"))["token"]
+        for number in range(count):
+            token = stack.sign_up(names[number] if names else name("Ven"))["token"]
             ws = connect(f"{stack.ws}?token={token}")
             ws.send(json.dumps({"action": "join", "group_id": DEMO_GROUP}))
             joined = frames_until(ws, lambda f: f["type"] in ("joined", "error"))[-1]
@@ -91,8 +92,8 @@ class Others:
 def others(stack):
     made: list[Others] = []
 
-    def make(count: int) -> Others:
-        made.append(Others(stack, count))
+    def make(count: int, names: list[str] | None = None) -> Others:
+        made.append(Others(stack, count, names))
         return made[-1]
 
     yield make
@@ -395,3 +396,43 @@ def test_every_teen_screen_has_no_axe_violations(stack, new_page):
     print("\naxe violations per screen:", {screen: len(v) for screen, v in found.items()})
     problems = {screen: summary(v) for screen, v in found.items() if v}
     assert not problems, "\n".join(f"{screen}:\n{text}" for screen, text in problems.items())
+
+
+# --- the README's picture of a phone ---------------------------------------------------------------------------
+
+PHONE_PNG = ROOT / "docs" / "img" / "phone.png"
+
+
+def test_a_lively_chat_on_a_phone(stack, new_page, others, lively_organisation, on_duty, tmp_path):
+    """The README's screenshot: a chat of a dozen messages under today's heading, someone typing.
+    Written to docs/img/phone.png when it is missing or UPDATE_SCREENSHOTS=1."""
+    page = signed_in_page(new_page, stack, "Lyng")
+    join(page)
+    on_duty.ws.send(json.dumps({"action": "send", "text": "Hej alle sammen! Hvordan har jeres uge været?", "client_id": "m-hej"}))
+    expect(newest(page).locator(".msg__text")).to_have_text("Hej alle sammen! Hvordan har jeres uge været?")
+    room = others(3, ["Solsikke", "Nattugle", "Havbris"])
+    lines = [
+        "Hej! Lidt hård ærligt talt",
+        "Matematikprøve i morgen ...",
+        "Uh, held og lykke! Du skal nok klare den",
+        "Tak, jeg har øvet mig hele weekenden",
+        "Min uge har været god, jeg har fået en ny ven i klassen",
+        "Det lyder så godt!",
+        "Hvad laver I for at slappe af før en prøve?",
+        "Jeg går en tur med høretelefoner i",
+        "Jeg laver te og ser en serie",
+        "Gode idéer, det prøver jeg",
+    ]
+    room.say(lines)
+    page.locator("#composer-text").fill("Jeg tager også en gåtur i aften")
+    page.locator("#composer-text").press("Enter")
+    expect(newest(page).locator(".msg__text")).to_have_text("Jeg tager også en gåtur i aften")
+    typist = others(1, ["Stjerneskud"])
+    typist.sockets[0].send(json.dumps({"action": "typing"}))
+    expect(page.locator("#typing")).to_contain_text("skriver …")
+    expect(page.locator("#messages li.day").first).to_be_visible()
+    assert page.locator("#messages li.msg").count() >= 10
+    update = os.environ.get("UPDATE_SCREENSHOTS") == "1" or not PHONE_PNG.exists()
+    target = PHONE_PNG if update else tmp_path / "phone.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target))
