@@ -225,8 +225,9 @@ export function createChat({ wsUrl, api, account, notices, findGroup, refreshGro
     // session that has ended: that screen says when the group meets next instead.
     const over = reason === 'session_closed';
     $('#rejoin').hidden = reason === 'banned' || over;
-    notices.remove('closing');
-    notices.remove('connection');
+    // What was true of the room (waiting for a mentor, slow mode, closing soon) is over with it.
+    for (const kind of ['closing', 'connection', 'room', 'room-open', 'slow', 'locked', 'extended']) notices.remove(kind);
+    $('#messages-empty').hidden = true;
     if (over && chat) {
       closed.show(chat.groupId);
       return;

@@ -40,8 +40,9 @@ export function createNotices() {
     const site = line.url ? new URL(line.url).hostname.replace(/^www\./, '') : '';
     return h('li', { class: 'help-line', dataset: { line: id } },
       h('a', { class: 'help-line__call', href: `tel:${String(line.phone).replace(/[^\d+]/g, '')}` },
-        h('span', { class: 'help-line__name', text: line.name }), ' ',
-        h('span', { class: 'help-line__phone', text: line.phone })),
+        h('span', { class: 'help-line__name', text: line.name }),
+        // "112 112" says nothing twice: the number only where the name is not already the number.
+        line.phone !== line.name ? [' ', h('span', { class: 'help-line__phone', text: line.phone })] : null),
       about || hours ? h('p', { class: 'help-line__about', text: [about, hours].filter(Boolean).join(' · ') }) : null,
       site ? h('a', { class: 'help-line__site', href: line.url, rel: 'noopener', target: '_blank', text: t('help.write', { site }) }) : null);
   }
