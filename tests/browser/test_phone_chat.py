@@ -82,7 +82,10 @@ class Others:
             ws = self.sockets[self.turn % len(self.sockets)]
             self.turn += 1
             ws.send(json.dumps({"action": "send", "text": text, "client_id": uuid.uuid4().hex}))
-            answer = frames_until(ws, lambda f: f["type"] == "error" or (f["type"] == "message" and f["message"]["text"] == text))
+            answer = frames_until(
+                ws,
+                lambda f, sent=text: f["type"] == "error" or (f["type"] == "message" and f["message"]["text"] == sent),
+            )
             assert answer[-1]["type"] == "message", answer[-1]
 
     def close(self) -> None:
@@ -143,8 +146,10 @@ def test_after_100_messages_the_newest_message_and_the_box_are_on_screen(stack, 
         mentor.close()
     expect(newest(page).locator(".msg__text")).to_have_text(texts[-1])
     last, composer = newest(page).bounding_box(), box_of(page, "#composer")
-    print(f"\n100 live: newest message y={last['y']:.0f}–{last['y'] + last['height']:.0f}, "
-          f"message box y={composer['y']:.0f}–{composer['y'] + composer['height']:.0f} of {PHONE['height']}")
+    print(
+        f"\n100 live: newest message y={last['y']:.0f}–{last['y'] + last['height']:.0f}, "
+        f"message box y={composer['y']:.0f}–{composer['y'] + composer['height']:.0f} of {PHONE['height']}"
+    )
     assert inside_viewport(page, "#messages li.msg >> nth=-1")
     assert inside_viewport(page, "#composer")
     assert inside_viewport(page, ".chat__header")  # the header did not scroll away
@@ -308,7 +313,12 @@ def admin_token(stack: Stack) -> str:
 def a_group_meeting_in_three_days(stack: Stack) -> dict:
     """A group of the demo organisation whose weekly meeting is three days from now at 19:00."""
     weekday = (datetime.now(COPENHAGEN) + timedelta(days=3)).weekday()
-    body = {"name": f"Aftengruppen {uuid.uuid4().hex[:4]}", "weekday": weekday, "start_time": "19:00", "duration_minutes": 90}
+    body = {
+        "name": f"Aftengruppen {uuid.uuid4().hex[:4]}",
+        "weekday": weekday,
+        "start_time": "19:00",
+        "duration_minutes": 90,
+    }
     response = requests.post(
         f"{stack.api}/admin/groups", json=body, headers={"Authorization": f"Bearer {admin_token(stack)}"}, timeout=10
     )
@@ -324,7 +334,9 @@ def test_the_closed_screen_shows_the_next_meeting_a_follow_button_and_the_calend
     page = signed_in_page(new_page, stack, name("Musvit"))
     join(page, group["name"])
 
-    closed = requests.post(f"{stack.api}/mentor/sessions/{opened.json()['session']['id']}/close", headers=mentor, timeout=10)
+    closed = requests.post(
+        f"{stack.api}/mentor/sessions/{opened.json()['session']['id']}/close", headers=mentor, timeout=10
+    )
     assert closed.status_code == 200, closed.text
     ended = page.locator("#chat-ended")
     expect(ended).to_be_visible()
@@ -405,7 +417,9 @@ def test_every_teen_screen_has_no_axe_violations(stack, new_page):
 
     group = a_group_meeting_in_three_days(stack)
     mentor = {"Authorization": f"Bearer {mentor_token(stack, *DEMO_MENTOR)}"}
-    session = requests.post(f"{stack.api}/mentor/groups/{group['id']}/open", headers=mentor, timeout=10).json()["session"]
+    session = requests.post(f"{stack.api}/mentor/groups/{group['id']}/open", headers=mentor, timeout=10).json()[
+        "session"
+    ]
     teen.get_by_role("button", name="Forlad").click()
     expect(teen.locator("#view-groups")).to_be_visible()
     teen.locator("#groups-refresh").click()
@@ -429,7 +443,9 @@ def test_a_lively_chat_on_a_phone(stack, new_page, others, on_duty, tmp_path):
     Written to docs/img/phone.png when it is missing or UPDATE_SCREENSHOTS=1."""
     page = signed_in_page(new_page, stack, "Lyng")
     join(page)
-    on_duty.ws.send(json.dumps({"action": "send", "text": "Hej alle sammen! Hvordan har jeres uge været?", "client_id": "m-hej"}))
+    on_duty.ws.send(
+        json.dumps({"action": "send", "text": "Hej alle sammen! Hvordan har jeres uge været?", "client_id": "m-hej"})
+    )
     expect(newest(page).locator(".msg__text")).to_have_text("Hej alle sammen! Hvordan har jeres uge været?")
     room = others(3, ["Solsikke", "Nattugle", "Havbris"])
     lines = [
