@@ -378,6 +378,7 @@ def test_the_forms_take_their_limits_from_the_server(stack, new_page):
     pseudonym = page.locator("#signup-pseudonym")
     expect(pseudonym).to_have_attribute("minlength", str(limits.MIN_PSEUDONYM))
     expect(pseudonym).to_have_attribute("maxlength", str(limits.MAX_PSEUDONYM))
+    expect(page.locator("#signup-pseudonym-hint")).to_contain_text(f"{limits.MIN_PSEUDONYM}–{limits.MAX_PSEUDONYM} tegn")
     expect(page.locator("#signup-password")).to_have_attribute("minlength", str(limits.MIN_PASSWORD))
     expect(page.locator("#composer-text")).to_have_attribute("maxlength", str(limits.MAX_MESSAGE_CHARS))
     note = int(page.locator("#report-note").get_attribute("maxlength"))
@@ -447,7 +448,7 @@ def test_a_lively_chat_on_a_phone(stack, new_page, others, on_duty, tmp_path):
         json.dumps({"action": "send", "text": "Hej alle sammen! Hvordan har jeres uge været?", "client_id": "m-hej"})
     )
     expect(newest(page).locator(".msg__text")).to_have_text("Hej alle sammen! Hvordan har jeres uge været?")
-    room = others(3, ["Solsikke", "Nattugle", "Havbris"])
+    room = others(3, ["Mælkebøtte", "Nattugle", "Havbris"])
     lines = [
         "Hej! Lidt hård ærligt talt",
         "Matematikprøve i morgen ...",
@@ -464,7 +465,7 @@ def test_a_lively_chat_on_a_phone(stack, new_page, others, on_duty, tmp_path):
     page.locator("#composer-text").fill("Jeg tager også en gåtur i aften")
     page.locator("#composer-text").press("Enter")
     expect(newest(page).locator(".msg__text")).to_have_text("Jeg tager også en gåtur i aften")
-    typist = others(1, ["Stjerneskud"])
+    typist = others(1, ["Regnbuen"])
     typist.sockets[0].send(json.dumps({"action": "typing"}))
     expect(page.locator("#typing")).to_contain_text("skriver …")
     expect(page.locator("#messages li.day").first).to_be_visible()

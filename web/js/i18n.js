@@ -56,7 +56,8 @@ export function translatedOr(key, fallback, vars = {}) {
  */
 export function applyI18n(root) {
   document.documentElement.lang = lang;
-  for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  // ``data-i18n-vars`` (JSON) fills placeholders, e.g. a limit the server publishes.
+  for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n, vars(node));
   for (const node of root.querySelectorAll('[data-i18n-attr]')) {
     for (const pair of node.dataset.i18nAttr.split(/\s+/).filter(Boolean)) {
       const [attr, key] = pair.split(':');
@@ -67,6 +68,10 @@ export function applyI18n(root) {
     const titleKey = document.body.dataset.titleKey || 'page.title';
     document.title = t(titleKey);
   }
+}
+
+function vars(node) {
+  try { return JSON.parse(node.dataset.i18nVars || '{}'); } catch { return {}; }
 }
 
 /** Wire a button that toggles between the two languages; its label names the other language. */
