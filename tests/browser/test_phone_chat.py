@@ -448,7 +448,7 @@ def test_a_lively_chat_on_a_phone(stack, new_page, others, on_duty, tmp_path):
         json.dumps({"action": "send", "text": "Hej alle sammen! Hvordan har jeres uge været?", "client_id": "m-hej"})
     )
     expect(newest(page).locator(".msg__text")).to_have_text("Hej alle sammen! Hvordan har jeres uge været?")
-    room = others(3, ["Mælkebøtte", "Nattugle", "Havbris"])
+    room = others(3, ["Solstrejf", "Nattugle", "Havbris"])
     lines = [
         "Hej! Lidt hård ærligt talt",
         "Matematikprøve i morgen ...",
