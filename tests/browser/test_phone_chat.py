@@ -378,7 +378,9 @@ def test_the_forms_take_their_limits_from_the_server(stack, new_page):
     pseudonym = page.locator("#signup-pseudonym")
     expect(pseudonym).to_have_attribute("minlength", str(limits.MIN_PSEUDONYM))
     expect(pseudonym).to_have_attribute("maxlength", str(limits.MAX_PSEUDONYM))
-    expect(page.locator("#signup-pseudonym-hint")).to_contain_text(f"{limits.MIN_PSEUDONYM}–{limits.MAX_PSEUDONYM} tegn")
+    expect(page.locator("#signup-pseudonym-hint")).to_contain_text(
+        f"{limits.MIN_PSEUDONYM}–{limits.MAX_PSEUDONYM} tegn"
+    )
     expect(page.locator("#signup-password")).to_have_attribute("minlength", str(limits.MIN_PASSWORD))
     expect(page.locator("#composer-text")).to_have_attribute("maxlength", str(limits.MAX_MESSAGE_CHARS))
     note = int(page.locator("#report-note").get_attribute("maxlength"))
