@@ -57,6 +57,9 @@ CODES: dict[str, tuple[int, str]] = {
     ),
     "bad_retention": (400, "Retention must be between {min} and {max} days."),
     "bad_flood_limit": (400, "{field} must be a whole number between {min} and {max}."),
+    # handover between mentors
+    "note_too_long": (400, "A note may be at most {max_length} characters."),
+    "note_conflict": (409, "Another mentor changed this note meanwhile (it is now version {version}); read it again."),
     # chat
     "empty_message": (400, "Write a message first."),
     "message_too_long": (400, "The message is longer than {max_length} characters."),

@@ -38,6 +38,7 @@ MAX_MUTE_MINUTES: Final = 24 * 60
 MAX_BAN_DAYS: Final = 3650
 MAX_SLOW_MODE_S: Final = 600
 MAX_EXTEND_MINUTES: Final = 120
+MAX_NOTE_CHARS: Final = 1000  # a mentor's handover note about one pseudonym in one group
 
 # Admission and the duty roster
 MEMBER_OVERFLOW_PERCENT: Final = 20  # returning members may go this far over a group's capacity

@@ -320,6 +320,8 @@ def _seen(participant: storage.Participant, now: datetime) -> None:
 
 def export(identity: Identity, now: datetime) -> dict[str, Any]:
     """Everything stored about the teen, as JSON: the right of access, without asking anyone."""
+    from chalicelib.organisation import handover  # it imports moderation, which imports this module
+
     participant = _me(identity)
     pid = participant.participant_id
     messages = [storage.get_message(key.session_id, key.message_id) for key in storage.messages_by(pid)]
@@ -384,6 +386,8 @@ def export(identity: Identity, now: datetime) -> dict[str, Any]:
             for m in storage.memberships_of(pid)
         ],
         "waiting_rooms": [w.session_id for w in storage.waiting_of(pid)],
+        # The mentors' handover notes about the teen: theirs to read too (docs/privacy.md says why).
+        "mentor_notes": handover.export(pid),
         "not_linkable": "Attendance is counted per group as a one-way tag, and send receipts name a one-way tag: "
         "neither can be read back to this account.",
     }
@@ -416,8 +420,8 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
     Its sockets are closed, its messages deleted (rooms see them vanish, a pin of one is cleared),
     reports quoting it keep that something was reported but lose the text and the pseudonym,
     audit entries keep the action with a one-way tag instead of the pseudonym, and its mutes,
-    bans, memberships and waiting-room knocks go. Should a step fail, the account is still there
-    and deleting it again finishes the job.
+    bans, mentors' notes about it, memberships and waiting-room knocks go. Should a step fail, the
+    account is still there and deleting it again finishes the job.
     """
     from chalicelib import frames
 
@@ -446,6 +450,7 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
         storage.anonymise_audit(entry, _scrub(entry.target, name, tag), _scrub(entry.reason, name, tag))
     for restriction in storage.restrictions_of(pid):
         storage.delete_restriction(restriction)
+    storage.forget_notes(pid)  # mentors' handover notes about the account
     storage.forget_member(pid)
     storage.delete_participant(participant)
     return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values()), "connections_closed": closed}

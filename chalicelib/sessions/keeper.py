@@ -23,6 +23,7 @@ from chalicelib import frames, storage
 from chalicelib.chat import presence, room
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
+from chalicelib.sessions import summary
 from chalicelib.sessions.calendar import (
     CLOSING_WARNING,
     Occurrence,
@@ -37,7 +38,8 @@ log = logging.getLogger("gruppechat.sessions")
 # A tick has 55 s; a step's work takes seconds. After this, another tick may take over.
 STEP_LEASE = timedelta(seconds=50)
 TELL_CLOSING, TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT = "tell_closing", "tell_closed", "count", "unpin", "plan_next"
-AFTER_CLOSE = {TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT}
+SUMMARISE = "summarise"  # the handover summary for next week's mentors (chalicelib.sessions.summary)
+AFTER_CLOSE = {TELL_CLOSED, COUNT, SUMMARISE, UNPIN, PLAN_NEXT}
 # Accounts deleted for disuse per tick: each takes a few requests per message it wrote, and the
 # tick has other work; a backlog clears over a few minutes.
 UNUSED_ACCOUNTS_PER_TICK = 10
@@ -213,6 +215,8 @@ class SessionKeeper:
             COUNT: self._count,
             UNPIN: self._unpin,
             PLAN_NEXT: self._plan_next,
+            # Last: a summary that cannot be written now must never keep the next meeting from being planned.
+            SUMMARISE: self._summarise,
         }
         try:
             for step in sorted(session.pending_steps or (), key=list(work).index):
@@ -248,6 +252,10 @@ class SessionKeeper:
     def _count(self, session: storage.Session, now: datetime) -> None:
         storage.set_message_count(session, storage.count_messages(session.session_id))
         presence.freeze(session, now)  # the minutes with and without a mentor stop counting
+
+    def _summarise(self, session: storage.Session, now: datetime) -> None:
+        """After the count (the summary carries the message count); written once however often it runs."""
+        summary.write(session, now)
 
     def _unpin(self, session: storage.Session, now: datetime) -> None:
         """The pinned text is a copy of a message: it goes when the session ends, not in a year."""

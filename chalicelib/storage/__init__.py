@@ -23,6 +23,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWri
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
+from ulid import ULID
 
 from chalicelib.storage.models import (
     ACCOUNT_TTL_MARGIN,
@@ -52,6 +53,7 @@ from chalicelib.storage.models import (
     Member,
     Mentor,
     Message,
+    Note,
     Organisation,
     Participant,
     Report,
@@ -93,6 +95,7 @@ __all__ = [
     "Member",
     "Mentor",
     "Message",
+    "Note",
     "Organisation",
     "Participant",
     "Report",
@@ -132,6 +135,7 @@ __all__ = [
     "delete_connection",
     "delete_duty",
     "delete_messages",
+    "delete_note",
     "delete_participant",
     "delete_restriction",
     "due_sessions",
@@ -142,11 +146,13 @@ __all__ = [
     "find_mentor",
     "find_participant",
     "forget_member",
+    "forget_notes",
     "get_connection",
     "get_duty",
     "get_group",
     "get_member",
     "get_message",
+    "get_note",
     "get_organisation",
     "get_receipt",
     "get_report",
@@ -155,6 +161,7 @@ __all__ = [
     "get_throttle",
     "get_waiting",
     "group_history",
+    "group_notes",
     "latest_sessions",
     "leave_session",
     "listed_groups",
@@ -164,6 +171,7 @@ __all__ = [
     "messages_after",
     "messages_by",
     "note_attendance",
+    "notes_of",
     "open_reports",
     "open_session",
     "org_groups",
@@ -192,8 +200,10 @@ __all__ = [
     "save_message",
     "save_settings",
     "save_state",
+    "save_summary",
     "save_throttle",
     "session_connections",
+    "session_reports",
     "sessions_from",
     "set_connection_ends_at",
     "set_connection_slow_mode",
@@ -220,6 +230,7 @@ __all__ = [
     "wait_in_queue",
     "waiting_list",
     "waiting_of",
+    "write_note",
 ]
 
 # --- reading and writing, by what they are about ------------------------------------------------
@@ -1114,3 +1125,57 @@ def save_duty(duty: Duty, entry: AuditEntry | None = None) -> None:
 
 def delete_duty(duty: Duty) -> None:
     duty.delete()
+
+
+# --- handover between mentors: notes per pseudonym and group, the session's summary ---------------
+
+
+def get_note(group_id: str, participant_id: str) -> Note | None:
+    return _get(Note, group_id, participant_id, consistent=True)
+
+
+def group_notes(group_id: str) -> list[Note]:
+    """Every note of a group (one per pseudonym a mentor wrote about): one query."""
+    return list(Note.query(group_id, consistent_read=True))
+
+
+def write_note(note: Note, expected_version: int, entry: AuditEntry) -> bool:
+    """Store a note if it is still at ``expected_version`` (0: there is none yet), with its audit
+    entry; False when another mentor wrote it meanwhile (then nothing was written)."""
+    condition = Note.participant_id.does_not_exist() if expected_version == 0 else Note.version == expected_version
+    return _with_audit_if(lambda transaction: transaction.save(note, condition=condition), entry)
+
+
+def delete_note(note: Note, expected_version: int, entry: AuditEntry) -> bool:
+    """Delete a note unless another mentor changed it since ``expected_version``, with the audit entry."""
+    return _with_audit_if(
+        lambda transaction: transaction.delete(note, condition=Note.version == expected_version), entry
+    )
+
+
+def notes_of(participant_id: str) -> list[Note]:
+    """The notes about a participant, whole (the index holds keys only)."""
+    keys = list(Note.by_participant.query(participant_id))
+    return [note for key in keys if (note := _get(Note, key.group_id, key.participant_id)) is not None]
+
+
+def forget_notes(participant_id: str) -> int:
+    """A deleted account: every note about it goes. Safe to repeat; returns how many were found."""
+    keys = list(Note.by_participant.query(participant_id))
+    for key in keys:
+        Note(key.group_id, key.participant_id).delete()
+    return len(keys)
+
+
+def session_reports(org_id: str, session_id: str, starts_at: datetime, ends_at: datetime) -> list[Report]:
+    """The reports and flags of one session: report ids are ULIDs of when the message was written,
+    so the organisation's reports between the session's start and end (one query, no scan)."""
+    low = str(ULID.from_datetime(starts_at))[:10] + "0" * 16
+    high = str(ULID.from_datetime(ends_at + timedelta(minutes=5)))[:10] + "Z" * 16
+    found = Report.query(org_id, Report.report_id.between(low, high), filter_condition=Report.session_id == session_id)
+    return list(found)
+
+
+def save_summary(session: Session, summary: str) -> bool:
+    """Write the session's handover summary once: False when an earlier try already wrote it."""
+    return _update_if(session, [Session.summary.set(summary)], Session.summary.does_not_exist())

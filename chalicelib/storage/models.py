@@ -191,6 +191,9 @@ class Session(Model):
     with_mentor_s = NumberAttribute(default=0)
     without_mentor_s = NumberAttribute(default=0)
     expires_at = TTLAttribute(null=True)  # SESSION_LIFETIME after the end
+    # The handover to next week's mentors, written once at the close (chalicelib.sessions.summary):
+    # JSON of counts only (attendance, reports, crisis levels, notes written) and the topic.
+    summary = UnicodeAttribute(null=True)
 
     by_group = SessionsByGroup()
     due = SessionsDue()
@@ -607,6 +610,46 @@ class Report(Model):
     by_author = ReportsByAuthor()
 
 
+# --- handover between mentors ----------------------------------------------------------------
+
+
+class NotesByParticipant(GlobalSecondaryIndex["Note"]):
+    """A participant's notes, so deleting the account deletes them (and the export lists them)."""
+
+    class Meta:
+        index_name = "by_participant"
+        projection = KeysOnlyProjection()
+
+    participant_id = UnicodeAttribute(hash_key=True)
+    group_id = UnicodeAttribute(range_key=True)
+
+
+class Note(Model):
+    """A mentor's short note about one pseudonym in one group, for the next week's mentors.
+
+    Seen only by the organisation's mentors; ``version`` goes up with every edit, so two mentors
+    editing at once get a conflict instead of one silently overwriting the other.
+    """
+
+    class Meta(_Meta):
+        table_name = _table("notes")
+
+    group_id = UnicodeAttribute(hash_key=True)
+    participant_id = UnicodeAttribute(range_key=True)
+    org_id = UnicodeAttribute()
+    pseudonym = UnicodeAttribute()
+    text = UnicodeAttribute()
+    version = NumberAttribute(default=1)
+    written_by = UnicodeAttribute()  # the mentor's id
+    written_by_name = UnicodeAttribute()
+    written_at = UTCDateTimeAttribute()
+    # The sessions that were open when it was written, so a session's summary can name the notes of it.
+    sessions = UnicodeSetAttribute(null=True)
+    expires_at = TTLAttribute()  # the organisation's retention period after the last edit
+
+    by_participant = NotesByParticipant()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     Organisation,
     Group,
@@ -623,6 +666,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Member,
     Waiting,
     Duty,
+    Note,
 )
 
 

@@ -22,6 +22,7 @@ import { createRoster } from './mentor/roster.js';
 import { createAlerts } from './mentor/alerts.js';
 import { createDutyLine } from './mentor/duty.js';
 import { createSettings } from './mentor/settings.js';
+import { createHandover } from './mentor/handover.js';
 
 const views = { login: $('#view-login'), app: $('#view-app') };
 const panels = {
@@ -58,9 +59,12 @@ async function main() {
     onReconnected: () => reports.load(),
   });
   const moderation = createModeration({ api, calls, announce, currentChat: () => chat.current });
+  const handover = createHandover({
+    api, calls, announce, maxChars: config.limits?.max_note_chars, onChange: () => chat.renderSide(),
+  });
   const chat = createChat({
     wsUrl: config.wsUrl, account, api, calls, announce, moderate: moderation.open,
-    onReport: (report) => reports.add(report, { live: true }), onShow: () => tabs.open('sessions'),
+    onReport: (report) => reports.add(report, { live: true }), onShow: () => tabs.open('sessions'), handover,
   });
   const sessions = createSessions({ api, calls, onEnter: chat.open });
   const adminGroups = createAdminGroups({ api, calls, announce });
