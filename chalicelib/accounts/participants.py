@@ -447,6 +447,7 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
     for restriction in storage.restrictions_of(pid):
         storage.delete_restriction(restriction)
     storage.forget_member(pid)
+    storage.forget_talks(pid)  # private talks with a mentor (their messages went with the others)
     storage.delete_participant(participant)
     return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values()), "connections_closed": closed}
 
