@@ -384,6 +384,19 @@ def export(identity: Identity, now: datetime) -> dict[str, Any]:
             for m in storage.memberships_of(pid)
         ],
         "waiting_rooms": [w.session_id for w in storage.waiting_of(pid)],
+        # Private talks with a mentor (their messages are among "messages", under talk#<id>).
+        "talks": [
+            {
+                "talk_id": talk.talk_id,
+                "session_id": talk.session_id,
+                "mentor": talk.mentor_name,
+                "state": talk.state,
+                "created_at": _iso(talk.created_at),
+                "ended_at": _iso(talk.ended_at),
+                "expires_at": _iso(talk.expires_at),
+            }
+            for talk in storage.talks_of(pid)
+        ],
         "not_linkable": "Attendance is counted per group as a one-way tag, and send receipts name a one-way tag: "
         "neither can be read back to this account.",
     }

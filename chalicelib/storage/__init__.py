@@ -232,6 +232,7 @@ __all__ = [
     "step_done",
     "take_turn",
     "talk_guard",
+    "talks_of",
     "touch_connection",
     "touch_participant",
     "uncount",
@@ -1219,6 +1220,12 @@ def end_talk(talk: Talk, ended_by: str, now: datetime, entry: AuditEntry | None)
 def session_talks(session_id: str) -> list[Talk]:
     """A session's talks, by index (the close ends those still going)."""
     return list(Talk.by_session.query(session_id))
+
+
+def talks_of(participant_id: str) -> list[Talk]:
+    """A teen's talks, whole (the index holds keys only; the guard is left out)."""
+    keys = Talk.by_participant.query(participant_id)
+    return [talk for key in keys if (talk := get_talk(key.talk_id)) is not None]
 
 
 def forget_talks(participant_id: str) -> None:

@@ -17,7 +17,7 @@ from chalicelib.delivery import Delivery
 from chalicelib.limits import rate
 from chalicelib.sessions.keeper import SessionKeeper
 from tests.conftest import NOW, connect, join, make_org, mentor_joins
-from tests.unit.faultkit import CANCELLED, INTERNAL, THROTTLING, dynamo_faults
+from tests.unit.faultkit import CANCELLED, INTERNAL, THROTTLING, dynamo_faults, injection_points
 
 CRISIS = "jeg vil ikke leve mere"
 
@@ -53,8 +53,8 @@ def live(chat, sender, room):
     return {"mentor": mentor, "duty": duty, "stranger": stranger, "session": room, **teens}
 
 
-def asked(chat, sender, live, teen="Anna") -> str:
-    act(chat, live[teen], "talk_request")
+def asked(chat, sender, live, teen="Anna", now=NOW) -> str:
+    act(chat, live[teen], "talk_request", now=now)
     return last_talk(sender, live[teen].connection_id)["id"]
 
 
@@ -288,30 +288,68 @@ class TestEnding:
 
 class TestFaults:
     @pytest.mark.parametrize("code", [THROTTLING, INTERNAL, CANCELLED])
-    def test_a_dynamodb_fault_in_accept_leaves_no_half_open_talk(self, chat, sender, live, code):
-        talk_id = asked(chat, sender, live)
+    def test_a_dynamodb_fault_at_any_call_of_accept_leaves_no_half_open_talk(
+        self, chat, sender, live, code, monkeypatch
+    ):
+        """Whatever call fails, the talk is either still asked for (no mentor, no entry, nobody told
+        it opened) or open with its one audit entry; the mentor's click again ends with the talk open
+        once, one entry, and the teen told."""
+        monkeypatch.setattr(private.limiter, "hit", lambda *args, **kwargs: "")  # Anna asks once per fault
         with dynamo_faults() as faults:
             faults.record()
+            talk_id = asked(chat, sender, live)
+            faults.record()
             act(chat, live["mentor"], "talk_accept", talk_id=talk_id)
-            calls = faults.calls
-            index = next(i for i, (operation, _) in enumerate(calls) if operation == "TransactWriteItems")
-            undo = [storage.Talk.state.set(storage.REQUESTED), storage.Talk.mentor_id.remove()]
-            storage.Talk(talk_id).update(actions=[*undo, storage.Talk.mentor_name.remove()])  # to try again
+            calls = list(faults.calls)
+            faults.stop()
+            assert any(operation == "TransactWriteItems" for operation, _ in calls)
             for entry in storage.audit_entries("org-a"):
                 entry.delete()
-            sender.clear()
-            faults.arm(index, code)
-            act(chat, live["mentor"], "talk_accept", talk_id=talk_id)
-            faults.stop()
-        talk = storage.get_talk(talk_id)
-        entries = [e.action for e in storage.audit_entries("org-a")]
-        if code == INTERNAL:  # it took effect, the answer was lost: open, with its entry, and no half
-            assert (talk.state, entries) == (storage.TALKING, ["talk_opened"])
-        else:
-            assert (talk.state, talk.mentor_id, entries) == (storage.REQUESTED, None, [])
-            assert sender.of("c1", "talk") == []  # nobody was told of a talk that did not open
-        assert sender.of("m0", "error")  # the mentor hears it failed and can click again
-        act(chat, live["mentor"], "talk_accept", talk_id=talk_id)
-        assert storage.get_talk(talk_id).state == storage.TALKING
-        assert last_talk(sender, "c1")["state"] == "open"  # the click again tells the teen, either way
-        assert [e.action for e in storage.audit_entries("org-a")] == ["talk_opened"]
+            for index in injection_points(calls, code):
+                act(chat, live["Anna"], "talk_end", talk_id=talk_id)  # start afresh
+                talk_id = asked(chat, sender, live, now=NOW + timedelta(seconds=index + 1))
+                sender.clear()
+                faults.arm(index, code)
+                act(chat, live["mentor"], "talk_accept", talk_id=talk_id)
+                faults.stop()
+                talk = storage.get_talk(talk_id)
+                entries = [
+                    e for e in storage.audit_entries("org-a") if e.action == "talk_opened" and e.target == "Anna"
+                ]
+                opened_now = [e for e in entries if e.at == NOW]
+                if talk.state == storage.REQUESTED:
+                    assert (talk.mentor_id, opened_now) == (None, []), faults.hit
+                    assert all(f["talk"]["state"] != "open" for f in sender.of("c1", "talk")), faults.hit
+                else:
+                    assert (talk.state, len(opened_now)) == (storage.TALKING, 1), faults.hit
+                act(chat, live["mentor"], "talk_accept", talk_id=talk_id)  # the mentor clicks again
+                assert storage.get_talk(talk_id).state == storage.TALKING, faults.hit
+                entries = [e for e in storage.audit_entries("org-a") if e.action == "talk_opened" and e.at == NOW]
+                assert len(entries) == 1, faults.hit
+                assert last_talk(sender, "c1")["state"] == "open", faults.hit
+                for entry in entries:
+                    entry.delete()
+
+
+class TestPrivacy:
+    def test_deleting_the_account_deletes_the_talk_its_guard_and_the_teens_messages(self, chat, sender, live):
+        from chalicelib.accounts import participants
+
+        talk_id = opened(chat, sender, live)
+        act(chat, live["Anna"], "talk_send", talk_id=talk_id, text="min hemmelighed", client_id="a1")
+        participant = storage.Participant(
+            "anna", participant_id="user-Anna", pseudonym="Anna", password_hash="x", recovery_hash="y", created_at=NOW
+        )
+        participant.save()
+        exported = participants.export(participants_identity("user-Anna", "Anna"), NOW)
+        assert [t["talk_id"] for t in exported["talks"]] == [talk_id]
+        participants.erase(participant, Delivery(sender))
+        assert storage.get_talk(talk_id) is None and storage.talk_guard("user-Anna") is None
+        texts = [m.text for m in storage.messages_after(private.partition(talk_id), "0", 10)]
+        assert "min hemmelighed" not in texts
+
+
+def participants_identity(user_id: str, name: str):
+    from chalicelib.accounts.tokens import PARTICIPANT, Identity
+
+    return Identity(user_id, name, PARTICIPANT)
