@@ -80,6 +80,14 @@ CODES: dict[str, tuple[int, str]] = {
     "session_locked": (423, "A mentor has locked the group for now; nobody new can come in."),
     "admission_declined": (403, "A mentor did not let you in today."),
     "not_waiting": (404, "Nobody with that pseudonym is waiting to come in."),
+    # a private talk with a mentor
+    "talk_exists": (409, "You already have a talk with a mentor, or asked for one ({state})."),
+    "talk_taken": (409, "{mentor} already took this talk."),
+    "talk_not_found": (404, "No such talk."),
+    "talk_over": (409, "This talk has ended."),
+    "talk_no_mentor": (409, "No mentor is in the group right now to talk with."),
+    "not_in_talk": (403, "Only the teen and the mentor of a talk can do that."),
+    "too_many_talk_requests": (429, "You have asked to talk many times just now; wait {retry_after} s."),
     # accounts and sign-in
     "bad_credentials": (401, "Wrong name or password."),
     "bad_recovery_code": (401, "Wrong pseudonym or recovery code."),

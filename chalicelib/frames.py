@@ -248,8 +248,47 @@ def session_extended(session_id: str, ends_at: datetime) -> Frame:
     return {"type": "session_extended", "session_id": session_id, "ends_at": ends_at.isoformat()}
 
 
+# --- private talks (chalicelib.chat.private) ------------------------------------------------------
+
+
+def talk_view(talk: storage.Talk) -> dict[str, Any]:
+    return {
+        "id": talk.talk_id,
+        "session_id": talk.session_id,
+        "group_id": talk.group_id,
+        "pseudonym": talk.pseudonym,
+        "mentor": talk.mentor_name,
+        "state": talk.state,
+        "opened_by": talk.opened_by,
+        "created_at": talk.created_at.isoformat() if talk.created_at else None,
+        "opened_at": talk.opened_at.isoformat() if talk.opened_at else None,
+        "ended_at": talk.ended_at.isoformat() if talk.ended_at else None,
+        "ended_by": talk.ended_by,
+    }
+
+
+def talk(stored: storage.Talk) -> Frame:
+    """To the teen and the mentors: a talk asked for, an invitation, opened, or ended (``state``)."""
+    return {"type": "talk", "talk": talk_view(stored)}
+
+
+def private_message(talk_id: str, stored: storage.Message) -> Frame:
+    """A message in a private talk: to the teen and the organisation's mentors, never the room."""
+    return {"type": "private_message", "talk_id": talk_id, "message": message_view(stored)}
+
+
+def talk_history(talk_id: str, messages: list[storage.Message], more: bool) -> Frame:
+    return {
+        "type": "talk_history",
+        "talk_id": talk_id,
+        "messages": [message_view(item) for item in messages],
+        "more": more,
+    }
+
+
 FRAME_TYPES = (
     "error", "pong", "joined", "presence", "left", "message", "history", "notice", "help_lines", "reported",
     "report", "report_claimed", "message_removed", "muted", "kicked", "banned", "topic", "pinned", "slow_mode",
     "session_closing", "session_closed", "session_extended", "room", "admission", "queue", "locked",
+    "talk", "private_message", "talk_history",
 )  # fmt: skip

@@ -79,6 +79,7 @@ RATES: Final[dict[str, Rate]] = {
     "connect_per_source": Rate(120, 60),  # $connect, per source
     "join_per_person": Rate(20, 60),  # join frames, per account
     "report_per_person": Rate(10, 3600),  # reports, per account (one per message anyway)
+    "talk_request_per_person": Rate(6, 3600),  # asking to talk with a mentor alone, per account
 }
 # Once a name is being guessed from many sources, one attempt per this many seconds on it,
 # except from a device the owner logged in from before (a device token).

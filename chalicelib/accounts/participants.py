@@ -388,6 +388,19 @@ def export(identity: Identity, now: datetime) -> dict[str, Any]:
         "waiting_rooms": [w.session_id for w in storage.waiting_of(pid)],
         # The mentors' handover notes about the teen: theirs to read too (docs/privacy.md says why).
         "mentor_notes": handover.export(pid),
+        # Private talks with a mentor (their messages are among "messages", under talk#<id>).
+        "talks": [
+            {
+                "talk_id": talk.talk_id,
+                "session_id": talk.session_id,
+                "mentor": talk.mentor_name,
+                "state": talk.state,
+                "created_at": _iso(talk.created_at),
+                "ended_at": _iso(talk.ended_at),
+                "expires_at": _iso(talk.expires_at),
+            }
+            for talk in storage.talks_of(pid)
+        ],
         "not_linkable": "Attendance is counted per group as a one-way tag, and send receipts name a one-way tag: "
         "neither can be read back to this account.",
     }
@@ -452,6 +465,7 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
         storage.delete_restriction(restriction)
     storage.forget_notes(pid)  # mentors' handover notes about the account
     storage.forget_member(pid)
+    storage.forget_talks(pid)  # private talks with a mentor (their messages went with the others)
     storage.delete_participant(participant)
     return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values()), "connections_closed": closed}
 

@@ -65,7 +65,7 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     resend = False
     if not staff:
         with _nothing_stored_yet(client_id):
-            resend = _flood_check(me, text, client_id, settings, now)
+            resend = flood_check(me, text, client_id, settings, now)
     # A resend (the client did not hear back) raises whatever is still missing, and is stored
     # now if the first attempt never was.
     if resend and client_id and _retry(delivery, caller, me, members, client_id, verdict, settings, now):
@@ -200,9 +200,7 @@ def _nothing_stored_yet(client_id: str | None) -> Iterator[None]:
         raise ChatError("not_stored", client_id=client_id) from None
 
 
-def _flood_check(
-    me: storage.Connection, text: str, client_id: str | None, settings: OrgSettings, now: datetime
-) -> bool:
+def flood_check(me: storage.Connection, text: str, client_id: str | None, settings: OrgSettings, now: datetime) -> bool:
     """Admit the message against the participant's allowance in this session, and spend it.
 
     The allowance belongs to the participant in the session, not to the socket: four tabs share

@@ -20,7 +20,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from chalicelib import frames, storage
-from chalicelib.chat import presence, room
+from chalicelib.chat import presence, private, room
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.sessions import summary
@@ -39,7 +39,8 @@ log = logging.getLogger("gruppechat.sessions")
 STEP_LEASE = timedelta(seconds=50)
 TELL_CLOSING, TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT = "tell_closing", "tell_closed", "count", "unpin", "plan_next"
 SUMMARISE = "summarise"  # the handover summary for next week's mentors (chalicelib.sessions.summary)
-AFTER_CLOSE = {TELL_CLOSED, COUNT, SUMMARISE, UNPIN, PLAN_NEXT}
+END_TALKS = "end_talks"  # private talks with a mentor end with their session
+AFTER_CLOSE = {END_TALKS, TELL_CLOSED, COUNT, SUMMARISE, UNPIN, PLAN_NEXT}
 # Accounts deleted for disuse per tick: each takes a few requests per message it wrote, and the
 # tick has other work; a backlog clears over a few minutes.
 UNUSED_ACCOUNTS_PER_TICK = 10
@@ -211,6 +212,7 @@ class SessionKeeper:
         it stays on the session, which stays due, and a later tick does it."""
         work: dict[str, Callable[[storage.Session, datetime], None]] = {
             TELL_CLOSING: self._tell_closing,
+            END_TALKS: self._end_talks,
             TELL_CLOSED: self._tell_closed,
             COUNT: self._count,
             UNPIN: self._unpin,
@@ -236,6 +238,10 @@ class SessionKeeper:
     def _tell_closing(self, session: storage.Session, now: datetime) -> None:
         members = storage.session_connections(session.session_id)
         self.delivery.send_all(members, frames.session_closing(session.session_id, session.ends_at))
+
+    def _end_talks(self, session: storage.Session, now: datetime) -> None:
+        """Before everyone is disconnected, so both sides of a talk see it end."""
+        private.end_at_close(self.delivery, session, now)
 
     def _tell_closed(self, session: storage.Session, now: datetime) -> None:
         members = storage.session_connections(session.session_id)

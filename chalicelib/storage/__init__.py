@@ -34,16 +34,21 @@ from chalicelib.storage.models import (
     CLOSED,
     CONNECTION_LIFETIME,
     DECLINED,
+    ENDED,
     ENROLLED,
     IDLE,
+    INVITED,
     LISTED,
     LIVE,
     OPEN,
     PENDING,
     RECEIPT_LIFETIME,
     REMOVED,
+    REQUESTED,
     SCHEDULED,
     SESSION_LIFETIME,
+    TALKING,
+    TEEN_GUARD,
     VISIBLE,
     WAITING,
     AuditEntry,
@@ -60,6 +65,7 @@ from chalicelib.storage.models import (
     Restriction,
     SendReceipt,
     Session,
+    Talk,
     Throttle,
     Waiting,
     _dynamo,
@@ -75,16 +81,21 @@ __all__ = [
     "CLOSED",
     "CONNECTION_LIFETIME",
     "DECLINED",
+    "ENDED",
     "ENROLLED",
     "IDLE",
+    "INVITED",
     "LISTED",
     "LIVE",
     "OPEN",
     "PENDING",
     "RECEIPT_LIFETIME",
     "REMOVED",
+    "REQUESTED",
     "SCHEDULED",
     "SESSION_LIFETIME",
+    "TALKING",
+    "TEEN_GUARD",
     "VISIBLE",
     "WAITING",
     "AuditEntry",
@@ -102,6 +113,7 @@ __all__ = [
     "Restriction",
     "SendReceipt",
     "Session",
+    "Talk",
     "Throttle",
     "Waiting",
     "add_audit",
@@ -140,6 +152,7 @@ __all__ = [
     "delete_restriction",
     "due_sessions",
     "duties",
+    "end_talk",
     "enrol",
     "enter_session",
     "extend_session",
@@ -147,6 +160,8 @@ __all__ = [
     "find_participant",
     "forget_member",
     "forget_notes",
+    "forget_talks",
+    "free_guard",
     "get_connection",
     "get_duty",
     "get_group",
@@ -158,6 +173,7 @@ __all__ = [
     "get_report",
     "get_restriction",
     "get_session",
+    "get_talk",
     "get_throttle",
     "get_waiting",
     "group_history",
@@ -174,6 +190,7 @@ __all__ = [
     "notes_of",
     "open_reports",
     "open_session",
+    "open_talk",
     "org_groups",
     "org_mentors",
     "post_announcement",
@@ -204,6 +221,7 @@ __all__ = [
     "save_throttle",
     "session_connections",
     "session_reports",
+    "session_talks",
     "sessions_from",
     "set_connection_ends_at",
     "set_connection_slow_mode",
@@ -220,8 +238,11 @@ __all__ = [
     "set_topic",
     "settle",
     "staff_connections",
+    "start_talk",
     "step_done",
     "take_turn",
+    "talk_guard",
+    "talks_of",
     "touch_connection",
     "touch_participant",
     "uncount",
@@ -1179,3 +1200,100 @@ def session_reports(org_id: str, session_id: str, starts_at: datetime, ends_at: 
 def save_summary(session: Session, summary: str) -> bool:
     """Write the session's handover summary once: False when an earlier try already wrote it."""
     return _update_if(session, [Session.summary.set(summary)], Session.summary.does_not_exist())
+
+
+# --- private talks: a teen and a mentor, beside the group ---------------------------------------
+
+
+def get_talk(talk_id: str) -> Talk | None:
+    if talk_id.startswith(TEEN_GUARD):
+        return None  # a guard is no talk, whatever a client sends
+    return _get(Talk, talk_id, consistent=True)
+
+
+def talk_guard(participant_id: str) -> Talk | None:
+    """The teen's guard: ``current`` names their talk that is not over (if any)."""
+    return _get(Talk, TEEN_GUARD + participant_id, consistent=True)
+
+
+def start_talk(talk: Talk) -> bool:
+    """A new talk (asked for, or an invitation) and the teen's guard, in one transaction: False when
+    the guard is taken, i.e. the teen has a talk that is not over (two tabs asking at once make one)."""
+    guard = Talk(
+        TEEN_GUARD + (talk.participant_id or ""),
+        participant_id=talk.participant_id,
+        current=talk.talk_id,
+        expires_at=talk.expires_at,
+    )
+    try:
+        with TransactWrite(connection=_dynamo()) as transaction:
+            transaction.save(talk, condition=Talk.talk_id.does_not_exist())
+            transaction.save(guard, condition=Talk.talk_id.does_not_exist())
+    except TransactWriteError as error:
+        if _cancelled_by_condition(error):
+            return False
+        raise
+    return True
+
+
+def free_guard(participant_id: str, talk_id: str) -> bool:
+    """Release a guard left by a talk that is over (its session closed before the tick ended it)."""
+    try:
+        Talk(TEEN_GUARD + participant_id).delete(condition=Talk.current == talk_id)
+    except DeleteError as error:
+        if _is_conditional(error):
+            return False
+        raise
+    return True
+
+
+def open_talk(talk: Talk, expected: str, mentor_id: str, mentor_name: str, now: datetime, entry: AuditEntry) -> bool:
+    """requested/invited -> open, with its audit entry: exactly once (False: someone else answered,
+    or it ended), and a failure leaves neither a half-open talk nor the entry."""
+    actions = [
+        Talk.state.set(TALKING),
+        Talk.mentor_id.set(mentor_id),
+        Talk.mentor_name.set(mentor_name),
+        Talk.opened_at.set(now),
+    ]
+    return _with_audit_if(
+        lambda transaction: transaction.update(talk, actions=actions, condition=Talk.state == expected), entry
+    )
+
+
+def end_talk(talk: Talk, ended_by: str, now: datetime, entry: AuditEntry | None) -> bool:
+    """Any state but ended -> ended, the teen's guard freed, and the audit entry (when a mentor was
+    in it), in one transaction; False when it had ended already (the other side, or the tick)."""
+    actions: list[Action] = [Talk.state.set(ENDED), Talk.ended_by.set(ended_by), Talk.ended_at.set(now)]
+    guard = Talk(TEEN_GUARD + (talk.participant_id or ""))
+    try:
+        with TransactWrite(connection=_dynamo()) as transaction:
+            transaction.update(talk, actions=actions, condition=Talk.state.exists() & (Talk.state != ENDED))
+            # Unconditional: while this talk is not over no other can hold the guard, and a second
+            # end of it is cancelled by the condition above, leaving a newer talk's guard alone.
+            transaction.delete(guard)
+            if entry is not None:
+                transaction.save(entry)
+    except TransactWriteError as error:
+        if _cancelled_by_condition(error):
+            return False
+        raise
+    talk.state, talk.ended_by, talk.ended_at = ENDED, ended_by, now
+    return True
+
+
+def session_talks(session_id: str) -> list[Talk]:
+    """A session's talks, by index (the close ends those still going)."""
+    return list(Talk.by_session.query(session_id))
+
+
+def talks_of(participant_id: str) -> list[Talk]:
+    """A teen's talks, whole (the index holds keys only; the guard is left out)."""
+    keys = Talk.by_participant.query(participant_id)
+    return [talk for key in keys if (talk := get_talk(key.talk_id)) is not None]
+
+
+def forget_talks(participant_id: str) -> None:
+    """A deleted account: its talks and its guard go (their messages go with the teen's messages)."""
+    for key in Talk.by_participant.query(participant_id):
+        Talk(key.talk_id).delete()

@@ -650,6 +650,67 @@ class Note(Model):
     by_participant = NotesByParticipant()
 
 
+# --- private talks: one teen and one mentor, beside the group ------------------------------------
+
+REQUESTED, INVITED, TALKING, ENDED = "requested", "invited", "open", "ended"
+# A teen's guard item in the talks table: at most one talk that is not over, per teen.
+TEEN_GUARD = "teen#"
+
+
+class TalksBySession(GlobalSecondaryIndex["Talk"]):
+    """A session's talks, so the close ends every open one (guards have no session and stay out)."""
+
+    class Meta:
+        index_name = "by_session"
+        projection = AllProjection()
+
+    session_id = UnicodeAttribute(hash_key=True)
+    talk_id = UnicodeAttribute(range_key=True)
+
+
+class TalksByParticipant(GlobalSecondaryIndex["Talk"]):
+    """A teen's talks (and guard), so deleting the account deletes them."""
+
+    class Meta:
+        index_name = "by_participant"
+        projection = KeysOnlyProjection()
+
+    participant_id = UnicodeAttribute(hash_key=True)
+    talk_id = UnicodeAttribute(range_key=True)
+
+
+class Talk(Model):
+    """A private talk between a teen and a mentor in one session ("Jeg vil gerne tale med en voksen").
+
+    ``talk_id`` is a ULID; its messages are ``Message`` items under ``talk#<talk_id>``, so no query
+    of the session's messages ever returns them. The item ``teen#<participant id>`` is the teen's
+    guard: ``current`` names their talk that is not over, and a new one needs the guard free.
+    """
+
+    class Meta(_Meta):
+        table_name = _table("talks")
+
+    talk_id = UnicodeAttribute(hash_key=True)
+    session_id = UnicodeAttribute(null=True)
+    group_id = UnicodeAttribute(null=True)
+    org_id = UnicodeAttribute(null=True)
+    participant_id = UnicodeAttribute(null=True)
+    pseudonym = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(null=True)  # requested | invited | open | ended
+    opened_by = UnicodeAttribute(null=True)  # participant | mentor: who asked
+    mentor_id = UnicodeAttribute(null=True)  # the mentor who accepted (or invited)
+    mentor_name = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+    opened_at = UTCDateTimeAttribute(null=True)
+    ended_at = UTCDateTimeAttribute(null=True)
+    ended_by = UnicodeAttribute(null=True)  # participant | mentor | declined | close
+    current = UnicodeAttribute(null=True)  # on a guard: the teen's talk that is not over
+    expires_at = TTLAttribute(null=True)  # as its messages: the session's end plus the retention period
+
+    by_session = TalksBySession()
+    by_participant = TalksByParticipant()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     Organisation,
     Group,
@@ -667,6 +728,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Waiting,
     Duty,
     Note,
+    Talk,
 )
 
 

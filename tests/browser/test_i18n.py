@@ -128,7 +128,11 @@ FAMILIES: dict[str, list[str]] = {
         "duty",
         "swap",
         "cannot_come",
+        "talk_opened",
+        "talk_ended",
     ],
+    # a private talk with a mentor: who (or what) ended it
+    "talk.ended.{}": ["participant", "mentor", "declined", "left", "close"],
     "mentor.figures.{}": [
         "group_id",
         "group",

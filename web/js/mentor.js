@@ -23,6 +23,7 @@ import { createAlerts } from './mentor/alerts.js';
 import { createDutyLine } from './mentor/duty.js';
 import { createSettings } from './mentor/settings.js';
 import { createHandover } from './mentor/handover.js';
+import { createPrivateTalks } from './mentor/private.js';
 
 const views = { login: $('#view-login'), app: $('#view-app') };
 const panels = {
@@ -55,8 +56,10 @@ async function main() {
     onFrame: (frame) => {
       if (frame.type === 'report') reports.add(frame.report, { live: true });
       else if (frame.type === 'report_claimed') reports.add(frame.report);
+      talks.onFrame(frame);
     },
     onReconnected: () => reports.load(),
+    onOpen: () => talks.resume(),
   });
   const moderation = createModeration({ api, calls, announce, currentChat: () => chat.current });
   const handover = createHandover({
@@ -66,7 +69,8 @@ async function main() {
     wsUrl: config.wsUrl, account, api, calls, announce, moderate: moderation.open,
     onReport: (report) => reports.add(report, { live: true }), onShow: () => tabs.open('sessions'), handover,
   });
-  const sessions = createSessions({ api, calls, onEnter: chat.open });
+  const sessions = createSessions({ api, calls, onEnter: (session, group) => { chat.open(session, group); talks.render(); } });
+  const talks = createPrivateTalks({ account, send: (frame) => duty.send(frame), currentChat: () => chat.current, announce });
   const adminGroups = createAdminGroups({ api, calls, announce });
   const tabs = createTabs({
     panels,
@@ -97,6 +101,7 @@ async function main() {
     duty.stop();
     account.save(null);
     reports.forget();
+    talks.forget();
     alerts.clear();
     showView(views, 'login');
   }

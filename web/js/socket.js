@@ -147,6 +147,11 @@ export class ChatConnection extends EventTarget {
     this._sendRaw(this._joinFrame());
   }
 
+  /** A frame of a feature riding on this socket (a private talk, …): false when it cannot go now. */
+  sendFrame(frame) {
+    return this._sendRaw(frame);
+  }
+
   report(messageId, reason) {
     return this._sendRaw({ action: 'report', message_id: messageId, reason });
   }

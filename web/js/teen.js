@@ -12,6 +12,7 @@ import { createGroups } from './teen/groups.js';
 import { createChat, savedGroup } from './teen/chat.js';
 import { createNotices } from './teen/notices.js';
 import { createReport } from './teen/report.js';
+import { createPrivateTalk } from './teen/private.js';
 
 const ACCOUNT_KEY = 'gruppechat.teen';
 
@@ -29,11 +30,13 @@ async function main() {
   const api = new Api(config.apiUrl, () => account.current && account.current.token);
 
   const notices = createNotices();
+  const privateTalk = createPrivateTalk({ notices });
   const report = createReport({ currentChat: () => chat.current, notices });
   const groups = createGroups({ api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut });
   const chat = createChat({
     wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, onReport: report.open,
     onShow: () => showView(views, 'chat', { focus: false }), onLeft: () => go('groups'),
+    onConnection: privateTalk.attach,
   });
   const signup = createSignup({ api, account, go });
   const settings = createSettings({

@@ -18,7 +18,7 @@ export function savedGroup() {
   return sessionStorage.getItem(GROUP_KEY);
 }
 
-export function createChat({ wsUrl, api, account, notices, findGroup, onReport, onShow, onLeft }) {
+export function createChat({ wsUrl, api, account, notices, findGroup, onReport, onShow, onLeft, onConnection = () => {} }) {
   let chat = null; // {connection, view, groupId}
 
   function open(groupId) {
@@ -44,6 +44,7 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
       presentCount: $('#present-count'), status: $('#chat-status'), live: $('#live'), empty: $('#messages-empty'),
     }, { messageActions: (message, own) => (own || message.kind === 'announcement' ? [] : [reportButton(message)]) });
     chat = { connection, view, groupId };
+    onConnection(connection); // features that ride on the same socket (a private talk with a mentor)
     connection.addEventListener('joined', (event) => onJoined(event.detail));
     connection.addEventListener('admission', (event) => onAdmission(event.detail));
     connection.addEventListener('frame', (event) => onFrame(event.detail));
