@@ -14,7 +14,7 @@ from typing import Any
 from chalicelib import frames, storage
 from chalicelib.abuse import limiter
 from chalicelib.accounts.tokens import PARTICIPANT, Identity
-from chalicelib.chat import alerts, messages, presence, room
+from chalicelib.chat import alerts, checkins, messages, presence, room, rounds
 from chalicelib.chat.inbound import Caller, client_id_of, parse_frame
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
@@ -47,6 +47,11 @@ ACTIONS: dict[str, Action] = {
     "catch_up": messages.catch_up,
     "report": alerts.report,
     "ping": _ping,
+    "checkin": checkins.answer,
+    "round_start": rounds.start,
+    "round_pass": rounds.pass_turn,
+    "round_skip": rounds.skip,
+    "round_end": rounds.end,
 }
 
 

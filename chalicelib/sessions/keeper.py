@@ -20,7 +20,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from chalicelib import frames, storage
-from chalicelib.chat import presence, room
+from chalicelib.chat import presence, room, rounds
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.sessions.calendar import (
@@ -37,7 +37,8 @@ log = logging.getLogger("gruppechat.sessions")
 # A tick has 55 s; a step's work takes seconds. After this, another tick may take over.
 STEP_LEASE = timedelta(seconds=50)
 TELL_CLOSING, TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT = "tell_closing", "tell_closed", "count", "unpin", "plan_next"
-AFTER_CLOSE = {TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT}
+END_ROUND = "end_round"  # a round going on ends with its session
+AFTER_CLOSE = {TELL_CLOSED, COUNT, UNPIN, END_ROUND, PLAN_NEXT}
 # Accounts deleted for disuse per tick: each takes a few requests per message it wrote, and the
 # tick has other work; a backlog clears over a few minutes.
 UNUSED_ACCOUNTS_PER_TICK = 10
@@ -101,6 +102,7 @@ class TickReport:
     vanished: list[str] = field(default_factory=list)
     alerted: list[str] = field(default_factory=list)
     accounts_deleted: list[str] = field(default_factory=list)  # participant ids; only the count is logged
+    rounds_moved: list[str] = field(default_factory=list)  # sessions where a turn in a round ran out
 
     def counts(self) -> dict[str, int]:
         return {key: len(value) for key, value in vars(self).items()}
@@ -143,6 +145,10 @@ class SessionKeeper:
             else:
                 for name in ("paused", "vanished", "alerted", "failed"):
                     getattr(report, name).extend(getattr(looked, name, []))
+        try:
+            report.rounds_moved += rounds.review(self.delivery, now)
+        except Exception:  # a round's turn waits a minute longer; the sessions matter more
+            log.exception("moving rounds on failed")
         self._delete_unused_accounts(now, report)
         return report
 
@@ -212,6 +218,7 @@ class SessionKeeper:
             TELL_CLOSED: self._tell_closed,
             COUNT: self._count,
             UNPIN: self._unpin,
+            END_ROUND: self._end_round,
             PLAN_NEXT: self._plan_next,
         }
         try:
@@ -253,6 +260,9 @@ class SessionKeeper:
         """The pinned text is a copy of a message: it goes when the session ends, not in a year."""
         if session.pinned_message_id:
             storage.clear_pin(session)
+
+    def _end_round(self, session: storage.Session, now: datetime) -> None:
+        rounds.forget(session.session_id)
 
     def _plan_next(self, session: storage.Session, now: datetime) -> None:
         group = storage.get_group(session.group_id)
