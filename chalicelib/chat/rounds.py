@@ -158,6 +158,26 @@ def review(delivery: Delivery, now: datetime) -> list[str]:
     return moved
 
 
+def forget_teen(session_id: str, user_id: str, instead: str) -> None:
+    """An account is deleted during a round: its pseudonym in the turns becomes ``instead`` (a
+    one-way tag), as in reports and the audit."""
+    tag = round_tag(session_id, user_id)
+    for _ in range(MOVE_TRIES):
+        item = storage.get_round(session_id)
+        if item is None:
+            return
+        turns = json.loads(item.turns)
+        mine = [turn for turn in turns if turn["tag"] == tag and turn["pseudonym"] != instead]
+        if not mine:
+            return
+        for turn in mine:
+            turn["pseudonym"] = instead
+        item.turns = json.dumps(turns, ensure_ascii=False)
+        if storage.replace_round(item):
+            return
+    raise storage.Conflict("the round kept changing")
+
+
 def forget(session_id: str) -> None:
     """The session closed: its round goes with it (pseudonyms and all)."""
     storage.delete_round(session_id)

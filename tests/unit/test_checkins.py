@@ -33,7 +33,7 @@ def teens(chat, count, prefix="t"):
 class TestAnswering:
     def test_a_teen_is_asked_on_coming_in_and_sees_only_their_own_answer(self, chat, sender, room):
         mentor_joins(chat)
-        anna, bo = teens(chat, 2)
+        anna, _bo = teens(chat, 2)
         assert sender.of("t0", "joined")[0]["checkin"] == {"ask": "in", "in": None, "out": None}
         check_in(chat, anna, 4)
         assert sender.of("t0", "checkin_saved")[-1]["mood"] == 4

@@ -53,7 +53,7 @@ def start(chat, mentor, question=QUESTION, now=NOW):
 
 class TestARound:
     def test_each_teen_is_invited_in_the_order_they_came_and_everyone_sees_it(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, _anna, _bo, _cia = a_room(chat)
         start(chat, mentor)
         view = latest_round(sender, "c1")
         assert view["question"] == QUESTION and view["asked_by"] == "Mette"
@@ -64,7 +64,7 @@ class TestARound:
         assert "tag" not in json.dumps(view)  # nothing but pseudonyms leaves the server
 
     def test_an_answer_is_an_ordinary_message_and_a_pass_moves_on(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, anna, bo, _cia = a_room(chat)
         start(chat, mentor)
         round_id = latest_round(sender, "c1")["id"]
         say(chat, bo, {"action": "send", "text": "Jeg fik en god karakter", "client_id": "a1", "round_id": round_id})
@@ -89,7 +89,7 @@ class TestARound:
         assert latest_round(sender, "c1")["state"] == "running"
 
     def test_only_the_teen_whose_turn_it_is_can_pass_or_answer(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, anna, _bo, cia = a_room(chat)
         start(chat, mentor)
         round_id = latest_round(sender, "c1")["id"]
         say(chat, cia, {"action": "round_pass", "round_id": round_id})
@@ -101,7 +101,7 @@ class TestARound:
         assert sender.last("c1")["code"] == "round_not_found"
 
     def test_a_held_back_answer_does_not_take_the_turn(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, _anna, bo, _cia = a_room(chat)
         start(chat, mentor)
         round_id = latest_round(sender, "c1")["id"]
         say(chat, bo, {"action": "send", "text": "ring til mig på 22 33 44 55", "round_id": round_id})
@@ -111,7 +111,7 @@ class TestARound:
 
 class TestTimeOutsAndTheMentor:
     def test_a_turn_that_runs_out_goes_to_the_next_at_the_tick(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, _anna, _bo, _cia = a_room(chat)
         start(chat, mentor)
         keeper = SessionKeeper(chat.delivery)
         assert keeper.tick(NOW + timedelta(minutes=1)).rounds_moved == []  # not yet
@@ -122,7 +122,7 @@ class TestTimeOutsAndTheMentor:
         assert keeper.tick(NOW + TURN).rounds_moved == []  # the same tick again moves nothing
 
     def test_a_teen_who_left_is_passed_over(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, anna, bo, _cia = a_room(chat)
         start(chat, mentor)
         round_id = latest_round(sender, "c1")["id"]
         say(chat, anna, {"action": "leave"})
@@ -131,7 +131,7 @@ class TestTimeOutsAndTheMentor:
         assert outcomes(view) == [("Bo", "passed"), ("Anna", "left"), ("Cia", None)] and whose_turn(view) == "Cia"
 
     def test_the_mentor_skips_a_turn_once_however_often_they_click(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, _anna, _bo, _cia = a_room(chat)
         start(chat, mentor)
         round_id = latest_round(sender, "c1")["id"]
         say(chat, mentor, {"action": "round_skip", "round_id": round_id, "turn": 0})
@@ -140,7 +140,7 @@ class TestTimeOutsAndTheMentor:
         assert outcomes(latest_round(sender, "c1")) == [("Bo", "skipped"), ("Anna", None), ("Cia", None)]
 
     def test_the_mentor_ends_the_round(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, _anna, bo, _cia = a_room(chat)
         start(chat, mentor)
         round_id = latest_round(sender, "c1")["id"]
         say(chat, mentor, {"action": "round_end", "round_id": round_id})
@@ -152,7 +152,7 @@ class TestTimeOutsAndTheMentor:
         assert SessionKeeper(chat.delivery).tick(NOW + TURN).rounds_moved == []
 
     def test_a_double_click_starts_one_round(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, _anna, _bo, _cia = a_room(chat)
         start(chat, mentor)
         start(chat, mentor)
         assert sender.last("m0")["code"] == "round_running"
@@ -173,14 +173,14 @@ class TestTimeOutsAndTheMentor:
         }  # fmt: skip
 
     def test_a_teen_who_comes_in_during_a_round_sees_it(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, _anna, _bo, _cia = a_room(chat)
         start(chat, mentor)
         arrive(chat, "c4", "Dan", 0)
         assert whose_turn(sender.of("c4", "joined")[-1]["round"]) == "Bo"
         assert sender.of("c4", "round") == []  # Dan was not here when it started: no turn for him
 
     def test_the_session_closing_ends_the_round(self, chat, sender, room):
-        mentor, anna, bo, cia = a_room(chat)
+        mentor, _anna, _bo, _cia = a_room(chat)
         start(chat, mentor)
         keeper = SessionKeeper(chat.delivery)
         keeper.close(storage.get_session(room.session_id), NOW + timedelta(minutes=1))
@@ -188,3 +188,24 @@ class TestTimeOutsAndTheMentor:
         sender.clear()
         assert keeper.tick(NOW + TURN).rounds_moved == []
         assert all(frame["type"] != "round" for frames in sender.frames.values() for frame in frames)
+
+
+class TestPrivacy:
+    def test_an_account_deleted_during_a_round_leaves_a_tag_in_it_not_its_name(self, chat, sender, room):
+        from chalicelib.accounts import participants
+        from tests.conftest import signed_up
+
+        mentor = mentor_joins(chat)
+        account = signed_up("Sofie")
+        sofie = caller("c5")
+        chat.connect(sofie, Identity(account.participant_id, "Sofie", PARTICIPANT), NOW)
+        join(chat, sofie)
+        arrive(chat, "c1", "Anna", 1)
+        start(chat, mentor)
+        participants.erase(storage.find_participant(participants.pseudonym_key("Sofie")), chat.delivery)
+        item = storage.get_round(room.session_id)
+        assert "Sofie" not in item.turns and account.participant_id not in item.turns
+        assert [turn["pseudonym"].startswith("deleted-") for turn in json.loads(item.turns)] == [
+            False,
+            True,
+        ]  # Anna came first
