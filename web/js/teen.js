@@ -12,6 +12,8 @@ import { createGroups } from './teen/groups.js';
 import { createChat, savedGroup } from './teen/chat.js';
 import { createNotices } from './teen/notices.js';
 import { createReport } from './teen/report.js';
+import { createCheckin } from './teen/checkin.js';
+import { createRound } from './teen/round.js';
 
 const ACCOUNT_KEY = 'gruppechat.teen';
 
@@ -34,6 +36,7 @@ async function main() {
   const chat = createChat({
     wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, onReport: report.open,
     onShow: () => showView(views, 'chat', { focus: false }), onLeft: () => go('groups'),
+    features: [createCheckin(), createRound({ account })],
   });
   const signup = createSignup({ api, account, go });
   const settings = createSettings({

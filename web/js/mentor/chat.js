@@ -10,7 +10,7 @@ const EXTEND_MINUTES = 15;
 // mentor not heard from for 90 s): much more often than a teen's keep-alive.
 const HEARTBEAT_MS = 30 * 1000;
 
-export function createChat({ wsUrl, account, api, calls, announce, moderate, onReport, onShow }) {
+export function createChat({ wsUrl, account, api, calls, announce, moderate, onReport, onShow, features = [] }) {
   let chat = null; // {session, group, connection, view}
 
   function open(session, group) {
@@ -48,6 +48,7 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
       $('#chat-ended-text').textContent = translatedOr(`ended.${event.detail.reason}`, t('ended.generic'));
       showEnded(true);
     });
+    for (const feature of features) feature.attach(connection); // the check-in spread, rounds
     onShow();
     $('#chat-title').tabIndex = -1;
     $('#chat-title').focus();
@@ -56,6 +57,7 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
 
   function close() {
     if (!chat) return;
+    for (const feature of features) feature.detach();
     chat.view?.destroy();
     chat.connection?.stop();
     chat = null;
