@@ -73,6 +73,13 @@ CODES: dict[str, tuple[int, str]] = {
     "too_many_reports": (429, "You have reported a lot just now; wait {retry_after} s."),
     "slow_mode": (429, "Slow mode is on; wait {retry_after} s."),
     "too_long": (400, "The message is too long."),
+    # check-in and check-out, rounds
+    "bad_mood": (400, "A check-in is a whole number from {min} to {max}."),
+    "bad_question": (400, "Write a round's question of at most {max_length} characters."),
+    "round_running": (409, "A round is already going on; end it first."),
+    "round_not_found": (404, "No round is going on (or it is another round now)."),
+    "not_your_turn": (409, "It is not your turn in the round."),
+    "round_nobody_here": (409, "No teen is here to take a turn."),
     # a mentor is always in the room; admission
     "waiting_for_mentor": (409, "The group starts when a mentor arrives (waited {minutes} min)."),
     "waiting_for_admission": (409, "A mentor lets you in soon; you cannot write before that."),

@@ -45,6 +45,11 @@ MEMBER_OVERFLOW_PERCENT: Final = 20  # returning members may go this far over a 
 MAX_DUTY_MENTORS: Final = 2  # one or two mentors on duty per group
 ROSTER_WEEKS: Final = 6  # how far ahead the roster and "my duties" look
 MISSING_MENTOR_ALERT_MINUTES: Final = 5  # no mentor by the start plus this: duty mentors and admins hear
+# Check-in and rounds (issue 16)
+MOOD_STEPS: Final = 5  # the check-in's scale runs 1..5
+MIN_MOOD_ANSWERS: Final = 5  # fewer answers than this in a session: the figures show no average
+MAX_ROUND_QUESTION: Final = 200
+ROUND_TURN_S: Final = 120  # a turn in a round runs out after this (the minute tick moves it on)
 
 # An organisation's settings (admins): its own crisis terms, retention, flood control.
 MAX_CRISIS_TERMS: Final = 50

@@ -31,6 +31,7 @@ from chalicelib.accounts.passwords import (
 from chalicelib.accounts.strength import check_new_password
 from chalicelib.accounts.tags import deleted_tag
 from chalicelib.accounts.tokens import PARTICIPANT, Identity, device_vouches, issue, issue_device
+from chalicelib.chat import rounds
 from chalicelib.config import settings, token_secret
 from chalicelib.errors import ChatError
 from chalicelib.limits import DEVICE_TOKEN_DAYS, MAX_FOLLOWED, MAX_PSEUDONYM, MIN_PASSWORD, MIN_PSEUDONYM
@@ -440,8 +441,12 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
 
     pid, name = participant.participant_id, participant.pseudonym
     tag = deleted_tag(pid)
+    # The rooms it is in now (a round there names it), read before its sockets go.
+    in_rooms = {c.session_id for c in storage.user_connections(pid) if c.session_id}
     # First, before anything is deleted: no open tab of this account may post another word.
     closed = revocation.close_connections(delivery, pid, "account_deleted")
+    for session_id in in_rooms:
+        rounds.forget_teen(session_id, pid, tag)
     by_session: dict[str, list[str]] = {}
     for key in storage.messages_by(pid):
         by_session.setdefault(key.session_id, []).append(key.message_id)

@@ -22,7 +22,7 @@ from ulid import ULID
 
 from chalicelib import frames, storage
 from chalicelib.accounts.tags import sender_tag
-from chalicelib.chat import alerts, presence
+from chalicelib.chat import alerts, presence, rounds
 from chalicelib.chat.inbound import Caller, is_ulid, message_text
 from chalicelib.chat.room import STAFF_ROLES, connection_of, membership, receipt_key
 from chalicelib.delivery import Delivery
@@ -86,6 +86,7 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
             delivery.send_all(others, frames.message(message))
             raise
     delivery.send_all(members, frames.message(message))
+    rounds.after_message(delivery, me, frame, message, now)  # the answer of the sender's turn, if it is one
 
 
 def _retry(

@@ -14,7 +14,7 @@ from typing import Any
 from chalicelib import frames, storage
 from chalicelib.abuse import limiter
 from chalicelib.accounts.tokens import PARTICIPANT, Identity
-from chalicelib.chat import alerts, messages, presence, private, room
+from chalicelib.chat import alerts, checkins, messages, presence, private, room, rounds
 from chalicelib.chat.inbound import Caller, client_id_of, parse_frame
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
@@ -54,6 +54,11 @@ ACTIONS: dict[str, Action] = {
     "report": alerts.report,
     "ping": _ping,
     **private.ACTIONS,  # talk to a mentor alone
+    "checkin": checkins.answer,
+    "round_start": rounds.start,
+    "round_pass": rounds.pass_turn,
+    "round_skip": rounds.skip,
+    "round_end": rounds.end,
 }
 
 

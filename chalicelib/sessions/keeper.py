@@ -20,7 +20,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from chalicelib import frames, storage
-from chalicelib.chat import presence, private, room
+from chalicelib.chat import presence, private, room, rounds
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.sessions import summary
@@ -40,7 +40,8 @@ STEP_LEASE = timedelta(seconds=50)
 TELL_CLOSING, TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT = "tell_closing", "tell_closed", "count", "unpin", "plan_next"
 SUMMARISE = "summarise"  # the handover summary for next week's mentors (chalicelib.sessions.summary)
 END_TALKS = "end_talks"  # private talks with a mentor end with their session
-AFTER_CLOSE = {END_TALKS, TELL_CLOSED, COUNT, SUMMARISE, UNPIN, PLAN_NEXT}
+END_ROUND = "end_round"  # a round going on ends with its session
+AFTER_CLOSE = {END_TALKS, TELL_CLOSED, COUNT, UNPIN, END_ROUND, PLAN_NEXT, SUMMARISE}
 # Accounts deleted for disuse per tick: each takes a few requests per message it wrote, and the
 # tick has other work; a backlog clears over a few minutes.
 UNUSED_ACCOUNTS_PER_TICK = 10
@@ -104,6 +105,7 @@ class TickReport:
     vanished: list[str] = field(default_factory=list)
     alerted: list[str] = field(default_factory=list)
     accounts_deleted: list[str] = field(default_factory=list)  # participant ids; only the count is logged
+    rounds_moved: list[str] = field(default_factory=list)  # sessions where a turn in a round ran out
 
     def counts(self) -> dict[str, int]:
         return {key: len(value) for key, value in vars(self).items()}
@@ -146,6 +148,10 @@ class SessionKeeper:
             else:
                 for name in ("paused", "vanished", "alerted", "failed"):
                     getattr(report, name).extend(getattr(looked, name, []))
+        try:
+            report.rounds_moved += rounds.review(self.delivery, now)
+        except Exception:  # a round's turn waits a minute longer; the sessions matter more
+            log.exception("moving rounds on failed")
         self._delete_unused_accounts(now, report)
         return report
 
@@ -216,6 +222,7 @@ class SessionKeeper:
             TELL_CLOSED: self._tell_closed,
             COUNT: self._count,
             UNPIN: self._unpin,
+            END_ROUND: self._end_round,
             PLAN_NEXT: self._plan_next,
             # Last: a summary that cannot be written now must never keep the next meeting from being planned.
             SUMMARISE: self._summarise,
@@ -267,6 +274,9 @@ class SessionKeeper:
         """The pinned text is a copy of a message: it goes when the session ends, not in a year."""
         if session.pinned_message_id:
             storage.clear_pin(session)
+
+    def _end_round(self, session: storage.Session, now: datetime) -> None:
+        rounds.forget(session.session_id)
 
     def _plan_next(self, session: storage.Session, now: datetime) -> None:
         group = storage.get_group(session.group_id)

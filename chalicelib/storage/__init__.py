@@ -31,6 +31,7 @@ from chalicelib.storage.models import (
     ALL_MODELS,
     CAME,
     CANCELLED,
+    CHECKIN_LIFETIME,
     CLOSED,
     CONNECTION_LIFETIME,
     DECLINED,
@@ -45,6 +46,8 @@ from chalicelib.storage.models import (
     RECEIPT_LIFETIME,
     REMOVED,
     REQUESTED,
+    ROUND_ENDED,
+    ROUND_RUNNING,
     SCHEDULED,
     SESSION_LIFETIME,
     TALKING,
@@ -52,6 +55,7 @@ from chalicelib.storage.models import (
     VISIBLE,
     WAITING,
     AuditEntry,
+    Checkin,
     Connection,
     Duty,
     Group,
@@ -63,6 +67,7 @@ from chalicelib.storage.models import (
     Participant,
     Report,
     Restriction,
+    Round,
     SendReceipt,
     Session,
     Talk,
@@ -78,6 +83,7 @@ __all__ = [
     "ALL_MODELS",
     "CAME",
     "CANCELLED",
+    "CHECKIN_LIFETIME",
     "CLOSED",
     "CONNECTION_LIFETIME",
     "DECLINED",
@@ -92,6 +98,8 @@ __all__ = [
     "RECEIPT_LIFETIME",
     "REMOVED",
     "REQUESTED",
+    "ROUND_ENDED",
+    "ROUND_RUNNING",
     "SCHEDULED",
     "SESSION_LIFETIME",
     "TALKING",
@@ -99,6 +107,7 @@ __all__ = [
     "VISIBLE",
     "WAITING",
     "AuditEntry",
+    "Checkin",
     "Conflict",
     "Connection",
     "Duty",
@@ -111,6 +120,7 @@ __all__ = [
     "Participant",
     "Report",
     "Restriction",
+    "Round",
     "SendReceipt",
     "Session",
     "Talk",
@@ -136,6 +146,8 @@ __all__ = [
     "claim_report_alert",
     "claim_steps",
     "clear_pin",
+    # check-in and check-out, rounds
+    "connections_by_id",
     "count_hit",
     "count_messages",
     "create_mentor",
@@ -150,6 +162,7 @@ __all__ = [
     "delete_note",
     "delete_participant",
     "delete_restriction",
+    "delete_round",
     "due_sessions",
     "duties",
     "end_talk",
@@ -162,6 +175,7 @@ __all__ = [
     "forget_notes",
     "forget_talks",
     "free_guard",
+    "get_checkin",
     "get_connection",
     "get_duty",
     "get_group",
@@ -172,6 +186,7 @@ __all__ = [
     "get_receipt",
     "get_report",
     "get_restriction",
+    "get_round",
     "get_session",
     "get_talk",
     "get_throttle",
@@ -202,14 +217,17 @@ __all__ = [
     "presence_pause",
     "recent_messages",
     "recent_reports",
+    "record_checkin",
     "reload_session",
     "remove_message",
     "remove_waiting",
     "replace_credentials",
+    "replace_round",
     "reports_about",
     "resolve_report",
     "restrict",
     "restrictions_of",
+    "rounds_due",
     "save_connection",
     "save_duty",
     "save_group",
@@ -222,6 +240,7 @@ __all__ = [
     "session_connections",
     "session_reports",
     "session_talks",
+    "sessions_between",
     "sessions_from",
     "set_connection_ends_at",
     "set_connection_slow_mode",
@@ -238,6 +257,7 @@ __all__ = [
     "set_topic",
     "settle",
     "staff_connections",
+    "start_round",
     "start_talk",
     "step_done",
     "take_turn",
@@ -391,6 +411,11 @@ def sessions_from(group_id: str, since: datetime, limit: int = 4) -> list[Sessio
 def group_history(group_id: str, until: datetime, limit: int) -> list[Session]:
     """The group's sessions that started before ``until``, newest first."""
     return list(Session.by_group.query(group_id, Session.starts_at < until, scan_index_forward=False, limit=limit))
+
+
+def sessions_between(group_id: str, since: datetime, until: datetime) -> list[Session]:
+    """The group's sessions that started from ``since`` up to (not including) ``until``, oldest first."""
+    return [s for s in Session.by_group.query(group_id, Session.starts_at.between(since, until)) if s.starts_at < until]
 
 
 def due_sessions(now: datetime, limit: int = 200) -> list[Session]:
@@ -1297,3 +1322,87 @@ def forget_talks(participant_id: str) -> None:
     """A deleted account: its talks and its guard go (their messages go with the teen's messages)."""
     for key in Talk.by_participant.query(participant_id):
         Talk(key.talk_id).delete()
+
+
+# --- check-in and check-out ---------------------------------------------------------------------
+
+CHECKIN_WRITE_TRIES = 4
+
+
+def get_checkin(session_id: str, answer_key: str) -> Checkin | None:
+    return _get(Checkin, session_id, answer_key, consistent=True)
+
+
+def record_checkin(session: Session, answer_key: str, field: str, mood: int, expires_at: datetime) -> bool:
+    """A teen's answer (``field``: ``checkin`` or ``checkout``), replacing their earlier one, and the
+    session's count per step, in one transaction that holds only while the session is open.
+
+    The answer item is updated only if it still holds what was read (another tab may have answered
+    meanwhile: read again and retry), so one person counts once however often they click. False
+    when the session is no longer open; nothing was written then.
+    """
+    answer = getattr(Checkin, field)
+    for _ in range(CHECKIN_WRITE_TRIES):
+        found = get_checkin(session.session_id, answer_key)
+        before = getattr(found, field) if found is not None else None
+        if before is not None and int(before) == mood:
+            return reload_session(session).status == OPEN  # the same answer again changes nothing
+        counts = [getattr(Session, f"{field}_{mood}").add(1)]
+        if before is not None:
+            counts.append(getattr(Session, f"{field}_{int(before)}").add(-1))
+        item = found or Checkin(session.session_id, answer_key, expires_at=expires_at)
+        try:
+            with TransactWrite(connection=_dynamo()) as transaction:
+                transaction.update(
+                    item,
+                    actions=[answer.set(mood), Checkin.expires_at.set(expires_at)],
+                    condition=answer.does_not_exist() if before is None else answer == before,
+                )
+                transaction.update(session, actions=counts, condition=Session.status == OPEN)
+        except TransactWriteError as error:
+            reasons = getattr(error, "cancellation_reasons", None) or []
+            if len(reasons) > 1 and reasons[1] is not None and reasons[1].code == "ConditionalCheckFailed":
+                return False  # the session closed
+            if not _cancelled_by_condition(error):
+                raise
+            continue  # another tab answered meanwhile: read again
+        reload_session(session)
+        return True
+    raise Conflict("check-in kept changing")
+
+
+# --- rounds -------------------------------------------------------------------------------------
+
+
+def get_round(session_id: str) -> Round | None:
+    return _get(Round, session_id, consistent=True)
+
+
+def start_round(item: Round) -> bool:
+    """A new round, unless one is running in the session: a mentor's double click starts one."""
+    return _put_new(item, Round.session_id.does_not_exist() | (Round.state == ROUND_ENDED))
+
+
+def replace_round(item: Round) -> bool:
+    """Store a changed round if nobody changed it since it was read (its version): an answer, a
+    pass, a time-out and a mentor's skip racing for one turn move it once. False: reread."""
+    expected = int(item.version)
+    item.version = expected + 1
+    if _put_new(item, Round.version == expected):
+        return True
+    item.version = expected
+    return False
+
+
+def rounds_due(now: datetime, limit: int = 100) -> list[Round]:
+    """Running rounds whose turn has run out (a sparse index): the minute tick moves them on."""
+    return list(Round.due.query(PENDING, Round.turn_ends_at <= now, limit=limit))
+
+
+def delete_round(session_id: str) -> None:
+    Round(session_id).delete()
+
+
+def connections_by_id(connection_ids: list[str]) -> list[Connection]:
+    """Whole connection items (with when each connected), a hundred to a request."""
+    return list(Connection.batch_get(connection_ids))

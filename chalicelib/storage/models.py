@@ -190,6 +190,19 @@ class Session(Model):
     presence_since = UTCDateTimeAttribute(null=True)
     with_mentor_s = NumberAttribute(default=0)
     without_mentor_s = NumberAttribute(default=0)
+    # Check-in and check-out (chalicelib.chat.checkins): how many answered each step of the
+    # five-step scale, never who. Kept with the session for the figures; the answers per person
+    # are ``Checkin`` items that go a day after the session.
+    checkin_1 = NumberAttribute(null=True)
+    checkin_2 = NumberAttribute(null=True)
+    checkin_3 = NumberAttribute(null=True)
+    checkin_4 = NumberAttribute(null=True)
+    checkin_5 = NumberAttribute(null=True)
+    checkout_1 = NumberAttribute(null=True)
+    checkout_2 = NumberAttribute(null=True)
+    checkout_3 = NumberAttribute(null=True)
+    checkout_4 = NumberAttribute(null=True)
+    checkout_5 = NumberAttribute(null=True)
     expires_at = TTLAttribute(null=True)  # SESSION_LIFETIME after the end
     # The handover to next week's mentors, written once at the close (chalicelib.sessions.summary):
     # JSON of counts only (attendance, reports, crisis levels, notes written) and the topic.
@@ -358,6 +371,64 @@ class SendReceipt(Model):
     receipt_key = UnicodeAttribute(hash_key=True)
     message_id = UnicodeAttribute()
     expires_at = TTLAttribute()
+
+
+# --- check-in and check-out, rounds ------------------------------------------------------------
+
+# The answers per person go a day after their session ends (the session keeps the counts).
+CHECKIN_LIFETIME = timedelta(days=1)
+
+
+class Checkin(Model):
+    """One teen's check-in and check-out in one session: one item, so a second answer replaces the
+    first. Keyed by a one-way tag of the session and the participant, never the id or the name."""
+
+    class Meta(_Meta):
+        table_name = _table("checkins")
+
+    session_id = UnicodeAttribute(hash_key=True)
+    answer_key = UnicodeAttribute(range_key=True)  # accounts.tags.checkin_tag
+    checkin = NumberAttribute(null=True)  # 1-5
+    checkout = NumberAttribute(null=True)  # 1-5
+    expires_at = TTLAttribute()  # CHECKIN_LIFETIME after the session's end
+
+
+class RoundsDue(GlobalSecondaryIndex["Round"]):
+    """Sparse: running rounds by when their turn runs out, so the minute tick reads only those due."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_bucket = UnicodeAttribute(hash_key=True)
+    turn_ends_at = UTCDateTimeAttribute(range_key=True)
+
+
+ROUND_RUNNING, ROUND_ENDED = "running", "ended"
+
+
+class Round(Model):
+    """A mentor's round in one session (chalicelib.chat.rounds): one item per session, replaced by
+    the next round and deleted when the session closes. ``turns`` is JSON: in the order the teens
+    joined, each one's one-way tag, pseudonym and how their turn went."""
+
+    class Meta(_Meta):
+        table_name = _table("rounds")
+
+    session_id = UnicodeAttribute(hash_key=True)
+    round_id = UnicodeAttribute()  # a ULID
+    question = UnicodeAttribute()
+    asked_by = UnicodeAttribute()  # the mentor's display name
+    state = UnicodeAttribute(default=ROUND_RUNNING)  # running | ended
+    ended_by = UnicodeAttribute(null=True)  # done | mentor | closed
+    turns = UnicodeAttribute()
+    turn = NumberAttribute(default=0)
+    version = NumberAttribute(default=0)  # every change is conditional on the version it read
+    due_bucket = UnicodeAttribute(null=True)  # PENDING while running
+    turn_ends_at = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute()  # a day after the session's end, should the close not delete it
+
+    due = RoundsDue()
 
 
 # --- admission and the duty roster -------------------------------------------------------------
@@ -729,6 +800,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Duty,
     Note,
     Talk,
+    Checkin,
+    Round,
 )
 
 

@@ -11,6 +11,8 @@ import { mentorAccount, createLogin } from './mentor/login.js';
 import { createTabs } from './mentor/tabs.js';
 import { createSessions } from './mentor/sessions.js';
 import { createChat } from './mentor/chat.js';
+import { createCheckinSpread } from './mentor/checkin.js';
+import { createRounds } from './mentor/round.js';
 import { createModeration } from './mentor/moderation.js';
 import { createReports } from './mentor/reports.js';
 import { createAudit } from './mentor/audit.js';
@@ -68,6 +70,7 @@ async function main() {
   const chat = createChat({
     wsUrl: config.wsUrl, account, api, calls, announce, moderate: moderation.open,
     onReport: (report) => reports.add(report, { live: true }), onShow: () => tabs.open('sessions'), handover,
+    features: [createCheckinSpread(), createRounds()],
   });
   const sessions = createSessions({ api, calls, onEnter: (session, group) => { chat.open(session, group); talks.render(); } });
   const talks = createPrivateTalks({ account, send: (frame) => duty.send(frame), currentChat: () => chat.current, announce });

@@ -13,6 +13,8 @@ import { createChat, savedGroup } from './teen/chat.js';
 import { createNotices } from './teen/notices.js';
 import { createReport } from './teen/report.js';
 import { createPrivateTalk } from './teen/private.js';
+import { createCheckin } from './teen/checkin.js';
+import { createRound } from './teen/round.js';
 
 const ACCOUNT_KEY = 'gruppechat.teen';
 
@@ -37,6 +39,7 @@ async function main() {
     wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, onReport: report.open,
     onShow: () => showView(views, 'chat', { focus: false }), onLeft: () => go('groups'),
     onConnection: privateTalk.attach,
+    features: [createCheckin(), createRound({ account })],
   });
   const signup = createSignup({ api, account, go });
   const settings = createSettings({

@@ -18,7 +18,9 @@ export function savedGroup() {
   return sessionStorage.getItem(GROUP_KEY);
 }
 
-export function createChat({ wsUrl, api, account, notices, findGroup, onReport, onShow, onLeft, onConnection = () => {} }) {
+export function createChat({
+  wsUrl, api, account, notices, findGroup, onReport, onShow, onLeft, onConnection = () => {}, features = [],
+}) {
   let chat = null; // {connection, view, groupId}
 
   function open(groupId) {
@@ -51,6 +53,7 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
     connection.addEventListener('heldback', (event) => onHeldBack(event.detail));
     connection.addEventListener('ended', (event) => onEnded(event.detail));
     connection.addEventListener('left', () => { close(); onLeft(); });
+    for (const feature of features) feature.attach(connection); // check-in, rounds
     onShow();
     $('#composer-text').focus();
     connection.start();
@@ -58,6 +61,7 @@ export function createChat({ wsUrl, api, account, notices, findGroup, onReport, 
 
   function close() {
     if (!chat) return;
+    for (const feature of features) feature.detach();
     chat.view.destroy();
     chat.connection.stop();
     chat = null;
