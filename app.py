@@ -278,6 +278,24 @@ def audit_log() -> Response:
     return routes.audit_log(_request(), MODERATION)
 
 
+# --- mentors: handover between weeks ----------------------------------------------------------------
+
+
+@app.route("/mentor/groups/{group_id}/notes", methods=["GET"], authorizer=mentor_auth, cors=CORS)
+def group_notes(group_id: str) -> Response:
+    return routes.group_notes(_request(), group_id)
+
+
+@app.route("/mentor/groups/{group_id}/notes", methods=["PUT"], authorizer=mentor_auth, cors=CORS)
+def write_note(group_id: str) -> Response:
+    return routes.write_note(_request(), group_id)
+
+
+@app.route("/mentor/groups/{group_id}/summaries", methods=["GET"], authorizer=mentor_auth, cors=CORS)
+def session_summaries(group_id: str) -> Response:
+    return routes.session_summaries(_request(), group_id)
+
+
 # --- admins -------------------------------------------------------------------------------------------
 
 

@@ -57,6 +57,9 @@ CODES: dict[str, tuple[int, str]] = {
     ),
     "bad_retention": (400, "Retention must be between {min} and {max} days."),
     "bad_flood_limit": (400, "{field} must be a whole number between {min} and {max}."),
+    # handover between mentors
+    "note_too_long": (400, "A note may be at most {max_length} characters."),
+    "note_conflict": (409, "Another mentor changed this note meanwhile (it is now version {version}); read it again."),
     # chat
     "empty_message": (400, "Write a message first."),
     "message_too_long": (400, "The message is longer than {max_length} characters."),
@@ -70,6 +73,13 @@ CODES: dict[str, tuple[int, str]] = {
     "too_many_reports": (429, "You have reported a lot just now; wait {retry_after} s."),
     "slow_mode": (429, "Slow mode is on; wait {retry_after} s."),
     "too_long": (400, "The message is too long."),
+    # check-in and check-out, rounds
+    "bad_mood": (400, "A check-in is a whole number from {min} to {max}."),
+    "bad_question": (400, "Write a round's question of at most {max_length} characters."),
+    "round_running": (409, "A round is already going on; end it first."),
+    "round_not_found": (404, "No round is going on (or it is another round now)."),
+    "not_your_turn": (409, "It is not your turn in the round."),
+    "round_nobody_here": (409, "No teen is here to take a turn."),
     # a mentor is always in the room; admission
     "waiting_for_mentor": (409, "The group starts when a mentor arrives (waited {minutes} min)."),
     "waiting_for_admission": (409, "A mentor lets you in soon; you cannot write before that."),
@@ -77,6 +87,14 @@ CODES: dict[str, tuple[int, str]] = {
     "session_locked": (423, "A mentor has locked the group for now; nobody new can come in."),
     "admission_declined": (403, "A mentor did not let you in today."),
     "not_waiting": (404, "Nobody with that pseudonym is waiting to come in."),
+    # a private talk with a mentor
+    "talk_exists": (409, "You already have a talk with a mentor, or asked for one ({state})."),
+    "talk_taken": (409, "{mentor} already took this talk."),
+    "talk_not_found": (404, "No such talk."),
+    "talk_over": (409, "This talk has ended."),
+    "talk_no_mentor": (409, "No mentor is in the group right now to talk with."),
+    "not_in_talk": (403, "Only the teen and the mentor of a talk can do that."),
+    "too_many_talk_requests": (429, "You have asked to talk many times just now; wait {retry_after} s."),
     # accounts and sign-in
     "bad_credentials": (401, "Wrong name or password."),
     "bad_recovery_code": (401, "Wrong pseudonym or recovery code."),

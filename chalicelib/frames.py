@@ -7,6 +7,7 @@ session, a member, a report) are the shapes REST answers reuse.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -255,9 +256,94 @@ def session_extended(session_id: str, ends_at: datetime) -> Frame:
     return {"type": "session_extended", "session_id": session_id, "ends_at": ends_at.isoformat()}
 
 
+# --- private talks (chalicelib.chat.private) ------------------------------------------------------
+
+
+def talk_view(talk: storage.Talk) -> dict[str, Any]:
+    return {
+        "id": talk.talk_id,
+        "session_id": talk.session_id,
+        "group_id": talk.group_id,
+        "pseudonym": talk.pseudonym,
+        "mentor": talk.mentor_name,
+        "state": talk.state,
+        "opened_by": talk.opened_by,
+        "created_at": talk.created_at.isoformat() if talk.created_at else None,
+        "opened_at": talk.opened_at.isoformat() if talk.opened_at else None,
+        "ended_at": talk.ended_at.isoformat() if talk.ended_at else None,
+        "ended_by": talk.ended_by,
+    }
+
+
+def talk(stored: storage.Talk) -> Frame:
+    """To the teen and the mentors: a talk asked for, an invitation, opened, or ended (``state``)."""
+    return {"type": "talk", "talk": talk_view(stored)}
+
+
+def private_message(talk_id: str, stored: storage.Message) -> Frame:
+    """A message in a private talk: to the teen and the organisation's mentors, never the room."""
+    return {"type": "private_message", "talk_id": talk_id, "message": message_view(stored)}
+
+
+def talk_history(talk_id: str, messages: list[storage.Message], more: bool) -> Frame:
+    return {
+        "type": "talk_history",
+        "talk_id": talk_id,
+        "messages": [message_view(item) for item in messages],
+        "more": more,
+    }
+
+
+# --- check-in and check-out, rounds ----------------------------------------------------------
+
+MOOD_PHASES = {"in": "checkin", "out": "checkout"}  # the wire's phase -> the stored field
+
+
+def checkin_saved(session_id: str, phase: str, mood: int) -> Frame:
+    return {"type": "checkin_saved", "session_id": session_id, "phase": phase, "mood": mood}
+
+
+def mood_counts(session: storage.Session, field: str) -> list[int]:
+    return [int(getattr(session, f"{field}_{step}") or 0) for step in range(1, 6)]
+
+
+def checkin_spread(session: storage.Session) -> Frame:
+    """To the session's mentors: how many answered each step (1..5), never who."""
+    return {
+        "type": "checkin_spread",
+        "session_id": session.session_id,
+        **{phase: mood_counts(session, field) for phase, field in MOOD_PHASES.items()},
+    }
+
+
+def round_view(item: storage.Round) -> dict[str, Any]:
+    """A round as the whole room sees it: the question, each turn in order and how it went."""
+    turns = json.loads(item.turns)
+    running = item.state == storage.ROUND_RUNNING
+    return {
+        "id": item.round_id,
+        "question": item.question,
+        "asked_by": item.asked_by,
+        "state": item.state,
+        "ended_by": item.ended_by,
+        "turn": int(item.turn) if running else None,
+        "turn_ends_at": item.turn_ends_at.isoformat() if running and item.turn_ends_at else None,
+        "turns": [
+            {"pseudonym": turn["pseudonym"], "outcome": turn.get("outcome"), "message_id": turn.get("message_id")}
+            for turn in turns
+        ],
+    }
+
+
+def round_frame(item: storage.Round) -> Frame:
+    """To everyone in the session: a round started, moved on or ended."""
+    return {"type": "round", "session_id": item.session_id, "round": round_view(item)}
+
+
 FRAME_TYPES = (
     "error", "pong", "joined", "presence", "left", "message", "history", "notice", "help_lines", "reported",
     "report", "report_claimed", "message_removed", "muted", "kicked", "banned", "topic", "pinned", "slow_mode",
     "session_closing", "session_closed", "session_extended", "room", "admission", "queue", "locked",
-    "typing",
+    "talk", "private_message", "talk_history",
+    "checkin_saved", "checkin_spread", "round", "typing",
 )  # fmt: skip

@@ -38,12 +38,18 @@ MAX_MUTE_MINUTES: Final = 24 * 60
 MAX_BAN_DAYS: Final = 3650
 MAX_SLOW_MODE_S: Final = 600
 MAX_EXTEND_MINUTES: Final = 120
+MAX_NOTE_CHARS: Final = 1000  # a mentor's handover note about one pseudonym in one group
 
 # Admission and the duty roster
 MEMBER_OVERFLOW_PERCENT: Final = 20  # returning members may go this far over a group's capacity
 MAX_DUTY_MENTORS: Final = 2  # one or two mentors on duty per group
 ROSTER_WEEKS: Final = 6  # how far ahead the roster and "my duties" look
 MISSING_MENTOR_ALERT_MINUTES: Final = 5  # no mentor by the start plus this: duty mentors and admins hear
+# Check-in and rounds (issue 16)
+MOOD_STEPS: Final = 5  # the check-in's scale runs 1..5
+MIN_MOOD_ANSWERS: Final = 5  # fewer answers than this in a session: the figures show no average
+MAX_ROUND_QUESTION: Final = 200
+ROUND_TURN_S: Final = 120  # a turn in a round runs out after this (the minute tick moves it on)
 
 # An organisation's settings (admins): its own crisis terms, retention, flood control.
 MAX_CRISIS_TERMS: Final = 50
@@ -78,6 +84,7 @@ RATES: Final[dict[str, Rate]] = {
     "connect_per_source": Rate(120, 60),  # $connect, per source
     "join_per_person": Rate(20, 60),  # join frames, per account
     "report_per_person": Rate(10, 3600),  # reports, per account (one per message anyway)
+    "talk_request_per_person": Rate(6, 3600),  # asking to talk with a mentor alone, per account
 }
 # Once a name is being guessed from many sources, one attempt per this many seconds on it,
 # except from a device the owner logged in from before (a device token).

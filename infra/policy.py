@@ -33,6 +33,7 @@ DEFAULT_REGION = "eu-north-1"
 # TransactWriteItems is authorised per item: a transaction's Put needs PutItem on that table.
 DYNAMODB_ACTIONS = (
     "dynamodb:GetItem",  # Model.get: participant log-in, group, session, connection, receipt
+    "dynamodb:BatchGetItem",  # Connection.batch_get: a round invites the teens in the order they came
     "dynamodb:PutItem",  # Model.save and TransactWrite.save: sign-up, connect, message + receipt
     "dynamodb:UpdateItem",  # Model.update: session transitions (open, warn, close)
     "dynamodb:DeleteItem",  # Model.delete: disconnect, gone connections

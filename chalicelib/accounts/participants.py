@@ -31,6 +31,7 @@ from chalicelib.accounts.passwords import (
 from chalicelib.accounts.strength import check_new_password
 from chalicelib.accounts.tags import deleted_tag
 from chalicelib.accounts.tokens import PARTICIPANT, Identity, device_vouches, issue, issue_device
+from chalicelib.chat import rounds
 from chalicelib.config import settings, token_secret
 from chalicelib.errors import ChatError
 from chalicelib.limits import DEVICE_TOKEN_DAYS, MAX_FOLLOWED, MAX_PSEUDONYM, MIN_PASSWORD, MIN_PSEUDONYM
@@ -320,6 +321,8 @@ def _seen(participant: storage.Participant, now: datetime) -> None:
 
 def export(identity: Identity, now: datetime) -> dict[str, Any]:
     """Everything stored about the teen, as JSON: the right of access, without asking anyone."""
+    from chalicelib.organisation import handover  # it imports moderation, which imports this module
+
     participant = _me(identity)
     pid = participant.participant_id
     messages = [storage.get_message(key.session_id, key.message_id) for key in storage.messages_by(pid)]
@@ -384,6 +387,21 @@ def export(identity: Identity, now: datetime) -> dict[str, Any]:
             for m in storage.memberships_of(pid)
         ],
         "waiting_rooms": [w.session_id for w in storage.waiting_of(pid)],
+        # The mentors' handover notes about the teen: theirs to read too (docs/privacy.md says why).
+        "mentor_notes": handover.export(pid),
+        # Private talks with a mentor (their messages are among "messages", under talk#<id>).
+        "talks": [
+            {
+                "talk_id": talk.talk_id,
+                "session_id": talk.session_id,
+                "mentor": talk.mentor_name,
+                "state": talk.state,
+                "created_at": _iso(talk.created_at),
+                "ended_at": _iso(talk.ended_at),
+                "expires_at": _iso(talk.expires_at),
+            }
+            for talk in storage.talks_of(pid)
+        ],
         "not_linkable": "Attendance is counted per group as a one-way tag, and send receipts name a one-way tag: "
         "neither can be read back to this account.",
     }
@@ -416,15 +434,19 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
     Its sockets are closed, its messages deleted (rooms see them vanish, a pin of one is cleared),
     reports quoting it keep that something was reported but lose the text and the pseudonym,
     audit entries keep the action with a one-way tag instead of the pseudonym, and its mutes,
-    bans, memberships and waiting-room knocks go. Should a step fail, the account is still there
-    and deleting it again finishes the job.
+    bans, mentors' notes about it, memberships and waiting-room knocks go. Should a step fail, the
+    account is still there and deleting it again finishes the job.
     """
     from chalicelib import frames
 
     pid, name = participant.participant_id, participant.pseudonym
     tag = deleted_tag(pid)
+    # The rooms it is in now (a round there names it), read before its sockets go.
+    in_rooms = {c.session_id for c in storage.user_connections(pid) if c.session_id}
     # First, before anything is deleted: no open tab of this account may post another word.
     closed = revocation.close_connections(delivery, pid, "account_deleted")
+    for session_id in in_rooms:
+        rounds.forget_teen(session_id, pid, tag)
     by_session: dict[str, list[str]] = {}
     for key in storage.messages_by(pid):
         by_session.setdefault(key.session_id, []).append(key.message_id)
@@ -446,7 +468,9 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
         storage.anonymise_audit(entry, _scrub(entry.target, name, tag), _scrub(entry.reason, name, tag))
     for restriction in storage.restrictions_of(pid):
         storage.delete_restriction(restriction)
+    storage.forget_notes(pid)  # mentors' handover notes about the account
     storage.forget_member(pid)
+    storage.forget_talks(pid)  # private talks with a mentor (their messages went with the others)
     storage.delete_participant(participant)
     return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values()), "connections_closed": closed}
 

@@ -43,3 +43,14 @@ def attendance_tag(group_id: str, participant_id: str) -> str:
 def sender_tag(participant_id: str) -> str:
     """The author part of a send receipt's key (receipts live a day and need only tell senders apart)."""
     return one_way("send-receipt", participant_id)
+
+
+def checkin_tag(session_id: str, participant_id: str) -> str:
+    """The key of a teen's check-in answers in one session: a second answer replaces the first, and
+    answers of different sessions cannot be matched up."""
+    return one_way("checkin", session_id, participant_id)
+
+
+def round_tag(session_id: str, participant_id: str) -> str:
+    """Whose turn it is in a round, without the id: per session, like the check-in's."""
+    return one_way("round", session_id, participant_id)

@@ -211,7 +211,7 @@ def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datet
         message=message,
         reason=reason.strip(),
         retention_days=org_settings(me.org_id).retention_days,
-        report_id=_report_id(message.message_id, person),
+        report_id=report_id_of(message.message_id, person),
     )
     if not storage.add_report_once(stored):
         limiter.give_back(counted)
@@ -222,7 +222,7 @@ def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datet
     delivery.send(caller, frames.reported(message.message_id))
 
 
-def _report_id(message_id: str, person: str) -> str:
+def report_id_of(message_id: str, person: str) -> str:
     """A teen's report of a message has one id: the message's time, and a hash of who reported."""
     tail = hashlib.blake2b(f"{message_id}#{person}".encode(), digest_size=10).digest()
     return str(ULID.from_bytes(ULID.from_str(message_id).bytes[:6] + tail))

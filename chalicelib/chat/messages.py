@@ -22,7 +22,7 @@ from ulid import ULID
 
 from chalicelib import frames, storage
 from chalicelib.accounts.tags import sender_tag
-from chalicelib.chat import alerts, presence
+from chalicelib.chat import alerts, presence, rounds
 from chalicelib.chat.inbound import Caller, is_ulid, message_text
 from chalicelib.chat.room import STAFF_ROLES, connection_of, membership, receipt_key
 from chalicelib.delivery import Delivery
@@ -65,7 +65,7 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     resend = False
     if not staff:
         with _nothing_stored_yet(client_id):
-            resend = _flood_check(me, text, client_id, settings, now)
+            resend = flood_check(me, text, client_id, settings, now)
     # A resend (the client did not hear back) raises whatever is still missing, and is stored
     # now if the first attempt never was.
     if resend and client_id and _retry(delivery, caller, me, members, client_id, verdict, settings, now):
@@ -86,6 +86,7 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
             delivery.send_all(others, frames.message(message))
             raise
     delivery.send_all(members, frames.message(message))
+    rounds.after_message(delivery, me, frame, message, now)  # the answer of the sender's turn, if it is one
 
 
 def _retry(
@@ -200,9 +201,7 @@ def _nothing_stored_yet(client_id: str | None) -> Iterator[None]:
         raise ChatError("not_stored", client_id=client_id) from None
 
 
-def _flood_check(
-    me: storage.Connection, text: str, client_id: str | None, settings: OrgSettings, now: datetime
-) -> bool:
+def flood_check(me: storage.Connection, text: str, client_id: str | None, settings: OrgSettings, now: datetime) -> bool:
     """Admit the message against the participant's allowance in this session, and spend it.
 
     The allowance belongs to the participant in the session, not to the socket: four tabs share

@@ -6,18 +6,21 @@ whether the room is open for writing by :mod:`chalicelib.chat.presence` (a mento
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import frames, storage
 from chalicelib.accounts.tags import attendance_tag, sender_tag
 from chalicelib.accounts.tokens import Identity
-from chalicelib.chat import admission, presence
+from chalicelib.chat import admission, checkins, presence, rounds
 from chalicelib.chat.inbound import Caller, required_str
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.limits import HISTORY_SIZE
 from chalicelib.organisation.settings import org_settings
+
+log = logging.getLogger("gruppechat.room")
 
 STAFF_ROLES = frames.STAFF_ROLES
 # A membership lasts a year after the last time they came; it is renewed when less than this is left.
@@ -152,11 +155,22 @@ def enter(
         presence.settle(delivery, session, True, now)
     history = storage.recent_messages(session.session_id, HISTORY_SIZE)
     queue = storage.waiting_list(session.session_id) if staff else None
-    delivery.send(
-        me, frames.joined(session, group, history, [*others, me], me, muted_until, presence.room_view(session), queue)
-    )
+    welcome = frames.joined(session, group, history, [*others, me], me, muted_until, presence.room_view(session), queue)
+    delivery.send(me, {**welcome, **_greeting(me, session)})
     if all(member.user_id != me.user_id for member in others):
         delivery.send_all(others, frames.presence("joined", me))
+
+
+def _greeting(me: storage.Connection, session: storage.Session) -> dict[str, Any]:
+    """What ``joined`` adds for check-in (a teen's answer so far, a mentor's spread) and a round
+    going on. Neither may cost the join: should a read fail, the join goes on without it."""
+    extra: dict[str, Any] = {}
+    for greeting in (checkins.greeting, rounds.greeting):
+        try:
+            extra.update(greeting(me, session))
+        except Exception:
+            log.exception("a part of the welcome could not be read")
+    return extra
 
 
 def leave(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from chalicelib import frames, storage
 from chalicelib.abuse import limiter
 from chalicelib.accounts.tokens import PARTICIPANT, Identity
-from chalicelib.chat import alerts, messages, presence, room, typing
+from chalicelib.chat import alerts, checkins, messages, presence, private, room, rounds, typing
 from chalicelib.chat.inbound import Caller, client_id_of, parse_frame
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
@@ -40,13 +40,25 @@ def _join(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: dateti
     room.join(delivery, caller, frame, now)
 
 
+def _leave(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+    """A teen who leaves the group leaves their private talk with a mentor too."""
+    private.end_on_leave(delivery, caller, now)
+    room.leave(delivery, caller, frame, now)
+
+
 ACTIONS: dict[str, Action] = {
     "join": _join,
-    "leave": room.leave,
+    "leave": _leave,
     "send": messages.send,
     "catch_up": messages.catch_up,
     "report": alerts.report,
     "ping": _ping,
+    **private.ACTIONS,  # talk to a mentor alone
+    "checkin": checkins.answer,
+    "round_start": rounds.start,
+    "round_pass": rounds.pass_turn,
+    "round_skip": rounds.skip,
+    "round_end": rounds.end,
     "typing": typing.typing,
 }
 

@@ -23,7 +23,7 @@ from chalicelib.edge.auth import bearer_token, mentor_of, participant_of
 from chalicelib.edge.http import int_param, json_body, optional_body, path_id, rest, utcnow
 from chalicelib.moderation.actions import Moderation, require_admin
 from chalicelib.moderation.waiting_room import WaitingRoom
-from chalicelib.organisation import admin, catalogue, figures, roster, settings
+from chalicelib.organisation import admin, catalogue, figures, handover, roster, settings
 
 # --- participants and the public group list -----------------------------------------------------
 
@@ -283,6 +283,28 @@ def claim_report(request: Request, moderation: Moderation, report_id: str) -> di
 @rest
 def audit_log(request: Request, moderation: Moderation) -> dict[str, Any]:
     return moderation.audit(mentor_of(request))
+
+
+# --- mentors: handover between weeks ---------------------------------------------------------
+
+
+@rest
+def group_notes(request: Request, group_id: str) -> dict[str, Any]:
+    return handover.group_notes(mentor_of(request), path_id(group_id))
+
+
+@rest
+def write_note(request: Request, group_id: str) -> dict[str, Any]:
+    body = json_body(request)
+    return handover.write_note(
+        mentor_of(request), path_id(group_id), body.get("pseudonym"), body.get("text"), body.get("version"), utcnow()
+    )
+
+
+@rest
+def session_summaries(request: Request, group_id: str) -> dict[str, Any]:
+    limit = int_param(request, "limit", handover.DEFAULT_SUMMARIES)
+    return handover.summaries(mentor_of(request), path_id(group_id), limit, utcnow())
 
 
 # --- admins: groups, mentors, figures -----------------------------------------------------------

@@ -1,22 +1,28 @@
 """Organisation figures without personal data: counts per session, never who.
 
-Participants per session, returning participants (came to the group's previous session too),
-messages per session, reports handled, and the minutes with and without a mentor in the room —
-for the admin view's table and plot.
+Participants per session, returning participants (came to the group's previous session too, and
+the share who came to any of its sessions in the 8 weeks before), messages per session, reports
+handled, the minutes with and without a mentor in the room, and the check-in and check-out: the
+average of each and the change, from the session's counts per step, and nothing at all (null, with
+the reason in ``withheld``) for fewer than ``MIN_MOOD_ANSWERS`` answers — for the admin view's
+table and plot. Everything comes from queries of the group's sessions, never a table scan.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib import storage
+from chalicelib import frames, storage
 from chalicelib.accounts.tokens import Identity
 from chalicelib.chat import presence
+from chalicelib.limits import MIN_MOOD_ANSWERS
 from chalicelib.moderation.actions import require_admin
 
 MAX_WEEKS = 52
+RETURNING_WINDOW = timedelta(weeks=8)
+TOO_FEW_ANSWERS = "too_few_answers"
 
 
 def figures(admin: Identity, weeks: int, now: datetime) -> dict[str, Any]:
@@ -35,6 +41,7 @@ def figures(admin: Identity, weeks: int, now: datetime) -> dict[str, Any]:
             for s in storage.group_history(group.group_id, now, weeks + 1)
             if s.status in (storage.OPEN, storage.CLOSED)
         ]
+        before_window = _earlier_sessions(group.group_id, history)
         for current, previous in zip(history, [*history[1:], None], strict=False):
             if rows and sum(r["group_id"] == group.group_id for r in rows) >= weeks:
                 break
@@ -61,7 +68,54 @@ def figures(admin: Identity, weeks: int, now: datetime) -> dict[str, Any]:
                             strict=True,
                         )
                     ),
+                    **_returning(current, came, [*history, *before_window]),
+                    **mood_figures(current),
                 }
             )
     rows.sort(key=lambda row: row["starts_at"])
     return {"weeks": weeks, "sessions": rows}
+
+
+def _earlier_sessions(group_id: str, history: list[storage.Session]) -> list[storage.Session]:
+    """The group's sessions in the 8 weeks before the oldest row, for its returning share."""
+    if not history:
+        return []
+    oldest = history[-1].starts_at
+    return storage.sessions_between(group_id, oldest - RETURNING_WINDOW, oldest)
+
+
+def _returning(current: storage.Session, came: set[str], sessions: list[storage.Session]) -> dict[str, Any]:
+    """How many of those who came had come to the group in the 8 weeks before, and their share."""
+    since = current.starts_at - RETURNING_WINDOW
+    seen: set[str] = set()
+    for session in sessions:
+        if since <= session.starts_at < current.starts_at and session.status in (storage.OPEN, storage.CLOSED):
+            seen |= set(session.attendees or ())
+    back = len(came & seen)
+    return {"returning_8w": back, "returning_share": round(back / len(came), 2) if came else None}
+
+
+def mood_figures(session: storage.Session) -> dict[str, Any]:
+    """The check-in's and the check-out's answers and averages (1-5) and the change between them;
+    null, with the reason in ``withheld``, below ``MIN_MOOD_ANSWERS`` answers: so few answers
+    could tell who felt how."""
+    row: dict[str, Any] = {}
+    withheld: dict[str, str] = {}
+    averages: dict[str, float | None] = {}
+    for field in frames.MOOD_PHASES.values():
+        counts = frames.mood_counts(session, field)
+        answers = sum(counts)
+        if answers < MIN_MOOD_ANSWERS:
+            averages[field] = None
+            row[f"{field}_answers"] = None
+            withheld[f"{field}_answers"] = withheld[f"{field}_average"] = TOO_FEW_ANSWERS
+        else:
+            averages[field] = round(sum(step * count for step, count in enumerate(counts, 1)) / answers, 2)
+            row[f"{field}_answers"] = answers
+        row[f"{field}_average"] = averages[field]
+    start, end = averages["checkin"], averages["checkout"]
+    row["mood_change"] = round(end - start, 2) if start is not None and end is not None else None
+    if row["mood_change"] is None:
+        withheld["mood_change"] = TOO_FEW_ANSWERS
+    row["withheld"] = withheld
+    return row

@@ -20,9 +20,10 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from chalicelib import frames, storage
-from chalicelib.chat import presence, room
+from chalicelib.chat import presence, private, room, rounds
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
+from chalicelib.sessions import summary
 from chalicelib.sessions.calendar import (
     CLOSING_WARNING,
     Occurrence,
@@ -37,7 +38,10 @@ log = logging.getLogger("gruppechat.sessions")
 # A tick has 55 s; a step's work takes seconds. After this, another tick may take over.
 STEP_LEASE = timedelta(seconds=50)
 TELL_CLOSING, TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT = "tell_closing", "tell_closed", "count", "unpin", "plan_next"
-AFTER_CLOSE = {TELL_CLOSED, COUNT, UNPIN, PLAN_NEXT}
+SUMMARISE = "summarise"  # the handover summary for next week's mentors (chalicelib.sessions.summary)
+END_TALKS = "end_talks"  # private talks with a mentor end with their session
+END_ROUND = "end_round"  # a round going on ends with its session
+AFTER_CLOSE = {END_TALKS, TELL_CLOSED, COUNT, UNPIN, END_ROUND, PLAN_NEXT, SUMMARISE}
 # Accounts deleted for disuse per tick: each takes a few requests per message it wrote, and the
 # tick has other work; a backlog clears over a few minutes.
 UNUSED_ACCOUNTS_PER_TICK = 10
@@ -101,6 +105,7 @@ class TickReport:
     vanished: list[str] = field(default_factory=list)
     alerted: list[str] = field(default_factory=list)
     accounts_deleted: list[str] = field(default_factory=list)  # participant ids; only the count is logged
+    rounds_moved: list[str] = field(default_factory=list)  # sessions where a turn in a round ran out
 
     def counts(self) -> dict[str, int]:
         return {key: len(value) for key, value in vars(self).items()}
@@ -143,6 +148,10 @@ class SessionKeeper:
             else:
                 for name in ("paused", "vanished", "alerted", "failed"):
                     getattr(report, name).extend(getattr(looked, name, []))
+        try:
+            report.rounds_moved += rounds.review(self.delivery, now)
+        except Exception:  # a round's turn waits a minute longer; the sessions matter more
+            log.exception("moving rounds on failed")
         self._delete_unused_accounts(now, report)
         return report
 
@@ -209,10 +218,14 @@ class SessionKeeper:
         it stays on the session, which stays due, and a later tick does it."""
         work: dict[str, Callable[[storage.Session, datetime], None]] = {
             TELL_CLOSING: self._tell_closing,
+            END_TALKS: self._end_talks,
             TELL_CLOSED: self._tell_closed,
             COUNT: self._count,
             UNPIN: self._unpin,
+            END_ROUND: self._end_round,
             PLAN_NEXT: self._plan_next,
+            # Last: a summary that cannot be written now must never keep the next meeting from being planned.
+            SUMMARISE: self._summarise,
         }
         try:
             for step in sorted(session.pending_steps or (), key=list(work).index):
@@ -233,6 +246,10 @@ class SessionKeeper:
         members = storage.session_connections(session.session_id)
         self.delivery.send_all(members, frames.session_closing(session.session_id, session.ends_at))
 
+    def _end_talks(self, session: storage.Session, now: datetime) -> None:
+        """Before everyone is disconnected, so both sides of a talk see it end."""
+        private.end_at_close(self.delivery, session, now)
+
     def _tell_closed(self, session: storage.Session, now: datetime) -> None:
         members = storage.session_connections(session.session_id)
         # Those still in the waiting room are told too: nobody waits at the door of a closed room.
@@ -249,10 +266,17 @@ class SessionKeeper:
         storage.set_message_count(session, storage.count_messages(session.session_id))
         presence.freeze(session, now)  # the minutes with and without a mentor stop counting
 
+    def _summarise(self, session: storage.Session, now: datetime) -> None:
+        """After the count (the summary carries the message count); written once however often it runs."""
+        summary.write(session, now)
+
     def _unpin(self, session: storage.Session, now: datetime) -> None:
         """The pinned text is a copy of a message: it goes when the session ends, not in a year."""
         if session.pinned_message_id:
             storage.clear_pin(session)
+
+    def _end_round(self, session: storage.Session, now: datetime) -> None:
+        rounds.forget(session.session_id)
 
     def _plan_next(self, session: storage.Session, now: datetime) -> None:
         group = storage.get_group(session.group_id)

@@ -23,6 +23,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWri
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
+from ulid import ULID
 
 from chalicelib.storage.models import (
     ACCOUNT_TTL_MARGIN,
@@ -30,34 +31,46 @@ from chalicelib.storage.models import (
     ALL_MODELS,
     CAME,
     CANCELLED,
+    CHECKIN_LIFETIME,
     CLOSED,
     CONNECTION_LIFETIME,
     DECLINED,
+    ENDED,
     ENROLLED,
     IDLE,
+    INVITED,
     LISTED,
     LIVE,
     OPEN,
     PENDING,
     RECEIPT_LIFETIME,
     REMOVED,
+    REQUESTED,
+    ROUND_ENDED,
+    ROUND_RUNNING,
     SCHEDULED,
     SESSION_LIFETIME,
+    TALKING,
+    TEEN_GUARD,
     VISIBLE,
     WAITING,
     AuditEntry,
+    Checkin,
     Connection,
     Duty,
     Group,
     Member,
     Mentor,
     Message,
+    Note,
     Organisation,
     Participant,
     Report,
     Restriction,
+    Round,
     SendReceipt,
     Session,
+    Talk,
     Throttle,
     Waiting,
     _dynamo,
@@ -70,22 +83,31 @@ __all__ = [
     "ALL_MODELS",
     "CAME",
     "CANCELLED",
+    "CHECKIN_LIFETIME",
     "CLOSED",
     "CONNECTION_LIFETIME",
     "DECLINED",
+    "ENDED",
     "ENROLLED",
     "IDLE",
+    "INVITED",
     "LISTED",
     "LIVE",
     "OPEN",
     "PENDING",
     "RECEIPT_LIFETIME",
     "REMOVED",
+    "REQUESTED",
+    "ROUND_ENDED",
+    "ROUND_RUNNING",
     "SCHEDULED",
     "SESSION_LIFETIME",
+    "TALKING",
+    "TEEN_GUARD",
     "VISIBLE",
     "WAITING",
     "AuditEntry",
+    "Checkin",
     "Conflict",
     "Connection",
     "Duty",
@@ -93,12 +115,15 @@ __all__ = [
     "Member",
     "Mentor",
     "Message",
+    "Note",
     "Organisation",
     "Participant",
     "Report",
     "Restriction",
+    "Round",
     "SendReceipt",
     "Session",
+    "Talk",
     "Throttle",
     "Waiting",
     "add_audit",
@@ -121,6 +146,8 @@ __all__ = [
     "claim_report_alert",
     "claim_steps",
     "clear_pin",
+    # check-in and check-out, rounds
+    "connections_by_id",
     "count_hit",
     "count_messages",
     "create_mentor",
@@ -132,29 +159,40 @@ __all__ = [
     "delete_connection",
     "delete_duty",
     "delete_messages",
+    "delete_note",
     "delete_participant",
     "delete_restriction",
+    "delete_round",
     "due_sessions",
     "duties",
+    "end_talk",
     "enrol",
     "enter_session",
     "extend_session",
     "find_mentor",
     "find_participant",
     "forget_member",
+    "forget_notes",
+    "forget_talks",
+    "free_guard",
+    "get_checkin",
     "get_connection",
     "get_duty",
     "get_group",
     "get_member",
     "get_message",
+    "get_note",
     "get_organisation",
     "get_receipt",
     "get_report",
     "get_restriction",
+    "get_round",
     "get_session",
+    "get_talk",
     "get_throttle",
     "get_waiting",
     "group_history",
+    "group_notes",
     "latest_sessions",
     "leave_session",
     "listed_groups",
@@ -164,8 +202,10 @@ __all__ = [
     "messages_after",
     "messages_by",
     "note_attendance",
+    "notes_of",
     "open_reports",
     "open_session",
+    "open_talk",
     "org_groups",
     "org_mentors",
     "post_announcement",
@@ -177,14 +217,17 @@ __all__ = [
     "presence_pause",
     "recent_messages",
     "recent_reports",
+    "record_checkin",
     "reload_session",
     "remove_message",
     "remove_waiting",
     "replace_credentials",
+    "replace_round",
     "reports_about",
     "resolve_report",
     "restrict",
     "restrictions_of",
+    "rounds_due",
     "save_connection",
     "save_duty",
     "save_group",
@@ -192,8 +235,12 @@ __all__ = [
     "save_message",
     "save_settings",
     "save_state",
+    "save_summary",
     "save_throttle",
     "session_connections",
+    "session_reports",
+    "session_talks",
+    "sessions_between",
     "sessions_from",
     "set_connection_ends_at",
     "set_connection_slow_mode",
@@ -210,8 +257,12 @@ __all__ = [
     "set_topic",
     "settle",
     "staff_connections",
+    "start_round",
+    "start_talk",
     "step_done",
     "take_turn",
+    "talk_guard",
+    "talks_of",
     "touch_connection",
     "touch_participant",
     "uncount",
@@ -220,6 +271,7 @@ __all__ = [
     "wait_in_queue",
     "waiting_list",
     "waiting_of",
+    "write_note",
 ]
 
 # --- reading and writing, by what they are about ------------------------------------------------
@@ -359,6 +411,11 @@ def sessions_from(group_id: str, since: datetime, limit: int = 4) -> list[Sessio
 def group_history(group_id: str, until: datetime, limit: int) -> list[Session]:
     """The group's sessions that started before ``until``, newest first."""
     return list(Session.by_group.query(group_id, Session.starts_at < until, scan_index_forward=False, limit=limit))
+
+
+def sessions_between(group_id: str, since: datetime, until: datetime) -> list[Session]:
+    """The group's sessions that started from ``since`` up to (not including) ``until``, oldest first."""
+    return [s for s in Session.by_group.query(group_id, Session.starts_at.between(since, until)) if s.starts_at < until]
 
 
 def due_sessions(now: datetime, limit: int = 200) -> list[Session]:
@@ -1114,3 +1171,238 @@ def save_duty(duty: Duty, entry: AuditEntry | None = None) -> None:
 
 def delete_duty(duty: Duty) -> None:
     duty.delete()
+
+
+# --- handover between mentors: notes per pseudonym and group, the session's summary ---------------
+
+
+def get_note(group_id: str, participant_id: str) -> Note | None:
+    return _get(Note, group_id, participant_id, consistent=True)
+
+
+def group_notes(group_id: str) -> list[Note]:
+    """Every note of a group (one per pseudonym a mentor wrote about): one query."""
+    return list(Note.query(group_id, consistent_read=True))
+
+
+def write_note(note: Note, expected_version: int, entry: AuditEntry) -> bool:
+    """Store a note if it is still at ``expected_version`` (0: there is none yet), with its audit
+    entry; False when another mentor wrote it meanwhile (then nothing was written)."""
+    condition = Note.participant_id.does_not_exist() if expected_version == 0 else Note.version == expected_version
+    return _with_audit_if(lambda transaction: transaction.save(note, condition=condition), entry)
+
+
+def delete_note(note: Note, expected_version: int, entry: AuditEntry) -> bool:
+    """Delete a note unless another mentor changed it since ``expected_version``, with the audit entry."""
+    return _with_audit_if(
+        lambda transaction: transaction.delete(note, condition=Note.version == expected_version), entry
+    )
+
+
+def notes_of(participant_id: str) -> list[Note]:
+    """The notes about a participant, whole (the index holds keys only)."""
+    keys = list(Note.by_participant.query(participant_id))
+    return [note for key in keys if (note := _get(Note, key.group_id, key.participant_id)) is not None]
+
+
+def forget_notes(participant_id: str) -> int:
+    """A deleted account: every note about it goes. Safe to repeat; returns how many were found."""
+    keys = list(Note.by_participant.query(participant_id))
+    for key in keys:
+        Note(key.group_id, key.participant_id).delete()
+    return len(keys)
+
+
+def session_reports(org_id: str, session_id: str, starts_at: datetime, ends_at: datetime) -> list[Report]:
+    """The reports and flags of one session: report ids are ULIDs of when the message was written,
+    so the organisation's reports between the session's start and end (one query, no scan)."""
+    low = str(ULID.from_datetime(starts_at))[:10] + "0" * 16
+    high = str(ULID.from_datetime(ends_at + timedelta(minutes=5)))[:10] + "Z" * 16
+    found = Report.query(org_id, Report.report_id.between(low, high), filter_condition=Report.session_id == session_id)
+    return list(found)
+
+
+def save_summary(session: Session, summary: str) -> bool:
+    """Write the session's handover summary once: False when an earlier try already wrote it."""
+    return _update_if(session, [Session.summary.set(summary)], Session.summary.does_not_exist())
+
+
+# --- private talks: a teen and a mentor, beside the group ---------------------------------------
+
+
+def get_talk(talk_id: str) -> Talk | None:
+    if talk_id.startswith(TEEN_GUARD):
+        return None  # a guard is no talk, whatever a client sends
+    return _get(Talk, talk_id, consistent=True)
+
+
+def talk_guard(participant_id: str) -> Talk | None:
+    """The teen's guard: ``current`` names their talk that is not over (if any)."""
+    return _get(Talk, TEEN_GUARD + participant_id, consistent=True)
+
+
+def start_talk(talk: Talk) -> bool:
+    """A new talk (asked for, or an invitation) and the teen's guard, in one transaction: False when
+    the guard is taken, i.e. the teen has a talk that is not over (two tabs asking at once make one)."""
+    guard = Talk(
+        TEEN_GUARD + (talk.participant_id or ""),
+        participant_id=talk.participant_id,
+        current=talk.talk_id,
+        expires_at=talk.expires_at,
+    )
+    try:
+        with TransactWrite(connection=_dynamo()) as transaction:
+            transaction.save(talk, condition=Talk.talk_id.does_not_exist())
+            transaction.save(guard, condition=Talk.talk_id.does_not_exist())
+    except TransactWriteError as error:
+        if _cancelled_by_condition(error):
+            return False
+        raise
+    return True
+
+
+def free_guard(participant_id: str, talk_id: str) -> bool:
+    """Release a guard left by a talk that is over (its session closed before the tick ended it)."""
+    try:
+        Talk(TEEN_GUARD + participant_id).delete(condition=Talk.current == talk_id)
+    except DeleteError as error:
+        if _is_conditional(error):
+            return False
+        raise
+    return True
+
+
+def open_talk(talk: Talk, expected: str, mentor_id: str, mentor_name: str, now: datetime, entry: AuditEntry) -> bool:
+    """requested/invited -> open, with its audit entry: exactly once (False: someone else answered,
+    or it ended), and a failure leaves neither a half-open talk nor the entry."""
+    actions = [
+        Talk.state.set(TALKING),
+        Talk.mentor_id.set(mentor_id),
+        Talk.mentor_name.set(mentor_name),
+        Talk.opened_at.set(now),
+    ]
+    return _with_audit_if(
+        lambda transaction: transaction.update(talk, actions=actions, condition=Talk.state == expected), entry
+    )
+
+
+def end_talk(talk: Talk, ended_by: str, now: datetime, entry: AuditEntry | None) -> bool:
+    """Any state but ended -> ended, the teen's guard freed, and the audit entry (when a mentor was
+    in it), in one transaction; False when it had ended already (the other side, or the tick)."""
+    actions: list[Action] = [Talk.state.set(ENDED), Talk.ended_by.set(ended_by), Talk.ended_at.set(now)]
+    guard = Talk(TEEN_GUARD + (talk.participant_id or ""))
+    try:
+        with TransactWrite(connection=_dynamo()) as transaction:
+            transaction.update(talk, actions=actions, condition=Talk.state.exists() & (Talk.state != ENDED))
+            # Unconditional: while this talk is not over no other can hold the guard, and a second
+            # end of it is cancelled by the condition above, leaving a newer talk's guard alone.
+            transaction.delete(guard)
+            if entry is not None:
+                transaction.save(entry)
+    except TransactWriteError as error:
+        if _cancelled_by_condition(error):
+            return False
+        raise
+    talk.state, talk.ended_by, talk.ended_at = ENDED, ended_by, now
+    return True
+
+
+def session_talks(session_id: str) -> list[Talk]:
+    """A session's talks, by index (the close ends those still going)."""
+    return list(Talk.by_session.query(session_id))
+
+
+def talks_of(participant_id: str) -> list[Talk]:
+    """A teen's talks, whole (the index holds keys only; the guard is left out)."""
+    keys = Talk.by_participant.query(participant_id)
+    return [talk for key in keys if (talk := get_talk(key.talk_id)) is not None]
+
+
+def forget_talks(participant_id: str) -> None:
+    """A deleted account: its talks and its guard go (their messages go with the teen's messages)."""
+    for key in Talk.by_participant.query(participant_id):
+        Talk(key.talk_id).delete()
+
+
+# --- check-in and check-out ---------------------------------------------------------------------
+
+CHECKIN_WRITE_TRIES = 4
+
+
+def get_checkin(session_id: str, answer_key: str) -> Checkin | None:
+    return _get(Checkin, session_id, answer_key, consistent=True)
+
+
+def record_checkin(session: Session, answer_key: str, field: str, mood: int, expires_at: datetime) -> bool:
+    """A teen's answer (``field``: ``checkin`` or ``checkout``), replacing their earlier one, and the
+    session's count per step, in one transaction that holds only while the session is open.
+
+    The answer item is updated only if it still holds what was read (another tab may have answered
+    meanwhile: read again and retry), so one person counts once however often they click. False
+    when the session is no longer open; nothing was written then.
+    """
+    answer = getattr(Checkin, field)
+    for _ in range(CHECKIN_WRITE_TRIES):
+        found = get_checkin(session.session_id, answer_key)
+        before = getattr(found, field) if found is not None else None
+        if before is not None and int(before) == mood:
+            return reload_session(session).status == OPEN  # the same answer again changes nothing
+        counts = [getattr(Session, f"{field}_{mood}").add(1)]
+        if before is not None:
+            counts.append(getattr(Session, f"{field}_{int(before)}").add(-1))
+        item = found or Checkin(session.session_id, answer_key, expires_at=expires_at)
+        try:
+            with TransactWrite(connection=_dynamo()) as transaction:
+                transaction.update(
+                    item,
+                    actions=[answer.set(mood), Checkin.expires_at.set(expires_at)],
+                    condition=answer.does_not_exist() if before is None else answer == before,
+                )
+                transaction.update(session, actions=counts, condition=Session.status == OPEN)
+        except TransactWriteError as error:
+            reasons = getattr(error, "cancellation_reasons", None) or []
+            if len(reasons) > 1 and reasons[1] is not None and reasons[1].code == "ConditionalCheckFailed":
+                return False  # the session closed
+            if not _cancelled_by_condition(error):
+                raise
+            continue  # another tab answered meanwhile: read again
+        reload_session(session)
+        return True
+    raise Conflict("check-in kept changing")
+
+
+# --- rounds -------------------------------------------------------------------------------------
+
+
+def get_round(session_id: str) -> Round | None:
+    return _get(Round, session_id, consistent=True)
+
+
+def start_round(item: Round) -> bool:
+    """A new round, unless one is running in the session: a mentor's double click starts one."""
+    return _put_new(item, Round.session_id.does_not_exist() | (Round.state == ROUND_ENDED))
+
+
+def replace_round(item: Round) -> bool:
+    """Store a changed round if nobody changed it since it was read (its version): an answer, a
+    pass, a time-out and a mentor's skip racing for one turn move it once. False: reread."""
+    expected = int(item.version)
+    item.version = expected + 1
+    if _put_new(item, Round.version == expected):
+        return True
+    item.version = expected
+    return False
+
+
+def rounds_due(now: datetime, limit: int = 100) -> list[Round]:
+    """Running rounds whose turn has run out (a sparse index): the minute tick moves them on."""
+    return list(Round.due.query(PENDING, Round.turn_ends_at <= now, limit=limit))
+
+
+def delete_round(session_id: str) -> None:
+    Round(session_id).delete()
+
+
+def connections_by_id(connection_ids: list[str]) -> list[Connection]:
+    """Whole connection items (with when each connected), a hundred to a request."""
+    return list(Connection.batch_get(connection_ids))

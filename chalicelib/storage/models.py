@@ -190,7 +190,23 @@ class Session(Model):
     presence_since = UTCDateTimeAttribute(null=True)
     with_mentor_s = NumberAttribute(default=0)
     without_mentor_s = NumberAttribute(default=0)
+    # Check-in and check-out (chalicelib.chat.checkins): how many answered each step of the
+    # five-step scale, never who. Kept with the session for the figures; the answers per person
+    # are ``Checkin`` items that go a day after the session.
+    checkin_1 = NumberAttribute(null=True)
+    checkin_2 = NumberAttribute(null=True)
+    checkin_3 = NumberAttribute(null=True)
+    checkin_4 = NumberAttribute(null=True)
+    checkin_5 = NumberAttribute(null=True)
+    checkout_1 = NumberAttribute(null=True)
+    checkout_2 = NumberAttribute(null=True)
+    checkout_3 = NumberAttribute(null=True)
+    checkout_4 = NumberAttribute(null=True)
+    checkout_5 = NumberAttribute(null=True)
     expires_at = TTLAttribute(null=True)  # SESSION_LIFETIME after the end
+    # The handover to next week's mentors, written once at the close (chalicelib.sessions.summary):
+    # JSON of counts only (attendance, reports, crisis levels, notes written) and the topic.
+    summary = UnicodeAttribute(null=True)
 
     by_group = SessionsByGroup()
     due = SessionsDue()
@@ -355,6 +371,64 @@ class SendReceipt(Model):
     receipt_key = UnicodeAttribute(hash_key=True)
     message_id = UnicodeAttribute()
     expires_at = TTLAttribute()
+
+
+# --- check-in and check-out, rounds ------------------------------------------------------------
+
+# The answers per person go a day after their session ends (the session keeps the counts).
+CHECKIN_LIFETIME = timedelta(days=1)
+
+
+class Checkin(Model):
+    """One teen's check-in and check-out in one session: one item, so a second answer replaces the
+    first. Keyed by a one-way tag of the session and the participant, never the id or the name."""
+
+    class Meta(_Meta):
+        table_name = _table("checkins")
+
+    session_id = UnicodeAttribute(hash_key=True)
+    answer_key = UnicodeAttribute(range_key=True)  # accounts.tags.checkin_tag
+    checkin = NumberAttribute(null=True)  # 1-5
+    checkout = NumberAttribute(null=True)  # 1-5
+    expires_at = TTLAttribute()  # CHECKIN_LIFETIME after the session's end
+
+
+class RoundsDue(GlobalSecondaryIndex["Round"]):
+    """Sparse: running rounds by when their turn runs out, so the minute tick reads only those due."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_bucket = UnicodeAttribute(hash_key=True)
+    turn_ends_at = UTCDateTimeAttribute(range_key=True)
+
+
+ROUND_RUNNING, ROUND_ENDED = "running", "ended"
+
+
+class Round(Model):
+    """A mentor's round in one session (chalicelib.chat.rounds): one item per session, replaced by
+    the next round and deleted when the session closes. ``turns`` is JSON: in the order the teens
+    joined, each one's one-way tag, pseudonym and how their turn went."""
+
+    class Meta(_Meta):
+        table_name = _table("rounds")
+
+    session_id = UnicodeAttribute(hash_key=True)
+    round_id = UnicodeAttribute()  # a ULID
+    question = UnicodeAttribute()
+    asked_by = UnicodeAttribute()  # the mentor's display name
+    state = UnicodeAttribute(default=ROUND_RUNNING)  # running | ended
+    ended_by = UnicodeAttribute(null=True)  # done | mentor | closed
+    turns = UnicodeAttribute()
+    turn = NumberAttribute(default=0)
+    version = NumberAttribute(default=0)  # every change is conditional on the version it read
+    due_bucket = UnicodeAttribute(null=True)  # PENDING while running
+    turn_ends_at = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute()  # a day after the session's end, should the close not delete it
+
+    due = RoundsDue()
 
 
 # --- admission and the duty roster -------------------------------------------------------------
@@ -607,6 +681,107 @@ class Report(Model):
     by_author = ReportsByAuthor()
 
 
+# --- handover between mentors ----------------------------------------------------------------
+
+
+class NotesByParticipant(GlobalSecondaryIndex["Note"]):
+    """A participant's notes, so deleting the account deletes them (and the export lists them)."""
+
+    class Meta:
+        index_name = "by_participant"
+        projection = KeysOnlyProjection()
+
+    participant_id = UnicodeAttribute(hash_key=True)
+    group_id = UnicodeAttribute(range_key=True)
+
+
+class Note(Model):
+    """A mentor's short note about one pseudonym in one group, for the next week's mentors.
+
+    Seen only by the organisation's mentors; ``version`` goes up with every edit, so two mentors
+    editing at once get a conflict instead of one silently overwriting the other.
+    """
+
+    class Meta(_Meta):
+        table_name = _table("notes")
+
+    group_id = UnicodeAttribute(hash_key=True)
+    participant_id = UnicodeAttribute(range_key=True)
+    org_id = UnicodeAttribute()
+    pseudonym = UnicodeAttribute()
+    text = UnicodeAttribute()
+    version = NumberAttribute(default=1)
+    written_by = UnicodeAttribute()  # the mentor's id
+    written_by_name = UnicodeAttribute()
+    written_at = UTCDateTimeAttribute()
+    # The sessions that were open when it was written, so a session's summary can name the notes of it.
+    sessions = UnicodeSetAttribute(null=True)
+    expires_at = TTLAttribute()  # the organisation's retention period after the last edit
+
+    by_participant = NotesByParticipant()
+
+
+# --- private talks: one teen and one mentor, beside the group ------------------------------------
+
+REQUESTED, INVITED, TALKING, ENDED = "requested", "invited", "open", "ended"
+# A teen's guard item in the talks table: at most one talk that is not over, per teen.
+TEEN_GUARD = "teen#"
+
+
+class TalksBySession(GlobalSecondaryIndex["Talk"]):
+    """A session's talks, so the close ends every open one (guards have no session and stay out)."""
+
+    class Meta:
+        index_name = "by_session"
+        projection = AllProjection()
+
+    session_id = UnicodeAttribute(hash_key=True)
+    talk_id = UnicodeAttribute(range_key=True)
+
+
+class TalksByParticipant(GlobalSecondaryIndex["Talk"]):
+    """A teen's talks (and guard), so deleting the account deletes them."""
+
+    class Meta:
+        index_name = "by_participant"
+        projection = KeysOnlyProjection()
+
+    participant_id = UnicodeAttribute(hash_key=True)
+    talk_id = UnicodeAttribute(range_key=True)
+
+
+class Talk(Model):
+    """A private talk between a teen and a mentor in one session ("Jeg vil gerne tale med en voksen").
+
+    ``talk_id`` is a ULID; its messages are ``Message`` items under ``talk#<talk_id>``, so no query
+    of the session's messages ever returns them. The item ``teen#<participant id>`` is the teen's
+    guard: ``current`` names their talk that is not over, and a new one needs the guard free.
+    """
+
+    class Meta(_Meta):
+        table_name = _table("talks")
+
+    talk_id = UnicodeAttribute(hash_key=True)
+    session_id = UnicodeAttribute(null=True)
+    group_id = UnicodeAttribute(null=True)
+    org_id = UnicodeAttribute(null=True)
+    participant_id = UnicodeAttribute(null=True)
+    pseudonym = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(null=True)  # requested | invited | open | ended
+    opened_by = UnicodeAttribute(null=True)  # participant | mentor: who asked
+    mentor_id = UnicodeAttribute(null=True)  # the mentor who accepted (or invited)
+    mentor_name = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+    opened_at = UTCDateTimeAttribute(null=True)
+    ended_at = UTCDateTimeAttribute(null=True)
+    ended_by = UnicodeAttribute(null=True)  # participant | mentor | declined | close
+    current = UnicodeAttribute(null=True)  # on a guard: the teen's talk that is not over
+    expires_at = TTLAttribute(null=True)  # as its messages: the session's end plus the retention period
+
+    by_session = TalksBySession()
+    by_participant = TalksByParticipant()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     Organisation,
     Group,
@@ -623,6 +798,10 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Member,
     Waiting,
     Duty,
+    Note,
+    Talk,
+    Checkin,
+    Round,
 )
 
 

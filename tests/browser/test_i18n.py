@@ -136,7 +136,11 @@ FAMILIES: dict[str, list[str]] = {
         "duty",
         "swap",
         "cannot_come",
+        "talk_opened",
+        "talk_ended",
     ],
+    # a private talk with a mentor: who (or what) ended it
+    "talk.ended.{}": ["participant", "mentor", "declined", "left", "close"],
     "mentor.figures.{}": [
         "group_id",
         "group",
@@ -149,7 +153,22 @@ FAMILIES: dict[str, list[str]] = {
         "reports_handled",
         "minutes_with_mentor",
         "minutes_without_mentor",
+        "returning_8w",
+        "returning_share",
+        "checkin_answers",
+        "checkin_average",
+        "checkout_answers",
+        "checkout_average",
+        "mood_change",
     ],
+    "mentor.figures.withheld.{}": ["too_few_answers"],
+    # check-in and rounds (chalicelib/chat/checkins.py, rounds.py)
+    "checkin.question.{}": ["in", "out"],
+    "checkin.saved.{}": ["in", "out"],
+    "checkin.spread.{}": ["in", "out"],
+    "checkin.mood.{}": ["1", "2", "3", "4", "5"],
+    "round.ended.{}": ["done", "mentor"],
+    "round.outcome.{}": ["waiting", "now", "answered", "passed", "timed_out", "skipped", "left"],
     "mentor.figures.status.{}": ["open", "closed"],
 }
 

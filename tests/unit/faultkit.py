@@ -911,7 +911,7 @@ def assert_settled(session_id: str, far: datetime) -> storage.Session:
 
 
 def check_closed(world: World, now: datetime) -> None:
-    """Members told and disconnected, messages counted, next meeting planned, out of the due index."""
+    """Members told and disconnected, messages counted, summary written, next meeting planned, out of the due index."""
     session = assert_settled(world.session.session_id, now + timedelta(days=30))
     assert session.status == storage.CLOSED
     _everyone_got(world, "session_closed", IN_ROOM, lambda f: True)
@@ -920,6 +920,7 @@ def check_closed(world: World, now: datetime) -> None:
     for connection_id in reachable(world, IN_ROOM):
         assert connection_id in world.sockets.closed, f"{connection_id}'s socket was never closed"
     assert session.message_count == 2
+    assert session.summary is not None, "the handover summary for next week's mentors was not written"
     following = [s for s in storage.Session.by_group.query("g1") if s.starts_at > session.ends_at]
     assert [s.status for s in following] == [storage.SCHEDULED], "the next meeting was not planned"
 

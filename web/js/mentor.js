@@ -11,6 +11,8 @@ import { mentorAccount, createLogin } from './mentor/login.js';
 import { createTabs } from './mentor/tabs.js';
 import { createSessions } from './mentor/sessions.js';
 import { createChat } from './mentor/chat.js';
+import { createCheckinSpread } from './mentor/checkin.js';
+import { createRounds } from './mentor/round.js';
 import { createModeration } from './mentor/moderation.js';
 import { createReports } from './mentor/reports.js';
 import { createAudit } from './mentor/audit.js';
@@ -22,6 +24,8 @@ import { createRoster } from './mentor/roster.js';
 import { createAlerts } from './mentor/alerts.js';
 import { createDutyLine } from './mentor/duty.js';
 import { createSettings } from './mentor/settings.js';
+import { createHandover } from './mentor/handover.js';
+import { createPrivateTalks } from './mentor/private.js';
 
 const views = { login: $('#view-login'), app: $('#view-app') };
 const panels = {
@@ -54,15 +58,22 @@ async function main() {
     onFrame: (frame) => {
       if (frame.type === 'report') reports.add(frame.report, { live: true });
       else if (frame.type === 'report_claimed') reports.add(frame.report);
+      talks.onFrame(frame);
     },
     onReconnected: () => reports.load(),
+    onOpen: () => talks.resume(),
   });
   const moderation = createModeration({ api, calls, announce, currentChat: () => chat.current });
+  const handover = createHandover({
+    api, calls, announce, maxChars: config.limits?.max_note_chars, onChange: () => chat.renderSide(),
+  });
   const chat = createChat({
     wsUrl: config.wsUrl, account, api, calls, announce, moderate: moderation.open,
-    onReport: (report) => reports.add(report, { live: true }), onShow: () => tabs.open('sessions'),
+    onReport: (report) => reports.add(report, { live: true }), onShow: () => tabs.open('sessions'), handover,
+    features: [createCheckinSpread(), createRounds()],
   });
-  const sessions = createSessions({ api, calls, onEnter: chat.open });
+  const sessions = createSessions({ api, calls, onEnter: (session, group) => { chat.open(session, group); talks.render(); } });
+  const talks = createPrivateTalks({ account, send: (frame) => duty.send(frame), currentChat: () => chat.current, announce });
   const adminGroups = createAdminGroups({ api, calls, announce });
   const tabs = createTabs({
     panels,
@@ -93,6 +104,7 @@ async function main() {
     duty.stop();
     account.save(null);
     reports.forget();
+    talks.forget();
     alerts.clear();
     showView(views, 'login');
   }

@@ -28,8 +28,8 @@ export class Outbox {
 
   has(clientId) { return this.items.has(clientId); }
 
-  add(text) {
-    const item = { client_id: newClientId(), text, state: 'pending', error: null };
+  add(text, extra = {}) {
+    const item = { client_id: newClientId(), text, state: 'pending', error: null, extra };
     this.items.set(item.client_id, item);
     this._save();
     return item;

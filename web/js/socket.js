@@ -119,8 +119,14 @@ export class ChatConnection extends EventTarget {
 
   pending() { return this.outbox.list(); }
 
+  /** A feature's own frame (a check-in, a round's pass); false when the socket is not open. */
+  sendAction(frame) { return this._sendRaw(frame); }
+
+  /** Fields a feature adds to the next message (a round's ``round_id`` while it is your turn). */
+  extras() { return {}; }
+
   send(text) {
-    const item = this.outbox.add(text);
+    const item = this.outbox.add(text, this.extras());
     this._changed();
     if (this._canTransmit()) this._transmit(item);
     return item.client_id;
@@ -150,6 +156,11 @@ export class ChatConnection extends EventTarget {
   /** "I am typing", for the others' indicator; only in the room itself. True when it went out. */
   typing() {
     return this.status === 'online' && this._sendRaw({ action: 'typing' });
+  }
+
+  /** A frame of a feature riding on this socket (a private talk, …): false when it cannot go now. */
+  sendFrame(frame) {
+    return this._sendRaw(frame);
   }
 
   report(messageId, reason) {
@@ -274,6 +285,7 @@ export class ChatConnection extends EventTarget {
 
   _transmit(item) {
     const sent = this._sendRaw({
+      ...(item.extra || {}),
       action: 'send', text: item.text, client_id: item.client_id, session_id: this.session && this.session.id,
     });
     if (sent) this.outbox.sent(item);

@@ -14,6 +14,9 @@ import { createNotices } from './teen/notices.js';
 import { createReport } from './teen/report.js';
 import { applyLimits } from './teen/limits.js';
 import { fitChatToScreen, setInChat } from './teen/viewport.js';
+import { createPrivateTalk } from './teen/private.js';
+import { createCheckin } from './teen/checkin.js';
+import { createRound } from './teen/round.js';
 
 const ACCOUNT_KEY = 'gruppechat.teen';
 
@@ -33,11 +36,14 @@ async function main() {
   const api = new Api(config.apiUrl, () => account.current && account.current.token);
 
   const notices = createNotices();
+  const privateTalk = createPrivateTalk({ notices });
   const report = createReport({ currentChat: () => chat.current, notices });
   const groups = createGroups({ api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut });
   const chat = createChat({
     wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, refreshGroups: groups.fetch, onReport: report.open,
     onShow: () => { setInChat(true); showView(views, 'chat', { focus: false }); }, onLeft: () => go('groups'),
+    onConnection: privateTalk.attach,
+    features: [createCheckin(), createRound({ account })],
   });
   const signup = createSignup({ api, account, go });
   const settings = createSettings({

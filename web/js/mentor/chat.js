@@ -10,7 +10,7 @@ const EXTEND_MINUTES = 15;
 // mentor not heard from for 90 s): much more often than a teen's keep-alive.
 const HEARTBEAT_MS = 30 * 1000;
 
-export function createChat({ wsUrl, account, api, calls, announce, moderate, onReport, onShow }) {
+export function createChat({ wsUrl, account, api, calls, announce, moderate, onReport, onShow, handover, features = [] }) {
   let chat = null; // {session, group, connection, view}
 
   function open(session, group) {
@@ -48,7 +48,9 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
       $('#chat-ended-text').textContent = translatedOr(`ended.${event.detail.reason}`, t('ended.generic'));
       showEnded(true);
     });
+    for (const feature of features) feature.attach(connection); // the check-in spread, rounds
     onShow();
+    handover?.enter(group); // last week's summary and the group's notes (mentor/handover.js)
     $('#chat-title').tabIndex = -1;
     $('#chat-title').focus();
     connection.start();
@@ -56,6 +58,8 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
 
   function close() {
     if (!chat) return;
+    handover?.leave();
+    for (const feature of features) feature.detach();
     chat.view?.destroy();
     chat.connection?.stop();
     chat = null;
@@ -124,7 +128,7 @@ export function createChat({ wsUrl, account, api, calls, announce, moderate, onR
       type: 'button', class: 'btn btn--small btn--quiet', text: t(`mentor.mod.${action}`), dataset: { action },
       'aria-label': t(`mentor.mod.${action}Who`, { name: pseudonym }),
       onclick: (event) => moderate(action, { pseudonym }, event.currentTarget),
-    }));
+    })).concat(handover?.noteButton(pseudonym) || []);
   }
 
   /** Who is present, staff first, each teen with mute, kick and ban. */

@@ -12,8 +12,9 @@ const BACKOFF_MAX_MS = 30 * 1000;
  * @param {function} options.expiresAt      ms since epoch when the log-in ends (null: unknown)
  * @param {function} options.onFrame        every frame the server sends
  * @param {function} [options.onReconnected] after a drop, once the line is back: catch up there
+ * @param {function} [options.onOpen]       every time the line opens (the first time too)
  */
-export function createDutyLine({ wsUrl, params, expiresAt, onFrame, onReconnected = () => {} }) {
+export function createDutyLine({ wsUrl, params, expiresAt, onFrame, onReconnected = () => {}, onOpen = () => {} }) {
   let ws = null;
   let running = false;
   let attempt = 0;
@@ -59,6 +60,7 @@ export function createDutyLine({ wsUrl, params, expiresAt, onFrame, onReconnecte
       attempt = 0;
       if (opened) onReconnected();
       opened = true;
+      onOpen();
       clearInterval(pingTimer);
       pingTimer = setInterval(() => send({ action: 'ping' }), PING_EVERY_MS);
     };
@@ -91,9 +93,12 @@ export function createDutyLine({ wsUrl, params, expiresAt, onFrame, onReconnecte
     retryTimer = setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
   }
 
+  /** True when the frame went (the line is open). */
   function send(frame) {
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(JSON.stringify(frame));
+    return true;
   }
 
-  return { start, stop };
+  return { start, stop, send };
 }

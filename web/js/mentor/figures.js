@@ -15,9 +15,9 @@ export function createFigures({ api, calls }) {
   }
 
   function render() {
-    const columns = rows.length ? Object.keys(rows[0]) : [];
+    const columns = rows.length ? Object.keys(rows[0]).filter((key) => key !== 'withheld') : [];
     $('#figures-head').replaceChildren(...columns.map((key) => h('th', { scope: 'col', text: columnName(key) })));
-    $('#figures-rows').replaceChildren(...rows.map((row) => h('tr', {}, columns.map((key) => h('td', { text: cell(key, row[key]) })))));
+    $('#figures-rows').replaceChildren(...rows.map((row) => h('tr', {}, columns.map((key) => figureCell(key, row)))));
     drawChart();
   }
 
@@ -51,7 +51,16 @@ function columnName(key) {
   return translatedOr(`mentor.figures.${key}`, key);
 }
 
+/** A cell; one the server withheld (a check-in below five answers) says so instead of a number. */
+function figureCell(key, row) {
+  const why = row.withheld && row.withheld[key];
+  if (why) return h('td', { class: 'figures__withheld', dataset: { withheld: why }, text: t(`mentor.figures.withheld.${why}`) });
+  return h('td', { text: cell(key, row[key]) });
+}
+
 function cell(key, value) {
+  if (key === 'mood_change' && typeof value === 'number') return value > 0 ? `+${value}` : String(value);
+  if (key === 'returning_share' && typeof value === 'number') return `${Math.round(value * 100)} %`;
   if (value === null || value === undefined) return '';
   if (key === 'status') return translatedOr(`mentor.figures.status.${value}`, value);
   if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) return formatDateTime(value);

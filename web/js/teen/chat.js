@@ -24,7 +24,9 @@ export function savedGroup() {
   return sessionStorage.getItem(GROUP_KEY);
 }
 
-export function createChat({ wsUrl, api, account, notices, findGroup, refreshGroups, onReport, onShow, onLeft }) {
+export function createChat({
+  wsUrl, api, account, notices, findGroup, refreshGroups, onReport, onShow, onLeft, onConnection = () => {}, features = [],
+}) {
   let chat = null; // {connection, view, groupId}
   const scroller = new StickyList($('#messages'), $('#new-messages'));
   const typing = createTyping($('#typing'));
@@ -59,6 +61,7 @@ export function createChat({ wsUrl, api, account, notices, findGroup, refreshGro
       daySeparators: true,
     });
     chat = { connection, view, groupId };
+    onConnection(connection); // features that ride on the same socket (a private talk with a mentor)
     connection.addEventListener('joined', (event) => onJoined(event.detail));
     connection.addEventListener('admission', (event) => onAdmission(event.detail));
     connection.addEventListener('frame', (event) => onFrame(event.detail));
@@ -67,6 +70,7 @@ export function createChat({ wsUrl, api, account, notices, findGroup, refreshGro
     connection.addEventListener('status', (event) => onStatus(event.detail));
     connection.addEventListener('ended', (event) => onEnded(event.detail));
     connection.addEventListener('left', () => { close(); onLeft(); });
+    for (const feature of features) feature.attach(connection); // check-in, rounds
     onShow();
     $('#composer-text').focus();
     connection.start();
@@ -74,6 +78,7 @@ export function createChat({ wsUrl, api, account, notices, findGroup, refreshGro
 
   function close() {
     if (!chat) return;
+    for (const feature of features) feature.detach();
     chat.view.destroy();
     chat.connection.stop();
     chat = null;

@@ -1,0 +1,152 @@
+// Private talks in the console: a teen's request to talk with a mentor alone (accept it), a mentor's
+// invitation to a teen in the open chat, and every talk of the organisation going on now. The talk's
+// mentor writes and ends it; the organisation's other mentors follow it, read-only. Talks travel on
+// the duty line (mentor/duty.js), so they reach the mentor wherever they are on the page. The panel
+// builds its own elements, so the page's markup needs nothing for it.
+import { t, formatTime, errorText } from '../i18n.js';
+import { h, $ } from '../dom.js';
+import { enterSends } from '../chatview.js';
+
+export function createPrivateTalks({ account, send, currentChat, announce }) {
+  const talks = new Map(); // talk id -> {talk, messages: Map(id -> message)}
+  const announced = new Set(); // requests already announced to screen readers
+  const list = h('ul', { id: 'talks-list', class: 'talks__list' });
+  const error = h('p', { id: 'talks-error', class: 'form-error', role: 'alert' });
+  // Refreshed when it is about to be used: who is present changes all the time.
+  const who = h('select', { id: 'talk-invite-who', onfocus: renderInvite, onmousedown: renderInvite });
+  const invite = h('form', { id: 'talk-invite', class: 'form form--inline', novalidate: true, onsubmit: inviteTeen },
+    h('label', { for: 'talk-invite-who', 'data-role': 'label' }), who,
+    h('button', { type: 'submit', class: 'btn btn--small', 'data-role': 'button' }));
+  const title = h('h2', { id: 'talks-title', class: 'side-title' });
+  const panel = h('section', { id: 'talks', class: 'talks card', 'aria-labelledby': 'talks-title' }, title, error, list, invite);
+  $('#alerts-taken').after(panel);
+
+  function myName() { return account.current && account.current.mentor ? account.current.mentor.name : null; }
+
+  function act(frame) {
+    error.textContent = '';
+    if (!send(frame)) error.textContent = t('status.offline');
+  }
+
+  /** Every frame of the duty line; only talks concern this panel. */
+  function onFrame(frame) {
+    switch (frame.type) {
+      case 'talk': {
+        const entry = talks.get(frame.talk.id) || { talk: frame.talk, messages: new Map() };
+        const before = entry.talk.state;
+        entry.talk = frame.talk;
+        talks.set(frame.talk.id, entry);
+        if (frame.talk.state === 'requested' && !announced.has(frame.talk.id)) {
+          announced.add(frame.talk.id);
+          announce(t('talk.mentor.requestedNow', { name: frame.talk.pseudonym }));
+        } else if (before !== frame.talk.state && frame.talk.state === 'ended') {
+          announce(t('talk.mentor.endedNow', { name: frame.talk.pseudonym }));
+        }
+        render();
+        break;
+      }
+      case 'private_message':
+      case 'talk_history': {
+        const entry = talks.get(frame.talk_id);
+        if (!entry) return;
+        for (const message of frame.messages || [frame.message]) entry.messages.set(message.id, message);
+        render();
+        break;
+      }
+      case 'error':
+        if (String(frame.code).startsWith('talk_') || frame.code === 'not_in_talk') {
+          error.textContent = errorText(frame.code, frame.message, frame);
+        }
+        break;
+      default: break;
+    }
+  }
+
+  /** The duty line (re)opened: ask for every talk going on, with its messages. */
+  function resume() {
+    send({ action: 'talk_catch_up' });
+  }
+
+  function inviteTeen(event) {
+    event.preventDefault();
+    const chat = currentChat();
+    if (!chat || !chat.session) { error.textContent = t('talk.mentor.noChat'); return; }
+    if (!who.value) return;
+    act({ action: 'talk_invite', session_id: chat.session.id, pseudonym: who.value });
+  }
+
+  function renderInvite() {
+    const chat = currentChat();
+    const teens = chat && chat.connection ? [...chat.connection.present.values()].filter((m) => m.role === 'participant') : [];
+    const chosen = who.value;
+    who.replaceChildren(...teens.map((m) => h('option', { value: m.pseudonym, text: m.pseudonym })));
+    if (teens.some((m) => m.pseudonym === chosen)) who.value = chosen;
+    invite.querySelector('[data-role="label"]').textContent = t('talk.mentor.inviteLabel');
+    invite.querySelector('[data-role="button"]').textContent = t('talk.mentor.invite');
+  }
+
+  function render() {
+    title.textContent = t('talk.mentor.title');
+    const entries = [...talks.values()].sort((a, b) => (a.talk.id < b.talk.id ? 1 : -1));
+    list.replaceChildren(...entries.map(card));
+    const empty = entries.length === 0;
+    list.hidden = empty;
+    renderInvite();
+    panel.hidden = empty && !currentChat(); // nothing to show, and nobody to invite
+  }
+
+  function card({ talk, messages }) {
+    const mine = talk.mentor && talk.mentor === myName();
+    const state = talk.state;
+    const line = {
+      requested: t('talk.mentor.requested', { name: talk.pseudonym }),
+      invited: t('talk.mentor.invited', { name: talk.pseudonym, mentor: talk.mentor }),
+      open: mine ? t('talk.mentor.yours', { name: talk.pseudonym }) : t('talk.mentor.following', { name: talk.pseudonym, mentor: talk.mentor }),
+      ended: t('talk.mentor.ended', { name: talk.pseudonym, why: t(`talk.ended.${talk.ended_by || 'mentor'}`) }),
+    }[state] || '';
+    const sorted = [...messages.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const text = h('textarea', { rows: '2', maxlength: '1000', 'aria-label': t('talk.mentor.writeTo', { name: talk.pseudonym }) });
+    const composer = h('form', {
+      class: 'composer', novalidate: true,
+      onsubmit: (event) => {
+        event.preventDefault();
+        const words = text.value.trim();
+        if (!words) return;
+        act({ action: 'talk_send', talk_id: talk.id, text: words, client_id: crypto.randomUUID() });
+        text.value = '';
+      },
+    }, text, h('button', { type: 'submit', class: 'btn btn--primary composer__send', text: t('talk.send') }));
+    enterSends(text, composer);
+    return h('li', { class: `talk talk--${state}`, dataset: { talk: talk.id, state } },
+      h('p', { class: 'talk__line', text: line }),
+      h('time', { class: 'hint', datetime: talk.created_at, text: formatTime(talk.created_at) }),
+      sorted.length ? h('ol', { class: 'messages talk__messages' }, sorted.map((m) => h('li', { class: 'message' },
+        h('span', { class: 'message__who', text: m.pseudonym }), ' ',
+        h('time', { class: 'message__time', datetime: m.created_at, text: formatTime(m.created_at) }),
+        h('p', { class: 'message__text', text: m.text })))) : null,
+      state === 'open' && mine ? composer : null,
+      h('div', { class: 'actions' },
+        state === 'requested' ? h('button', {
+          type: 'button', class: 'btn btn--primary btn--small', text: t('talk.mentor.accept'),
+          'aria-label': t('talk.mentor.acceptFrom', { name: talk.pseudonym }),
+          onclick: () => act({ action: 'talk_accept', talk_id: talk.id }),
+        }) : null,
+        (state === 'open' || state === 'invited') && mine ? h('button', {
+          type: 'button', class: 'btn btn--quiet btn--small', text: t('talk.end'),
+          onclick: () => act({ action: 'talk_end', talk_id: talk.id }),
+        }) : null,
+        state === 'ended' ? h('button', {
+          type: 'button', class: 'btn btn--quiet btn--small', text: t('nav.dismiss'),
+          onclick: () => { talks.delete(talk.id); render(); },
+        }) : null));
+  }
+
+  function forget() {
+    talks.clear();
+    render();
+  }
+
+  document.addEventListener('langchange', render);
+  render();
+  return { onFrame, resume, forget, render };
+}

@@ -1,0 +1,137 @@
+// Talk to a mentor alone: "Jeg vil gerne tale med en voksen". The teen asks (or a mentor invites),
+// and once a mentor accepts, a private conversation opens beside the group chat. Only this teen and
+// the mentors see it. The panel builds its own elements, so the page's markup needs nothing for it.
+import { t, formatTime } from '../i18n.js';
+import { h, $ } from '../dom.js';
+import { enterSends } from '../chatview.js';
+
+export function createPrivateTalk({ notices }) {
+  let connection = null; // the group chat's ChatConnection: talks travel on the same socket
+  let talk = null; // the talk as the server last described it
+  const messages = new Map(); // id -> message of the talk, sorted by id when shown
+  let pending = null; // {client_id, text} of the message on its way
+
+  const ask = h('button', { type: 'button', id: 'talk-ask', class: 'btn btn--small talk__ask', text: t('talk.ask'), onclick: () => act('talk_request') });
+  const title = h('h2', { id: 'talk-title', class: 'talk__title' });
+  const status = h('p', { id: 'talk-status', class: 'hint', role: 'status' });
+  const list = h('ol', { id: 'talk-messages', class: 'messages talk__messages', 'aria-labelledby': 'talk-title' });
+  const text = h('textarea', { id: 'talk-text', rows: '2', maxlength: '1000', 'aria-labelledby': 'talk-title' });
+  const composer = h('form', { id: 'talk-composer', class: 'composer', novalidate: true, onsubmit: send },
+    text, h('button', { type: 'submit', class: 'btn btn--primary composer__send', id: 'talk-send', text: t('talk.send') }));
+  const accept = h('button', { type: 'button', id: 'talk-accept', class: 'btn btn--primary btn--small', text: t('talk.acceptInvite'), onclick: () => act('talk_accept', { talk_id: talk.id }) });
+  const decline = h('button', { type: 'button', id: 'talk-decline', class: 'btn btn--small', text: t('talk.declineInvite'), onclick: () => act('talk_decline', { talk_id: talk.id }) });
+  const end = h('button', { type: 'button', id: 'talk-end', class: 'btn btn--quiet btn--small', onclick: () => act('talk_end', { talk_id: talk.id }) });
+  const close = h('button', { type: 'button', id: 'talk-close', class: 'btn btn--quiet btn--small', text: t('nav.dismiss'), onclick: () => { talk = null; render(); } });
+  const panel = h('section', { id: 'talk', class: 'talk card', 'aria-labelledby': 'talk-title', hidden: true },
+    title, status, list, composer, h('div', { class: 'actions' }, accept, decline, end, close));
+  $('#chat-notices').before(ask);
+  $('#chat-notices').before(panel); // notices stay right above the message box
+  enterSends(text, composer);
+
+  /** A new group connection (each join of a group makes one). */
+  function attach(next) {
+    connection = next;
+    talk = null;
+    messages.clear();
+    render();
+    next.addEventListener('joined', () => next.sendFrame({ action: 'talk_catch_up' })); // after a reload or a drop
+    next.addEventListener('frame', (event) => onFrame(event.detail));
+    next.addEventListener('ended', () => { talk = null; render(); });
+    next.addEventListener('status', () => render());
+  }
+
+  function act(action, fields = {}) {
+    if (!connection || !connection.sendFrame({ action, ...fields })) notices.show('error', t('status.offline'));
+  }
+
+  function onFrame(frame) {
+    switch (frame.type) {
+      case 'talk': {
+        const fresh = !talk || talk.id !== frame.talk.id;
+        if (fresh) messages.clear();
+        if (frame.talk.state === 'invited' && (fresh || talk.state !== 'invited')) notices.show('talk', t('talk.invitedNotice', { name: frame.talk.mentor }));
+        if (frame.talk.state === 'open' && talk && talk.state !== 'open') notices.show('talk', t('talk.openedNotice', { name: frame.talk.mentor }));
+        if (frame.talk.state !== 'invited' && frame.talk.state !== 'open') notices.remove('talk');
+        talk = frame.talk;
+        render();
+        if (talk.state === 'open' && fresh) text.focus();
+        break;
+      }
+      case 'private_message':
+      case 'talk_history':
+        if (!talk || frame.talk_id !== talk.id) return;
+        for (const message of frame.messages || [frame.message]) messages.set(message.id, message);
+        if (frame.type === 'private_message' && pending && frame.message.client_id === pending.client_id) pending = null;
+        render();
+        break;
+      case 'notice':
+        // Held back by the anonymity guard: hand the words back, as the group chat does.
+        if (pending && frame.client_id === pending.client_id) {
+          if (!text.value) text.value = pending.text;
+          pending = null;
+        }
+        break;
+      case 'error':
+        if (pending && frame.client_id === pending.client_id) {
+          if (!text.value) text.value = pending.text;
+          pending = null;
+        }
+        break;
+      default: break;
+    }
+  }
+
+  function send(event) {
+    event.preventDefault();
+    const words = text.value.trim();
+    if (!words || !talk || talk.state !== 'open') return;
+    pending = { client_id: crypto.randomUUID(), text: words };
+    act('talk_send', { talk_id: talk.id, text: words, client_id: pending.client_id });
+    text.value = '';
+    text.focus();
+  }
+
+  function render() {
+    ask.hidden = !connection || connection.status !== 'online' || Boolean(talk && talk.state !== 'ended');
+    panel.hidden = !talk;
+    if (!talk) return;
+    const state = talk.state;
+    title.textContent = state === 'requested' ? t('talk.titleAsked') : t('talk.title', { name: talk.mentor || '' });
+    status.textContent = {
+      requested: t('talk.requested'),
+      invited: t('talk.invited', { name: talk.mentor }),
+      open: t('talk.open'),
+      ended: t(`talk.ended.${talk.ended_by || 'mentor'}`),
+    }[state] || '';
+    composer.hidden = state !== 'open';
+    list.hidden = state !== 'open' && messages.size === 0;
+    accept.hidden = state !== 'invited';
+    decline.hidden = state !== 'invited';
+    end.hidden = state === 'ended' || state === 'invited';
+    end.textContent = t(state === 'requested' ? 'talk.withdraw' : 'talk.end');
+    close.hidden = state !== 'ended';
+    const sorted = [...messages.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    list.replaceChildren(...sorted.map((message) => {
+      const own = message.role === 'participant';
+      return h('li', { class: `message${own ? ' message--own' : ''}` },
+        h('span', { class: 'message__who', text: own ? t('chat.you') : message.pseudonym }), ' ',
+        h('time', { class: 'message__time', datetime: message.created_at, text: formatTime(message.created_at) }),
+        h('p', { class: 'message__text', text: message.text }),
+        own ? null : h('button', {
+          type: 'button', class: 'btn btn--small btn--quiet', text: t('chat.report'),
+          onclick: () => act('talk_report', { talk_id: talk.id, message_id: message.id, reason: 'other' }),
+        }));
+    }));
+  }
+
+  document.addEventListener('langchange', () => {
+    ask.textContent = t('talk.ask');
+    accept.textContent = t('talk.acceptInvite');
+    decline.textContent = t('talk.declineInvite');
+    composer.querySelector('button').textContent = t('talk.send');
+    close.textContent = t('nav.dismiss');
+    render();
+  });
+
+  return { attach };
+}
