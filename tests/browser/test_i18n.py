@@ -143,6 +143,7 @@ FAMILIES: dict[str, list[str]] = {
         "minutes_without_mentor",
     ],
     "mentor.figures.status.{}": ["open", "closed"],
+    "mentor.chat.flag.{}": ["crisis", "reported"],
 }
 
 
