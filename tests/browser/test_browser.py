@@ -134,7 +134,8 @@ def test_the_mentor_removes_a_message_and_it_vanishes_for_both_teens(stack, new_
 
     mentor.screenshot(path=str(screenshot_path("mentor-chat.png", tmp_path)))
 
-    mentor.locator("li.msg").filter(has_text="Det her er en grim besked").locator("[data-action=remove]").click()
+    mentor.locator("li.msg").filter(has_text="Det her er en grim besked").locator(".menu__button").click()
+    mentor.get_by_role("menuitem", name="Fjern beskeden …").click()
     mentor.get_by_label("Begrundelse (kun for mentorer)").fill("Ubehagelig")
     mentor.locator("#mod-submit").click()
     for page in (ask, elm, mentor):
@@ -266,7 +267,10 @@ def test_a_report_reaches_the_mentor_and_a_kicked_teen_is_not_reconnected_in_a_l
     expect(reporter.locator(".notice--reported")).to_be_visible()
     expect(mentor.locator("#reports-count")).not_to_have_text("0")
 
-    mentor.locator("#present-list li").filter(has_text="Brændenælde").locator("[data-action=kick]").click()
+    mentor.locator("#present-list li").filter(has_text="Brændenælde").get_by_role(
+        "button", name="Handlinger for Brændenælde"
+    ).click()
+    mentor.get_by_role("menuitem", name="Send Brændenælde ud af chatten").click()
     mentor.get_by_label("Begrundelse (kun for mentorer)").fill("Uvenlig")
     mentor.locator("#mod-submit").click()
     expect(rude.locator("#chat-ended")).to_be_visible()
@@ -364,7 +368,10 @@ def test_an_admin_opens_a_new_group_early_and_every_chat_tool_reaches_the_teen(s
     expect(kid.locator(".notice--extended")).to_be_visible()
     expect(admin.locator("#live")).to_have_text("Gruppen er forlænget.")
 
-    admin.locator("#present-list li").filter(has_text="Mælkebøtte").locator("[data-action=mute]").click()
+    admin.locator("#present-list li").filter(has_text="Mælkebøtte").get_by_role(
+        "button", name="Handlinger for Mælkebøtte"
+    ).click()
+    admin.get_by_role("menuitem", name="Sæt Mælkebøtte på pause").click()
     expect(admin.locator("#mod-title")).to_have_text("Sæt Mælkebøtte på pause")
     moderate(admin, "Ro på")
     expect(kid.locator(".notice--muted")).to_be_visible()
