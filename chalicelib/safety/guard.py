@@ -143,14 +143,19 @@ def _digit_count(text: str) -> int:
 
 
 # "2o 3o 4o 5o", "2l 3l", "28 I9": o for zero and l/I for one, only where they touch a digit.
-_O_FOR_ZERO = _Regex(r"(?<=\d)[oO]|[oO](?=\d)")
+# "4 2 1 8 9 O 7 3": a lone o between spaced digits is a zero too.
+_O_FOR_ZERO = _Regex(r"(?<=\d)[oO]|[oO](?=\d)|(?<=\d )[oO](?= \d)")
 _L_FOR_ONE = _Regex(r"(?<=\d)[lI](?![^\W\d_])|(?<![^\W\d_])[lI](?=\d)")
 # Four pairs of digits with one repeated separator ("28/19/46/73", "28,19,46,73",
 # "3 0 ... 7 4 ... 1 9"): the way a number is grouped, never a date, time or amount.
 _PAIRED = _Regex(r"(?<![\d.,/])(\d\s?\d)\s*([/,.;:]+|\.{2,}|…)\s*(\d\s?\d)\s*\2\s*(\d\s?\d)\s*\2\s*(\d\s?\d)(?![\d])")
 # Exotic separators between digits ("22_33_44_55", "22*33*44*55") become spaces
 # so the phone-number matcher sees an ordinary spaced number.
-_ODD_SEPARATOR = _Regex(r"(?<=\d)\s*[_*|·•~]+\s*(?=\d)")
+_ODD_SEPARATOR = _Regex(
+    r"(?<=\d)\s*(?:(?:-+>|=>|[_*|·•~&\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff])\s*)+(?=\d)"
+)  # "28 🙂 19 🙂 46 🙂 73", "28 -> 19"
+# Single digits or groups with one repeated separator: "2,8,1,9,4,6,7,3", "28 ; 1946 ; 73".
+_SEPARATED = _Regex(r"(?<![\d.,/:;-])\d{1,4}\s*([,;/:.-])\s*\d{1,4}(?:\s*\1\s*\d{1,4}){1,6}(?![\d]|[.,/:;-]\d)")
 _DATE = _Regex(r"(\d{1,2})[./-](\d{1,2})[./-](?:\d{2}|\d{4})|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}")
 _TIME_RANGE = _Regex(r"\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}")
 _YEAR_RANGE = _Regex(r"(?:19|20)\d\d\s*[-–/ ]\s*(?:19|20)\d\d")
@@ -202,19 +207,74 @@ def _helpline_numbers() -> frozenset[str]:
 
 
 def _has_phone(text: str) -> bool:
-    if _NANP.search(text):
+    if _digit_count(text) >= 7 and (_NANP.search(text) or _cued_nanp(text) or _spaced_nanp(text)):
         return True
     if _has_plain_phone(text):
         return True
     spoken = _digits_from_words(text)
-    if spoken is not None and (_has_plain_phone(spoken) or _has_split_phone(spoken)):
+    if spoken is not None and (
+        _has_plain_phone(spoken) or _has_split_phone(spoken) or _spoken_number(spoken, _cued(text))
+    ):
         return True
     return _has_split_phone(text)
 
 
 # North American numbers: 555-867-5309, (555) 867-5309, +1 555.867.5309. The separators
 # are required: ten bare digits are as often an order number.
-_NANP = _Regex(r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]?\d{4}(?![\d])")
+_NANP = _Regex(
+    r"""(?<![\d+])(?:\+?1\s?[.\-–—/]?\s?)?
+    (?:\(\s?[2-9]\d{2}\s?\)\s?[.\-–—/]?\s?|[2-9]\d{2}(?:\s?[.\-–—/_]\s?|\s))   # 555- / (555) / 555 -
+    [2-9]\d{2}(?:\s?[.\-–—/_]\s?|\s)?\d{4}(?![\d])""",
+    re.VERBOSE,
+)
+# Ten digits typed one by one or in odd groups ("5 5 5 8 6 7 5 3 0 9"): compacted, a North
+# American number's shape. A bare run of ten is left alone (an order number, as often).
+_SPACED_TEN = _Regex(r"(?<![\d+])(?:1[\s.-])?\d(?:[\s.-]?\d){9}(?!\d)")
+# With a word that asks to call or text: ten bare digits ("call me 5558675309") and the
+# seven of a local number ("text me 867-5309").
+_NANP_BARE = _Regex(r"(?<![\d+.,])(?:\+?1)?[2-9]\d{2}[2-9]\d{6}(?![\d]|[.,]\d)")
+_NANP_LOCAL = _Regex(r"(?<![\d+.,:/-])[2-9]\d{2}[\s.-]\d{4}(?![\d]|[.,:/-]\d)")
+
+
+def _spaced_nanp(text: str) -> bool:
+    for m in _SPACED_TEN.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if not digits.isdigit() or len(digits) == len(m.group()):
+            continue  # no separator at all
+        if re.fullmatch(r"1?[2-9]\d{2}[2-9]\d{6}", digits) and not _not_a_phone(m.group()):
+            return True
+    return False
+
+
+def _cued(text: str) -> bool:
+    return bool(_PHONE_CUES.search(text))
+
+
+def _cued_nanp(text: str) -> bool:
+    if not _cued(text):
+        return False
+    if _NANP_BARE.search(text):
+        return True
+    return any(not _not_a_phone(m.group()) for m in _NANP_LOCAL.finditer(text))
+
+
+def _spoken_number(spoken: str, cued: bool) -> bool:
+    """A run of number words that spells a whole number by itself.
+
+    "five five five eight six seven five three oh nine" reads as ten digits no
+    matcher groups; eight digits are a Danish number and ten a North American one.
+    """
+    for run in spoken.split(" , "):
+        digits = re.sub(r"\D", "", run)
+        if digits in _helpline_numbers() or _not_a_phone(run):
+            continue
+        if len(digits) == 8 and digits[0] in "23456789":
+            return True
+        if len(digits) in (10, 11) and re.fullmatch(r"1?[2-9]\d{2}[2-9]\d{6}", digits):
+            return True
+        if cued and len(digits) == 7 and digits[0] in "23456789":
+            return True
+    return False
 
 # --- numbers in words ---------------------------------------------------------------
 
@@ -296,13 +356,53 @@ _NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve"
 
 
 def _number_value(word: str) -> str | None:
-    """Digits for one number word ("toogtyve" -> "22", "fem" -> "5"), else None."""
+    """Digits for one number word ("toogtyve" -> "22", "fem" -> "5"), else None.
+
+    Typed as teens type: stretched ("tooogtyve", "fiiire"), doubled by accident
+    ("fiire"), tens and unit run together ("twentyeight", "tyveotte"), and words
+    written as one ("ninezero", "toottefem" -> "9 0", "2 8 5").
+    """
+    found = _plain_number_value(word)
+    if found is None and len(word) >= 4:
+        squeezed = _STRETCHED.sub(r"\1\1", word)
+        found = _plain_number_value(squeezed) or _plain_number_value(_DOUBLED.sub(r"\1", squeezed))
+        if found is None and word not in _NOT_NUMBER_CONCATENATIONS:
+            parts = _split_number_words(word)
+            if parts and len(parts) >= 2:
+                found = " ".join(parts)
+    return found
+
+
+def _plain_number_value(word: str) -> str | None:
     for table in (_UNITS, _TEENS, _TENS):
         if word in table:
             return str(table[word])
     m = _COMPOUND.fullmatch(word)
     if m and m.group(1) in _UNITS and m.group(2) in _TENS:
         return str(_TENS[m.group(2)] + _UNITS[m.group(1)])
+    for tens, value in _TENS.items():
+        unit = word.removeprefix(tens)
+        if unit != word and unit in _UNITS and _UNITS[unit] > 0 and unit not in ("en", "et", "oh"):
+            return str(value + _UNITS[unit])  # "twentyeight", "tyveotte"
+    return None
+
+
+_STRETCHED = re.compile(r"(.)\1{2,}")
+_DOUBLED = re.compile(r"(.)\1")
+# Words that happen to be spelled with number words only.
+_NOT_NUMBER_CONCATENATIONS = frozenset({"enten", "tien", "tito", "nien", "toen", "often", "tenten"})
+_PIECES = sorted({*_UNITS, *_TEENS, *_TENS} - {"oh", "een"}, key=len, reverse=True)
+
+
+def _split_number_words(word: str) -> list[str] | None:
+    """``word`` cut into whole number words, longest first, or None when it will not cut."""
+    if not word:
+        return []
+    for piece in _PIECES:
+        if word.startswith(piece):
+            rest = _split_number_words(word[len(piece) :])
+            if rest is not None:
+                return [str(_plain_number_value(piece)), *rest]
     return None
 
 
@@ -349,6 +449,16 @@ def _digits_from_words(text: str) -> str | None:
                 words_in_run += 1
                 i += 2
                 continue
+            # "... seksogfyrre og treoghalvfjerds", "forty six and seventy three": the last group.
+            if (
+                token in ("og", "and")
+                and words_in_run >= 2
+                and i + 1 < len(tokens)
+                and not tokens[i + 1].isdigit()
+                and _number_value(tokens[i + 1]) is not None
+            ):
+                i += 1
+                continue
             flush()
             i += 1
             continue
@@ -373,12 +483,16 @@ def _digits_from_words(text: str) -> str | None:
 # --- digits split by words ------------------------------------------------------------
 
 # "22 og så 33 44 55", "22 33 hmm 44 55": filler between the groups of one number.
-_FILLER = frozenset("og så and then øh øhm hmm hm eh um uh altså bare ja yes lige just".split())
+_FILLER = frozenset("og så so and then øh øhm hmm hm eh um uh altså bare ja yes lige just".split())
 _PHONE_CUES = _Regex(
     r"\b(?:nummer|nr|tlf|telefon|mobil|mobilnummer|ring|sms|skriv|number|phone|call|text|cell|whatsapp|hit\s+me)\b",
     re.IGNORECASE,
 )
-_TIME_WORDS = _Regex(r"\b(?:kl|klokken|tid|timer?|min|minutter|sek|o'?clock|am|pm|uge|år|kr|kroner)\b", re.IGNORECASE)
+_TIME_WORDS = _Regex(
+    r"""\b(?:kl|klokken|tid|timer?|min|minutter|sek|o'?clock|am|pm|uge|år|kr|kroner
+    |grader|degrees|cm|kg|km|mål|goals|point|points|procent|sider|pages|skridt|steps|kampe)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
 
 
@@ -392,15 +506,24 @@ def _has_split_phone(text: str) -> bool:
     tokens = [m.group() for m in _GROUPS_AND_WORDS.finditer(text)]
     groups: list[str] = []
     gap: list[str] = []
-    worded_gaps = 0  # without a cue, one gap of filler words at most: "22 og så 33 44 55"
+    # Without a cue, one gap of filler words ("22 og så 33 44 55"), or the same filler
+    # word between every pair ("28 og 19 og 46 og 73").
+    worded_gaps = 0
+    gap_words: set[str] = set()
     for token in [*tokens, "."]:
         if token.isdigit() and len(token) <= 4:
             if groups and gap:
                 worded_gaps += 1
-                if len(gap) > (4 if cued else 2) or not (
-                    cued or (worded_gaps == 1 and all(w.casefold() in _FILLER for w in gap))
-                ):
-                    groups, worded_gaps = [], 0
+                gap_words.add(" ".join(gap).casefold())
+                filler = all(w.casefold() in _FILLER for w in gap)
+                pairs = (
+                    len(gap_words) == 1
+                    and len(gap) == 1
+                    and all(len(g) == 2 for g in (*groups, token))
+                    and not all(g.endswith("0") for g in (*groups, token))  # "20 og 30 og 40 og 50"
+                )
+                if len(gap) > (4 if cued else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
+                    groups, worded_gaps, gap_words = [], 0, set()
             groups.append(token)
             gap = []
             joined = "".join(groups)
@@ -413,9 +536,9 @@ def _has_split_phone(text: str) -> bool:
             ):
                 return True
             if len(joined) > 8:
-                groups, worded_gaps = [token], 0
+                groups, worded_gaps, gap_words = [token], 0, set()
         elif token.isdigit():
-            groups, gap, worded_gaps = [], [], 0
+            groups, gap, worded_gaps, gap_words = [], [], 0, set()
         else:
             gap.append(token)
     return False
@@ -431,9 +554,15 @@ def _has_plain_phone(text: str) -> bool:
         prepared = _L_FOR_ONE.sub("1", prepared)
     if _digit_count(prepared) < 7:
         return False
-    pn = _phonenumbers()
     prepared = _ODD_SEPARATOR.sub(" ", prepared)
+    if prepared != text and _NANP.search(prepared):
+        return True  # "555 867 53O9"
+    pn = _phonenumbers()
     allowed = _helpline_numbers()
+    for m in _SEPARATED.finditer(prepared):
+        joined = re.sub(r"\D", "", m.group())
+        if len(joined) == 8 and joined[0] in "23456789" and joined not in allowed and not _not_a_phone(m.group()):
+            return True
     for m in _PAIRED.finditer(prepared):
         paired = re.sub(r"\D", "", m.group())
         if paired[0] in "23456789" and paired not in allowed and not _grades(m.group()):
@@ -556,10 +685,62 @@ _STAFF_MENTION = _Regex(
 # After the platform is named: "på snap hedder jeg luna_k", "insta? søg efter sofiehh".
 _NAMED_AFTER_PLATFORM = _Regex(
     rf"""\b{_PLATFORM}\b[^.!\n]{{0,40}}?\b(?:(?P<strong>hedder\s+jeg|jeg\s+hedder|heder\s+jeg|name\s+is|names
-        |navn\s+er|er\s+mit\s+(?:bruger)?navn|is\s+my\s+(?:user)?name|søg(?:\s+efter)?|search(?:\s+for)?|find\s+mig\s+som|find\s+me\s+as|add|tilføj|som|as)
-        |er\s+jeg|jeg\s+er|i'?m|i\s+am|it'?s|its|det\s+er|er|is)\s+@?(?P<u>[\w.]+)""",
+        |navn\s+er|er\s+mit\s+(?:bruger)?navn|is\s+my\s+(?:user)?name|søg(?:\s+efter)?|search(?:\s+for)?|find\s+mig\s+som|find\s+me\s+as|add|tilføj|som|as
+        |kalder\s+jeg\s+mig|jeg\s+kalder\s+mig|i\s+go\s+by|go\s+by|i\s+call\s+myself)
+        |er\s+jeg|jeg\s+er|i'?m|i\s+am|it'?s|its|det\s+er|er|is)(?:\s+(?:bare|just|simply|egentlig|lige|kun|only))?\s+@?(?P<u>[\w.]+)(?P<end>\W*$)?""",
     re.IGNORECASE | re.VERBOSE,
 )
+# "på snap er jeg lunakristensen", "on snap im jakeyboy": the platform first, then who one is.
+_ON_PLATFORM_AS = _Regex(
+    rf"""\b(?:på|paa|on|i|in)\s+{_PLATFORM}\s*,?\s*(?:er\s+jeg|jeg\s+er|i'?m|im|i\s+am)(?:\s+(?:bare|just|egentlig|lige))?
+        \s+@?(?P<u>(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "jeg er sofiehh på snap", "im jakeyboy on tiktok": who one is, then the platform.
+_ME_ON_PLATFORM = _Regex(
+    rf"\b(?:jeg\s+er|i'?m|im|i\s+am)\s+@?(?P<u>[^\W\d_][\w.]{{3,}})\s+(?:på|paa|on)\s+{_PLATFORM}\b",
+    re.IGNORECASE,
+)
+# "add mig sofiehh på snap", "søg sofiehh på insta": a made-up word between the verb and the platform.
+_VERB_NAME_PLATFORM = _Regex(
+    rf"\b(?:add+|adde|tilføj|følg|follow|søg|search|find)(?:\s+(?:mig|me))?\s+@?(?P<u>[^\W\d_]\w{{3,}})\s+(?:på|paa|on|i|in)\s+{_PLATFORM}\b",
+    re.IGNORECASE,
+)
+# A whole message that is a platform and a name: "snap? sofiehhh", "sc sofiehhh".
+_PLATFORM_THEN_NAME = _Regex(rf"{_PLATFORM}\s*[?:!-]*\s*@?(?P<u>[^\W\d_][\w.]{{3,}})\W*", re.IGNORECASE | re.VERBOSE)
+# "min snap er", "på snap hedder jeg": an offer left open for the next message to finish.
+_OPEN_OFFER = _Regex(
+    rf"""\b(?:(?:mit|min|my)\s+{_PLATFORM}(?:\s*(?:navn|name|username|brugernavn|user|handle))?\s*(?:er|is|hedder|=|:)?
+        |{_PLATFORM}\s*(?:navn|name|username|brugernavn)?\s*[:=]
+        |(?:på|paa|on)\s+{_PLATFORM}\s+(?:hedder\s+jeg|er\s+jeg|jeg\s+hedder|i'?m|im|i\s+am|it'?s|its|er\s+det|det\s+er)
+        |(?:jeg\s+hedder|i'?m|my\s+name\s+is)\s+(?:på|paa|on)\s+{_PLATFORM})\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_COMMON_ENDINGS = ("ere", "est", "este", "ende", "ing", "ed", "ly", "lig", "ligt", "igt", "isk", "iskt", "tion", "ness")
+_MADE_UP_ENDINGS = ("hh", "xx", "xo", "aa", "ii", "yy", "zz", "boy", "girl", "gamer", "gaming", "official", "dk", "xd")
+
+
+def _made_up(word: str) -> bool:
+    """A word shaped like an invented name: "sofiehh", "jakeyboy", "lunakristensen", "emilxo".
+
+    Used where a name is expected after a platform, so ordinary words ("aktiv",
+    "privat") must fail: they are neither stretched nor built on a first name.
+    """
+    lower = word.casefold().strip(".")
+    if len(lower) < 4 or lower in _NOT_A_USERNAME or lower in _ORDINARY_REPLY or lower.endswith(_COMMON_ENDINGS):
+        return False
+    if _HANDLE_SHAPE.search(lower) or any(c.isdigit() for c in lower):
+        return True
+    if any(lower.endswith(e) and len(lower) >= len(e) + 3 for e in _MADE_UP_ENDINGS) or re.search(r"(.)\1\1", lower):
+        return True
+    first, *_ = _name_lists()
+    return any(
+        lower.startswith(name) and len(lower) >= len(name) + 2 and lower not in first
+        for name in (lower[:n] for n in range(4, len(lower) - 1))
+        if name in first
+    )
+
+
 # The sender's previous message asked for or offered a handle; this one gives it.
 _GIVEN_NAME = _Regex(
     r"""^\W*(?:(?:ja|jep|yes|yeah|yep|ok|okay|sure|klart|selvfølgelig)\W+)?(?:(?P<verb>jeg\s+hedder|hedder|add\s+mig|add\s+me|tilføj\s+mig|add|tilføj|søg
@@ -574,7 +755,7 @@ _ORDINARY_REPLY = frozenset(
 
 # "mit brugernavn er luna_x", "my username is lunaxx": a username needs no platform named.
 _USERNAME_GIVEN = _Regex(
-    r"""\b(?:mit|min|my)\s+(?:brugernavn|username|user\s?name|gamertag|gamer\s?tag)\s*(?:er|is|=|:|-)\s*@?[\w.]{3,}
+    r"""\b(?:mit|min|my)\s+(?:brugernavn|username|user\s?name|gamertag|gamer\s?tag)\s*(?:er|is|=|:|-)\s*@?(?P<a>[\w.]{3,})
       | \b(?:brugernavn|username|user\s?name|user|gamertag|gamer\s?tag)\s*[:=]\s*@?[^\W\d_]\w*(?:[._]\w+|\d{2,})""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -671,8 +852,10 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         return True
     if previous_text and _mentions_platform(previous_text) and _gives_username(text):
         return True
+    if previous_text and _OPEN_OFFER.search(previous_text) and _finishes_offer(text):
+        return True
     if (
-        _USERNAME_GIVEN.search(text)
+        any(m.group("a") is None or _could_be_username(m.group("a")) for m in _USERNAME_GIVEN.finditer(text))
         or _ADD_AT.search(text)
         or _ADD_ME_NAME.search(text)
         or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))
@@ -701,16 +884,44 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
             return True
     for m in _NAMED_AFTER_PLATFORM.finditer(text):
         name = m.group("u").strip(".")
-        # "hedder jeg luna" names a user; after a plain "er"/"it's" only a handle-shaped word does.
+        # "hedder jeg luna" names a user; after a plain "er"/"it's" only a handle-shaped word
+        # does, or a made-up word that ends the message ("på snap er jeg lunakristensen").
         named = _could_be_username(name) and name.casefold() not in _ORDINARY_REPLY and len(name) >= 3
-        if named and (m.group("strong") or _HANDLE_SHAPE.search(name) or any(c.isdigit() for c in name)):
+        if named and (
+            m.group("strong")
+            or _HANDLE_SHAPE.search(name)
+            or any(c.isdigit() for c in name)
+            or (m.group("end") is not None and _made_up(name))
+        ):
             return True
+    if _ON_PLATFORM_AS.search(text) or any(
+        _made_up(m.group("u")) and _could_be_username(m.group("u"))
+        for m in itertools.chain(_ME_ON_PLATFORM.finditer(text), _VERB_NAME_PLATFORM.finditer(text))
+    ):
+        return True
+    m = _PLATFORM_THEN_NAME.fullmatch(text.strip())
+    if m and _could_be_username(m.group("u")) and _made_up(m.group("u")):
+        return True
     # A bare "@name" is a mention in this chat unless it has a profile name's dot ("@sofie.h"):
     # the same shapes check_pseudonym refuses, so every accepted pseudonym can be mentioned.
     return any(
         _PSEUDONYM_HANDLE_SHAPE.search(name) and not _STAFF_MENTION.fullmatch(name)
         for m in _AT_HANDLE.finditer(text)
         if (name := m.group(1).rstrip("."))
+    )
+
+
+def _finishes_offer(text: str) -> bool:
+    """The first word after an open offer ("min snap er" / "sofiehh") is the name."""
+    m = _GIVEN_NAME.match(text.strip())
+    if not m:
+        return False
+    name = m.group("u").strip(".")
+    return (
+        len(name) >= 3
+        and _could_be_username(name)
+        and name.casefold() not in _ORDINARY_REPLY | _NOT_AFTER_VERB
+        and not _STAFF_MENTION.fullmatch(name)
     )
 
 
