@@ -187,7 +187,7 @@ def _not_a_phone(raw: str) -> bool:
     # Counting out loud ("1 2 3 4 5 6 7 8", "10 9 8 ... 1") is nobody's number.
     groups = [int(g) for g in re.findall(r"\d+", raw)]
     steps = {b - a for a, b in itertools.pairwise(groups)}
-    return len(groups) >= 5 and len(steps) == 1 and steps <= {1, -1}
+    return len(groups) >= 4 and len(steps) == 1 and steps <= {1, -1}
 
 
 @cache
@@ -391,7 +391,7 @@ _STRETCHED = re.compile(r"(.)\1{2,}")
 _DOUBLED = re.compile(r"(.)\1")
 # Words that happen to be spelled with number words only.
 _NOT_NUMBER_CONCATENATIONS = frozenset({"enten", "tien", "tito", "nien", "toen", "often", "tenten"})
-_PIECES = sorted({*_UNITS, *_TEENS, *_TENS} - {"oh", "een"}, key=len, reverse=True)
+_PIECES = sorted({*_UNITS, *_TEENS, *_TENS} - {"een"}, key=len, reverse=True)
 
 
 def _split_number_words(word: str) -> list[str] | None:
@@ -483,14 +483,19 @@ def _digits_from_words(text: str) -> str | None:
 # --- digits split by words ------------------------------------------------------------
 
 # "22 og så 33 44 55", "22 33 hmm 44 55": filler between the groups of one number.
-_FILLER = frozenset("og så so and then øh øhm hmm hm eh um uh altså bare ja yes lige just".split())
+_FILLER = frozenset("og så so and then hov ups oops vent wait lol haha xd plus derefter bagefter after øh øhm hmm hm eh um uh altså bare ja yes lige just".split())
 _PHONE_CUES = _Regex(
-    r"\b(?:nummer|nr|tlf|telefon|mobil|mobilnummer|ring|sms|skriv|number|phone|call|text|cell|whatsapp|hit\s+me)\b",
-    re.IGNORECASE,
+    r"""\b(?:nummer|nummeret|numre|nr|tlf|telefon|mobil|mobilnummer|mobilnr|ring|sms|skriv|number|phone|call|text|cell|whatsapp
+    |hit\s+me|hmu|cifre|digits|første\s+del|anden\s+del|sidste\s+del|first\s+part|second\s+part|last\s+part|resten|the\s+rest
+    |første\s+(?:fire|4)|sidste\s+(?:fire|4)|first\s+(?:four|4)|last\s+(?:four|4))\b""",
+    re.IGNORECASE | re.VERBOSE,
 )
 _TIME_WORDS = _Regex(
     r"""\b(?:kl|klokken|tid|timer?|min|minutter|sek|o'?clock|am|pm|uge|år|kr|kroner
-    |grader|degrees|cm|kg|km|mål|goals|point|points|procent|sider|pages|skridt|steps|kampe)\b""",
+    |grader|degrees|cm|kg|km|mål|goals|point|points|procent|side|sider|page|pages|skridt|steps|kampe|kampene|games
+    |sekunder|seconds|score|scores|scoren|resultat|resultater|resultaterne|results|minutes|hours
+    |januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december
+    |january|february|march|june|july|october)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 _GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
@@ -518,11 +523,13 @@ def _has_split_phone(text: str) -> bool:
                 filler = all(w.casefold() in _FILLER for w in gap)
                 pairs = (
                     len(gap_words) == 1
-                    and len(gap) == 1
+                    and len(gap) <= 2
                     and all(len(g) == 2 for g in (*groups, token))
                     and not all(g.endswith("0") for g in (*groups, token))  # "20 og 30 og 40 og 50"
+                    # "25 og så 30 og så 40": a count that rises is a list, not a number
+                    and not (len(gap) > 1 and all(int(a) < int(b) for a, b in itertools.pairwise((*groups, token))))
                 )
-                if len(gap) > (4 if cued else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
+                if len(gap) > (5 if cued else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
                     groups, worded_gaps, gap_words = [], 0, set()
             groups.append(token)
             gap = []
@@ -544,6 +551,58 @@ def _has_split_phone(text: str) -> bool:
     return False
 
 
+# Digit groups joined by one kind of separator, optionally after a country code:
+# "2819, 4673", "+4528/19/46/73", "555, 867, 5309", "555867 - 5309".
+_GROUP_RUN = _Regex(r"(?<![\d.,/:;|_-])(?:\(?\+\s?|00)?\d{1,6}(?:\)?(?:\s*[,.;:/|_–—-]\s*|\s+)\d{1,7}){1,9}(?![\d]|[.,/:;-]\d)")
+_GROUP_SEPARATOR = _Regex(r"\s*([,.;:/|_–—-])\s*|\s+")
+_YEAR = _Regex(r"(?:19|20)\d\d")
+
+
+def _grouped_number(text: str) -> bool:
+    """Eight Danish or ten North American digits in groups, one kind of separator between them.
+
+    Lists of numbers look alike ("21, 14, 30, 12"), so without a cue the groups may not
+    count up evenly ("12, 15, 18, 21"), be all tens, all years, or sit next to a unit or a time.
+    """
+    cued: bool | None = None
+    for m in _GROUP_RUN.finditer(text):
+        raw = m.group()
+        body = re.sub(r"^(?:\(?\+\s?|00)", "", raw)
+        groups = re.findall(r"\d+", body)
+        if len(groups) < 2:
+            continue
+        digits = "".join(groups)
+        for code, rest in (("0045", 8), ("45", 8), ("001", 10), ("1", 10)):
+            if digits.startswith(code) and len(digits) - len(code) == rest:
+                digits = digits[len(code) :]
+                if groups[0] == code:  # "+45 2819, 4673": the code may stand apart
+                    body = body[body.index(code) + len(code) :].lstrip(" ,.;:/|_–—-)")
+                    groups = groups[1:]
+                break
+        danish = len(digits) == 8 and digits[0] in "23456789"
+        american = len(digits) == 10 and re.fullmatch(r"[2-9]\d{2}[2-9]\d{6}", digits) is not None
+        if not (danish or american) or digits in _helpline_numbers() or len(groups) < 2:
+            continue
+        kinds = {(sep.group(1) or " ") for sep in _GROUP_SEPARATOR.finditer(re.sub(r"^\)?\s*", "", body)) if sep.group()}
+        kinds = {k.replace("–", "-").replace("—", "-") for k in kinds}
+        if len(kinds) > 1 or _not_a_phone(body):
+            continue
+        if cued is None:
+            cued = _cued(text)
+        if not cued:
+            values = [int(g) for g in groups]
+            steps = {b - a for a, b in itertools.pairwise(values)}
+            if (
+                (len(values) >= 4 and len(steps) == 1 and kinds != {" "})
+                or all(v % 10 == 0 for v in values)
+                or all(_YEAR.fullmatch(g) for g in groups)
+                or _TIME_WORDS.search(text)
+            ):
+                continue
+        return True
+    return False
+
+
 def _has_plain_phone(text: str) -> bool:
     # No phone number anywhere has fewer than 7 digits; "2o 3o 4o 5o" has 4 plus o's.
     digits = _digit_count(text)
@@ -562,10 +621,16 @@ def _has_plain_phone(text: str) -> bool:
     for m in _SEPARATED.finditer(prepared):
         joined = re.sub(r"\D", "", m.group())
         if len(joined) == 8 and joined[0] in "23456789" and joined not in allowed and not _not_a_phone(m.group()):
+            if m.group(1) == "," and not _cued(text) and _TIME_WORDS.search(text):
+                continue
             return True
+    if _grouped_number(prepared):
+        return True
     for m in _PAIRED.finditer(prepared):
         paired = re.sub(r"\D", "", m.group())
-        if paired[0] in "23456789" and paired not in allowed and not _grades(m.group()):
+        if paired[0] in "23456789" and paired not in allowed and not _not_a_phone(m.group()):
+            if m.group(2).strip() == "," and not _cued(text) and _TIME_WORDS.search(text):
+                continue  # "21, 14, 30, 12 i de fire kampe": a list of results
             return True
 
     def found(region: str, leniency: Any) -> bool:
@@ -657,7 +722,7 @@ def _mentions_platform(text: str) -> bool:
     lower = text.casefold()
     if "@" in lower or any(h in lower for h in _PLATFORM_HINTS):
         return True
-    return any(h in lower for h in _SHORT_PLATFORMS) and bool(_SHORT_PLATFORM.search(lower))
+    return (any(h in lower for h in _SHORT_PLATFORMS) and bool(_SHORT_PLATFORM.search(lower))) or "s c" in lower
 
 
 # "@sofie.h", "@sofie_2009": mentioning a pseudonym ("@Luna") is normal group chat,
@@ -706,6 +771,14 @@ _VERB_NAME_PLATFORM = _Regex(
     rf"\b(?:add+|adde|tilføj|følg|follow|søg|search|find)(?:\s+(?:mig|me))?\s+@?(?P<u>[^\W\d_]\w{{3,}})\s+(?:på|paa|on|i|in)\s+{_PLATFORM}\b",
     re.IGNORECASE,
 )
+# "jeg hedder lunaxo på alt", "im jakeyboy on everything": a name for every app at once.
+_NAMED_EVERYWHERE = _Regex(
+    r"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+er|i'?m|im|my\s+name\s+is|i\s+go\s+by)\s+@?(?P<u>[^\W\d_][\w.]{3,})
+        \s+(?:på|on)\s+(?:alt|alle\s+apps|alle\s+sociale|everything|all\s+apps|all\s+socials|socials|sociale\s+medier)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "se min pinterest sofiesboards", "my insta lunaxoxo": a made-up word right after one's own platform.
+_MY_PLATFORM_NAME = _Regex(rf"\b(?:mit|min|my)\s+{_PLATFORM}\s+@?(?P<u>[^\W\d_][\w.]{{3,}})", re.IGNORECASE | re.VERBOSE)
 # A whole message that is a platform and a name: "snap? sofiehhh", "sc sofiehhh".
 _PLATFORM_THEN_NAME = _Regex(rf"{_PLATFORM}\s*[?:!-]*\s*@?(?P<u>[^\W\d_][\w.]{{3,}})\W*", re.IGNORECASE | re.VERBOSE)
 # "min snap er", "på snap hedder jeg": an offer left open for the next message to finish.
@@ -850,6 +923,8 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
     if "#" in text and _DISCORD_TAG.search(text):
         return True
+    if any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _NAMED_EVERYWHERE.finditer(text)):
+        return True
     if previous_text and _mentions_platform(previous_text) and _gives_username(text):
         return True
     if previous_text and _OPEN_OFFER.search(previous_text) and _finishes_offer(text):
@@ -896,7 +971,9 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
             return True
     if _ON_PLATFORM_AS.search(text) or any(
         _made_up(m.group("u")) and _could_be_username(m.group("u"))
-        for m in itertools.chain(_ME_ON_PLATFORM.finditer(text), _VERB_NAME_PLATFORM.finditer(text))
+        for m in itertools.chain(
+            _ME_ON_PLATFORM.finditer(text), _VERB_NAME_PLATFORM.finditer(text), _MY_PLATFORM_NAME.finditer(text)
+        )
     ):
         return True
     m = _PLATFORM_THEN_NAME.fullmatch(text.strip())
@@ -975,6 +1052,9 @@ _WORD_THEN_HOUSE_NUMBER = _Regex(
 )
 _LIVES_ON = _Regex(r"\bbor\s+(?:på|i|ved)\s+([a-zæøåé]+)", re.IGNORECASE)
 _LIVES_ON_STREET = _Regex(r"\bbor\s+på\s+([a-zæøåé]+)", re.IGNORECASE)
+# "jeg bor i hus nummer 7 på strandvejen": the street further on in the sentence.
+_LIVES = _Regex(r"\b(?:bor|boede)\b", re.IGNORECASE)
+_ON_WORD = _Regex(r"\b(?:på|paa)\s+([a-zæøåé]+)", re.IGNORECASE)
 _STREET_SUFFIXES_NAMED = ("vej", "vejen", "gade", "allé", "alle", "stræde", "vænge", "vænget")
 # "jeg bor lige ved Netto på Algade": a capitalised street name anywhere in a "bor" message.
 _CAPITALISED = _Regex(r"\b[A-ZÆØÅ][a-zæøåé]+\b")
@@ -1026,6 +1106,11 @@ def _has_address(text: str) -> bool:
     if any(_is_street_name(m.group(1), _STREET_SUFFIXES_NAMED) for m in _LIVES_ON.finditer(text)):
         return True
     if any(_is_street_name(m.group(1), _STREET_SUFFIXES_LIVED_ON) for m in _LIVES_ON_STREET.finditer(text)):
+        return True
+    lives = _LIVES.search(text)
+    if lives and any(
+        _is_street_name(m.group(1), _STREET_SUFFIXES_NAMED) for m in _ON_WORD.finditer(text, lives.end(), lives.end() + 60)
+    ):
         return True
     if (
         "bor" in text.casefold()
