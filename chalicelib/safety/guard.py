@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["REASONS", "check_pseudonym", "check_text", "notice", "notices"]
+__all__ = ["REASONS", "check_pseudonym", "check_text", "may_finish_previous", "notice", "notices"]
 
 REASONS: tuple[str, ...] = ("cpr", "email", "profile_link", "phone", "handle", "address", "name")
 
@@ -1292,6 +1292,20 @@ def check_text(text: str, previous_text: str | None = None) -> str | None:
         ):
             return "phone"
     return None
+
+
+def may_finish_previous(text: str) -> bool:
+    """Whether ``text`` could finish what the sender's previous message began.
+
+    Only a message with digits (the rest of a number) or a lone word shaped like a reply
+    ("sofiehh", "det er luna_k") can; the chat looks the previous message up for those alone,
+    so most sends cost no extra read.
+    """
+    prepared = _normalise(text).strip()
+    if _ANY_DIGIT.search(prepared):
+        return True
+    m = _GIVEN_NAME.match(prepared)
+    return m is not None and len(m.group("u")) >= 3 and m.group("u").casefold() not in _ORDINARY_REPLY
 
 
 _PSEUDONYM_PLATFORM = _Regex(
