@@ -187,7 +187,7 @@ def _not_a_phone(raw: str) -> bool:
     # Counting out loud ("1 2 3 4 5 6 7 8", "10 9 8 ... 1") is nobody's number.
     groups = [int(g) for g in re.findall(r"\d+", raw)]
     steps = {b - a for a, b in itertools.pairwise(groups)}
-    return len(groups) >= 4 and len(steps) == 1 and steps <= {1, -1}
+    return len(groups) >= 5 and len(steps) == 1 and steps <= {1, -1}
 
 
 @cache
@@ -216,6 +216,9 @@ def _has_phone(text: str) -> bool:
         _has_plain_phone(spoken) or _has_split_phone(spoken) or _spoken_number(spoken, _cued(text))
     ):
         return True
+    in_place = _numbers_in_place(text) if spoken is not None else None
+    if in_place is not None and _has_split_phone(in_place):
+        return True  # "22 og så treogtredive 44 55"
     return _has_split_phone(text)
 
 
@@ -229,7 +232,7 @@ _NANP = _Regex(
 )
 # Ten digits typed one by one or in odd groups ("5 5 5 8 6 7 5 3 0 9"): compacted, a North
 # American number's shape. A bare run of ten is left alone (an order number, as often).
-_SPACED_TEN = _Regex(r"(?<![\d+])(?:1[\s.-])?\d(?:[\s.-]?\d){9}(?!\d)")
+_SPACED_TEN = _Regex(r"(?<![\d+])(?:1\s?[\s.-]\s?)?\d(?:\s?[\s.\-–_]?\s?\d){9}(?!\d)")
 # With a word that asks to call or text: ten bare digits ("call me 5558675309") and the
 # seven of a local number ("text me 867-5309").
 _NANP_BARE = _Regex(r"(?<![\d+.,])(?:\+?1)?[2-9]\d{2}[2-9]\d{6}(?![\d]|[.,]\d)")
@@ -250,7 +253,15 @@ def _cued(text: str) -> bool:
     return bool(_PHONE_CUES.search(text))
 
 
+# "jenny 867-5309": a local number with its dash, not a range of amounts or years.
+_NANP_DASHED = _Regex(r"(?<![\d+.,:/-])[2-9]\d{2}\s?[-–]\s?(?!19\d\d|20\d\d)\d{4}(?![\d]|[.,:/-]\d)")
+
+
 def _cued_nanp(text: str) -> bool:
+    if any(not _not_a_phone(m.group()) for m in _NANP_DASHED.finditer(text)) and not (
+        _TIME_WORDS.search(text) or _LIST_WORDS.search(text)
+    ):
+        return True
     if not _cued(text):
         return False
     if _NANP_BARE.search(text):
@@ -282,6 +293,7 @@ _UNITS = {
     "nul": 0,
     "zero": 0,
     "oh": 0,
+    "nought": 0,
     "en": 1,
     "et": 1,
     "een": 1,
@@ -350,9 +362,10 @@ _NUMBER_WORD = _Regex(
     re.IGNORECASE,
 )
 _REPEAT = {"double": 2, "dobbelt": 2, "triple": 3, "tripple": 3}
+_HUNDRED = frozenset({"hundred", "hundrede"})
 _COMPOUND = re.compile(r"([a-z]+)og([a-zæø]+)")
 _NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve", "two", "three", "four", "five",
-                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt")  # fmt: skip
+                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt", "nought")  # fmt: skip
 
 
 def _number_value(word: str) -> str | None:
@@ -410,10 +423,29 @@ def _digits_from_words(text: str) -> str | None:
     """``text`` with every run of number words (and digits) read as digit groups, or None.
 
     "to to tre tre fire fire fem fem" -> "2 2 3 3 4 4 5 5"; "to og tyve" and
-    "twenty two" -> "22". Only runs with at least two number words are read, so the
-    Danish articles "en"/"et" and English "to" stay words.
+    "twenty two" -> "22"; "eight hundred sixty seven" -> "867". Only runs with at least
+    two number words are read, so the Danish articles "en"/"et" and English "to" stay words.
     """
-    lower = text.casefold()
+    read = _read_numbers(text)
+    return " , ".join(read[0]) if read is not None and read[0] else None
+
+
+def _numbers_in_place(text: str) -> str | None:
+    """``text`` with its runs of number words written as digits and every other word kept.
+
+    "22 og så treogtredive 44 55" -> "22 og så 33 44 55", so a number split by words is
+    found whichever of its groups were spelled out.
+    """
+    read = _read_numbers(text)
+    return " ".join(read[1]) if read is not None and read[0] else None
+
+
+_ACCENTED = str.maketrans("éèêëáàâíìîóòôúùû", "eeeeaaaiiiooouuu")
+
+
+def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
+    """(runs of number words as digit groups, the text's words with those runs as digits)."""
+    lower = text.casefold().translate(_ACCENTED)  # "to otte én ni"
     if not any(h in lower for h in _NUMBER_HINTS):
         return None
     tokens = _NUMBER_WORD.findall(lower)
@@ -421,16 +453,28 @@ def _digits_from_words(text: str) -> str | None:
     if spoken < 2 and not (spoken and _digit_count(text) >= 4):
         return None
     out: list[str] = []
+    in_place: list[str] = []
     run: list[str] = []
+    words: list[str] = []  # the run's own tokens, kept if it turns out to be no number
     words_in_run = 0
+    hundreds = False  # the last group was "eight hundred ...": tens and units add to it
 
     def flush() -> None:
-        nonlocal words_in_run
+        nonlocal words_in_run, hundreds
         if words_in_run >= 2 or (words_in_run and len(run) > words_in_run):
             out.append(" ".join(run))
+        # In place only a run of two or more number words: "21 to 14" keeps its English "to".
+        # A lone spelled group counts when it cannot be a word: "treogtredive", not "to".
+        lone_group = words_in_run == 1 and any(
+            not w.isdigit() and (v := _number_value(w)) is not None and " " not in v and len(v) >= 2 for w in words
+        )
+        in_place.extend(run if words_in_run >= 2 or lone_group else words)
         run.clear()
+        words.clear()
         words_in_run = 0
+        hundreds = False
 
+    tens = {str(v) for v in _TENS.values()}
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -439,13 +483,21 @@ def _digits_from_words(text: str) -> str | None:
             # "double two" / "dobbelt to" -> 22
             digit = str(_UNITS[tokens[i + 1]])
             run.extend(digit * _REPEAT[token])
+            words.extend(tokens[i : i + 2])
             words_in_run += 2
             i += 2
+            continue
+        if token in _HUNDRED and run and len(run[-1]) == 1 and not tokens[i - 1].isdigit():
+            run[-1] = str(int(run[-1]) * 100)  # "eight hundred" -> 800, filled in below
+            words.append(token)
+            hundreds = True
+            i += 1
             continue
         if value is None:
             # "to og tyve" (2 and 20 = 22); "og" only joins inside a run.
             if token == "og" and run and i + 1 < len(tokens) and tokens[i + 1] in _TENS and len(run[-1]) == 1:
                 run[-1] = str(_TENS[tokens[i + 1]] + int(run[-1]))
+                words.extend(tokens[i : i + 2])
                 words_in_run += 1
                 i += 2
                 continue
@@ -457,27 +509,30 @@ def _digits_from_words(text: str) -> str | None:
                 and not tokens[i + 1].isdigit()
                 and _number_value(tokens[i + 1]) is not None
             ):
+                words.append(token)
                 i += 1
                 continue
             flush()
+            in_place.append(token)
             i += 1
             continue
-        if (
-            run
-            and not token.isdigit()
-            and token in _UNITS
-            and run[-1] in {str(v) for v in _TENS.values()}
-            and not tokens[i - 1].isdigit()
-        ):
+        if hundreds and not token.isdigit() and " " not in value and int(value) < 100 and int(run[-1]) % 100 == 0:
+            run[-1] = str(int(run[-1]) + int(value))  # "eight hundred sixty" -> 860
+            hundreds = int(value) % 10 == 0 and int(value) >= 20  # "... sixty seven"
+        elif hundreds and not token.isdigit() and token in _UNITS and int(run[-1]) % 10 == 0:
+            run[-1] = str(int(run[-1]) + _UNITS[token])  # "... sixty seven" -> 867
+            hundreds = False
+        elif run and not token.isdigit() and token in _UNITS and run[-1] in tens and not tokens[i - 1].isdigit():
             run[-1] = str(int(run[-1]) + _UNITS[token])  # "twenty two" -> 22
+            hundreds = False
         else:
             run.append(value)
+            hundreds = False
+        words.append(token)
         words_in_run += not token.isdigit()
         i += 1
     flush()
-    if not out:
-        return None
-    return " , ".join(out)
+    return out, in_place
 
 
 # --- digits split by words ------------------------------------------------------------
@@ -492,8 +547,13 @@ _PHONE_CUES = _Regex(
 )
 _TIME_WORDS = _Regex(
     r"""\b(?:kl|klokken|tid|timer?|min|minutter|sek|o'?clock|am|pm|uge|år|kr|kroner
-    |grader|degrees|cm|kg|km|mål|goals|point|points|procent|side|sider|page|pages|skridt|steps|kampe|kampene|games
-    |sekunder|seconds|score|scores|scoren|resultat|resultater|resultaterne|results|minutes|hours
+    |grader|degrees|cm|kg|km|mål|goals|point|points|procent|sider|pages|skridt|steps|kampe|sekunder|seconds)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Words next to a comma-separated list of numbers that make it a list ("21, 14, 30, 12 i de fire kampe").
+_LIST_WORDS = _Regex(
+    r"""\b(?:side|sider|page|pages|kampe|kampene|games|sekunder|seconds|score|scores|scoren|resultat|resultater
+    |resultaterne|results|minutter|minutes|timer|hours|point|points|mål|goals|grader|degrees|kr|år|years
     |januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december
     |january|february|march|june|july|october)\b""",
     re.IGNORECASE | re.VERBOSE,
@@ -597,6 +657,7 @@ def _grouped_number(text: str) -> bool:
                 or all(v % 10 == 0 for v in values)
                 or all(_YEAR.fullmatch(g) for g in groups)
                 or _TIME_WORDS.search(text)
+                or _LIST_WORDS.search(text)
             ):
                 continue
         return True
@@ -621,7 +682,7 @@ def _has_plain_phone(text: str) -> bool:
     for m in _SEPARATED.finditer(prepared):
         joined = re.sub(r"\D", "", m.group())
         if len(joined) == 8 and joined[0] in "23456789" and joined not in allowed and not _not_a_phone(m.group()):
-            if m.group(1) == "," and not _cued(text) and _TIME_WORDS.search(text):
+            if m.group(1) == "," and not _cued(text) and (_TIME_WORDS.search(text) or _LIST_WORDS.search(text)):
                 continue
             return True
     if _grouped_number(prepared):
@@ -629,7 +690,7 @@ def _has_plain_phone(text: str) -> bool:
     for m in _PAIRED.finditer(prepared):
         paired = re.sub(r"\D", "", m.group())
         if paired[0] in "23456789" and paired not in allowed and not _not_a_phone(m.group()):
-            if m.group(2).strip() == "," and not _cued(text) and _TIME_WORDS.search(text):
+            if m.group(2).strip() == "," and not _cued(text) and (_TIME_WORDS.search(text) or _LIST_WORDS.search(text)):
                 continue  # "21, 14, 30, 12 i de fire kampe": a list of results
             return True
 
@@ -800,7 +861,12 @@ def _made_up(word: str) -> bool:
     "privat") must fail: they are neither stretched nor built on a first name.
     """
     lower = word.casefold().strip(".")
-    if len(lower) < 4 or lower in _NOT_A_USERNAME or lower in _ORDINARY_REPLY or lower.endswith(_COMMON_ENDINGS):
+    squeezed = re.sub(r"(.)\1+", r"\1", lower)  # "nooo", "jaaa", "whaaat" are replies, stretched
+    if (
+        len(squeezed) < 4
+        or {lower, squeezed} & (_NOT_A_USERNAME | _ORDINARY_REPLY)
+        or lower.endswith(_COMMON_ENDINGS)
+    ):
         return False
     if _HANDLE_SHAPE.search(lower) or any(c.isdigit() for c in lower):
         return True
@@ -1010,7 +1076,11 @@ def _gives_username(text: str) -> bool:
     name = m.group("u").strip(".")
     if name.casefold() in _ORDINARY_REPLY or _STAFF_MENTION.fullmatch(name) or len(name) < 3:
         return False
-    shaped = bool(_HANDLE_SHAPE.search(name)) or (any(c.isdigit() for c in name) and any(c.isalpha() for c in name))
+    shaped = (
+        bool(_HANDLE_SHAPE.search(name))
+        or (any(c.isdigit() for c in name) and any(c.isalpha() for c in name))
+        or _made_up(name)
+    )
     # Without a username's shape only a naming verb counts: "jeg hedder sofiehh", not "det er sejt".
     return shaped or (bool(m.group("verb")) and _could_be_username(name))
 
@@ -1285,8 +1355,7 @@ def check_text(text: str, previous_text: str | None = None) -> str | None:
             return "handle"
         # "mit nr starter med 28 19" then "og resten er 46 73": one number over two messages.
         if (
-            _ANY_DIGIT.search(prepared)
-            and _ANY_DIGIT.search(previous)
+            (_ANY_DIGIT.search(prepared) or _digits_from_words(f"{previous} {prepared}") is not None)
             and not _has_phone(previous)
             and _has_phone(f"{previous} og {prepared}")
         ):
