@@ -65,12 +65,7 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
         with _nothing_stored_yet(client_id):
             if not _mentor_or_grace(delivery, caller, me, members, text, client_id, now):
                 return
-    if staff:
-        verdict = None
-    else:
-        with _nothing_stored_yet(client_id):
-            previous = _previous_text(me, text, client_id, now)
-        verdict = screen_message(text, settings.detector, previous_text=previous)
+    verdict = None if staff else _screen(me, text, client_id, settings, now)
     resend = False
     if not staff:
         with _nothing_stored_yet(client_id):
@@ -95,6 +90,13 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
             delivery.send_all(others, frames.message(message))
             raise
     delivery.send_all(members, frames.message(message))
+
+
+def _screen(me: storage.Connection, text: str, client_id: str | None, settings: OrgSettings, now: datetime) -> Verdict:
+    """Guard and crisis signals for a participant's message, with their previous one for context."""
+    with _nothing_stored_yet(client_id):
+        previous = _previous_text(me, text, client_id, now)
+    return screen_message(text, settings.detector, previous_text=previous)
 
 
 def _previous_text(me: storage.Connection, text: str, client_id: str | None, now: datetime) -> str | None:

@@ -287,6 +287,7 @@ def _spoken_number(spoken: str, cued: bool) -> bool:
             return True
     return False
 
+
 # --- numbers in words ---------------------------------------------------------------
 
 _UNITS = {
@@ -452,93 +453,107 @@ def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
     spoken = sum(1 for t in tokens if not t.isdigit() and _number_value(t) is not None)
     if spoken < 2 and not (spoken and _digit_count(text) >= 4):
         return None
-    out: list[str] = []
-    in_place: list[str] = []
-    run: list[str] = []
-    words: list[str] = []  # the run's own tokens, kept if it turns out to be no number
-    words_in_run = 0
-    hundreds = False  # the last group was "eight hundred ...": tens and units add to it
-
-    def flush() -> None:
-        nonlocal words_in_run, hundreds
-        if words_in_run >= 2 or (words_in_run and len(run) > words_in_run):
-            out.append(" ".join(run))
-        # In place only a run of two or more number words: "21 to 14" keeps its English "to".
-        # A lone spelled group counts when it cannot be a word: "treogtredive", not "to".
-        lone_group = words_in_run == 1 and any(
-            not w.isdigit() and (v := _number_value(w)) is not None and " " not in v and len(v) >= 2 for w in words
-        )
-        in_place.extend(run if words_in_run >= 2 or lone_group else words)
-        run.clear()
-        words.clear()
-        words_in_run = 0
-        hundreds = False
-
-    tens = {str(v) for v in _TENS.values()}
+    reader = _NumberReader(tokens)
     i = 0
     while i < len(tokens):
+        i = reader.step(i)
+    reader.flush()
+    return reader.out, reader.in_place
+
+
+_TENS_DIGITS = frozenset(str(v) for v in _TENS.values())
+
+
+class _NumberReader:
+    """Reads a message's tokens left to right, gathering runs of number words into digit groups."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.out: list[str] = []
+        self.in_place: list[str] = []
+        self.run: list[str] = []
+        self.words: list[str] = []  # the run's own tokens, kept if it turns out to be no number
+        self.words_in_run = 0
+        self.hundreds = False  # the last group was "eight hundred ...": tens and units add to it
+
+    def flush(self) -> None:
+        run, words = self.run, self.words
+        if self.words_in_run >= 2 or (self.words_in_run and len(run) > self.words_in_run):
+            self.out.append(" ".join(run))
+        # In place only a run of two or more number words, or a lone group that cannot be a
+        # word: "21 to 14" keeps its English "to", "treogtredive" becomes 33.
+        lone_group = self.words_in_run == 1 and any(
+            not w.isdigit() and (v := _number_value(w)) is not None and " " not in v and len(v) >= 2 for w in words
+        )
+        self.in_place.extend(run if self.words_in_run >= 2 or lone_group else words)
+        self.run, self.words, self.words_in_run, self.hundreds = [], [], 0, False
+
+    def step(self, i: int) -> int:
+        """Read the token at ``i``; the index of the next one to read."""
+        tokens, run = self.tokens, self.run
         token = tokens[i]
-        value = token if token.isdigit() else _number_value(token)
-        if token in _REPEAT and i + 1 < len(tokens) and tokens[i + 1] in _UNITS:
-            # "double two" / "dobbelt to" -> 22
-            digit = str(_UNITS[tokens[i + 1]])
-            run.extend(digit * _REPEAT[token])
-            words.extend(tokens[i : i + 2])
-            words_in_run += 2
-            i += 2
-            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token in _REPEAT and following in _UNITS:
+            run.extend(str(_UNITS[following]) * _REPEAT[token])  # "double two" / "dobbelt to" -> 22
+            self.words.extend((token, following))
+            self.words_in_run += 2
+            return i + 2
         if token in _HUNDRED and run and len(run[-1]) == 1 and not tokens[i - 1].isdigit():
             run[-1] = str(int(run[-1]) * 100)  # "eight hundred" -> 800, filled in below
-            words.append(token)
-            hundreds = True
-            i += 1
-            continue
+            self.words.append(token)
+            self.hundreds = True
+            return i + 1
+        value = token if token.isdigit() else _number_value(token)
         if value is None:
-            # "to og tyve" (2 and 20 = 22); "og" only joins inside a run.
-            if token == "og" and run and i + 1 < len(tokens) and tokens[i + 1] in _TENS and len(run[-1]) == 1:
-                run[-1] = str(_TENS[tokens[i + 1]] + int(run[-1]))
-                words.extend(tokens[i : i + 2])
-                words_in_run += 1
-                i += 2
-                continue
-            # "... seksogfyrre og treoghalvfjerds", "forty six and seventy three": the last group.
-            if (
-                token in ("og", "and")
-                and words_in_run >= 2
-                and i + 1 < len(tokens)
-                and not tokens[i + 1].isdigit()
-                and _number_value(tokens[i + 1]) is not None
-            ):
-                words.append(token)
-                i += 1
-                continue
-            flush()
-            in_place.append(token)
-            i += 1
-            continue
-        if hundreds and not token.isdigit() and " " not in value and int(value) < 100 and int(run[-1]) % 100 == 0:
+            return self._not_a_number(i, token, following)
+        self._add(i, token, value)
+        self.words.append(token)
+        self.words_in_run += not token.isdigit()
+        return i + 1
+
+    def _not_a_number(self, i: int, token: str, following: str) -> int:
+        run = self.run
+        if token == "og" and run and following in _TENS and len(run[-1]) == 1:
+            run[-1] = str(_TENS[following] + int(run[-1]))  # "to og tyve" (2 and 20 = 22)
+            self.words.extend((token, following))
+            self.words_in_run += 1
+            return i + 2
+        if (
+            token in ("og", "and")
+            and self.words_in_run >= 2
+            and following
+            and not following.isdigit()
+            and _number_value(following) is not None
+        ):
+            self.words.append(token)  # "... seksogfyrre og treoghalvfjerds": the last group
+            return i + 1
+        self.flush()
+        self.in_place.append(token)
+        return i + 1
+
+    def _add(self, i: int, token: str, value: str) -> None:
+        run = self.run
+        spelled = not token.isdigit()
+        if self.hundreds and spelled and " " not in value and int(value) < 100 and int(run[-1]) % 100 == 0:
             run[-1] = str(int(run[-1]) + int(value))  # "eight hundred sixty" -> 860
-            hundreds = int(value) % 10 == 0 and int(value) >= 20  # "... sixty seven"
-        elif hundreds and not token.isdigit() and token in _UNITS and int(run[-1]) % 10 == 0:
+            self.hundreds = int(value) % 10 == 0 and int(value) >= 20  # "... sixty seven"
+        elif self.hundreds and spelled and token in _UNITS and int(run[-1]) % 10 == 0:
             run[-1] = str(int(run[-1]) + _UNITS[token])  # "... sixty seven" -> 867
-            hundreds = False
-        elif run and not token.isdigit() and token in _UNITS and run[-1] in tens and not tokens[i - 1].isdigit():
+            self.hundreds = False
+        elif run and spelled and token in _UNITS and run[-1] in _TENS_DIGITS and not self.tokens[i - 1].isdigit():
             run[-1] = str(int(run[-1]) + _UNITS[token])  # "twenty two" -> 22
-            hundreds = False
+            self.hundreds = False
         else:
             run.append(value)
-            hundreds = False
-        words.append(token)
-        words_in_run += not token.isdigit()
-        i += 1
-    flush()
-    return out, in_place
+            self.hundreds = False
 
 
 # --- digits split by words ------------------------------------------------------------
 
 # "22 og så 33 44 55", "22 33 hmm 44 55": filler between the groups of one number.
-_FILLER = frozenset("og så so and then hov ups oops vent wait lol haha xd plus derefter bagefter after øh øhm hmm hm eh um uh altså bare ja yes lige just".split())
+_FILLER = frozenset(
+    "og så so and then hov ups oops vent wait lol haha xd plus derefter bagefter after øh øhm hmm hm eh um uh altså bare ja yes lige just".split()
+)
 _PHONE_CUES = _Regex(
     r"""\b(?:nummer|nummeret|numre|nr|tlf|telefon|mobil|mobilnummer|mobilnr|ring|sms|skriv|number|phone|call|text|cell|whatsapp
     |hit\s+me|hmu|cifre|digits|første\s+del|anden\s+del|sidste\s+del|first\s+part|second\s+part|last\s+part|resten|the\s+rest
@@ -613,7 +628,9 @@ def _has_split_phone(text: str) -> bool:
 
 # Digit groups joined by one kind of separator, optionally after a country code:
 # "2819, 4673", "+4528/19/46/73", "555, 867, 5309", "555867 - 5309".
-_GROUP_RUN = _Regex(r"(?<![\d.,/:;|_-])(?:\(?\+\s?|00)?\d{1,6}(?:\)?(?:\s*[,.;:/|_–—-]\s*|\s+)\d{1,7}){1,9}(?![\d]|[.,/:;-]\d)")
+_GROUP_RUN = _Regex(
+    r"(?<![\d.,/:;|_-])(?:\(?\+\s?|00)?\d{1,6}(?:\)?(?:\s*[,.;:/|_–—-]\s*|\s+)\d{1,7}){1,9}(?![\d]|[.,/:;-]\d)"
+)
 _GROUP_SEPARATOR = _Regex(r"\s*([,.;:/|_–—-])\s*|\s+")
 _YEAR = _Regex(r"(?:19|20)\d\d")
 
@@ -643,7 +660,9 @@ def _grouped_number(text: str) -> bool:
         american = len(digits) == 10 and re.fullmatch(r"[2-9]\d{2}[2-9]\d{6}", digits) is not None
         if not (danish or american) or digits in _helpline_numbers() or len(groups) < 2:
             continue
-        kinds = {(sep.group(1) or " ") for sep in _GROUP_SEPARATOR.finditer(re.sub(r"^\)?\s*", "", body)) if sep.group()}
+        kinds = {
+            (sep.group(1) or " ") for sep in _GROUP_SEPARATOR.finditer(re.sub(r"^\)?\s*", "", body)) if sep.group()
+        }
         kinds = {k.replace("–", "-").replace("—", "-") for k in kinds}
         if len(kinds) > 1 or _not_a_phone(body):
             continue
@@ -664,6 +683,36 @@ def _grouped_number(text: str) -> bool:
     return False
 
 
+def _separated_number(prepared: str, text: str) -> bool:
+    """Pairs or groups behind one repeated separator: "28/19/46/73", "2,8,1,9,4,6,7,3"."""
+    allowed = _helpline_numbers()
+
+    def a_list(separator: str) -> bool:
+        # "21, 14, 30, 12 i de fire kampe": with a comma and a word for results, a list.
+        return separator == "," and not _cued(text) and bool(_TIME_WORDS.search(text) or _LIST_WORDS.search(text))
+
+    for m in _SEPARATED.finditer(prepared):
+        joined = re.sub(r"\D", "", m.group())
+        if (
+            len(joined) == 8
+            and joined[0] in "23456789"
+            and joined not in allowed
+            and not _not_a_phone(m.group())
+            and not a_list(m.group(1))
+        ):
+            return True
+    for m in _PAIRED.finditer(prepared):
+        paired = re.sub(r"\D", "", m.group())
+        if (
+            paired[0] in "23456789"
+            and paired not in allowed
+            and not _not_a_phone(m.group())
+            and not a_list(m.group(2).strip())
+        ):
+            return True
+    return False
+
+
 def _has_plain_phone(text: str) -> bool:
     # No phone number anywhere has fewer than 7 digits; "2o 3o 4o 5o" has 4 plus o's.
     digits = _digit_count(text)
@@ -677,22 +726,10 @@ def _has_plain_phone(text: str) -> bool:
     prepared = _ODD_SEPARATOR.sub(" ", prepared)
     if prepared != text and _NANP.search(prepared):
         return True  # "555 867 53O9"
+    if _separated_number(prepared, text) or _grouped_number(prepared):
+        return True
     pn = _phonenumbers()
     allowed = _helpline_numbers()
-    for m in _SEPARATED.finditer(prepared):
-        joined = re.sub(r"\D", "", m.group())
-        if len(joined) == 8 and joined[0] in "23456789" and joined not in allowed and not _not_a_phone(m.group()):
-            if m.group(1) == "," and not _cued(text) and (_TIME_WORDS.search(text) or _LIST_WORDS.search(text)):
-                continue
-            return True
-    if _grouped_number(prepared):
-        return True
-    for m in _PAIRED.finditer(prepared):
-        paired = re.sub(r"\D", "", m.group())
-        if paired[0] in "23456789" and paired not in allowed and not _not_a_phone(m.group()):
-            if m.group(2).strip() == "," and not _cued(text) and (_TIME_WORDS.search(text) or _LIST_WORDS.search(text)):
-                continue  # "21, 14, 30, 12 i de fire kampe": a list of results
-            return True
 
     def found(region: str, leniency: Any) -> bool:
         for match in pn.PhoneNumberMatcher(prepared, region, leniency=leniency):
@@ -839,7 +876,9 @@ _NAMED_EVERYWHERE = _Regex(
     re.IGNORECASE | re.VERBOSE,
 )
 # "se min pinterest sofiesboards", "my insta lunaxoxo": a made-up word right after one's own platform.
-_MY_PLATFORM_NAME = _Regex(rf"\b(?:mit|min|my)\s+{_PLATFORM}\s+@?(?P<u>[^\W\d_][\w.]{{3,}})", re.IGNORECASE | re.VERBOSE)
+_MY_PLATFORM_NAME = _Regex(
+    rf"\b(?:mit|min|my)\s+{_PLATFORM}\s+@?(?P<u>[^\W\d_][\w.]{{3,}})", re.IGNORECASE | re.VERBOSE
+)
 # A whole message that is a platform and a name: "snap? sofiehhh", "sc sofiehhh".
 _PLATFORM_THEN_NAME = _Regex(rf"{_PLATFORM}\s*[?:!-]*\s*@?(?P<u>[^\W\d_][\w.]{{3,}})\W*", re.IGNORECASE | re.VERBOSE)
 # "min snap er", "på snap hedder jeg": an offer left open for the next message to finish.
@@ -862,11 +901,7 @@ def _made_up(word: str) -> bool:
     """
     lower = word.casefold().strip(".")
     squeezed = re.sub(r"(.)\1+", r"\1", lower)  # "nooo", "jaaa", "whaaat" are replies, stretched
-    if (
-        len(squeezed) < 4
-        or {lower, squeezed} & (_NOT_A_USERNAME | _ORDINARY_REPLY)
-        or lower.endswith(_COMMON_ENDINGS)
-    ):
+    if len(squeezed) < 4 or {lower, squeezed} & (_NOT_A_USERNAME | _ORDINARY_REPLY) or lower.endswith(_COMMON_ENDINGS):
         return False
     if _HANDLE_SHAPE.search(lower) or any(c.isdigit() for c in lower):
         return True
@@ -989,17 +1024,17 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
     if "#" in text and _DISCORD_TAG.search(text):
         return True
-    if any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _NAMED_EVERYWHERE.finditer(text)):
-        return True
-    if previous_text and _mentions_platform(previous_text) and _gives_username(text):
-        return True
-    if previous_text and _OPEN_OFFER.search(previous_text) and _finishes_offer(text):
+    if previous_text and (
+        (_mentions_platform(previous_text) and _gives_username(text))
+        or (_OPEN_OFFER.search(previous_text) and _finishes_offer(text))
+    ):
         return True
     if (
         any(m.group("a") is None or _could_be_username(m.group("a")) for m in _USERNAME_GIVEN.finditer(text))
         or _ADD_AT.search(text)
         or _ADD_ME_NAME.search(text)
         or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))
+        or any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _NAMED_EVERYWHERE.finditer(text))
     ):
         return True
     if not _mentions_platform(text):
@@ -1018,11 +1053,11 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         (_names_platform(text) and _shaped_usernames(text))
         or _platform_as_verb(text)
         or any(not _STAFF_MENTION.fullmatch(m.group("u")) for m in _PLATFORM_IS_AT.finditer(text))
+        or any(
+            _could_be_username((m.group("a") or m.group("b") or "").strip(".")) for m in _HANDLE_SHARED.finditer(text)
+        )
     ):
         return True
-    for m in _HANDLE_SHARED.finditer(text):
-        if _could_be_username((m.group("a") or m.group("b") or "").strip(".")):
-            return True
     for m in _NAMED_AFTER_PLATFORM.finditer(text):
         name = m.group("u").strip(".")
         # "hedder jeg luna" names a user; after a plain "er"/"it's" only a handle-shaped word
@@ -1035,15 +1070,7 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
             or (m.group("end") is not None and _made_up(name))
         ):
             return True
-    if _ON_PLATFORM_AS.search(text) or any(
-        _made_up(m.group("u")) and _could_be_username(m.group("u"))
-        for m in itertools.chain(
-            _ME_ON_PLATFORM.finditer(text), _VERB_NAME_PLATFORM.finditer(text), _MY_PLATFORM_NAME.finditer(text)
-        )
-    ):
-        return True
-    m = _PLATFORM_THEN_NAME.fullmatch(text.strip())
-    if m and _could_be_username(m.group("u")) and _made_up(m.group("u")):
+    if _made_up_name_by_platform(text):
         return True
     # A bare "@name" is a mention in this chat unless it has a profile name's dot ("@sofie.h"):
     # the same shapes check_pseudonym refuses, so every accepted pseudonym can be mentioned.
@@ -1052,6 +1079,24 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         for m in _AT_HANDLE.finditer(text)
         if (name := m.group(1).rstrip("."))
     )
+
+
+def _made_up_name_by_platform(text: str) -> bool:
+    """A made-up name next to a platform: "på snap er jeg lunakristensen", "snap? sofiehhh",
+    "im jakeyboy on tiktok", "jeg hedder lunaxo på alt"."""
+    if _ON_PLATFORM_AS.search(text):
+        return True
+    if any(
+        _made_up(m.group("u")) and _could_be_username(m.group("u"))
+        for m in itertools.chain(
+            _ME_ON_PLATFORM.finditer(text),
+            _VERB_NAME_PLATFORM.finditer(text),
+            _MY_PLATFORM_NAME.finditer(text),
+        )
+    ):
+        return True
+    m = _PLATFORM_THEN_NAME.fullmatch(text.strip())
+    return m is not None and _could_be_username(m.group("u")) and _made_up(m.group("u"))
 
 
 def _finishes_offer(text: str) -> bool:
@@ -1179,7 +1224,8 @@ def _has_address(text: str) -> bool:
         return True
     lives = _LIVES.search(text)
     if lives and any(
-        _is_street_name(m.group(1), _STREET_SUFFIXES_NAMED) for m in _ON_WORD.finditer(text, lives.end(), lives.end() + 60)
+        _is_street_name(m.group(1), _STREET_SUFFIXES_NAMED)
+        for m in _ON_WORD.finditer(text, lives.end(), lives.end() + 60)
     ):
         return True
     if (

@@ -264,7 +264,9 @@ class TestRoundThree:
             ("min ekskæreste står udenfor mit hus hver aften", "danger"),
         ],
     )
-    def test_each_kind_reaches_the_mentors_at_its_level(self, detector: CrisisDetector, text: str, expected: str) -> None:
+    def test_each_kind_reaches_the_mentors_at_its_level(
+        self, detector: CrisisDetector, text: str, expected: str
+    ) -> None:
         assert level(detector, text) == expected
 
     @pytest.mark.parametrize(
