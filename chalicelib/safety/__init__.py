@@ -29,6 +29,7 @@ The API the chat uses::
 
     REASONS = ("cpr", "email", "profile_link", "phone", "handle", "address", "name")
     check_text(text, previous_text=None) -> reason | None;  check_pseudonym(name) -> reason | None
+    may_finish_previous(text) -> bool: only then is the sender's previous message worth looking up.
     notice(reason, lang) / notices(): the kind notice for a held-back message.
 
     CrisisDetector(extra_terms=(), use_scorer=True); CrisisDetector.default();
@@ -48,7 +49,7 @@ from dataclasses import dataclass
 
 from .crisis import KINDS, SEVERITIES, CrisisDetector, Signal, help_lines, help_text
 from .flood import FloodDecision, FloodLimits, FloodState, admit
-from .guard import REASONS, check_pseudonym, check_text, notice, notices
+from .guard import REASONS, check_pseudonym, check_text, may_finish_previous, notice, notices
 
 __all__ = [
     "KINDS",
@@ -65,6 +66,7 @@ __all__ = [
     "check_text",
     "help_lines",
     "help_text",
+    "may_finish_previous",
     "notice",
     "notices",
     "screen_message",
