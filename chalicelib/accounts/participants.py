@@ -278,8 +278,11 @@ def follow(identity: Identity, group_id: str, now: datetime) -> dict[str, object
 
 
 def unfollow(identity: Identity, group_id: str, now: datetime) -> dict[str, object]:
+    from chalicelib import reminders
+
     participant = _me(identity)
     followed = [g for g in participant.followed or [] if g != group_id]
+    reminders.forget(participant.participant_id, group_id)  # reminders are for followed groups only
     storage.set_followed(participant, followed)
     _seen(participant, now)
     return my_groups(identity, now)
@@ -320,6 +323,8 @@ def _seen(participant: storage.Participant, now: datetime) -> None:
 
 def export(identity: Identity, now: datetime) -> dict[str, Any]:
     """Everything stored about the teen, as JSON: the right of access, without asking anyone."""
+    from chalicelib import reminders
+
     participant = _me(identity)
     pid = participant.participant_id
     messages = [storage.get_message(key.session_id, key.message_id) for key in storage.messages_by(pid)]
@@ -384,6 +389,7 @@ def export(identity: Identity, now: datetime) -> dict[str, Any]:
             for m in storage.memberships_of(pid)
         ],
         "waiting_rooms": [w.session_id for w in storage.waiting_of(pid)],
+        "reminders": reminders.export(pid),
         "not_linkable": "Attendance is counted per group as a one-way tag, and send receipts name a one-way tag: "
         "neither can be read back to this account.",
     }
@@ -416,10 +422,10 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
     Its sockets are closed, its messages deleted (rooms see them vanish, a pin of one is cleared),
     reports quoting it keep that something was reported but lose the text and the pseudonym,
     audit entries keep the action with a one-way tag instead of the pseudonym, and its mutes,
-    bans, memberships and waiting-room knocks go. Should a step fail, the account is still there
+    bans, memberships, waiting-room knocks and reminders go. Should a step fail, the account is still there
     and deleting it again finishes the job.
     """
-    from chalicelib import frames
+    from chalicelib import frames, reminders
 
     pid, name = participant.participant_id, participant.pseudonym
     tag = deleted_tag(pid)
@@ -447,6 +453,7 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
     for restriction in storage.restrictions_of(pid):
         storage.delete_restriction(restriction)
     storage.forget_member(pid)
+    reminders.forget(pid)  # the push subscriptions it asked for
     storage.delete_participant(participant)
     return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values()), "connections_closed": closed}
 
