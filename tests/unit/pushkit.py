@@ -35,8 +35,14 @@ def b64(data: bytes) -> str:
 def browser_subscription(endpoint: str) -> dict[str, Any]:
     """What ``PushSubscription.toJSON()`` gives: the endpoint, a P-256 public key and an auth secret."""
     private = ec.generate_private_key(ec.SECP256R1())
-    p256dh = private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    return {"endpoint": endpoint, "expirationTime": None, "keys": {"p256dh": b64(p256dh), "auth": b64(secrets.token_bytes(16))}}
+    p256dh = private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return {
+        "endpoint": endpoint,
+        "expirationTime": None,
+        "keys": {"p256dh": b64(p256dh), "auth": b64(secrets.token_bytes(16))},
+    }
 
 
 @dataclass
@@ -103,7 +109,7 @@ def start_push_service() -> PushService:
     service: PushService
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             service.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
