@@ -90,6 +90,11 @@ def list_groups() -> Response:
     return routes.list_groups(_request())
 
 
+@app.route("/groups/{group_id}/calendar.ics", methods=["GET"], cors=CORS)
+def group_calendar(group_id: str) -> Response:
+    return routes.group_calendar(_request(), group_id)
+
+
 @app.route("/mentors/login", methods=["POST"], cors=CORS)
 def mentor_log_in() -> Response:
     return routes.mentor_log_in(_request())

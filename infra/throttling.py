@@ -28,6 +28,7 @@ PUBLIC: dict[tuple[str, str], Limit] = {
     ("POST", "/participants/login"): Limit(5, 5, 0.7),  # one scrypt hash
     ("POST", "/mentors/login"): Limit(2, 3, 0.7),
     ("GET", "/groups"): Limit(20, 10, 0.05),
+    ("GET", "/groups/{group_id}/calendar.ics"): Limit(10, 5, 0.05),  # calendar apps refresh twice a day
     ("GET", "/connect-check"): Limit(10, 5, 0.05),
     ("GET", "/me/groups"): Limit(10, 3, 0.05),
     ("PUT", "/me/groups/{group_id}"): Limit(5, 3, 0.05),

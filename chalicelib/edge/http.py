@@ -44,6 +44,8 @@ def rest[**P](handler: Callable[P, Any]) -> Callable[P, Response]:
         except Exception:
             log.exception("request failed")
             return json_response(ChatError("internal").as_body(), 500)
+        if isinstance(result, Response):  # a file, such as a calendar
+            return result
         if isinstance(result, tuple):
             return json_response(result[0], result[1])
         return json_response(result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalice.app import Request
+from chalice.app import Request, Response
 
 from chalicelib import reminders
 from chalicelib.abuse import challenge as abuse_challenge
@@ -61,6 +61,20 @@ def recover(request: Request) -> dict[str, Any]:
 @rest
 def list_groups(request: Request) -> dict[str, Any]:
     return {"groups": catalogue.list_groups(utcnow())}
+
+
+@rest
+def group_calendar(request: Request, group_id: str) -> Response:
+    """A file, not JSON: calendar apps subscribe to this address and refresh it themselves."""
+    return Response(
+        body=catalogue.group_calendar(path_id(group_id), utcnow()).decode("utf-8"),
+        status_code=200,
+        headers={
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="gruppechat.ics"',
+            "Cache-Control": "public, max-age=3600",
+        },
+    )
 
 
 @rest

@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import storage
+from chalicelib.errors import ChatError
 from chalicelib.frames import session_view
-from chalicelib.sessions.keeper import next_meetings
+from chalicelib.sessions import ics
+from chalicelib.sessions.keeper import next_meetings, schedule_of
 
 
 def group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
@@ -40,3 +42,15 @@ def group_view(group: storage.Group, now: datetime) -> dict[str, Any]:
 
 def list_groups(now: datetime) -> list[dict[str, Any]]:
     return [group_view(group, now) for group in storage.listed_groups()]
+
+
+def group_calendar(group_id: str, now: datetime) -> bytes:
+    """The ``.ics`` feed of a group's coming meetings: public, like the group list it comes from."""
+    group = storage.get_group(group_id)
+    if group is None:
+        raise ChatError("group_not_found")
+    try:
+        schedule = schedule_of(group)
+    except ValueError:
+        raise ChatError("group_not_found") from None
+    return ics.meetings_calendar(group.group_id, group.name, group.description or "", schedule, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.functional.conftest import ADMIN_PASSWORD, TEEN_PASSWORD, Rest, World, sign_up_body
+from tests.functional.conftest import ADMIN_PASSWORD, TEEN_PASSWORD, Rest, World, load_event, sign_up_body
 
 
 def _error(answer: Rest) -> dict:
@@ -93,6 +93,33 @@ def test_groups_lists_the_open_group_with_its_next_meetings(world: World):
     assert group["name"] == "Torsdagsgruppen" and group["org_id"] == world.org_id
     assert group["open"] is True and group["session"]["status"] == "open"
     assert {"starts_at_utc", "ends_at_utc", "starts_at_local", "ends_at_local", "tz"} <= set(group["next_meetings"][0])
+
+
+def _calendar_event(group_id: str) -> dict:
+    event = load_event("rest_groups")
+    event["resource"] = event["requestContext"]["resourcePath"] = "/groups/{group_id}/calendar.ics"
+    event["path"] = f"/groups/{group_id}/calendar.ics"
+    event["pathParameters"] = {"group_id": group_id}
+    return event
+
+
+def test_the_group_calendar_is_an_ics_file_a_calendar_app_can_subscribe_to(world: World):
+    answer = world.gateway._call_api(_calendar_event(world.group_id))
+
+    assert answer.status == 200
+    assert answer.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "attachment" in answer.headers["Content-Disposition"]
+    assert answer.text.startswith("BEGIN:VCALENDAR")
+    assert "SUMMARY:Torsdagsgruppen" in answer.text
+    assert answer.text.count("BEGIN:VEVENT") == 10
+
+
+def test_the_calendar_of_an_unknown_group_is_a_json_404(world: World):
+    answer = world.gateway._call_api(_calendar_event("no-such-group"))
+
+    assert answer.status == 404
+    _is_json(answer)
+    assert _error(answer)["code"] == "group_not_found"
 
 
 def test_mentor_log_in_answers_200_with_the_mentor(gateway, aws, monkeypatch):
