@@ -47,7 +47,7 @@ class ReminderSettings:
         return cls(
             private_key=env.get("VAPID_PRIVATE_KEY") or None,
             private_key_param=env.get("VAPID_PRIVATE_KEY_PARAM") or None,
-            subject=env.get("VAPID_SUBJECT") or "mailto:gruppechat@example.invalid",
+            subject=env.get("VAPID_SUBJECT") or _site(env.get("ALLOWED_ORIGIN")) or "mailto:gruppechat@example.invalid",
             push_hosts=tuple(h.strip().lower() for h in hosts.split(",") if h.strip()) if hosts else DEFAULT_PUSH_HOSTS,
             idle_days=int(env.get("REMINDER_IDLE_DAYS", "60")),
         )
@@ -55,6 +55,11 @@ class ReminderSettings:
     @property
     def configured(self) -> bool:
         return bool(self.private_key or self.private_key_param)
+
+
+def _site(origin: str | None) -> str | None:
+    """The site's own https URL: a contact push services accept when VAPID_SUBJECT is not set."""
+    return origin if origin and origin.startswith("https://") and "REPLACE" not in origin else None
 
 
 @lru_cache(maxsize=1)
