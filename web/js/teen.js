@@ -12,6 +12,7 @@ import { createGroups } from './teen/groups.js';
 import { createChat, savedGroup } from './teen/chat.js';
 import { createNotices } from './teen/notices.js';
 import { createReport } from './teen/report.js';
+import { createReminders } from './teen/reminders.js';
 
 const ACCOUNT_KEY = 'gruppechat.teen';
 
@@ -30,7 +31,10 @@ async function main() {
 
   const notices = createNotices();
   const report = createReport({ currentChat: () => chat.current, notices });
-  const groups = createGroups({ api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut });
+  const reminders = createReminders({ api, apiUrl: config.apiUrl });
+  const groups = createGroups({
+    api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut, cardExtra: (group) => reminders.control(group),
+  });
   const chat = createChat({
     wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, onReport: report.open,
     onShow: () => showView(views, 'chat', { focus: false }), onLeft: () => go('groups'),
@@ -44,7 +48,7 @@ async function main() {
   function go(name) {
     showView(views, name);
     if (name !== 'welcome') $('#welcome-notice').hidden = true;
-    if (name === 'groups') groups.load();
+    if (name === 'groups') groups.load().then(() => account.current && reminders.load(() => groups.render()));
     if (name === 'account') settings.open();
   }
 
