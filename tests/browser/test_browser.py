@@ -36,7 +36,7 @@ def sign_up(page: Page, name: str) -> None:
 
 
 def join(page: Page) -> None:
-    page.locator(".group-card--open").filter(has_text=GROUP_NAME).get_by_role("button").click()
+    page.locator(".group-card--open").filter(has_text=GROUP_NAME).get_by_role("button", name="Gå ind i gruppen").click()
     expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
 
 
@@ -195,7 +195,7 @@ def test_markup_in_messages_is_shown_as_text_and_runs_nothing(stack, new_page):
 def test_sending_by_keyboard_alone(stack, new_page):
     page = new_page(stack)
     sign_up(page, "Birkeblad")
-    tab_to(page, ".group-card--open button")
+    tab_to(page, ".group-card--open .btn--primary")
     page.keyboard.press("Enter")
     expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
     tab_to(page, "#composer-text")
@@ -345,7 +345,9 @@ def test_an_admin_opens_a_new_group_early_and_every_chat_tool_reaches_the_teen(s
 
     kid = new_page(stack)
     sign_up(kid, "Mælkebøtte")
-    kid.locator(".group-card--open").filter(has_text="Lørdagsgruppen").get_by_role("button").click()
+    kid.locator(".group-card--open").filter(has_text="Lørdagsgruppen").get_by_role(
+        "button", name="Gå ind i gruppen"
+    ).click()
     expect(kid.locator("#chat-status")).to_have_attribute("data-status", "online")
     expect(kid.locator("#chat-rules li")).to_have_text(["Vær sød", "Hold det her"])
     expect(admin.locator("#present-list")).to_contain_text("Mælkebøtte")

@@ -53,7 +53,7 @@ def mentor_enters(new_page, stack, group_name: str, who=DEMO_MENTOR) -> Page:
 def teen_at(new_page, stack, name: str, group_name: str) -> Page:
     page = new_page(stack, viewport=PHONE)
     sign_up(page, name)
-    page.locator(".group-card--open").filter(has_text=group_name).get_by_role("button").click()
+    page.locator(".group-card--open").filter(has_text=group_name).get_by_role("button", name="Gå ind i gruppen").click()
     return page
 
 

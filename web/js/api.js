@@ -69,6 +69,11 @@ export class Api {
   exportMyData() { return this.get('/me/export'); }
   deleteAccount(password) { return this.request('DELETE', '/me', { password }); }
   groups() { return this.get('/groups'); }
+  // Reminders (teen/reminders.js): follow, then hand the browser's push subscription over.
+  follow(groupId) { return this.put(`/me/groups/${enc(groupId)}`); }
+  myReminders() { return this.get('/me/reminders'); }
+  subscribeReminder(groupId, subscription) { return this.put(`/me/groups/${enc(groupId)}/reminder`, { subscription }); }
+  unsubscribeReminder(groupId) { return this.request('DELETE', `/me/groups/${enc(groupId)}/reminder`); }
   /** Would the chat let this token in now? Asked when a connection is refused: the socket cannot say why. */
   connectCheck(groupId) { return this.get(`/connect-check${groupId ? `?group_id=${enc(groupId)}` : ''}`); }
 

@@ -15,6 +15,7 @@ import { createReport } from './teen/report.js';
 import { createPrivateTalk } from './teen/private.js';
 import { createCheckin } from './teen/checkin.js';
 import { createRound } from './teen/round.js';
+import { createReminders } from './teen/reminders.js';
 
 const ACCOUNT_KEY = 'gruppechat.teen';
 
@@ -34,7 +35,10 @@ async function main() {
   const notices = createNotices();
   const privateTalk = createPrivateTalk({ notices });
   const report = createReport({ currentChat: () => chat.current, notices });
-  const groups = createGroups({ api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut });
+  const reminders = createReminders({ api, apiUrl: config.apiUrl });
+  const groups = createGroups({
+    api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut, cardExtra: (group) => reminders.control(group),
+  });
   const chat = createChat({
     wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, onReport: report.open,
     onShow: () => showView(views, 'chat', { focus: false }), onLeft: () => go('groups'),
@@ -50,7 +54,7 @@ async function main() {
   function go(name) {
     showView(views, name);
     if (name !== 'welcome') $('#welcome-notice').hidden = true;
-    if (name === 'groups') groups.load();
+    if (name === 'groups') groups.load().then(() => account.current && reminders.load(() => groups.render()));
     if (name === 'account') settings.open();
   }
 
