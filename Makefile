@@ -13,10 +13,23 @@ STAGE ?= dev
 
 .PHONY: run test lint unit functional e2e browser-tests deploy-tests bench package bench-package chromium clean
 
+# axe-core, the accessibility checker the browser tests inject into every page (650 KB, so not in
+# git): the npm package, fetched once with npm into .cache and checked against its known digest.
+AXE_VERSION := 4.14.1
+AXE_SHA256 := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
+
+
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+.cache/axe/axe.min.js:
+	mkdir -p .cache/axe
+	cd .cache/axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+		&& echo "$(AXE_SHA256)  axe-core-$(AXE_VERSION).tgz" | sha256sum -c --quiet - \
+		&& tar -xzf axe-core-$(AXE_VERSION).tgz --strip-components=1 package/axe.min.js \
+		&& rm axe-core-$(AXE_VERSION).tgz
 
 # Debian's Chromium for the browser tests (Playwright's own download does not work here).
 chromium:
@@ -26,7 +39,7 @@ run: $(BIN)/.installed
 	$(BIN)/python -m local.stack --port $(PORT)
 
 # Everything CI runs: the linters first, then every test.
-test: lint chromium
+test: lint chromium .cache/axe/axe.min.js
 	$(BIN)/python -m pytest -q
 
 # ruff (lint and format), mypy (strict on chalicelib/ and app.py), cfn-lint on the packaged and the infra templates.
@@ -45,7 +58,7 @@ functional: $(BIN)/.installed
 e2e: $(BIN)/.installed
 	$(BIN)/python -m pytest -q tests/e2e
 
-browser-tests: $(BIN)/.installed chromium
+browser-tests: $(BIN)/.installed chromium .cache/axe/axe.min.js
 	$(BIN)/python -m pytest -q tests/browser
 
 deploy-tests: $(BIN)/.installed

@@ -128,6 +128,21 @@ def unfollow(group_id: str) -> Response:
     return routes.unfollow(_request(), group_id)
 
 
+@app.route("/me/reminders", methods=["GET"], authorizer=participant_auth, cors=CORS)
+def my_reminders() -> Response:
+    return routes.my_reminders(_request())
+
+
+@app.route("/me/groups/{group_id}/reminder", methods=["PUT"], authorizer=participant_auth, cors=CORS)
+def subscribe_reminder(group_id: str) -> Response:
+    return routes.subscribe_reminder(_request(), group_id)
+
+
+@app.route("/me/groups/{group_id}/reminder", methods=["DELETE"], authorizer=participant_auth, cors=CORS)
+def unsubscribe_reminder(group_id: str) -> Response:
+    return routes.unsubscribe_reminder(_request(), group_id)
+
+
 @app.route("/me/password", methods=["POST"], authorizer=participant_auth, cors=CORS)
 def change_password() -> Response:
     return routes.change_password(_request())

@@ -111,6 +111,10 @@ CODES: dict[str, tuple[int, str]] = {
     "pseudonym_taken": (409, "That pseudonym is taken."),
     "username_taken": (409, "That username is taken."),
     "too_many_groups": (409, "You can follow at most {max} groups."),
+    # reminders
+    "not_following": (409, "Follow the group first; reminders are for the groups you follow."),
+    "bad_subscription": (400, "The push subscription needs an https endpoint of a browser's push service."),
+    "reminders_unavailable": (503, "Reminders are not set up on this server."),
     # things that are not there, or changed meanwhile
     "not_found": (404, "No such route."),
     "group_not_found": (404, "No such group."),

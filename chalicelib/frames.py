@@ -199,15 +199,16 @@ def reported(message_id: str) -> Frame:
     return {"type": "reported", "message_id": message_id}
 
 
-def report(stored: storage.Report) -> Frame:
+def report(stored: storage.Report, place: dict[str, Any] | None = None) -> Frame:
     """To the mentors: a new report or automatic flag. An acute one stays on their screens
-    until one of them answers "I'm on it" (``report_claimed``)."""
-    return {"type": "report", "report": report_view(stored)}
+    until one of them answers "I'm on it" (``report_claimed``). ``place``: its group and session
+    in words (``moderation.reports.place_of``)."""
+    return {"type": "report", "report": report_view(stored) | (place or {})}
 
 
-def report_claimed(stored: storage.Report) -> Frame:
+def report_claimed(stored: storage.Report, place: dict[str, Any] | None = None) -> Frame:
     """To every connected mentor of the organisation: who took an alert."""
-    return {"type": "report_claimed", "report": report_view(stored)}
+    return {"type": "report_claimed", "report": report_view(stored) | (place or {})}
 
 
 # --- moderation -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import secrets
 import shlex
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,18 @@ def outputs(run: Runner, stage: str) -> dict[str, str]:
 
 
 def secret(run: Runner, stage: str) -> None:
-    """Create the token secret once (a SecureString under the AWS managed key); never overwrite it."""
-    name = policy.token_secret_param(stage)
+    """Create the token secret and the reminders' VAPID key once (SecureStrings under the AWS
+    managed key); never overwrite either: a new secret logs everyone out, a new VAPID key voids
+    every reminder until each browser subscribes again."""
+    from chalicelib.reminders.keys import new_private_key
+
+    _put_secret_once(
+        run, policy.token_secret_param(stage), lambda: secrets.token_urlsafe(48), "Gruppechat token signing secret"
+    )
+    _put_secret_once(run, policy.vapid_key_param(stage), new_private_key, "Gruppechat VAPID private key (reminders)")
+
+
+def _put_secret_once(run: Runner, name: str, make: Callable[[], str], description: str) -> None:
     exists = run(
         "aws",
         "ssm",
@@ -102,7 +113,7 @@ def secret(run: Runner, stage: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         value_file = Path(folder) / "secret"
         value_file.touch(mode=0o600)
-        value_file.write_text(secrets.token_urlsafe(48))  # never on a command line
+        value_file.write_text(make())  # never on a command line
         run(
             "aws",
             "ssm",
@@ -114,7 +125,7 @@ def secret(run: Runner, stage: str) -> None:
             "--value",
             f"file://{value_file}",
             "--description",
-            "Gruppechat token signing secret",
+            description,
         )
 
 
@@ -257,6 +268,7 @@ def teardown(run: Runner, stage: str) -> None:
             )
     run("aws", "cloudformation", "delete-stack", "--stack-name", stack_name(stage))
     run("aws", "cloudformation", "wait", "stack-delete-complete", "--stack-name", stack_name(stage))
+    run("aws", "ssm", "delete-parameter", "--name", policy.vapid_key_param(stage))
     run("aws", "ssm", "delete-parameter", "--name", policy.token_secret_param(stage))
 
 

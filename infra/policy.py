@@ -1,7 +1,7 @@
 """Write the least-privilege IAM policy of each Chalice stage (``.chalice/policy-<stage>.json``).
 
 The policy names exactly the tables and indexes of ``chalicelib.storage.ALL_MODELS``, the
-DynamoDB actions the code calls, the one SSM parameter holding the token secret, the
+DynamoDB actions the code calls, the two SSM parameters (the token secret, the VAPID key), the
 ``@connections`` methods of this stage's WebSocket API, and the functions' own log streams.
 Chalice reads the file as it is (no CloudFormation substitution), so the ARNs are literal.
 
@@ -46,6 +46,11 @@ CONNECTION_METHODS = ("POST", "DELETE")
 
 def token_secret_param(stage: str) -> str:
     return f"/{APP_NAME}/{stage}/token-secret"
+
+
+def vapid_key_param(stage: str) -> str:
+    """The reminders' VAPID private key (chalicelib.reminders.keys), a SecureString like the token secret."""
+    return f"/{APP_NAME}/{stage}/vapid-private-key"
 
 
 def table_prefix(stage: str) -> str:
@@ -97,10 +102,13 @@ def build(
             ],
         },
         {
-            "Sid": "TokenSecret",
+            "Sid": "Secrets",
             "Effect": "Allow",
             "Action": ["ssm:GetParameter"],
-            "Resource": [f"arn:aws:ssm:{region}:{account}:parameter{token_secret_param(stage)}"],
+            "Resource": [
+                f"arn:aws:ssm:{region}:{account}:parameter{name}"
+                for name in (token_secret_param(stage), vapid_key_param(stage))
+            ],
         },
         {
             "Sid": "Logs",

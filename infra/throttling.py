@@ -33,6 +33,11 @@ PUBLIC: dict[tuple[str, str], Limit] = {
     ("GET", "/me/groups"): Limit(10, 3, 0.05),
     ("PUT", "/me/groups/{group_id}"): Limit(5, 3, 0.05),
     ("DELETE", "/me/groups/{group_id}"): Limit(5, 3, 0.05),
+    # Reminders: the page renews a subscription once per visit; the first call of a container
+    # loads the VAPID key (SSM) and derives its public half.
+    ("GET", "/me/reminders"): Limit(5, 3, 0.1),
+    ("PUT", "/me/groups/{group_id}/reminder"): Limit(5, 3, 0.05),
+    ("DELETE", "/me/groups/{group_id}/reminder"): Limit(2, 2, 0.05),
     ("DELETE", "/me"): Limit(1, 2, 1.0),  # deletes every message the account wrote
     ("POST", "/participants/recover"): Limit(2, 2, 0.7),  # an HMAC; one scrypt hash when the code is right
     ("POST", "/me/password"): Limit(1, 1, 1.4),  # two scrypt hashes

@@ -43,8 +43,13 @@ def prepare_environment(data_dir: Path, dynamodb_port: int) -> None:
     if not secret_file.exists():
         secret_file.write_text(secrets.token_urlsafe(32))
         secret_file.chmod(0o600)
+    vapid_file = data_dir / "vapid-private-key"
+    if not vapid_file.exists():
+        vapid_file.write_text(new_vapid_key())
+        vapid_file.chmod(0o600)
     os.environ.update(
         {
+            "VAPID_PRIVATE_KEY": vapid_file.read_text().strip(),
             "AWS_DEFAULT_REGION": "eu-north-1",
             "AWS_REGION": "eu-north-1",
             "AWS_ACCESS_KEY_ID": "local",
@@ -56,6 +61,17 @@ def prepare_environment(data_dir: Path, dynamodb_port: int) -> None:
     )
     os.environ.pop("AWS_SESSION_TOKEN", None)
     os.environ.pop("TOKEN_SECRET_PARAM", None)
+    os.environ.pop("VAPID_PRIVATE_KEY_PARAM", None)
+
+
+def new_vapid_key() -> str:
+    """The reminders' VAPID key for this data folder (chalicelib is not imported yet: its settings
+    are read once, and the environment above is not complete)."""
+    import base64
+
+    from ecdsa import NIST256p, SigningKey
+
+    return base64.urlsafe_b64encode(SigningKey.generate(curve=NIST256p).to_string()).rstrip(b"=").decode()
 
 
 def scheduled_event(now: datetime, name: str) -> dict:

@@ -279,8 +279,11 @@ def follow(identity: Identity, group_id: str, now: datetime) -> dict[str, object
 
 
 def unfollow(identity: Identity, group_id: str, now: datetime) -> dict[str, object]:
+    from chalicelib import reminders
+
     participant = _me(identity)
     followed = [g for g in participant.followed or [] if g != group_id]
+    reminders.forget(participant.participant_id, group_id)  # reminders are for followed groups only
     storage.set_followed(participant, followed)
     _seen(participant, now)
     return my_groups(identity, now)
@@ -321,6 +324,7 @@ def _seen(participant: storage.Participant, now: datetime) -> None:
 
 def export(identity: Identity, now: datetime) -> dict[str, Any]:
     """Everything stored about the teen, as JSON: the right of access, without asking anyone."""
+    from chalicelib import reminders
     from chalicelib.organisation import handover  # it imports moderation, which imports this module
 
     participant = _me(identity)
@@ -402,6 +406,7 @@ def export(identity: Identity, now: datetime) -> dict[str, Any]:
             }
             for talk in storage.talks_of(pid)
         ],
+        "reminders": reminders.export(pid),
         "not_linkable": "Attendance is counted per group as a one-way tag, and send receipts name a one-way tag: "
         "neither can be read back to this account.",
     }
@@ -434,10 +439,10 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
     Its sockets are closed, its messages deleted (rooms see them vanish, a pin of one is cleared),
     reports quoting it keep that something was reported but lose the text and the pseudonym,
     audit entries keep the action with a one-way tag instead of the pseudonym, and its mutes,
-    bans, mentors' notes about it, memberships and waiting-room knocks go. Should a step fail, the
-    account is still there and deleting it again finishes the job.
+    bans, mentors' notes about it, memberships, waiting-room knocks and reminders go. Should a step fail,
+    the account is still there and deleting it again finishes the job.
     """
-    from chalicelib import frames
+    from chalicelib import frames, reminders
 
     pid, name = participant.participant_id, participant.pseudonym
     tag = deleted_tag(pid)
@@ -471,6 +476,7 @@ def erase(participant: storage.Participant, delivery: Delivery) -> dict[str, obj
     storage.forget_notes(pid)  # mentors' handover notes about the account
     storage.forget_member(pid)
     storage.forget_talks(pid)  # private talks with a mentor (their messages went with the others)
+    reminders.forget(pid)  # the push subscriptions it asked for
     storage.delete_participant(participant)
     return {"deleted": True, "messages": sum(len(ids) for ids in by_session.values()), "connections_closed": closed}
 

@@ -22,7 +22,7 @@ from chalicelib.chat.room import connection_of, receipt_key, staff
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.limits import MAX_REASON
-from chalicelib.moderation.reports import new_report
+from chalicelib.moderation.reports import new_report, place_of
 from chalicelib.organisation.settings import org_settings
 from chalicelib.safety import Verdict, help_lines
 
@@ -176,7 +176,7 @@ def _raise(
     if not storage.add_report_once(report):
         report = storage.get_report(report.org_id, report.report_id) or report
     if not report.alerted:
-        delivery.send_all(mentors_to_alert(me, members), frames.report(report))
+        delivery.send_all(mentors_to_alert(me, members), frames.report(report, place_of(report)))
         storage.mark_report(report, alerted=True)
     if verdict.crisis and not report.helped and send_help_lines(delivery, caller, me, verdict):
         storage.mark_report(report, helped=True)
@@ -217,7 +217,7 @@ def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datet
         limiter.give_back(counted)
         stored = storage.get_report(stored.org_id, stored.report_id) or stored
     if not stored.alerted:
-        delivery.send_all(mentors, frames.report(stored))
+        delivery.send_all(mentors, frames.report(stored, place_of(stored)))
         storage.mark_report(stored, alerted=True)
     delivery.send(caller, frames.reported(message.message_id))
 

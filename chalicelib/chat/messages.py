@@ -29,12 +29,16 @@ from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
 from chalicelib.limits import CATCH_UP_PAGE
 from chalicelib.organisation.settings import OrgSettings, org_settings
-from chalicelib.safety import FloodState, Verdict, admit, screen_message
+from chalicelib.safety import FloodState, Verdict, admit, may_finish_previous, screen_message
 
 log = logging.getLogger("gruppechat.messages")
 
 FLOOD_STATE_GRACE = timedelta(hours=1)
 FLOOD_WRITE_TRIES = 4
+# "min snap er" then "sofiehh": the guard reads the sender's previous message in this session,
+# from the room's own history, if it is this recent and among the room's last messages.
+PREVIOUS_WITHIN = timedelta(minutes=10)
+PREVIOUS_LOOK_BACK = 20
 
 
 def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
@@ -61,7 +65,7 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
         with _nothing_stored_yet(client_id):
             if not _mentor_or_grace(delivery, caller, me, members, text, client_id, now):
                 return
-    verdict = None if staff else screen_message(text, settings.detector)
+    verdict = None if staff else _screen(me, text, client_id, settings, now)
     resend = False
     if not staff:
         with _nothing_stored_yet(client_id):
@@ -87,6 +91,28 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
             raise
     delivery.send_all(members, frames.message(message))
     rounds.after_message(delivery, me, frame, message, now)  # the answer of the sender's turn, if it is one
+
+
+def _screen(me: storage.Connection, text: str, client_id: str | None, settings: OrgSettings, now: datetime) -> Verdict:
+    """Guard and crisis signals for a participant's message, with their previous one for context."""
+    with _nothing_stored_yet(client_id):
+        previous = _previous_text(me, text, client_id, now)
+    return screen_message(text, settings.detector, previous_text=previous)
+
+
+def _previous_text(me: storage.Connection, text: str, client_id: str | None, now: datetime) -> str | None:
+    """The sender's last message in this session, when this one could finish it (else no read).
+
+    Read from the messages the room keeps anyway; a resend of that very message is not its own
+    previous one.
+    """
+    if me.session_id is None or not may_finish_previous(text):
+        return None
+    since = str(ULID.from_datetime(now - PREVIOUS_WITHIN))
+    last = storage.last_message_by(me.session_id, me.user_id, since, PREVIOUS_LOOK_BACK)
+    if last is None or (client_id is not None and last.client_id == client_id):
+        return None
+    return last.text
 
 
 def _retry(

@@ -25,7 +25,7 @@ from chalicelib.accounts.tokens import ADMIN
 from chalicelib.chat import presence, room
 from chalicelib.delivery import Delivery
 from chalicelib.limits import MISSING_MENTOR_ALERT_MINUTES
-from chalicelib.moderation.reports import new_report
+from chalicelib.moderation.reports import new_report, place_of
 from chalicelib.organisation import roster
 from chalicelib.organisation.settings import org_settings
 
@@ -113,7 +113,7 @@ class MentorWatch:
         group = storage.get_group(session.group_id)
         on_duty = set(roster.on_duty(group, roster.meeting_of(session))) if group else set()
         audience = [c for c in storage.staff_connections(session.org_id) if c.user_id in on_duty or c.role == ADMIN]
-        self.delivery.send_all(audience, frames.report(report))
+        self.delivery.send_all(audience, frames.report(report, place_of(report)))
         return True
 
 

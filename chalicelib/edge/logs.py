@@ -54,6 +54,8 @@ SENSITIVE_NAMES = frozenset(
         "clientip",
         "ipaddress",
         "xforwardedfor",
+        "endpoint",  # a push subscription's endpoint is a bearer capability for that browser
+        "subscription",
     }
 )
 _SENSITIVE_SUFFIXES = ("token", "password", "secret")

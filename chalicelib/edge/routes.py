@@ -11,6 +11,7 @@ from typing import Any
 
 from chalice.app import Request, Response
 
+from chalicelib import reminders
 from chalicelib.abuse import challenge as abuse_challenge
 from chalicelib.abuse import door
 from chalicelib.abuse.sources import rest_source
@@ -113,6 +114,21 @@ def follow(request: Request, group_id: str) -> dict[str, Any]:
 @rest
 def unfollow(request: Request, group_id: str) -> dict[str, Any]:
     return participants.unfollow(participant_of(request), path_id(group_id), utcnow())
+
+
+@rest
+def my_reminders(request: Request) -> dict[str, Any]:
+    return reminders.view(participant_of(request), utcnow())
+
+
+@rest
+def subscribe_reminder(request: Request, group_id: str) -> dict[str, Any]:
+    return reminders.subscribe(participant_of(request), path_id(group_id), json_body(request), utcnow())
+
+
+@rest
+def unsubscribe_reminder(request: Request, group_id: str) -> dict[str, Any]:
+    return reminders.unsubscribe(participant_of(request), path_id(group_id))
 
 
 @rest

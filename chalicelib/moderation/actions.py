@@ -22,7 +22,7 @@ from chalicelib.chat import presence
 from chalicelib.config import settings
 from chalicelib.delivery import Delivery, Outcome
 from chalicelib.errors import ChatError
-from chalicelib.frames import message_view, report_view, session_view
+from chalicelib.frames import message_view, session_view
 from chalicelib.limits import (
     MAX_ANNOUNCEMENT,
     MAX_BAN_DAYS,
@@ -32,6 +32,7 @@ from chalicelib.limits import (
     MAX_SLOW_MODE_S,
     MAX_TOPIC,
 )
+from chalicelib.moderation.reports import place_of, placed_view, placed_views
 from chalicelib.organisation.settings import org_settings
 from chalicelib.sessions.keeper import SessionKeeper
 
@@ -353,7 +354,7 @@ class Moderation:
             found = storage.recent_reports(mentor.org_id or "")
         else:
             raise ChatError("bad_status")
-        return {"reports": [report_view(report) for report in found]}
+        return {"reports": placed_views(found)}
 
     def resolve(self, mentor: Identity, report_id: str, note: object, now: datetime) -> dict[str, Any]:
         report = storage.get_report(mentor.org_id or "", report_id)
@@ -369,7 +370,7 @@ class Moderation:
             group_id=report.group_id,
         )
         storage.resolve_report(report, mentor.user_id, _reason(note), now, entry)  # False: resolved meanwhile
-        return {"report": report_view(storage.get_report(report.org_id, report.report_id) or report)}
+        return {"report": placed_view(storage.get_report(report.org_id, report.report_id) or report)}
 
     def claim(self, mentor: Identity, report_id: str, now: datetime) -> dict[str, Any]:
         """ "I'm on it": the alert leaves every other mentor's screen, naming who took it."""
@@ -387,10 +388,12 @@ class Moderation:
                     group_id=report.group_id,
                 )
             )
-            told = self.delivery.send_all(storage.staff_connections(report.org_id), frames.report_claimed(report))
-            return {"report": report_view(report), **_told(told)}
+            told = self.delivery.send_all(
+                storage.staff_connections(report.org_id), frames.report_claimed(report, place_of(report))
+            )
+            return {"report": placed_view(report), **_told(told)}
         report = storage.get_report(report.org_id, report.report_id) or report
-        return {"report": report_view(report)}
+        return {"report": placed_view(report)}
 
     def audit(self, mentor: Identity) -> dict[str, Any]:
         return {

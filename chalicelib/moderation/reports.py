@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from ulid import ULID
 
 from chalicelib import storage
+from chalicelib.frames import report_view
 from chalicelib.limits import MAX_REASON
 
 EXCERPT_CHARS = 300
+MAX_NUMBERED = 200  # meetings counted back to number a session ("meeting 7"); beyond that, the date alone
 # The order of the mentors' queue: the most urgent first, then oldest first within a rank.
 RANKS = {"acute": 0, "plan": 1, "ideation": 2, "danger": 2, "concern": 3, "high": 4, "normal": 5}
 
@@ -63,3 +67,36 @@ def new_report(
         # A report quotes a message, so it expires with the messages it quotes.
         expires_at=now + timedelta(days=retention_days),
     )
+
+
+def place_of(report: storage.Report, known: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Where a report happened, in the mentor's words: the group's name and which meeting of it
+    (the date it started and its number among the group's meetings), so a mentor on duty for two
+    groups knows at once where to go. ``known`` caches the answer per session across a list."""
+    known = {} if known is None else known
+    if report.session_id not in known:
+        group = storage.get_group(report.group_id)
+        session = storage.get_session(report.session_id)
+        number = None
+        if session is not None:
+            held = storage.group_history(report.group_id, session.starts_at + timedelta(seconds=1), MAX_NUMBERED)
+            meetings = [s for s in held if s.status in (storage.OPEN, storage.CLOSED)]
+            # Counted back to the first meeting when there are fewer than MAX_NUMBERED of them.
+            number = len(meetings) if len(meetings) < MAX_NUMBERED else None
+        known[report.session_id] = {
+            "group_name": group.name if group else None,
+            "session_starts_at": session.starts_at.isoformat() if session else None,
+            "session_number": number,
+            "session_open": bool(session and session.status == storage.OPEN),
+        }
+    return known[report.session_id]
+
+
+def placed_views(found: Iterable[storage.Report]) -> list[dict[str, Any]]:
+    """The reports' views, each naming its group and session (one look-up per session)."""
+    known: dict[str, dict[str, Any]] = {}
+    return [report_view(report) | place_of(report, known) for report in found]
+
+
+def placed_view(report: storage.Report) -> dict[str, Any]:
+    return report_view(report) | place_of(report)

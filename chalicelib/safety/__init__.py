@@ -29,6 +29,7 @@ The API the chat uses::
 
     REASONS = ("cpr", "email", "profile_link", "phone", "handle", "address", "name")
     check_text(text, previous_text=None) -> reason | None;  check_pseudonym(name) -> reason | None
+    may_finish_previous(text) -> bool: only then is the sender's previous message worth looking up.
 
     CrisisDetector(extra_terms=(), use_scorer=True); CrisisDetector.default();
     detector.with_extra(terms); detector.extra_terms; detector.assess(text) -> Signal | None;
@@ -47,7 +48,7 @@ from dataclasses import dataclass
 
 from .crisis import KINDS, SEVERITIES, CrisisDetector, Signal, help_lines
 from .flood import FloodDecision, FloodLimits, FloodState, admit
-from .guard import REASONS, check_pseudonym, check_text
+from .guard import REASONS, check_pseudonym, check_text, may_finish_previous
 
 __all__ = [
     "KINDS",
@@ -63,6 +64,7 @@ __all__ = [
     "check_pseudonym",
     "check_text",
     "help_lines",
+    "may_finish_previous",
     "screen_message",
 ]
 

@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["REASONS", "check_pseudonym", "check_text"]
+__all__ = ["REASONS", "check_pseudonym", "check_text", "may_finish_previous"]
 
 REASONS: tuple[str, ...] = ("cpr", "email", "profile_link", "phone", "handle", "address", "name")
 
@@ -143,14 +143,19 @@ def _digit_count(text: str) -> int:
 
 
 # "2o 3o 4o 5o", "2l 3l", "28 I9": o for zero and l/I for one, only where they touch a digit.
-_O_FOR_ZERO = _Regex(r"(?<=\d)[oO]|[oO](?=\d)")
+# "4 2 1 8 9 O 7 3": a lone o between spaced digits is a zero too.
+_O_FOR_ZERO = _Regex(r"(?<=\d)[oO]|[oO](?=\d)|(?<=\d )[oO](?= \d)")
 _L_FOR_ONE = _Regex(r"(?<=\d)[lI](?![^\W\d_])|(?<![^\W\d_])[lI](?=\d)")
 # Four pairs of digits with one repeated separator ("28/19/46/73", "28,19,46,73",
 # "3 0 ... 7 4 ... 1 9"): the way a number is grouped, never a date, time or amount.
 _PAIRED = _Regex(r"(?<![\d.,/])(\d\s?\d)\s*([/,.;:]+|\.{2,}|…)\s*(\d\s?\d)\s*\2\s*(\d\s?\d)\s*\2\s*(\d\s?\d)(?![\d])")
 # Exotic separators between digits ("22_33_44_55", "22*33*44*55") become spaces
 # so the phone-number matcher sees an ordinary spaced number.
-_ODD_SEPARATOR = _Regex(r"(?<=\d)\s*[_*|·•~]+\s*(?=\d)")
+_ODD_SEPARATOR = _Regex(
+    r"(?<=\d)\s*(?:(?:-+>|=>|[_*|·•~&\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff])\s*)+(?=\d)"
+)  # "28 🙂 19 🙂 46 🙂 73", "28 -> 19"
+# Single digits or groups with one repeated separator: "2,8,1,9,4,6,7,3", "28 ; 1946 ; 73".
+_SEPARATED = _Regex(r"(?<![\d.,/:;-])\d{1,4}\s*([,;/:.-])\s*\d{1,4}(?:\s*\1\s*\d{1,4}){1,6}(?![\d]|[.,/:;-]\d)")
 _DATE = _Regex(r"(\d{1,2})[./-](\d{1,2})[./-](?:\d{2}|\d{4})|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}")
 _TIME_RANGE = _Regex(r"\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}")
 _YEAR_RANGE = _Regex(r"(?:19|20)\d\d\s*[-–/ ]\s*(?:19|20)\d\d")
@@ -202,19 +207,86 @@ def _helpline_numbers() -> frozenset[str]:
 
 
 def _has_phone(text: str) -> bool:
-    if _NANP.search(text):
+    if _digit_count(text) >= 7 and (_NANP.search(text) or _cued_nanp(text) or _spaced_nanp(text)):
         return True
     if _has_plain_phone(text):
         return True
     spoken = _digits_from_words(text)
-    if spoken is not None and (_has_plain_phone(spoken) or _has_split_phone(spoken)):
+    if spoken is not None and (
+        _has_plain_phone(spoken) or _has_split_phone(spoken) or _spoken_number(spoken, _cued(text))
+    ):
         return True
+    in_place = _numbers_in_place(text) if spoken is not None else None
+    if in_place is not None and _has_split_phone(in_place):
+        return True  # "22 og så treogtredive 44 55"
     return _has_split_phone(text)
 
 
 # North American numbers: 555-867-5309, (555) 867-5309, +1 555.867.5309. The separators
 # are required: ten bare digits are as often an order number.
-_NANP = _Regex(r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]?\d{4}(?![\d])")
+_NANP = _Regex(
+    r"""(?<![\d+])(?:\+?1\s?[.\-–—/]?\s?)?
+    (?:\(\s?[2-9]\d{2}\s?\)\s?[.\-–—/]?\s?|[2-9]\d{2}(?:\s?[.\-–—/_]\s?|\s))   # 555- / (555) / 555 -
+    [2-9]\d{2}(?:\s?[.\-–—/_]\s?|\s)?\d{4}(?![\d])""",
+    re.VERBOSE,
+)
+# Ten digits typed one by one or in odd groups ("5 5 5 8 6 7 5 3 0 9"): compacted, a North
+# American number's shape. A bare run of ten is left alone (an order number, as often).
+_SPACED_TEN = _Regex(r"(?<![\d+])(?:1\s?[\s.-]\s?)?\d(?:\s?[\s.\-–_]?\s?\d){9}(?!\d)")
+# With a word that asks to call or text: ten bare digits ("call me 5558675309") and the
+# seven of a local number ("text me 867-5309").
+_NANP_BARE = _Regex(r"(?<![\d+.,])(?:\+?1)?[2-9]\d{2}[2-9]\d{6}(?![\d]|[.,]\d)")
+_NANP_LOCAL = _Regex(r"(?<![\d+.,:/-])[2-9]\d{2}[\s.-]\d{4}(?![\d]|[.,:/-]\d)")
+
+
+def _spaced_nanp(text: str) -> bool:
+    for m in _SPACED_TEN.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if not digits.isdigit() or len(digits) == len(m.group()):
+            continue  # no separator at all
+        if re.fullmatch(r"1?[2-9]\d{2}[2-9]\d{6}", digits) and not _not_a_phone(m.group()):
+            return True
+    return False
+
+
+def _cued(text: str) -> bool:
+    return bool(_PHONE_CUES.search(text))
+
+
+# "jenny 867-5309": a local number with its dash, not a range of amounts or years.
+_NANP_DASHED = _Regex(r"(?<![\d+.,:/-])[2-9]\d{2}\s?[-–]\s?(?!19\d\d|20\d\d)\d{4}(?![\d]|[.,:/-]\d)")
+
+
+def _cued_nanp(text: str) -> bool:
+    if any(not _not_a_phone(m.group()) for m in _NANP_DASHED.finditer(text)) and not (
+        _TIME_WORDS.search(text) or _LIST_WORDS.search(text)
+    ):
+        return True
+    if not _cued(text):
+        return False
+    if _NANP_BARE.search(text):
+        return True
+    return any(not _not_a_phone(m.group()) for m in _NANP_LOCAL.finditer(text))
+
+
+def _spoken_number(spoken: str, cued: bool) -> bool:
+    """A run of number words that spells a whole number by itself.
+
+    "five five five eight six seven five three oh nine" reads as ten digits no
+    matcher groups; eight digits are a Danish number and ten a North American one.
+    """
+    for run in spoken.split(" , "):
+        digits = re.sub(r"\D", "", run)
+        if digits in _helpline_numbers() or _not_a_phone(run):
+            continue
+        if len(digits) == 8 and digits[0] in "23456789":
+            return True
+        if len(digits) in (10, 11) and re.fullmatch(r"1?[2-9]\d{2}[2-9]\d{6}", digits):
+            return True
+        if cued and len(digits) == 7 and digits[0] in "23456789":
+            return True
+    return False
+
 
 # --- numbers in words ---------------------------------------------------------------
 
@@ -222,6 +294,7 @@ _UNITS = {
     "nul": 0,
     "zero": 0,
     "oh": 0,
+    "nought": 0,
     "en": 1,
     "et": 1,
     "een": 1,
@@ -290,19 +363,60 @@ _NUMBER_WORD = _Regex(
     re.IGNORECASE,
 )
 _REPEAT = {"double": 2, "dobbelt": 2, "triple": 3, "tripple": 3}
+_HUNDRED = frozenset({"hundred", "hundrede"})
 _COMPOUND = re.compile(r"([a-z]+)og([a-zæø]+)")
 _NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve", "two", "three", "four", "five",
-                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt")  # fmt: skip
+                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt", "nought")  # fmt: skip
 
 
 def _number_value(word: str) -> str | None:
-    """Digits for one number word ("toogtyve" -> "22", "fem" -> "5"), else None."""
+    """Digits for one number word ("toogtyve" -> "22", "fem" -> "5"), else None.
+
+    Typed as teens type: stretched ("tooogtyve", "fiiire"), doubled by accident
+    ("fiire"), tens and unit run together ("twentyeight", "tyveotte"), and words
+    written as one ("ninezero", "toottefem" -> "9 0", "2 8 5").
+    """
+    found = _plain_number_value(word)
+    if found is None and len(word) >= 4:
+        squeezed = _STRETCHED.sub(r"\1\1", word)
+        found = _plain_number_value(squeezed) or _plain_number_value(_DOUBLED.sub(r"\1", squeezed))
+        if found is None and word not in _NOT_NUMBER_CONCATENATIONS:
+            parts = _split_number_words(word)
+            if parts and len(parts) >= 2:
+                found = " ".join(parts)
+    return found
+
+
+def _plain_number_value(word: str) -> str | None:
     for table in (_UNITS, _TEENS, _TENS):
         if word in table:
             return str(table[word])
     m = _COMPOUND.fullmatch(word)
     if m and m.group(1) in _UNITS and m.group(2) in _TENS:
         return str(_TENS[m.group(2)] + _UNITS[m.group(1)])
+    for tens, value in _TENS.items():
+        unit = word.removeprefix(tens)
+        if unit != word and unit in _UNITS and _UNITS[unit] > 0 and unit not in ("en", "et", "oh"):
+            return str(value + _UNITS[unit])  # "twentyeight", "tyveotte"
+    return None
+
+
+_STRETCHED = re.compile(r"(.)\1{2,}")
+_DOUBLED = re.compile(r"(.)\1")
+# Words that happen to be spelled with number words only.
+_NOT_NUMBER_CONCATENATIONS = frozenset({"enten", "tien", "tito", "nien", "toen", "often", "tenten"})
+_PIECES = sorted({*_UNITS, *_TEENS, *_TENS} - {"een"}, key=len, reverse=True)
+
+
+def _split_number_words(word: str) -> list[str] | None:
+    """``word`` cut into whole number words, longest first, or None when it will not cut."""
+    if not word:
+        return []
+    for piece in _PIECES:
+        if word.startswith(piece):
+            rest = _split_number_words(word[len(piece) :])
+            if rest is not None:
+                return [str(_plain_number_value(piece)), *rest]
     return None
 
 
@@ -310,75 +424,155 @@ def _digits_from_words(text: str) -> str | None:
     """``text`` with every run of number words (and digits) read as digit groups, or None.
 
     "to to tre tre fire fire fem fem" -> "2 2 3 3 4 4 5 5"; "to og tyve" and
-    "twenty two" -> "22". Only runs with at least two number words are read, so the
-    Danish articles "en"/"et" and English "to" stay words.
+    "twenty two" -> "22"; "eight hundred sixty seven" -> "867". Only runs with at least
+    two number words are read, so the Danish articles "en"/"et" and English "to" stay words.
     """
-    lower = text.casefold()
+    read = _read_numbers(text)
+    return " , ".join(read[0]) if read is not None and read[0] else None
+
+
+def _numbers_in_place(text: str) -> str | None:
+    """``text`` with its runs of number words written as digits and every other word kept.
+
+    "22 og så treogtredive 44 55" -> "22 og så 33 44 55", so a number split by words is
+    found whichever of its groups were spelled out.
+    """
+    read = _read_numbers(text)
+    return " ".join(read[1]) if read is not None and read[0] else None
+
+
+_ACCENTED = str.maketrans("éèêëáàâíìîóòôúùû", "eeeeaaaiiiooouuu")
+
+
+def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
+    """(runs of number words as digit groups, the text's words with those runs as digits)."""
+    lower = text.casefold().translate(_ACCENTED)  # "to otte én ni"
     if not any(h in lower for h in _NUMBER_HINTS):
         return None
     tokens = _NUMBER_WORD.findall(lower)
     spoken = sum(1 for t in tokens if not t.isdigit() and _number_value(t) is not None)
     if spoken < 2 and not (spoken and _digit_count(text) >= 4):
         return None
-    out: list[str] = []
-    run: list[str] = []
-    words_in_run = 0
-
-    def flush() -> None:
-        nonlocal words_in_run
-        if words_in_run >= 2 or (words_in_run and len(run) > words_in_run):
-            out.append(" ".join(run))
-        run.clear()
-        words_in_run = 0
-
+    reader = _NumberReader(tokens)
     i = 0
     while i < len(tokens):
+        i = reader.step(i)
+    reader.flush()
+    return reader.out, reader.in_place
+
+
+_TENS_DIGITS = frozenset(str(v) for v in _TENS.values())
+
+
+class _NumberReader:
+    """Reads a message's tokens left to right, gathering runs of number words into digit groups."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.out: list[str] = []
+        self.in_place: list[str] = []
+        self.run: list[str] = []
+        self.words: list[str] = []  # the run's own tokens, kept if it turns out to be no number
+        self.words_in_run = 0
+        self.hundreds = False  # the last group was "eight hundred ...": tens and units add to it
+
+    def flush(self) -> None:
+        run, words = self.run, self.words
+        if self.words_in_run >= 2 or (self.words_in_run and len(run) > self.words_in_run):
+            self.out.append(" ".join(run))
+        # In place only a run of two or more number words, or a lone group that cannot be a
+        # word: "21 to 14" keeps its English "to", "treogtredive" becomes 33.
+        lone_group = self.words_in_run == 1 and any(
+            not w.isdigit() and (v := _number_value(w)) is not None and " " not in v and len(v) >= 2 for w in words
+        )
+        self.in_place.extend(run if self.words_in_run >= 2 or lone_group else words)
+        self.run, self.words, self.words_in_run, self.hundreds = [], [], 0, False
+
+    def step(self, i: int) -> int:
+        """Read the token at ``i``; the index of the next one to read."""
+        tokens, run = self.tokens, self.run
         token = tokens[i]
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token in _REPEAT and following in _UNITS:
+            run.extend(str(_UNITS[following]) * _REPEAT[token])  # "double two" / "dobbelt to" -> 22
+            self.words.extend((token, following))
+            self.words_in_run += 2
+            return i + 2
+        if token in _HUNDRED and run and len(run[-1]) == 1 and not tokens[i - 1].isdigit():
+            run[-1] = str(int(run[-1]) * 100)  # "eight hundred" -> 800, filled in below
+            self.words.append(token)
+            self.hundreds = True
+            return i + 1
         value = token if token.isdigit() else _number_value(token)
-        if token in _REPEAT and i + 1 < len(tokens) and tokens[i + 1] in _UNITS:
-            # "double two" / "dobbelt to" -> 22
-            digit = str(_UNITS[tokens[i + 1]])
-            run.extend(digit * _REPEAT[token])
-            words_in_run += 2
-            i += 2
-            continue
         if value is None:
-            # "to og tyve" (2 and 20 = 22); "og" only joins inside a run.
-            if token == "og" and run and i + 1 < len(tokens) and tokens[i + 1] in _TENS and len(run[-1]) == 1:
-                run[-1] = str(_TENS[tokens[i + 1]] + int(run[-1]))
-                words_in_run += 1
-                i += 2
-                continue
-            flush()
-            i += 1
-            continue
+            return self._not_a_number(i, token, following)
+        self._add(i, token, value)
+        self.words.append(token)
+        self.words_in_run += not token.isdigit()
+        return i + 1
+
+    def _not_a_number(self, i: int, token: str, following: str) -> int:
+        run = self.run
+        if token == "og" and run and following in _TENS and len(run[-1]) == 1:
+            run[-1] = str(_TENS[following] + int(run[-1]))  # "to og tyve" (2 and 20 = 22)
+            self.words.extend((token, following))
+            self.words_in_run += 1
+            return i + 2
         if (
-            run
-            and not token.isdigit()
-            and token in _UNITS
-            and run[-1] in {str(v) for v in _TENS.values()}
-            and not tokens[i - 1].isdigit()
+            token in ("og", "and")
+            and self.words_in_run >= 2
+            and following
+            and not following.isdigit()
+            and _number_value(following) is not None
         ):
+            self.words.append(token)  # "... seksogfyrre og treoghalvfjerds": the last group
+            return i + 1
+        self.flush()
+        self.in_place.append(token)
+        return i + 1
+
+    def _add(self, i: int, token: str, value: str) -> None:
+        run = self.run
+        spelled = not token.isdigit()
+        if self.hundreds and spelled and " " not in value and int(value) < 100 and int(run[-1]) % 100 == 0:
+            run[-1] = str(int(run[-1]) + int(value))  # "eight hundred sixty" -> 860
+            self.hundreds = int(value) % 10 == 0 and int(value) >= 20  # "... sixty seven"
+        elif self.hundreds and spelled and token in _UNITS and int(run[-1]) % 10 == 0:
+            run[-1] = str(int(run[-1]) + _UNITS[token])  # "... sixty seven" -> 867
+            self.hundreds = False
+        elif run and spelled and token in _UNITS and run[-1] in _TENS_DIGITS and not self.tokens[i - 1].isdigit():
             run[-1] = str(int(run[-1]) + _UNITS[token])  # "twenty two" -> 22
+            self.hundreds = False
         else:
             run.append(value)
-        words_in_run += not token.isdigit()
-        i += 1
-    flush()
-    if not out:
-        return None
-    return " , ".join(out)
+            self.hundreds = False
 
 
 # --- digits split by words ------------------------------------------------------------
 
 # "22 og så 33 44 55", "22 33 hmm 44 55": filler between the groups of one number.
-_FILLER = frozenset("og så and then øh øhm hmm hm eh um uh altså bare ja yes lige just".split())
-_PHONE_CUES = _Regex(
-    r"\b(?:nummer|nr|tlf|telefon|mobil|mobilnummer|ring|sms|skriv|number|phone|call|text|cell|whatsapp|hit\s+me)\b",
-    re.IGNORECASE,
+_FILLER = frozenset(
+    "og så so and then hov ups oops vent wait lol haha xd plus derefter bagefter after øh øhm hmm hm eh um uh altså bare ja yes lige just".split()
 )
-_TIME_WORDS = _Regex(r"\b(?:kl|klokken|tid|timer?|min|minutter|sek|o'?clock|am|pm|uge|år|kr|kroner)\b", re.IGNORECASE)
+_PHONE_CUES = _Regex(
+    r"""\b(?:nummer|nummeret|numre|nr|tlf|telefon|mobil|mobilnummer|mobilnr|ring|sms|skriv|number|phone|call|text|cell|whatsapp
+    |hit\s+me|hmu|cifre|digits|første\s+del|anden\s+del|sidste\s+del|first\s+part|second\s+part|last\s+part|resten|the\s+rest
+    |første\s+(?:fire|4)|sidste\s+(?:fire|4)|first\s+(?:four|4)|last\s+(?:four|4))\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TIME_WORDS = _Regex(
+    r"""\b(?:kl|klokken|tid|timer?|min|minutter|sek|o'?clock|am|pm|uge|år|kr|kroner
+    |grader|degrees|cm|kg|km|mål|goals|point|points|procent|sider|pages|skridt|steps|kampe|sekunder|seconds)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Words next to a comma-separated list of numbers that make it a list ("21, 14, 30, 12 i de fire kampe").
+_LIST_WORDS = _Regex(
+    r"""\b(?:side|sider|page|pages|kampe|kampene|games|sekunder|seconds|score|scores|scoren|resultat|resultater
+    |resultaterne|results|minutter|minutes|timer|hours|point|points|mål|goals|grader|degrees|kr|år|years
+    |januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december
+    |january|february|march|june|july|october)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
 
 
@@ -392,15 +586,26 @@ def _has_split_phone(text: str) -> bool:
     tokens = [m.group() for m in _GROUPS_AND_WORDS.finditer(text)]
     groups: list[str] = []
     gap: list[str] = []
-    worded_gaps = 0  # without a cue, one gap of filler words at most: "22 og så 33 44 55"
+    # Without a cue, one gap of filler words ("22 og så 33 44 55"), or the same filler
+    # word between every pair ("28 og 19 og 46 og 73").
+    worded_gaps = 0
+    gap_words: set[str] = set()
     for token in [*tokens, "."]:
         if token.isdigit() and len(token) <= 4:
             if groups and gap:
                 worded_gaps += 1
-                if len(gap) > (4 if cued else 2) or not (
-                    cued or (worded_gaps == 1 and all(w.casefold() in _FILLER for w in gap))
-                ):
-                    groups, worded_gaps = [], 0
+                gap_words.add(" ".join(gap).casefold())
+                filler = all(w.casefold() in _FILLER for w in gap)
+                pairs = (
+                    len(gap_words) == 1
+                    and len(gap) <= 2
+                    and all(len(g) == 2 for g in (*groups, token))
+                    and not all(g.endswith("0") for g in (*groups, token))  # "20 og 30 og 40 og 50"
+                    # "25 og så 30 og så 40": a count that rises is a list, not a number
+                    and not (len(gap) > 1 and all(int(a) < int(b) for a, b in itertools.pairwise((*groups, token))))
+                )
+                if len(gap) > (5 if cued else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
+                    groups, worded_gaps, gap_words = [], 0, set()
             groups.append(token)
             gap = []
             joined = "".join(groups)
@@ -413,11 +618,98 @@ def _has_split_phone(text: str) -> bool:
             ):
                 return True
             if len(joined) > 8:
-                groups, worded_gaps = [token], 0
+                groups, worded_gaps, gap_words = [token], 0, set()
         elif token.isdigit():
-            groups, gap, worded_gaps = [], [], 0
+            groups, gap, worded_gaps, gap_words = [], [], 0, set()
         else:
             gap.append(token)
+    return False
+
+
+# Digit groups joined by one kind of separator, optionally after a country code:
+# "2819, 4673", "+4528/19/46/73", "555, 867, 5309", "555867 - 5309".
+_GROUP_RUN = _Regex(
+    r"(?<![\d.,/:;|_-])(?:\(?\+\s?|00)?\d{1,6}(?:\)?(?:\s*[,.;:/|_–—-]\s*|\s+)\d{1,7}){1,9}(?![\d]|[.,/:;-]\d)"
+)
+_GROUP_SEPARATOR = _Regex(r"\s*([,.;:/|_–—-])\s*|\s+")
+_YEAR = _Regex(r"(?:19|20)\d\d")
+
+
+def _grouped_number(text: str) -> bool:
+    """Eight Danish or ten North American digits in groups, one kind of separator between them.
+
+    Lists of numbers look alike ("21, 14, 30, 12"), so without a cue the groups may not
+    count up evenly ("12, 15, 18, 21"), be all tens, all years, or sit next to a unit or a time.
+    """
+    cued: bool | None = None
+    for m in _GROUP_RUN.finditer(text):
+        raw = m.group()
+        body = re.sub(r"^(?:\(?\+\s?|00)", "", raw)
+        groups = re.findall(r"\d+", body)
+        if len(groups) < 2:
+            continue
+        digits = "".join(groups)
+        for code, rest in (("0045", 8), ("45", 8), ("001", 10), ("1", 10)):
+            if digits.startswith(code) and len(digits) - len(code) == rest:
+                digits = digits[len(code) :]
+                if groups[0] == code:  # "+45 2819, 4673": the code may stand apart
+                    body = body[body.index(code) + len(code) :].lstrip(" ,.;:/|_–—-)")
+                    groups = groups[1:]
+                break
+        danish = len(digits) == 8 and digits[0] in "23456789"
+        american = len(digits) == 10 and re.fullmatch(r"[2-9]\d{2}[2-9]\d{6}", digits) is not None
+        if not (danish or american) or digits in _helpline_numbers() or len(groups) < 2:
+            continue
+        kinds = {
+            (sep.group(1) or " ") for sep in _GROUP_SEPARATOR.finditer(re.sub(r"^\)?\s*", "", body)) if sep.group()
+        }
+        kinds = {k.replace("–", "-").replace("—", "-") for k in kinds}
+        if len(kinds) > 1 or _not_a_phone(body):
+            continue
+        if cued is None:
+            cued = _cued(text)
+        if not cued:
+            values = [int(g) for g in groups]
+            steps = {b - a for a, b in itertools.pairwise(values)}
+            if (
+                (len(values) >= 4 and len(steps) == 1 and kinds != {" "})
+                or all(v % 10 == 0 for v in values)
+                or all(_YEAR.fullmatch(g) for g in groups)
+                or _TIME_WORDS.search(text)
+                or _LIST_WORDS.search(text)
+            ):
+                continue
+        return True
+    return False
+
+
+def _separated_number(prepared: str, text: str) -> bool:
+    """Pairs or groups behind one repeated separator: "28/19/46/73", "2,8,1,9,4,6,7,3"."""
+    allowed = _helpline_numbers()
+
+    def a_list(separator: str) -> bool:
+        # "21, 14, 30, 12 i de fire kampe": with a comma and a word for results, a list.
+        return separator == "," and not _cued(text) and bool(_TIME_WORDS.search(text) or _LIST_WORDS.search(text))
+
+    for m in _SEPARATED.finditer(prepared):
+        joined = re.sub(r"\D", "", m.group())
+        if (
+            len(joined) == 8
+            and joined[0] in "23456789"
+            and joined not in allowed
+            and not _not_a_phone(m.group())
+            and not a_list(m.group(1))
+        ):
+            return True
+    for m in _PAIRED.finditer(prepared):
+        paired = re.sub(r"\D", "", m.group())
+        if (
+            paired[0] in "23456789"
+            and paired not in allowed
+            and not _not_a_phone(m.group())
+            and not a_list(m.group(2).strip())
+        ):
+            return True
     return False
 
 
@@ -431,13 +723,13 @@ def _has_plain_phone(text: str) -> bool:
         prepared = _L_FOR_ONE.sub("1", prepared)
     if _digit_count(prepared) < 7:
         return False
-    pn = _phonenumbers()
     prepared = _ODD_SEPARATOR.sub(" ", prepared)
+    if prepared != text and _NANP.search(prepared):
+        return True  # "555 867 53O9"
+    if _separated_number(prepared, text) or _grouped_number(prepared):
+        return True
+    pn = _phonenumbers()
     allowed = _helpline_numbers()
-    for m in _PAIRED.finditer(prepared):
-        paired = re.sub(r"\D", "", m.group())
-        if paired[0] in "23456789" and paired not in allowed and not _grades(m.group()):
-            return True
 
     def found(region: str, leniency: Any) -> bool:
         for match in pn.PhoneNumberMatcher(prepared, region, leniency=leniency):
@@ -528,7 +820,7 @@ def _mentions_platform(text: str) -> bool:
     lower = text.casefold()
     if "@" in lower or any(h in lower for h in _PLATFORM_HINTS):
         return True
-    return any(h in lower for h in _SHORT_PLATFORMS) and bool(_SHORT_PLATFORM.search(lower))
+    return (any(h in lower for h in _SHORT_PLATFORMS) and bool(_SHORT_PLATFORM.search(lower))) or "s c" in lower
 
 
 # "@sofie.h", "@sofie_2009": mentioning a pseudonym ("@Luna") is normal group chat,
@@ -556,10 +848,73 @@ _STAFF_MENTION = _Regex(
 # After the platform is named: "på snap hedder jeg luna_k", "insta? søg efter sofiehh".
 _NAMED_AFTER_PLATFORM = _Regex(
     rf"""\b{_PLATFORM}\b[^.!\n]{{0,40}}?\b(?:(?P<strong>hedder\s+jeg|jeg\s+hedder|heder\s+jeg|name\s+is|names
-        |navn\s+er|er\s+mit\s+(?:bruger)?navn|is\s+my\s+(?:user)?name|søg(?:\s+efter)?|search(?:\s+for)?|find\s+mig\s+som|find\s+me\s+as|add|tilføj|som|as)
-        |er\s+jeg|jeg\s+er|i'?m|i\s+am|it'?s|its|det\s+er|er|is)\s+@?(?P<u>[\w.]+)""",
+        |navn\s+er|er\s+mit\s+(?:bruger)?navn|is\s+my\s+(?:user)?name|søg(?:\s+efter)?|search(?:\s+for)?|find\s+mig\s+som|find\s+me\s+as|add|tilføj|som|as
+        |kalder\s+jeg\s+mig|jeg\s+kalder\s+mig|i\s+go\s+by|go\s+by|i\s+call\s+myself)
+        |er\s+jeg|jeg\s+er|i'?m|i\s+am|it'?s|its|det\s+er|er|is)(?:\s+(?:bare|just|simply|egentlig|lige|kun|only))?\s+@?(?P<u>[\w.]+)(?P<end>\W*$)?""",
     re.IGNORECASE | re.VERBOSE,
 )
+# "på snap er jeg lunakristensen", "on snap im jakeyboy": the platform first, then who one is.
+_ON_PLATFORM_AS = _Regex(
+    rf"""\b(?:på|paa|on|i|in)\s+{_PLATFORM}\s*,?\s*(?:er\s+jeg|jeg\s+er|i'?m|im|i\s+am)(?:\s+(?:bare|just|egentlig|lige))?
+        \s+@?(?P<u>(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "jeg er sofiehh på snap", "im jakeyboy on tiktok": who one is, then the platform.
+_ME_ON_PLATFORM = _Regex(
+    rf"\b(?:jeg\s+er|i'?m|im|i\s+am)\s+@?(?P<u>[^\W\d_][\w.]{{3,}})\s+(?:på|paa|on)\s+{_PLATFORM}\b",
+    re.IGNORECASE,
+)
+# "add mig sofiehh på snap", "søg sofiehh på insta": a made-up word between the verb and the platform.
+_VERB_NAME_PLATFORM = _Regex(
+    rf"\b(?:add+|adde|tilføj|følg|follow|søg|search|find)(?:\s+(?:mig|me))?\s+@?(?P<u>[^\W\d_]\w{{3,}})\s+(?:på|paa|on|i|in)\s+{_PLATFORM}\b",
+    re.IGNORECASE,
+)
+# "jeg hedder lunaxo på alt", "im jakeyboy on everything": a name for every app at once.
+_NAMED_EVERYWHERE = _Regex(
+    r"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+er|i'?m|im|my\s+name\s+is|i\s+go\s+by)\s+@?(?P<u>[^\W\d_][\w.]{3,})
+        \s+(?:på|on)\s+(?:alt|alle\s+apps|alle\s+sociale|everything|all\s+apps|all\s+socials|socials|sociale\s+medier)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "se min pinterest sofiesboards", "my insta lunaxoxo": a made-up word right after one's own platform.
+_MY_PLATFORM_NAME = _Regex(
+    rf"\b(?:mit|min|my)\s+{_PLATFORM}\s+@?(?P<u>[^\W\d_][\w.]{{3,}})", re.IGNORECASE | re.VERBOSE
+)
+# A whole message that is a platform and a name: "snap? sofiehhh", "sc sofiehhh".
+_PLATFORM_THEN_NAME = _Regex(rf"{_PLATFORM}\s*[?:!-]*\s*@?(?P<u>[^\W\d_][\w.]{{3,}})\W*", re.IGNORECASE | re.VERBOSE)
+# "min snap er", "på snap hedder jeg": an offer left open for the next message to finish.
+_OPEN_OFFER = _Regex(
+    rf"""\b(?:(?:mit|min|my)\s+{_PLATFORM}(?:\s*(?:navn|name|username|brugernavn|user|handle))?\s*(?:er|is|hedder|=|:)?
+        |{_PLATFORM}\s*(?:navn|name|username|brugernavn)?\s*[:=]
+        |(?:på|paa|on)\s+{_PLATFORM}\s+(?:hedder\s+jeg|er\s+jeg|jeg\s+hedder|i'?m|im|i\s+am|it'?s|its|er\s+det|det\s+er)
+        |(?:jeg\s+hedder|i'?m|my\s+name\s+is)\s+(?:på|paa|on)\s+{_PLATFORM})\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_COMMON_ENDINGS = ("ere", "est", "este", "ende", "ing", "ed", "ly", "lig", "ligt", "igt", "isk", "iskt", "tion", "ness")
+_MADE_UP_ENDINGS = ("hh", "xx", "xo", "aa", "ii", "yy", "zz", "boy", "girl", "gamer", "gaming", "official", "dk", "xd")
+
+
+def _made_up(word: str) -> bool:
+    """A word shaped like an invented name: "sofiehh", "jakeyboy", "lunakristensen", "emilxo".
+
+    Used where a name is expected after a platform, so ordinary words ("aktiv",
+    "privat") must fail: they are neither stretched nor built on a first name.
+    """
+    lower = word.casefold().strip(".")
+    squeezed = re.sub(r"(.)\1+", r"\1", lower)  # "nooo", "jaaa", "whaaat" are replies, stretched
+    if len(squeezed) < 4 or {lower, squeezed} & (_NOT_A_USERNAME | _ORDINARY_REPLY) or lower.endswith(_COMMON_ENDINGS):
+        return False
+    if _HANDLE_SHAPE.search(lower) or any(c.isdigit() for c in lower):
+        return True
+    if any(lower.endswith(e) and len(lower) >= len(e) + 3 for e in _MADE_UP_ENDINGS) or re.search(r"(.)\1\1", lower):
+        return True
+    first, *_ = _name_lists()
+    return any(
+        lower.startswith(name) and len(lower) >= len(name) + 2 and lower not in first
+        for name in (lower[:n] for n in range(4, len(lower) - 1))
+        if name in first
+    )
+
+
 # The sender's previous message asked for or offered a handle; this one gives it.
 _GIVEN_NAME = _Regex(
     r"""^\W*(?:(?:ja|jep|yes|yeah|yep|ok|okay|sure|klart|selvfølgelig)\W+)?(?:(?P<verb>jeg\s+hedder|hedder|add\s+mig|add\s+me|tilføj\s+mig|add|tilføj|søg
@@ -574,7 +929,7 @@ _ORDINARY_REPLY = frozenset(
 
 # "mit brugernavn er luna_x", "my username is lunaxx": a username needs no platform named.
 _USERNAME_GIVEN = _Regex(
-    r"""\b(?:mit|min|my)\s+(?:brugernavn|username|user\s?name|gamertag|gamer\s?tag)\s*(?:er|is|=|:|-)\s*@?[\w.]{3,}
+    r"""\b(?:mit|min|my)\s+(?:brugernavn|username|user\s?name|gamertag|gamer\s?tag)\s*(?:er|is|=|:|-)\s*@?(?P<a>[\w.]{3,})
       | \b(?:brugernavn|username|user\s?name|user|gamertag|gamer\s?tag)\s*[:=]\s*@?[^\W\d_]\w*(?:[._]\w+|\d{2,})""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -669,13 +1024,17 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
     if "#" in text and _DISCORD_TAG.search(text):
         return True
-    if previous_text and _mentions_platform(previous_text) and _gives_username(text):
+    if previous_text and (
+        (_mentions_platform(previous_text) and _gives_username(text))
+        or (_OPEN_OFFER.search(previous_text) and _finishes_offer(text))
+    ):
         return True
     if (
-        _USERNAME_GIVEN.search(text)
+        any(m.group("a") is None or _could_be_username(m.group("a")) for m in _USERNAME_GIVEN.finditer(text))
         or _ADD_AT.search(text)
         or _ADD_ME_NAME.search(text)
         or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))
+        or any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _NAMED_EVERYWHERE.finditer(text))
     ):
         return True
     if not _mentions_platform(text):
@@ -694,23 +1053,63 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         (_names_platform(text) and _shaped_usernames(text))
         or _platform_as_verb(text)
         or any(not _STAFF_MENTION.fullmatch(m.group("u")) for m in _PLATFORM_IS_AT.finditer(text))
+        or any(
+            _could_be_username((m.group("a") or m.group("b") or "").strip(".")) for m in _HANDLE_SHARED.finditer(text)
+        )
     ):
         return True
-    for m in _HANDLE_SHARED.finditer(text):
-        if _could_be_username((m.group("a") or m.group("b") or "").strip(".")):
-            return True
     for m in _NAMED_AFTER_PLATFORM.finditer(text):
         name = m.group("u").strip(".")
-        # "hedder jeg luna" names a user; after a plain "er"/"it's" only a handle-shaped word does.
+        # "hedder jeg luna" names a user; after a plain "er"/"it's" only a handle-shaped word
+        # does, or a made-up word that ends the message ("på snap er jeg lunakristensen").
         named = _could_be_username(name) and name.casefold() not in _ORDINARY_REPLY and len(name) >= 3
-        if named and (m.group("strong") or _HANDLE_SHAPE.search(name) or any(c.isdigit() for c in name)):
+        if named and (
+            m.group("strong")
+            or _HANDLE_SHAPE.search(name)
+            or any(c.isdigit() for c in name)
+            or (m.group("end") is not None and _made_up(name))
+        ):
             return True
+    if _made_up_name_by_platform(text):
+        return True
     # A bare "@name" is a mention in this chat unless it has a profile name's dot ("@sofie.h"):
     # the same shapes check_pseudonym refuses, so every accepted pseudonym can be mentioned.
     return any(
         _PSEUDONYM_HANDLE_SHAPE.search(name) and not _STAFF_MENTION.fullmatch(name)
         for m in _AT_HANDLE.finditer(text)
         if (name := m.group(1).rstrip("."))
+    )
+
+
+def _made_up_name_by_platform(text: str) -> bool:
+    """A made-up name next to a platform: "på snap er jeg lunakristensen", "snap? sofiehhh",
+    "im jakeyboy on tiktok", "jeg hedder lunaxo på alt"."""
+    if _ON_PLATFORM_AS.search(text):
+        return True
+    if any(
+        _made_up(m.group("u")) and _could_be_username(m.group("u"))
+        for m in itertools.chain(
+            _ME_ON_PLATFORM.finditer(text),
+            _VERB_NAME_PLATFORM.finditer(text),
+            _MY_PLATFORM_NAME.finditer(text),
+        )
+    ):
+        return True
+    m = _PLATFORM_THEN_NAME.fullmatch(text.strip())
+    return m is not None and _could_be_username(m.group("u")) and _made_up(m.group("u"))
+
+
+def _finishes_offer(text: str) -> bool:
+    """The first word after an open offer ("min snap er" / "sofiehh") is the name."""
+    m = _GIVEN_NAME.match(text.strip())
+    if not m:
+        return False
+    name = m.group("u").strip(".")
+    return (
+        len(name) >= 3
+        and _could_be_username(name)
+        and name.casefold() not in _ORDINARY_REPLY | _NOT_AFTER_VERB
+        and not _STAFF_MENTION.fullmatch(name)
     )
 
 
@@ -722,7 +1121,11 @@ def _gives_username(text: str) -> bool:
     name = m.group("u").strip(".")
     if name.casefold() in _ORDINARY_REPLY or _STAFF_MENTION.fullmatch(name) or len(name) < 3:
         return False
-    shaped = bool(_HANDLE_SHAPE.search(name)) or (any(c.isdigit() for c in name) and any(c.isalpha() for c in name))
+    shaped = (
+        bool(_HANDLE_SHAPE.search(name))
+        or (any(c.isdigit() for c in name) and any(c.isalpha() for c in name))
+        or _made_up(name)
+    )
     # Without a username's shape only a naming verb counts: "jeg hedder sofiehh", not "det er sejt".
     return shaped or (bool(m.group("verb")) and _could_be_username(name))
 
@@ -764,6 +1167,9 @@ _WORD_THEN_HOUSE_NUMBER = _Regex(
 )
 _LIVES_ON = _Regex(r"\bbor\s+(?:på|i|ved)\s+([a-zæøåé]+)", re.IGNORECASE)
 _LIVES_ON_STREET = _Regex(r"\bbor\s+på\s+([a-zæøåé]+)", re.IGNORECASE)
+# "jeg bor i hus nummer 7 på strandvejen": the street further on in the sentence.
+_LIVES = _Regex(r"\b(?:bor|boede)\b", re.IGNORECASE)
+_ON_WORD = _Regex(r"\b(?:på|paa)\s+([a-zæøåé]+)", re.IGNORECASE)
 _STREET_SUFFIXES_NAMED = ("vej", "vejen", "gade", "allé", "alle", "stræde", "vænge", "vænget")
 # "jeg bor lige ved Netto på Algade": a capitalised street name anywhere in a "bor" message.
 _CAPITALISED = _Regex(r"\b[A-ZÆØÅ][a-zæøåé]+\b")
@@ -815,6 +1221,12 @@ def _has_address(text: str) -> bool:
     if any(_is_street_name(m.group(1), _STREET_SUFFIXES_NAMED) for m in _LIVES_ON.finditer(text)):
         return True
     if any(_is_street_name(m.group(1), _STREET_SUFFIXES_LIVED_ON) for m in _LIVES_ON_STREET.finditer(text)):
+        return True
+    lives = _LIVES.search(text)
+    if lives and any(
+        _is_street_name(m.group(1), _STREET_SUFFIXES_NAMED)
+        for m in _ON_WORD.finditer(text, lives.end(), lives.end() + 60)
+    ):
         return True
     if (
         "bor" in text.casefold()
@@ -989,13 +1401,26 @@ def check_text(text: str, previous_text: str | None = None) -> str | None:
             return "handle"
         # "mit nr starter med 28 19" then "og resten er 46 73": one number over two messages.
         if (
-            _ANY_DIGIT.search(prepared)
-            and _ANY_DIGIT.search(previous)
+            (_ANY_DIGIT.search(prepared) or _digits_from_words(f"{previous} {prepared}") is not None)
             and not _has_phone(previous)
             and _has_phone(f"{previous} og {prepared}")
         ):
             return "phone"
     return None
+
+
+def may_finish_previous(text: str) -> bool:
+    """Whether ``text`` could finish what the sender's previous message began.
+
+    Only a message with digits (the rest of a number) or a lone word shaped like a reply
+    ("sofiehh", "det er luna_k") can; the chat looks the previous message up for those alone,
+    so most sends cost no extra read.
+    """
+    prepared = _normalise(text).strip()
+    if _ANY_DIGIT.search(prepared):
+        return True
+    m = _GIVEN_NAME.match(prepared)
+    return m is not None and len(m.group("u")) >= 3 and m.group("u").casefold() not in _ORDINARY_REPLY
 
 
 _PSEUDONYM_PLATFORM = _Regex(

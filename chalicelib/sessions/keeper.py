@@ -106,6 +106,7 @@ class TickReport:
     alerted: list[str] = field(default_factory=list)
     accounts_deleted: list[str] = field(default_factory=list)  # participant ids; only the count is logged
     rounds_moved: list[str] = field(default_factory=list)  # sessions where a turn in a round ran out
+    reminded: list[str] = field(default_factory=list)  # one entry per reminder pushed (chalicelib.reminders)
 
     def counts(self) -> dict[str, int]:
         return {key: len(value) for key, value in vars(self).items()}
@@ -152,8 +153,22 @@ class SessionKeeper:
             report.rounds_moved += rounds.review(self.delivery, now)
         except Exception:  # a round's turn waits a minute longer; the sessions matter more
             log.exception("moving rounds on failed")
+        self._send_reminders(now, report)
         self._delete_unused_accounts(now, report)
         return report
+
+    def _send_reminders(self, now: datetime, report: TickReport) -> None:
+        """Push the reminders of sessions opening in 30 minutes, each once (chalicelib.reminders)."""
+        from chalicelib import reminders
+
+        try:
+            done = reminders.remind(now)
+        except Exception:  # the sessions matter more; the next tick is still inside the window
+            log.exception("sending reminders failed")
+            report.failed.append("reminders")
+            return
+        report.reminded += ["pushed"] * done.sent
+        report.failed += done.failed
 
     def _delete_unused_accounts(self, now: datetime, report: TickReport) -> None:
         """Accounts nobody logged in to for their organisation's period go, a few per tick."""

@@ -65,6 +65,7 @@ from chalicelib.storage.models import (
     Note,
     Organisation,
     Participant,
+    Reminder,
     Report,
     Restriction,
     Round,
@@ -118,6 +119,7 @@ __all__ = [
     "Note",
     "Organisation",
     "Participant",
+    "Reminder",
     "Report",
     "Restriction",
     "Round",
@@ -193,6 +195,7 @@ __all__ = [
     "get_waiting",
     "group_history",
     "group_notes",
+    "last_message_by",
     "latest_sessions",
     "leave_session",
     "listed_groups",
@@ -719,6 +722,22 @@ def recent_messages(session_id: str, limit: int) -> list[Message]:
         consistent_read=True,
     )
     return list(reversed(list(_take(newest_first, limit))))
+
+
+def last_message_by(session_id: str, author_id: str, after_id: str, look_back: int) -> Message | None:
+    """The author's newest visible message after ``after_id`` among the room's last ``look_back``.
+
+    One query on the session's own partition, newest first: no scan, nothing new stored.
+    """
+    newest_first = Message.query(
+        session_id,
+        Message.message_id > after_id,
+        scan_index_forward=False,
+        filter_condition=Message.state == VISIBLE,
+        limit=look_back,
+        consistent_read=True,
+    )
+    return next((m for m in _take(newest_first, look_back) if m.author_id == author_id), None)
 
 
 def messages_after(session_id: str, after_id: str, limit: int) -> list[Message]:

@@ -782,6 +782,45 @@ class Talk(Model):
     by_participant = TalksByParticipant()
 
 
+# --- reminders ---------------------------------------------------------------------------------
+
+
+class RemindersByGroup(GlobalSecondaryIndex["Reminder"]):
+    """The reminders asked for a group, so the minute tick finds whom to remind without a Scan."""
+
+    class Meta:
+        index_name = "by_group"
+        projection = AllProjection()
+
+    group_id = UnicodeAttribute(hash_key=True)
+    reminder_key = UnicodeAttribute(range_key=True)
+
+
+class Reminder(Model):
+    """A push subscription a teen asked for: "remind me 30 minutes before this group opens".
+
+    One per browser and group. Only the push service's endpoint is kept (a data-less push needs
+    nothing else); it is a bearer capability, so it is never logged and never leaves this table.
+    """
+
+    class Meta(_Meta):
+        table_name = _table("reminders")
+
+    participant_id = UnicodeAttribute(hash_key=True)
+    reminder_key = UnicodeAttribute(range_key=True)  # "<group_id>#<one-way tag of the endpoint>"
+    group_id = UnicodeAttribute()
+    endpoint = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    refreshed_at = UTCDateTimeAttribute()  # the page renews it on each visit with the reminder on
+    # Once per session: the session last reminded (or given up on), and a tick's short claim
+    # while it sends, so a doubled or retried tick sends each reminder once.
+    reminded_for = UnicodeAttribute(null=True)
+    claim_until = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute()  # refreshed_at + REMINDER_IDLE_DAYS
+
+    by_group = RemindersByGroup()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     Organisation,
     Group,
@@ -802,6 +841,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Talk,
     Checkin,
     Round,
+    Reminder,
 )
 
 

@@ -1,8 +1,8 @@
-"""axe-core in the page under test: the rules a screen-reader or keyboard user would trip over.
+"""axe-core in the page under test: the accessibility rules a screen reader user would trip over.
 
-``axe.min.js`` from axe-core's npm package lives in ``.cache/axe/`` (not in git: 650 KB). It is
-evaluated through the DevTools protocol rather than added as a <script>, so the page's Content
-Security Policy stays as it is in production.
+The npm package's ``axe.min.js`` is fetched by the Makefile (``make .cache/axe/axe.min.js``) and
+evaluated in the page through the DevTools protocol, so the page's Content Security Policy stays as
+it is in production. Shared by the teen's and the mentor's browser tests.
 """
 
 from __future__ import annotations
@@ -12,22 +12,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / ".cache" / "axe" / "axe.min.js"
-# WCAG 2.1 A and AA, and axe's best practices.
+# WCAG 2.1 A and AA plus axe's best practices: what the project promises (docs/accessibility in the README).
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @cache
 def _source() -> str:
     if not AXE_JS.exists():
-        raise RuntimeError(
-            f"{AXE_JS} is missing: `mkdir -p .cache/axe && cd .cache/axe && npm pack axe-core@4.14.1` "
-            "and unpack package/axe.min.js there"
-        )
+        raise RuntimeError(f"{AXE_JS} is missing: run `make .cache/axe/axe.min.js` (npm pack axe-core)")
     return AXE_JS.read_text(encoding="utf-8")
 
 
 def violations(page) -> list[dict]:
-    """What axe-core finds in the page as it is now: ``[{"id", "impact", "help", "nodes": [...]}]``."""
+    """The violations axe-core finds in the page as it is now, each as
+    ``{"id", "impact", "help", "nodes": [{"target", "html", "summary"}]}``."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_source())
     return page.evaluate(

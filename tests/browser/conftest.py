@@ -96,11 +96,11 @@ def new_page(browser) -> Callable[..., object]:
     assert not problems.problems, "\n".join(problems.problems)
 
 
-def screenshot_path(name: str, tmp_path: Path) -> Path:
+def screenshot_path(name: str, tmp_path: Path, folder: Path = SCREENSHOTS) -> Path:
     """The committed screenshot when it is missing or UPDATE_SCREENSHOTS=1; a scratch file otherwise,
     so an ordinary test run leaves the working tree clean."""
-    committed = SCREENSHOTS / name
+    committed = folder / name
     if os.environ.get("UPDATE_SCREENSHOTS") == "1" or not committed.exists():
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         return committed
     return tmp_path / name

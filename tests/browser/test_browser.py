@@ -36,7 +36,7 @@ def sign_up(page: Page, name: str) -> None:
 
 
 def join(page: Page) -> None:
-    page.locator(".group-card--open").filter(has_text=GROUP_NAME).get_by_role("button").click()
+    page.locator(".group-card--open").filter(has_text=GROUP_NAME).get_by_role("button", name="Gå ind i gruppen").click()
     expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
 
 
@@ -134,7 +134,8 @@ def test_the_mentor_removes_a_message_and_it_vanishes_for_both_teens(stack, new_
 
     mentor.screenshot(path=str(screenshot_path("mentor-chat.png", tmp_path)))
 
-    mentor.locator("li.msg").filter(has_text="Det her er en grim besked").locator("[data-action=remove]").click()
+    mentor.locator("li.msg").filter(has_text="Det her er en grim besked").locator(".menu__button").click()
+    mentor.get_by_role("menuitem", name="Fjern beskeden …").click()
     mentor.get_by_label("Begrundelse (kun for mentorer)").fill("Ubehagelig")
     mentor.locator("#mod-submit").click()
     for page in (ask, elm, mentor):
@@ -194,7 +195,7 @@ def test_markup_in_messages_is_shown_as_text_and_runs_nothing(stack, new_page):
 def test_sending_by_keyboard_alone(stack, new_page):
     page = new_page(stack)
     sign_up(page, "Birkeblad")
-    tab_to(page, ".group-card--open button")
+    tab_to(page, ".group-card--open .btn--primary")
     page.keyboard.press("Enter")
     expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
     tab_to(page, "#composer-text")
@@ -266,7 +267,10 @@ def test_a_report_reaches_the_mentor_and_a_kicked_teen_is_not_reconnected_in_a_l
     expect(reporter.locator(".notice--reported")).to_be_visible()
     expect(mentor.locator("#reports-count")).not_to_have_text("0")
 
-    mentor.locator("#present-list li").filter(has_text="Brændenælde").locator("[data-action=kick]").click()
+    mentor.locator("#present-list li").filter(has_text="Brændenælde").get_by_role(
+        "button", name="Handlinger for Brændenælde"
+    ).click()
+    mentor.get_by_role("menuitem", name="Send Brændenælde ud af chatten").click()
     mentor.get_by_label("Begrundelse (kun for mentorer)").fill("Uvenlig")
     mentor.locator("#mod-submit").click()
     expect(rude.locator("#chat-ended")).to_be_visible()
@@ -341,7 +345,9 @@ def test_an_admin_opens_a_new_group_early_and_every_chat_tool_reaches_the_teen(s
 
     kid = new_page(stack)
     sign_up(kid, "Mælkebøtte")
-    kid.locator(".group-card--open").filter(has_text="Lørdagsgruppen").get_by_role("button").click()
+    kid.locator(".group-card--open").filter(has_text="Lørdagsgruppen").get_by_role(
+        "button", name="Gå ind i gruppen"
+    ).click()
     expect(kid.locator("#chat-status")).to_have_attribute("data-status", "online")
     expect(kid.locator("#chat-rules li")).to_have_text(["Vær sød", "Hold det her"])
     expect(admin.locator("#present-list")).to_contain_text("Mælkebøtte")
@@ -364,7 +370,10 @@ def test_an_admin_opens_a_new_group_early_and_every_chat_tool_reaches_the_teen(s
     expect(kid.locator(".notice--extended")).to_be_visible()
     expect(admin.locator("#live")).to_have_text("Gruppen er forlænget.")
 
-    admin.locator("#present-list li").filter(has_text="Mælkebøtte").locator("[data-action=mute]").click()
+    admin.locator("#present-list li").filter(has_text="Mælkebøtte").get_by_role(
+        "button", name="Handlinger for Mælkebøtte"
+    ).click()
+    admin.get_by_role("menuitem", name="Sæt Mælkebøtte på pause").click()
     expect(admin.locator("#mod-title")).to_have_text("Sæt Mælkebøtte på pause")
     moderate(admin, "Ro på")
     expect(kid.locator(".notice--muted")).to_be_visible()

@@ -63,7 +63,7 @@ def own_group(stack) -> str:
 
 
 def enter(page: Page, group: str) -> None:
-    page.locator(".group-card--open").filter(has_text=group).get_by_role("button").click()
+    page.locator(".group-card--open").filter(has_text=group).get_by_role("button", name="Gå ind i gruppen").click()
     expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
 
 

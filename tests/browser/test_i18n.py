@@ -170,6 +170,7 @@ FAMILIES: dict[str, list[str]] = {
     "round.ended.{}": ["done", "mentor"],
     "round.outcome.{}": ["waiting", "now", "answered", "passed", "timed_out", "skipped", "left"],
     "mentor.figures.status.{}": ["open", "closed"],
+    "mentor.chat.flag.{}": ["crisis", "reported"],
 }
 
 
@@ -309,3 +310,54 @@ def test_the_scripts_write_no_visible_text_of_their_own():
         if re.search(r"[A-Za-zæøåÆØÅ]", re.sub(r"\$\{[^}]*\}", "", literal))
     ]  # data in ${} is not text
     assert not found, "\n".join(found)
+
+
+# --- every code the server speaks in, read from the server (and the teen's page) itself ----------------
+
+
+def teen_report_reasons() -> list[str]:
+    """The reasons a teen can pick when reporting (the radio buttons of index.html's report dialog):
+    they reach the mentor as codes."""
+    page = (WEB / "index.html").read_text(encoding="utf-8")
+    reasons = re.findall(r'<input[^>]*name="reason"[^>]*value="(\w+)"', page)
+    assert reasons, "index.html no longer has the report reasons as radio buttons: update this test"
+    return reasons
+
+
+def server_texts() -> dict[str, list[str]]:
+    """Family of keys -> the codes the server sends that the client must put in words."""
+    from chalicelib.frames import FRAME_TYPES
+
+    # A chat that ends says why with the frame's type; the page words each (socket.js ENDING_FRAMES).
+    ending = sorted(set(js_set("socket.js", "ENDING_FRAMES")))
+    assert set(ending) <= set(FRAME_TYPES), f"socket.js ends on frames the server never sends: {ending}"
+    return {
+        "error.{}": sorted(CODES),  # every refusal, REST or socket
+        "heldBack.{}": list(REASONS),  # the held-back notice's reason code
+        "mentor.reports.why.{}": [*REASONS, *KINDS, *teen_report_reasons()],  # a report's reason
+        "report.reason.{}": teen_report_reasons(),
+        "mentor.reports.kind.{}": list(KINDS),
+        "mentor.reports.severity.{}": list(SEVERITIES),
+        "ended.{}": ending,  # frame codes that end a chat
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_code_the_server_sends_has_a_text_in_both_languages(lang):
+    """A new error code, report reason, notice or ending frame without Danish and English words fails here,
+    instead of showing the raw code (or Danish to an English reader)."""
+    have = strings(lang)
+    missing = sorted(
+        family.format(code)
+        for family, codes in server_texts().items()
+        for code in codes
+        if family.format(code) not in have
+    )
+    assert not missing, f"{lang}.json has no text for these codes the server sends: {missing}"
+
+
+def test_the_check_of_server_codes_would_catch_a_missing_text(monkeypatch):
+    """The check above can fail: a new code on the server without a text is named."""
+    monkeypatch.setitem(CODES, "a_code_nobody_wrote_words_for", CODES[next(iter(CODES))])
+    with pytest.raises(AssertionError, match=r"error\.a_code_nobody_wrote_words_for"):
+        test_every_code_the_server_sends_has_a_text_in_both_languages("en")

@@ -51,7 +51,7 @@ def signed_in_page(new_page, stack: Stack, pseudonym: str) -> Page:
 
 
 def join(page: Page, group_name: str = GROUP_NAME) -> None:
-    page.locator(".group-card").filter(has_text=group_name).get_by_role("button").click()
+    page.locator(".group-card").filter(has_text=group_name).get_by_role("button", name="Gå ind i gruppen").click()
     expect(page.locator("#chat-status")).to_have_attribute("data-status", "online")
 
 

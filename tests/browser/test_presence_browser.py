@@ -53,7 +53,7 @@ def mentor_enters(new_page, stack, group_name: str, who=DEMO_MENTOR) -> Page:
 def teen_at(new_page, stack, name: str, group_name: str) -> Page:
     page = new_page(stack, viewport=PHONE)
     sign_up(page, name)
-    page.locator(".group-card--open").filter(has_text=group_name).get_by_role("button").click()
+    page.locator(".group-card--open").filter(has_text=group_name).get_by_role("button", name="Gå ind i gruppen").click()
     return page
 
 
@@ -168,7 +168,9 @@ def test_a_newcomer_agrees_and_waits_the_mentor_admits_and_a_returning_teen_walk
     # A session that has ended offers no "Gå ind igen": the teen goes back to the groups and joins the new one.
     expect(newcomer.get_by_role("button", name="Gå ind igen")).to_be_hidden()
     newcomer.get_by_role("button", name="Til grupperne").click()
-    newcomer.locator(".group-card--open").filter(has_text="Venteværelset").get_by_role("button").click()
+    newcomer.locator(".group-card--open").filter(has_text="Venteværelset").get_by_role(
+        "button", name="Gå ind i gruppen"
+    ).click()
     expect(newcomer.locator("#chat-status")).to_have_attribute("data-status", "online")
     expect(newcomer.locator("#admission")).to_be_hidden()
     say(newcomer, "Jeg er tilbage")

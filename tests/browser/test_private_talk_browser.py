@@ -50,3 +50,22 @@ def test_a_teen_asks_the_mentor_accepts_and_they_write_to_each_other(stack, new_
     expect(rosa.locator("#talk-status")).to_have_text("Du afsluttede samtalen.")
     expect(mette.locator("#talks-list li").filter(has_text="Samtalen med Rosenfinke er slut")).to_be_visible()
     expect(rosa.get_by_role("button", name="Jeg vil gerne tale med en voksen")).to_be_visible()
+
+
+def test_a_mentor_invites_a_teen_from_the_menu_and_the_teen_accepts(stack, new_page):
+    mette = mentor_page(new_page, stack, DEMO_MENTOR)
+    enter_chat(mette)
+    vibe = teen(new_page, stack, "Vibefinke")
+    other = teen(new_page, stack, "Stær")
+    expect(mette.locator("#talks")).to_be_hidden()  # no talk yet: the panel takes no room
+
+    member = mette.locator("#present-list li").filter(has_text="Vibefinke")
+    member.get_by_role("button", name="Handlinger for Vibefinke").click()
+    mette.get_by_role("menuitem", name="Inviter Vibefinke til en privat samtale").click()
+
+    expect(vibe.locator("#talk-status")).to_have_text("Mette vil gerne tale med dig alene. Vil du det?")
+    vibe.get_by_role("button", name="Ja tak").click()
+    expect(vibe.locator("#talk-title")).to_have_text("Privat samtale med Mette")
+    expect(mette.locator("#talks-list li").filter(has_text="Din private samtale med Vibefinke.")).to_be_visible()
+    expect(other.locator("#talk")).to_be_hidden()
+    expect(other.locator("body")).not_to_contain_text("Vibefinke vil")

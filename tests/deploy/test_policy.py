@@ -192,9 +192,13 @@ def test_connections_are_managed_on_this_stage_only_with_the_methods_the_gateway
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_the_one_secret_parameter_and_the_functions_own_logs(stage):
-    param = stage_config(stage)["environment_variables"]["TOKEN_SECRET_PARAM"]
-    [resource] = granted(stage)["ssm:GetParameter"]
-    assert re.fullmatch(rf"arn:aws:ssm:[a-z0-9-]+:{ACCOUNT}:parameter{re.escape(param)}", resource), resource
+    variables = stage_config(stage)["environment_variables"]
+    # The token secret and the reminders' VAPID key: exactly the two parameters the stage names.
+    params = sorted(variables[name] for name in ("TOKEN_SECRET_PARAM", "VAPID_PRIVATE_KEY_PARAM"))
+    resources = sorted(granted(stage)["ssm:GetParameter"])
+    assert len(resources) == len(params) == 2
+    for param, resource in zip(params, resources, strict=True):
+        assert re.fullmatch(rf"arn:aws:ssm:[a-z0-9-]+:{ACCOUNT}:parameter{re.escape(param)}", resource), resource
     log_groups = {f"/aws/lambda/{f.function_name}" for f in lambda_functions(stage).values()}
     patterns = [
         re.fullmatch(rf"arn:aws:logs:[a-z0-9-]+:{ACCOUNT}:log-group:(.+):log-stream:\*", r).group(2)

@@ -342,6 +342,27 @@ class TestLiveModeration:
         live["moderation"].resolve(live["mentor"], pushed["id"], "talt med dem", NOW)
         assert live["moderation"].reports(live["mentor"], "open")["reports"] == []
 
+    def test_a_report_names_its_group_and_which_meeting_live_and_in_the_queue(self, chat, sender, live):
+        # Last week's meeting of the same group, so this evening's is the second.
+        make_session("g1", status=storage.CLOSED, starts_at=live["session"].starts_at - timedelta(days=7))
+        say(chat, live["anna"], "du er så dum")
+        message_id = sender.of("b", "message")[0]["message"]["id"]
+        chat.handle(live["bo"], json.dumps({"action": "report", "message_id": message_id, "reason": "unkind"}), NOW)
+        say(chat, live["bo"], "jeg vil ikke leve mere", NOW + timedelta(seconds=5))
+        where = {
+            "group_name": "Gruppe g1",
+            "session_starts_at": live["session"].starts_at.isoformat(),
+            "session_number": 2,
+            "session_open": True,
+        }
+        for pushed in sender.of("m", "report"):
+            assert {key: pushed["report"][key] for key in where} == where
+        queue = live["moderation"].reports(live["mentor"], "open")["reports"]
+        assert [r["kind"] for r in queue] == ["crisis", "report"]
+        assert all({key: r[key] for key in where} == where for r in queue)
+        resolved = live["moderation"].resolve(live["mentor"], queue[1]["id"], "talt med dem", NOW)["report"]
+        assert resolved["group_name"] == "Gruppe g1"
+
     def test_reporting_an_unknown_message_is_refused(self, chat, sender, live):
         chat.handle(live["bo"], json.dumps({"action": "report", "message_id": "01KAAAAAAAAAAAAAAAAAAAAAAA"}), NOW)
         assert sender.last("b")["code"] == "message_not_found"

@@ -76,9 +76,9 @@ def heldout() -> Figures:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not reached yet: after the second round of issue 12 the held-out figures are crisis recall 0.932, "
-    "false flags 1.89%, guard recall 0.932, false blocks 0.38% (false flags and blocks within target); "
-    "when this passes, drop the mark",
+    reason="not all reached yet: after the third round of issue 12 the held-out figures are crisis recall 0.955, "
+    "false flags 1.52%, guard recall 0.939 (24 of 30 phone lines), false blocks 0.38%: only guard recall is short "
+    "of its target; when this passes, drop the mark",
 )
 def test_held_out_targets_are_met(heldout: Figures) -> None:
     """The issue's targets on lines nobody tuned on."""
@@ -89,10 +89,10 @@ def test_held_out_targets_are_met(heldout: Figures) -> None:
 
 
 def test_held_out_figures_do_not_fall_below_what_was_reached(heldout: Figures) -> None:
-    """A regression floor at the figures measured after the second round of issue 12 (the targets are above)."""
-    assert heldout.crisis_recall >= 0.93
-    assert heldout.false_flag_rate <= 0.019
-    assert heldout.guard_recall >= 0.93
+    """A regression floor at the figures measured after the third round of issue 12 (guard recall's target is above)."""
+    assert heldout.crisis_recall >= 0.95
+    assert heldout.false_flag_rate <= 0.016
+    assert heldout.guard_recall >= 0.939
     assert heldout.false_block_rate <= 0.004
 
 

@@ -234,3 +234,58 @@ class TestSecondRoundConcepts:
     )
     def test_everyday_readings_of_crisis_words_are_not_flagged(self, detector, text: str) -> None:
         assert not screen_message(text, detector).crisis
+
+
+class TestRoundThree:
+    """Issue 12, third round: kinds the tuning lines still missed, and the idioms that must stay harmless."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("jeg drømmer om at forsvinde", "concern"),
+            ("idc if i live or die", "concern"),
+            ("hvorfor blev jeg overhovedet født", "concern"),
+            ("jeg har ikke lyst til at være til", "concern"),
+            ("jeg er ikke værd at redde", "concern"),
+            ("i havent eaten in days on purpose", "concern"),
+            ("hvordan tager man sit eget liv", "ideation"),
+            ("thinking of ending it", "ideation"),
+            ("ive got a razor blade in my drawer for later", "plan"),
+            ("this is the last time youll hear from me", "plan"),
+            ("jeg ved hvor min far har sin jagtriffel", "plan"),
+            ("jeg har et reb under min seng", "plan"),
+            ("har tænkt på at hænge mig i skoven", "ideation"),
+            ("har taget 2 plader pamol", "acute"),
+            ("i drank bleach", "acute"),
+            ("jeg ligger i badekarret med kniven", "acute"),
+            ("jeg får tæv af min far", "danger"),
+            ("min far siger at hvis jeg fortæller det til nogen så bliver det værre", "danger"),
+            ("some kids at school said theyll beat me up tomorrow", "danger"),
+            ("min ekskæreste står udenfor mit hus hver aften", "danger"),
+        ],
+    )
+    def test_each_kind_reaches_the_mentors_at_its_level(
+        self, detector: CrisisDetector, text: str, expected: str
+    ) -> None:
+        assert level(detector, text) == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "min far har taget sine barberblade med på ferie",
+            "jeg har købt nye barberblade til min skraber",
+            "vi stod ved skinnerne og ventede på toget",
+            "i scratched my arm on a branch",
+            "min kat kradser mig hele tiden",
+            "han skubbede til mig i køen",
+            "det var sidste gang i hører fra mig i dag jeg skal sove",
+            "jeg er ingenting værd til fodbold",
+            "du ved hvor jeg bor kom bare forbi",
+            "vi fik tæsk i fodbold i går 8-0",
+            "min mor slår mig ihjel hvis jeg kommer for sent",
+            "jeg døde af grin over den video",
+            "that killed me haha",
+        ],
+    )
+    def test_everyday_lines_like_them_stay_harmless(self, detector: CrisisDetector, text: str) -> None:
+        assert screen_message(text, detector).severity is None

@@ -392,3 +392,125 @@ class TestShapesTeensWrite:
     def test_a_famous_name_given_as_ones_own_is_a_name(self) -> None:
         assert check_text("my real name is Emma Thompson") == "name"
         assert check_text("I love Emma Thompson in that film") is None
+
+
+class TestRoundThreeShapes:
+    """Issue 12, third round: phone shapes and handles that still got through."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "five five five, eight six seven, five three oh nine",
+            "fem fem fem otte seks syv fem tre nul ni",
+            "five fifty five eight hundred sixty seven fifty three oh nine",
+            "call me 5558675309",
+            "text me 867-5309",
+            "jenny 867-5309 lol",
+            "555 867 53O9",
+            "555 - 867 - 5309",
+            "555/867/5309",
+            "5 5 5 8 6 7 5 3 0 9",
+            "call me 555, 867, 5309",
+            "28 🙂 19 🙂 46 🙂 73",
+            "2,8,1,9,4,6,7,3",
+            "mit nr er 2819, 4673",
+            "+4528/19/46/73",
+            "+45 2819, 4673",
+            "4 2 1 8 9 O 7 3",
+            "tooogtyve tre og tredive fire og fyrre fem og halvtreds",
+            "fiire to en otte ni nul syv tre",
+            "twentyeight nineteen fortysix seventythree",
+            "mit nr: 4two18ninezero73",
+            "otteogtyve nitten seksogfyrre og treoghalvfjerds",
+            "to otte én ni fire seks syv tre",
+            "28 og 19 og 46 og 73",
+            "28 og så 19 og så 46 og så 73",
+            "22 og så treogtredive 44 55",
+            "nummeret starter med 28 19 og slutter med 46 73",
+        ],
+    )
+    def test_phone_numbers_in_more_shapes_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "20 og 30 og 40 og 50 grader",
+            "vi var 25 og så 30 og så 40 og så 50",
+            "resultaterne blev 21, 14, 30, 12 i de fire kampe",
+            "mine tider var 28, 19, 46 og 73 sekunder",
+            "28, 29, 30, 31 december er jeg væk",
+            "the score was 21 to 14 and then 28 to 19",
+            "ip 192.168.1.10",
+            "fra 2019, 2020, 2021 og 2022",
+            "mellem 200-1000 kr",
+            "fra 2019-2023",
+            "jeg har 2819 følgere og 4673 likes",
+            "et to tre fire fem seks syv otte",
+            "ring 70 20 12 01",
+        ],
+    )
+    def test_lists_results_ranges_and_counting_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "på snap er jeg lunakristensen",
+            "på insta hedder jeg bare emilio",
+            "snap? sofiehhh",
+            "add mig sofiehh på snap",
+            "on snap im jakeyboy",
+            "im jakeyboy on tiktok",
+            "jeg hedder lunaxo på alt",
+            "se min pinterest sofiesboards",
+        ],
+    )
+    def test_a_name_after_or_before_a_platform_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "handle"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "på discord er jeg gamer",
+            "på snap er jeg mest aktiv",
+            "on snap im always online",
+            "jeg er altid på snap",
+            "snap? nej",
+            "insta? aldrig",
+            "on insta im just a lurker",
+            "min snap virker ikke",
+        ],
+    )
+    def test_how_one_uses_a_platform_passes(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize(
+        ("previous", "text"),
+        [
+            ("min snap er", "sofiehh"),
+            ("på snap hedder jeg", "emmaa_k"),
+            ("har du snap?", "ja sofiehh"),
+            ("mit nr er to otte en ni", "fire seks syv tre"),
+        ],
+    )
+    def test_an_offer_finished_in_the_next_message_is_held_back(self, previous: str, text: str) -> None:
+        assert check_text(text, previous_text=previous) is not None
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize(
+        ("previous", "text"),
+        [("min snap er", "okay"), ("har du snap", "nooo"), ("har du snap", "mathilde"), ("min snap er", "hej")],
+    )
+    def test_an_ordinary_reply_to_an_offer_passes(self, previous: str, text: str) -> None:
+        assert check_text(text, previous_text=previous) is None
+
+    def test_a_street_named_further_on_is_an_address(self) -> None:
+        assert check_text("jeg bor i hus nummer 7 på strandvejen") == "address"
+        assert check_text("jeg bor tæt på Fælledparken") is None
+
+    def test_only_a_message_that_could_finish_another_needs_the_previous_one(self) -> None:
+        from chalicelib.safety import may_finish_previous
+
+        assert may_finish_previous("sofiehh") and may_finish_previous("og resten er 46 73")
+        assert not may_finish_previous("hvordan har i det") and not may_finish_previous("okay")

@@ -67,6 +67,7 @@ class TestAWeek:
                 "alerted": 0,
                 "accounts_deleted": 0,
                 "rounds_moved": 0,
+                "reminded": 0,
             }
         assert keeper.tick(at("2026-11-29T18:00")).opened == [planned.session_id]
         assert status_of(planned.session_id) == storage.OPEN

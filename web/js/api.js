@@ -70,7 +70,11 @@ export class Api {
   deleteAccount(password) { return this.request('DELETE', '/me', { password }); }
   groups() { return this.get('/groups'); }
   myGroups() { return this.get('/me/groups'); }
-  follow(gid) { return this.put(`/me/groups/${enc(gid)}`); }
+  // Reminders (teen/reminders.js) and the closed screen (teen/closed.js): follow a group.
+  follow(groupId) { return this.put(`/me/groups/${enc(groupId)}`); }
+  myReminders() { return this.get('/me/reminders'); }
+  subscribeReminder(groupId, subscription) { return this.put(`/me/groups/${enc(groupId)}/reminder`, { subscription }); }
+  unsubscribeReminder(groupId) { return this.request('DELETE', `/me/groups/${enc(groupId)}/reminder`); }
   /** The group's calendar (.ics): a plain link, public like the group list. */
   calendarUrl(gid) { return `${this.apiUrl}/groups/${enc(gid)}/calendar.ics`; }
   /** Would the chat let this token in now? Asked when a connection is refused: the socket cannot say why. */

@@ -5,7 +5,7 @@
 import { startPage } from './start.js';
 import { Api } from './api.js';
 import { $, showView, announcer } from './dom.js';
-import { currentLang } from './i18n.js';
+import { currentLang, t } from './i18n.js';
 import { createCalls } from './mentor/calls.js';
 import { mentorAccount, createLogin } from './mentor/login.js';
 import { createTabs } from './mentor/tabs.js';
@@ -26,6 +26,8 @@ import { createDutyLine } from './mentor/duty.js';
 import { createSettings } from './mentor/settings.js';
 import { createHandover } from './mentor/handover.js';
 import { createPrivateTalks } from './mentor/private.js';
+import { createAttention } from './mentor/attention.js';
+import { applyLimits } from './mentor/limits.js';
 
 const views = { login: $('#view-login'), app: $('#view-app') };
 const panels = {
@@ -42,14 +44,17 @@ async function main() {
   const api = new Api(config.apiUrl, () => account.current && account.current.token);
   const announce = announcer($('#live'));
   const calls = createCalls({ onExpired: logOut });
+  applyLimits(config.limits);
+  const attention = createAttention();
 
   const alerts = createAlerts({
     api, account, announce, onExpired: logOut,
-    onClaimed: (report) => reports.add(report), onStale: () => reports.load(),
+    onClaimed: (report) => reports.add(report), onStale: () => reports.load(), onCount: attention.setAlerts,
   });
   const reports = createReports({
     api, calls, announce, onExpired: logOut, onAlert: (text) => chat.notice('crisis', text, 'alert'),
-    onChange: alerts.sync,
+    onArrived: attention.reportArrived, onShowInContext: showInContext,
+    onChange: (open) => { alerts.sync(open); chat.refreshMarks(); },
   });
   const duty = createDutyLine({
     wsUrl: config.wsUrl,
@@ -71,6 +76,8 @@ async function main() {
     wsUrl: config.wsUrl, account, api, calls, announce, moderate: moderation.open,
     onReport: (report) => reports.add(report, { live: true }), onShow: () => tabs.open('sessions'), handover,
     features: [createCheckinSpread(), createRounds()],
+    morePersonItems: (pseudonym) => [talks.inviteItem(pseudonym)],
+    reportFor: (messageId) => reports.reportFor(messageId), resolveReport: (report) => reports.resolveReport(report),
   });
   const sessions = createSessions({ api, calls, onEnter: (session, group) => { chat.open(session, group); talks.render(); } });
   const talks = createPrivateTalks({ account, send: (frame) => duty.send(frame), currentChat: () => chat.current, announce });
@@ -91,6 +98,17 @@ async function main() {
     },
   });
   createLogin({ api, account, onLoggedIn: enterApp });
+
+  /** A report's "show in context": its session's chat, in a tab of its own, at the message. */
+  async function showInContext(report) {
+    const answer = await calls.load($('#reports-error'), () => api.sessions());
+    const found = (answer?.sessions || []).find(({ session }) => session.id === report.session_id);
+    if (!found) {
+      $('#reports-error').textContent = t('mentor.reports.sessionClosed');
+      return;
+    }
+    chat.open(found.session, found.group, { messageId: report.message_id });
+  }
 
   function enterApp() {
     showView(views, 'app', { focus: false });
@@ -114,7 +132,6 @@ async function main() {
     account.render();
     adminGroups.renderWeekdays();
     reports.render();
-    chat.renderSide();
     tabs.refresh();
   });
 

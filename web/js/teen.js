@@ -17,6 +17,7 @@ import { fitChatToScreen, setInChat } from './teen/viewport.js';
 import { createPrivateTalk } from './teen/private.js';
 import { createCheckin } from './teen/checkin.js';
 import { createRound } from './teen/round.js';
+import { createReminders } from './teen/reminders.js';
 
 const ACCOUNT_KEY = 'gruppechat.teen';
 
@@ -38,7 +39,10 @@ async function main() {
   const notices = createNotices();
   const privateTalk = createPrivateTalk({ notices });
   const report = createReport({ currentChat: () => chat.current, notices });
-  const groups = createGroups({ api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut });
+  const reminders = createReminders({ api, apiUrl: config.apiUrl });
+  const groups = createGroups({
+    api, account, onJoin: (groupId) => chat.open(groupId), onExpired: logOut, cardExtra: (group) => reminders.control(group),
+  });
   const chat = createChat({
     wsUrl: config.wsUrl, api, account, notices, findGroup: groups.find, refreshGroups: groups.fetch, onReport: report.open,
     onShow: () => { setInChat(true); showView(views, 'chat', { focus: false }); }, onLeft: () => go('groups'),
@@ -55,7 +59,7 @@ async function main() {
     setInChat(false);
     showView(views, name);
     if (name !== 'welcome') $('#welcome-notice').hidden = true;
-    if (name === 'groups') groups.load();
+    if (name === 'groups') groups.load().then(() => account.current && reminders.load(() => groups.render()));
     if (name === 'account') settings.open();
   }
 

@@ -13,7 +13,7 @@ export function needsStandingAlert(report) {
     && (report.severity === 'acute' || report.kind === 'danger');
 }
 
-export function createAlerts({ api, account, announce, onClaimed, onStale, onExpired }) {
+export function createAlerts({ api, account, announce, onClaimed, onStale, onExpired, onCount = () => {} }) {
   const shown = new Map(); // report id -> {report, node}
   let returnFocus = null; // where the mentor was before the first alert took the focus
 
@@ -133,8 +133,9 @@ export function createAlerts({ api, account, announce, onClaimed, onStale, onExp
     if (back && back.isConnected && back !== document.body && !back.closest('[hidden]')) back.focus();
   }
 
+  /** The page's title counts the alerts (attention.js composes it with the reports not yet seen). */
   function renderTitle() {
-    document.title = shown.size ? t('mentor.alert.pageTitle', { count: shown.size }) : t('page.mentorTitle');
+    onCount(shown.size);
   }
 
   /** On log-out: nothing stays behind for the next person at this screen. */

@@ -5,35 +5,42 @@ import { h, $ } from '../dom.js';
 import { MOODS, MOOD_EMOJI } from '../teen/checkin.js';
 
 export function createCheckinSpread() {
-  let connection = null;
-  let spread = null; // {in: [5 counts], out: [5 counts]}
+  // One spread per open chat (a mentor may have several groups open in tabs); the one on screen shows.
+  const chats = new Map(); // connection -> {spread, off}
+  let shown = null;
+  let spread = null; // {in: [5 counts], out: [5 counts]} of the chat on screen
   const box = h('section', { id: 'checkin-spread', class: 'spread', 'aria-labelledby': 'spread-title', hidden: true });
 
-  function attach(chatConnection) {
-    connection = chatConnection;
-    spread = null;
-    if (!box.isConnected) $('.mentor-grid__side').prepend(box);
+  /** Follow a chat's connection from its start, so its spread is there when its tab is shown. */
+  function attach(connection) {
+    if (chats.has(connection)) return;
+    const state = { spread: null };
+    const update = (value) => { state.spread = value; if (shown === connection) { spread = value; render(); } };
+    const onJoined = (event) => { if (event.detail.checkin_spread) update(event.detail.checkin_spread); };
+    const onFrame = (event) => {
+      if (event.detail.type === 'checkin_spread') update({ in: event.detail.in, out: event.detail.out });
+    };
     connection.addEventListener('joined', onJoined);
     connection.addEventListener('frame', onFrame);
-    render();
-  }
-
-  function detach() {
-    if (connection) {
+    state.off = () => {
       connection.removeEventListener('joined', onJoined);
       connection.removeEventListener('frame', onFrame);
-    }
-    connection = null;
-    spread = null;
+    };
+    chats.set(connection, state);
+  }
+
+  /** The chat on screen changed (or none is: null). */
+  function show(connection) {
+    shown = connection;
+    if (!box.isConnected) $('.mentor-grid__side').append(box); // below the session's controls
+    spread = (connection && chats.get(connection)?.spread) || null;
     render();
   }
 
-  function onJoined(event) {
-    if (event.detail.checkin_spread) { spread = event.detail.checkin_spread; render(); }
-  }
-
-  function onFrame(event) {
-    if (event.detail.type === 'checkin_spread') { spread = { in: event.detail.in, out: event.detail.out }; render(); }
+  function detach(connection) {
+    chats.get(connection)?.off();
+    chats.delete(connection);
+    if (shown === connection) show(null);
   }
 
   function phase(name) {
@@ -60,5 +67,5 @@ export function createCheckinSpread() {
   }
 
   document.addEventListener('langchange', render);
-  return { attach, detach };
+  return { attach, show, detach };
 }

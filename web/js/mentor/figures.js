@@ -1,70 +1,113 @@
-// Admin: the organisation's figures, counts per session and never who: a table and a bar chart.
-import { t, formatDateTime, translatedOr } from '../i18n.js';
+// Admin: the organisation's figures, counts per meeting and never who, in words a board member reads:
+// the group's name, the meeting's date, "åben"/"lukket". A table, and a bar chart (plain SVG, drawn
+// with DOM calls: no library, no inline style) of one chosen figure per meeting.
+import { t, formatDateTime, locale } from '../i18n.js';
 import { h, $, clear } from '../dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const CHARTED = ['participants', 'returning', 'messages']; // the first of these the rows have is drawn
+// The columns shown, in this order; the server's ids (group_id, session_id) are not among them.
+const COLUMNS = [
+  'group', 'starts_at', 'status', 'participants', 'returning', 'returning_8w', 'returning_share', 'messages',
+  'checkin_answers', 'checkin_average', 'checkout_answers', 'checkout_average', 'mood_change',
+  'reports_handled', 'minutes_with_mentor', 'minutes_without_mentor',
+];
+const NUMBERS = new Set(COLUMNS.slice(3));
+const CHARTED = ['messages', 'participants', 'returning']; // what the chart can show
+const CHART = { height: 180, top: 18, bottom: 42, bar: 28, gap: 14, left: 8 };
 
 export function createFigures({ api, calls }) {
   let rows = [];
+  let charted = 'messages';
 
   async function load() {
     const data = await calls.load($('#figures-error'), () => api.figures());
-    rows = Array.isArray(data) ? data : (Object.values(data || {}).find(Array.isArray) || []);
+    rows = Array.isArray(data) ? data : (data?.sessions || []);
     render();
   }
 
   function render() {
-    const columns = rows.length ? Object.keys(rows[0]).filter((key) => key !== 'withheld') : [];
-    $('#figures-head').replaceChildren(...columns.map((key) => h('th', { scope: 'col', text: columnName(key) })));
-    $('#figures-rows').replaceChildren(...rows.map((row) => h('tr', {}, columns.map((key) => figureCell(key, row)))));
+    const columns = COLUMNS.filter((key) => rows.some((row) => key in row));
+    $('#figures-head').replaceChildren(...columns.map((key) => h('th', {
+      scope: 'col', class: NUMBERS.has(key) ? 'num' : null, text: t(`mentor.figures.${key}`),
+    })));
+    $('#figures-rows').replaceChildren(...rows.map((row) => h('tr', {}, columns.map((key) => (key === 'group'
+      ? h('th', { scope: 'row', text: row.group })
+      : figureCell(key, row))))));
+    $('#figures-empty').hidden = rows.length > 0;
+    renderChoice();
     drawChart();
   }
 
-  /** Participants per session as bars: an SVG drawn with DOM calls (no inline style, CSP-safe). */
-  function drawChart() {
-    const box = clear($('#figures-chart'));
-    const key = CHARTED.find((name) => rows.some((row) => typeof row[name] === 'number'));
-    if (!key) return;
-    const values = rows.map((row) => Number(row[key]) || 0);
-    const max = Math.max(1, ...values);
-    const width = Math.max(200, values.length * 28);
-    const svg = svgNode('svg', {
-      viewBox: `0 0 ${width} 120`, role: 'img', class: 'chart__svg',
-      'aria-label': t('mentor.figures.chartLabel', { what: columnName(key) }),
-    });
-    values.forEach((value, index) => {
-      const height = (value / max) * 100;
-      const bar = svgNode('rect', { x: index * 28 + 4, y: 110 - height, width: 20, height, class: 'chart__bar' });
-      const title = svgNode('title', {});
-      title.textContent = String(value);
-      bar.append(title);
-      svg.append(bar);
-    });
-    box.append(svg);
+  function renderChoice() {
+    const select = $('#figures-charted');
+    select.replaceChildren(...CHARTED.map((key) => h('option', { value: key, text: t(`mentor.figures.${key}`) })));
+    select.value = charted;
   }
 
-  return { load };
-}
+  /** One bar per meeting, its value above it and its group and date below. */
+  function drawChart() {
+    const box = clear($('#figures-chart'));
+    if (!rows.length) return;
+    const values = rows.map((row) => Number(row[charted]) || 0);
+    const max = Math.max(1, ...values);
+    const step = CHART.bar + CHART.gap;
+    const width = Math.max(320, CHART.left * 2 + rows.length * step);
+    const plot = CHART.height - CHART.top - CHART.bottom;
+    const base = CHART.top + plot;
+    const title = t('mentor.figures.chartLabel', { what: t(`mentor.figures.${charted}`) });
+    const svg = svgNode('svg', { viewBox: `0 0 ${width} ${CHART.height}`, role: 'img', class: 'chart__svg', 'aria-labelledby': 'figures-chart-title' });
+    const svgTitle = svgNode('title', { id: 'figures-chart-title' });
+    const bars = rows.map((row, i) => t('mentor.figures.bar', { group: row.group, date: shortDate(row.starts_at), value: values[i] }));
+    svgTitle.textContent = t('mentor.figures.chartSummary', { title, bars: bars.join('; ') });
+    svg.append(svgTitle, svgNode('line', { x1: 0, x2: width, y1: base, y2: base, class: 'chart__axis' }));
+    rows.forEach((row, index) => {
+      const x = CHART.left + index * step + CHART.gap / 2;
+      const height = (values[index] / max) * plot;
+      svg.append(svgNode('rect', { x, y: base - height, width: CHART.bar, height, class: 'chart__bar' }));
+      svg.append(text(String(values[index]), x + CHART.bar / 2, base - height - 4, 'chart__value'));
+      svg.append(text(shortDate(row.starts_at), x + CHART.bar / 2, base + 14, 'chart__label'));
+      svg.append(text(initials(row.group), x + CHART.bar / 2, base + 28, 'chart__label'));
+    });
+    box.append(h('p', { class: 'chart__caption', 'aria-hidden': 'true', text: title }), svg);
+  }
 
-function columnName(key) {
-  return translatedOr(`mentor.figures.${key}`, key);
+  $('#figures-charted').addEventListener('change', (event) => { charted = event.target.value; drawChart(); });
+  document.addEventListener('langchange', () => { if (rows.length) render(); });
+  return { load };
 }
 
 /** A cell; one the server withheld (a check-in below five answers) says so instead of a number. */
 function figureCell(key, row) {
   const why = row.withheld && row.withheld[key];
-  if (why) return h('td', { class: 'figures__withheld', dataset: { withheld: why }, text: t(`mentor.figures.withheld.${why}`) });
-  return h('td', { text: cell(key, row[key]) });
+  if (why) {
+    return h('td', { class: 'figures__withheld', dataset: { withheld: why }, text: t(`mentor.figures.withheld.${why}`) });
+  }
+  return h('td', { class: NUMBERS.has(key) ? 'num' : null, text: cell(key, row[key]) });
 }
 
 function cell(key, value) {
   if (key === 'mood_change' && typeof value === 'number') return value > 0 ? `+${value}` : String(value);
   if (key === 'returning_share' && typeof value === 'number') return `${Math.round(value * 100)} %`;
   if (value === null || value === undefined) return '';
-  if (key === 'status') return translatedOr(`mentor.figures.status.${value}`, value);
-  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) return formatDateTime(value);
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (key === 'status') return t(`mentor.figures.status.${value}`);
+  if (key === 'starts_at') return formatDateTime(value);
+  return String(value);
+}
+
+function shortDate(iso) {
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short' }).format(new Date(iso));
+}
+
+/** A group's name shortened under its bar ("Torsdagsgruppen" -> "Torsdagsg…"). */
+function initials(name) {
+  const text = String(name || '');
+  return text.length > 10 ? `${text.slice(0, 9)}…` : text;
+}
+
+function text(content, x, y, cls) {
+  const node = svgNode('text', { x, y, class: cls, 'aria-hidden': 'true' });
+  node.textContent = content;
+  return node;
 }
 
 function svgNode(tag, attributes) {

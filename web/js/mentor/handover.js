@@ -15,7 +15,7 @@ export function createHandover({ api, calls, announce, maxChars = DEFAULT_MAX_CH
   const summaryBox = h('section', {
     id: 'handover-summary', class: 'handover-summary', hidden: true, 'aria-labelledby': 'handover-summary-title',
   });
-  $('#chat-notices')?.before(summaryBox);
+  $('#chat-rooms')?.before(summaryBox); // above the open chat, whichever tab it is in
   document.body.append(parts.dialog);
 
   const key = (pseudonym) => String(pseudonym || '').normalize('NFKC').toLocaleLowerCase().trim();

@@ -1,10 +1,13 @@
 // The moderation dialog: remove a message; mute, kick or ban its author; close the session.
-// Every action asks first and takes a reason that only mentors see.
+// Every action asks first and takes a reason that only mentors see. A ban names its length: the
+// mentor picks it (nothing is chosen for them), up to the server's longest (``max_ban_days``).
 import { t } from '../i18n.js';
-import { $ } from '../dom.js';
+import { h, $ } from '../dom.js';
+import { limit } from './limits.js';
 
 const DEFAULT_MUTE_MINUTES = 10;
-const DEFAULT_BAN_DAYS = 7;
+const BAN_DAYS = [1, 7, 30, 365]; // the lengths offered, besides "for good"
+const FOREVER = 'forever';
 
 export function createModeration({ api, calls, announce, currentChat }) {
   let pending = null; // {action, message?, pseudonym?, opener}
@@ -21,9 +24,25 @@ export function createModeration({ api, calls, announce, currentChat }) {
     $('#mod-submit').textContent = t(`mentor.mod.${action}Confirm`);
     $('#mod-error').textContent = '';
     $('#mod-reason').value = '';
-    $('#mod-forever').checked = false;
+    $('#mod-minutes').value = String(DEFAULT_MUTE_MINUTES);
+    renderBanChoices();
     $('#mod-dialog').showModal();
-    (action === 'close' ? $('#mod-submit') : $('#mod-reason')).focus();
+    (action === 'close' ? $('#mod-submit') : action === 'ban' ? $('#mod-days-choices input') : $('#mod-reason')).focus();
+  }
+
+  /** The ban lengths as radio buttons, none chosen: a ban is never longer or shorter than meant. */
+  function renderBanChoices() {
+    const longest = limit('max_ban_days', 3650);
+    const choices = [...BAN_DAYS.filter((days) => days <= longest), FOREVER];
+    $('#mod-days-choices').replaceChildren(...choices.map((value) => h('label', { class: 'check' },
+      h('input', { type: 'radio', name: 'ban-days', value: String(value) }),
+      h('span', { text: value === FOREVER ? t('mentor.mod.forever') : t(value === 1 ? 'mentor.mod.banOneDay' : 'mentor.mod.banDays', { days: value }) }))));
+  }
+
+  function banDays() {
+    const chosen = $('#mod-days-choices input:checked');
+    if (!chosen) return undefined;
+    return chosen.value === FOREVER ? null : Number(chosen.value);
   }
 
   async function submit(event) {
@@ -32,13 +51,19 @@ export function createModeration({ api, calls, announce, currentChat }) {
     if (!pending || !chat) return;
     const { action, message, pseudonym } = pending;
     const reason = $('#mod-reason').value.trim();
+    const days = banDays();
+    if (action === 'ban' && days === undefined) {
+      $('#mod-error').textContent = t('mentor.mod.banChooseLength');
+      $('#mod-days-choices input').focus();
+      return;
+    }
     const sid = chat.session.id;
     const gid = chat.group.id;
     const requests = {
       remove: () => api.removeMessage(sid, message.id, reason),
       mute: () => api.mute(sid, pseudonym, Number($('#mod-minutes').value) || DEFAULT_MUTE_MINUTES, reason),
       kick: () => api.kick(sid, pseudonym, reason),
-      ban: () => api.ban(gid, pseudonym, $('#mod-forever').checked ? null : (Number($('#mod-days').value) || DEFAULT_BAN_DAYS), reason),
+      ban: () => api.ban(gid, pseudonym, days, reason),
       close: () => api.closeSession(sid),
     };
     if (await calls.act($('#mod-error'), requests[action])) {

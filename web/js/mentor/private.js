@@ -12,13 +12,9 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   const announced = new Set(); // requests already announced to screen readers
   const list = h('ul', { id: 'talks-list', class: 'talks__list' });
   const error = h('p', { id: 'talks-error', class: 'form-error', role: 'alert' });
-  // Refreshed when it is about to be used: who is present changes all the time.
-  const who = h('select', { id: 'talk-invite-who', onfocus: renderInvite, onmousedown: renderInvite });
-  const invite = h('form', { id: 'talk-invite', class: 'form form--inline', novalidate: true, onsubmit: inviteTeen },
-    h('label', { for: 'talk-invite-who', 'data-role': 'label' }), who,
-    h('button', { type: 'submit', class: 'btn btn--small', 'data-role': 'button' }));
   const title = h('h2', { id: 'talks-title', class: 'side-title' });
-  const panel = h('section', { id: 'talks', class: 'talks card', 'aria-labelledby': 'talks-title' }, title, error, list, invite);
+  // Shown only while there is a talk: inviting a teen is an item of their "⋯" menu (inviteItem).
+  const panel = h('section', { id: 'talks', class: 'talks card', 'aria-labelledby': 'talks-title', hidden: true }, title, error, list);
   $('#alerts-taken').after(panel);
 
   function myName() { return account.current && account.current.mentor ? account.current.mentor.name : null; }
@@ -26,6 +22,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   function act(frame) {
     error.textContent = '';
     if (!send(frame)) error.textContent = t('status.offline');
+    render();
   }
 
   /** Every frame of the duty line; only talks concern this panel. */
@@ -56,6 +53,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
       case 'error':
         if (String(frame.code).startsWith('talk_') || frame.code === 'not_in_talk') {
           error.textContent = errorText(frame.code, frame.message, frame);
+          render();
         }
         break;
       default: break;
@@ -67,22 +65,17 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
     send({ action: 'talk_catch_up' });
   }
 
-  function inviteTeen(event) {
-    event.preventDefault();
-    const chat = currentChat();
-    if (!chat || !chat.session) { error.textContent = t('talk.mentor.noChat'); return; }
-    if (!who.value) return;
-    act({ action: 'talk_invite', session_id: chat.session.id, pseudonym: who.value });
-  }
-
-  function renderInvite() {
-    const chat = currentChat();
-    const teens = chat && chat.connection ? [...chat.connection.present.values()].filter((m) => m.role === 'participant') : [];
-    const chosen = who.value;
-    who.replaceChildren(...teens.map((m) => h('option', { value: m.pseudonym, text: m.pseudonym })));
-    if (teens.some((m) => m.pseudonym === chosen)) who.value = chosen;
-    invite.querySelector('[data-role="label"]').textContent = t('talk.mentor.inviteLabel');
-    invite.querySelector('[data-role="button"]').textContent = t('talk.mentor.invite');
+  /** The "⋯" menu item that invites a teen of the open chat to talk alone (e.g. after a crisis line). */
+  function inviteItem(pseudonym) {
+    return {
+      action: 'talk_invite', text: t('talk.mentor.inviteWho', { name: pseudonym }),
+      onSelect: () => {
+        const chat = currentChat();
+        if (!chat || !chat.session) { announce(t('talk.mentor.noChat')); return; }
+        act({ action: 'talk_invite', session_id: chat.session.id, pseudonym });
+        announce(t('talk.mentor.inviteSent', { name: pseudonym }));
+      },
+    };
   }
 
   function render() {
@@ -91,8 +84,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
     list.replaceChildren(...entries.map(card));
     const empty = entries.length === 0;
     list.hidden = empty;
-    renderInvite();
-    panel.hidden = empty && !currentChat(); // nothing to show, and nobody to invite
+    panel.hidden = empty && !error.textContent;
   }
 
   function card({ talk, messages }) {
@@ -148,5 +140,5 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
 
   document.addEventListener('langchange', render);
   render();
-  return { onFrame, resume, forget, render };
+  return { onFrame, resume, forget, render, inviteItem };
 }

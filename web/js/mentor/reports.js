@@ -1,12 +1,14 @@
 // The reports queue: teens' reports, crisis and danger flags and held-back messages, live as they
-// arrive, each with its level and kind in words and who is on it, until a mentor marks them handled.
-import { t, formatDateTime, errorText, translatedOr } from '../i18n.js';
+// arrive, each with its level and kind in words, the group and meeting it came from, and who is on
+// it, until a mentor marks them handled. "Show in context" opens that session's chat at the message.
+import { t, formatDateTime, formatWhen, errorText, translatedOr } from '../i18n.js';
 import { h, $ } from '../dom.js';
+import { limit } from './limits.js';
 
 // What a mentor hears when a report comes in live, by its kind.
 const NEW_REPORT = { crisis: 'mentor.reports.newCrisis', danger: 'mentor.reports.newCrisis', no_mentor: 'mentor.reports.newNoMentor' };
 
-export function createReports({ api, calls, announce, onExpired, onAlert, onChange = () => {} }) {
+export function createReports({ api, calls, announce, onExpired, onAlert, onArrived = () => {}, onShowInContext, onChange = () => {} }) {
   let reports = new Map(); // report id -> report
 
   async function load() {
@@ -27,12 +29,13 @@ export function createReports({ api, calls, announce, onExpired, onAlert, onChan
   function add(report, { live = false } = {}) {
     if (!report || !report.id) return;
     const isNew = !reports.has(report.id);
-    reports.set(report.id, report);
+    reports.set(report.id, { ...reports.get(report.id), ...report });
     render();
     if (live && isNew) {
       const flagged = report.kind === 'crisis' || report.kind === 'danger';
       const text = t(NEW_REPORT[report.kind] || 'mentor.reports.new', { name: report.pseudonym || '' });
       announce(text);
+      onArrived(report);
       if (report.priority === 'high' || flagged) onAlert(text);
     }
   }
@@ -42,10 +45,14 @@ export function createReports({ api, calls, announce, onExpired, onAlert, onChan
     reports = new Map();
   }
 
-  function render() {
+  function openReports() {
     // The most urgent first, as the server ranks them; within a rank the oldest waits longest.
-    const open = Array.from(reports.values()).filter((r) => (r.status || 'open') === 'open').sort((a, b) =>
+    return Array.from(reports.values()).filter((r) => (r.status || 'open') === 'open').sort((a, b) =>
       (rank(a) - rank(b)) || String(a.created_at).localeCompare(String(b.created_at)));
+  }
+
+  function render() {
+    const open = openReports();
     const count = $('#reports-count');
     count.hidden = open.length === 0;
     count.textContent = String(open.length);
@@ -55,8 +62,20 @@ export function createReports({ api, calls, announce, onExpired, onAlert, onChan
     onChange(open);
   }
 
+  /** Where it happened, in words: "Torsdagsgruppen · møde 7, torsdag 27. november kl. 19.00". */
+  function placeText(report) {
+    if (!report.group_name) return null;
+    if (!report.session_starts_at) return report.group_name;
+    const when = formatWhen(report.session_starts_at);
+    const meeting = report.session_number
+      ? t('mentor.reports.meetingNumber', { number: report.session_number, when }) : when;
+    return `${report.group_name} · ${meeting}`;
+  }
+
   function reportItem(report) {
     const noteId = `note-${report.id}`;
+    const place = placeText(report);
+    const flagged = report.kind === 'crisis' || report.kind === 'danger';
     return h('li', { class: `report report--${report.kind}${report.priority === 'high' ? ' report--high' : ''}`, dataset: { id: report.id } },
       h('div', { class: 'report__head' },
         h('span', { class: `badge badge--${report.kind}`, text: t(`mentor.reports.kind.${report.kind}`) }),
@@ -64,26 +83,44 @@ export function createReports({ api, calls, announce, onExpired, onAlert, onChan
         report.priority === 'high' && !report.severity ? h('span', { class: 'badge badge--high', text: t('mentor.reports.high') }) : null,
         h('span', { class: 'report__who', text: report.pseudonym || '' }),
         report.created_at ? h('time', { datetime: report.created_at, text: formatDateTime(report.created_at) }) : null),
+      place ? h('p', { class: 'report__where' }, h('span', { class: 'label', text: t('mentor.reports.where') }), ' ', h('span', { text: place })) : null,
       report.claimed_by ? h('p', { class: 'report__claimed', text: t('mentor.reports.claimedBy', { name: report.claimed_by }) }) : null,
-      report.text ? h('blockquote', { class: 'quote', text: report.text }) : null,
+      report.text ? h('blockquote', { class: `quote${flagged ? ' quote--crisis' : ''}`, text: report.text }) : null,
       report.reason ? h('p', {}, h('span', { class: 'label', text: t('mentor.reports.reason') }), ' ', h('span', { text: reasonText(report.reason) })) : null,
-      h('form', { class: 'form form--inline', novalidate: true, onsubmit: (event) => resolve(event, report) },
+      h('form', { class: 'form form--inline report__form', novalidate: true, onsubmit: (event) => resolve(event, report) },
         h('label', { for: noteId, text: t('mentor.reports.note') }),
-        h('input', { id: noteId, maxlength: 300 }),
-        h('button', { type: 'submit', class: 'btn btn--small', text: t('mentor.reports.resolve') })));
+        h('input', { id: noteId, maxlength: limit('max_reason', 500) }),
+        h('div', { class: 'actions' },
+          h('button', { type: 'submit', class: 'btn btn--small', text: t('mentor.reports.resolve') }),
+          report.message_id && report.session_open !== false ? h('button', {
+            type: 'button', class: 'btn btn--small btn--quiet', text: t('mentor.reports.showInContext'),
+            onclick: () => onShowInContext(report),
+          }) : null)));
   }
 
   async function resolve(event, report) {
     event.preventDefault();
     const note = event.currentTarget.querySelector('input').value.trim();
+    await resolveReport(report, note);
+  }
+
+  /** Mark a report handled (from its form, or from the message's menu in the chat). */
+  async function resolveReport(report, note = '') {
     if (await calls.act($('#reports-error'), () => api.resolveReport(report.id, note))) {
       reports.delete(report.id);
       render();
       announce(t('mentor.reports.resolved'));
+      return true;
     }
+    return false;
   }
 
-  return { load, add, forget, render };
+  /** The open report about a message, the most urgent if there are several. */
+  function reportFor(messageId) {
+    return openReports().find((report) => report.message_id === messageId);
+  }
+
+  return { load, add, forget, render, reportFor, resolveReport };
 }
 
 // The server's ranks (chalicelib/moderation/reports.py): acute, plan, ideation or danger, concern, then

@@ -17,39 +17,59 @@ export function createRounds() {
     h('label', { for: 'round-question', text: t('round.question') }), question,
     h('button', { type: 'submit', class: 'btn btn--small', id: 'round-start', text: t('round.start') }));
 
+  // One round per open chat (a mentor may have several groups open in tabs); the one on screen shows.
+  const chats = new Map(); // connection -> {round, error, off}
+
+  /** Follow a chat's connection from its start, so its round is there when its tab is shown. */
   function attach(chatConnection) {
+    if (chats.has(chatConnection)) return;
+    const state = { round: null, error: '' };
+    const onJoined = (event) => {
+      if (event.detail.round !== undefined) { state.round = event.detail.round; changed(chatConnection); }
+    };
+    const onFrame = (event) => {
+      const frame = event.detail;
+      if (frame.type === 'round') { state.round = frame.round; state.error = ''; changed(chatConnection); }
+      if (frame.type === 'error' && ['round_running', 'round_not_found', 'round_nobody_here', 'bad_question', 'conflict'].includes(frame.code)) {
+        state.error = t(`error.${frame.code}`, { max: frame.max_length });
+        changed(chatConnection);
+      }
+    };
+    chatConnection.addEventListener('joined', onJoined);
+    chatConnection.addEventListener('frame', onFrame);
+    state.off = () => {
+      chatConnection.removeEventListener('joined', onJoined);
+      chatConnection.removeEventListener('frame', onFrame);
+    };
+    chats.set(chatConnection, state);
+  }
+
+  function changed(chatConnection) {
+    if (chatConnection !== connection) return;
+    round = chats.get(chatConnection).round;
+    error.textContent = chats.get(chatConnection).error;
+    render();
+  }
+
+  /** The chat on screen changed (or none is: null). */
+  function show(chatConnection) {
     connection = chatConnection;
-    round = null;
     if (!box.isConnected) {
-      $('.mentor-grid__side').prepend(box);
-      $('#chat-notices').after(view);
+      $('.mentor-grid__side').append(box); // below the session's controls
+      $('#chat-rooms').before(view);
     }
     if (!question.value) question.value = t(DEFAULT_QUESTION_KEY);
-    connection.addEventListener('joined', onJoined);
-    connection.addEventListener('frame', onFrame);
+    const state = chatConnection && chats.get(chatConnection);
+    round = state ? state.round : null;
+    error.textContent = state ? state.error : '';
+    box.hidden = !chatConnection;
     render();
   }
 
-  function detach() {
-    if (connection) {
-      connection.removeEventListener('joined', onJoined);
-      connection.removeEventListener('frame', onFrame);
-    }
-    connection = null;
-    round = null;
-    render();
-  }
-
-  function onJoined(event) {
-    if (event.detail.round !== undefined) { round = event.detail.round; render(); }
-  }
-
-  function onFrame(event) {
-    const frame = event.detail;
-    if (frame.type === 'round') { round = frame.round; error.textContent = ''; render(); }
-    if (frame.type === 'error' && ['round_running', 'round_not_found', 'round_nobody_here', 'bad_question', 'conflict'].includes(frame.code)) {
-      error.textContent = t(`error.${frame.code}`, { max: frame.max_length });
-    }
+  function detach(chatConnection) {
+    chats.get(chatConnection)?.off();
+    chats.delete(chatConnection);
+    if (connection === chatConnection) show(null);
   }
 
   function start(event) {
@@ -74,10 +94,10 @@ export function createRounds() {
         onclick: () => connection.sendAction({ action: 'round_skip', round_id: round.id, turn: round.turn }) }),
       h('button', { type: 'button', class: 'btn btn--small btn--danger', id: 'round-end', text: t('round.end'),
         onclick: () => connection.sendAction({ action: 'round_end', round_id: round.id }) }),
-    ] : [h('button', { type: 'button', class: 'btn btn--small btn--quiet', text: t('round.hide'), onclick: () => { round = null; render(); } })];
+    ] : [h('button', { type: 'button', class: 'btn btn--small btn--quiet', text: t('round.hide'), onclick: () => { round = null; if (chats.get(connection)) chats.get(connection).round = null; render(); } })];
     renderRound(view, round, { tools });
   }
 
   document.addEventListener('langchange', render);
-  return { attach, detach };
+  return { attach, show, detach };
 }

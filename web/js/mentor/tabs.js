@@ -1,5 +1,6 @@
-// The mentor page's tabs: one panel at a time, loaded fresh when it opens. While a chat is open,
-// the "live groups" tab shows the chat instead of the list.
+// The mentor page's tabs: one panel at a time, loaded fresh when it opens. While a chat is on
+// screen, the "live groups" tab shows the chat instead of the list, and the page takes the window's
+// height so the chat's messages, not the page, scroll.
 import { $$ } from '../dom.js';
 
 export function createTabs({ panels, loaders, inChat }) {
@@ -9,6 +10,7 @@ export function createTabs({ panels, loaders, inChat }) {
     current = name;
     const panelName = name === 'sessions' && inChat() ? 'chat' : name;
     for (const [key, panel] of Object.entries(panels)) panel.hidden = key !== panelName;
+    document.body.classList.toggle('in-chat', panelName === 'chat');
     for (const tab of $$('.tab')) {
       if (tab.dataset.tab === name) tab.setAttribute('aria-current', 'page');
       else tab.removeAttribute('aria-current');

@@ -3,7 +3,7 @@ import { t, formatTime, formatWhen, errorText } from '../i18n.js';
 import { nextStart } from '../api.js';
 import { h, $, clear } from '../dom.js';
 
-export function createGroups({ api, account, onJoin, onExpired }) {
+export function createGroups({ api, account, onJoin, onExpired, cardExtra = () => null }) {
   let groups = [];
 
   /** The groups from the server, kept for the list and for the chat's title. */
@@ -49,7 +49,8 @@ export function createGroups({ api, account, onJoin, onExpired }) {
       group.open ? h('button', {
         type: 'button', class: 'btn btn--primary', text: t('groups.join'),
         'aria-describedby': titleId, onclick: () => onJoin(group.id),
-      }) : null);
+      }) : null,
+      cardExtra(group));
   }
 
   $('#groups-refresh').addEventListener('click', load);
