@@ -64,8 +64,9 @@ def inside_the_screen(page: Page, selector: str) -> None:
 
 
 def test_on_a_phone_a_teen_waits_for_a_mentor_and_the_message_goes_when_one_arrives(stack, new_page, tmp_path):
-    open_group_now(stack, "Aftengruppen")
-    teen = teen_at(new_page, stack, "Stjerneskud", "Aftengruppen")
+    group = "Stjernegruppen"  # a name no other test on the shared stack gives a group
+    open_group_now(stack, group)
+    teen = teen_at(new_page, stack, "Stjerneskud", group)
     expect(teen.locator("#chat-status")).to_have_attribute("data-status", "online")
     waiting = teen.locator(".notice--room")
     expect(waiting).to_contain_text("Gruppen starter, når en mentor kommer")
@@ -78,7 +79,7 @@ def test_on_a_phone_a_teen_waits_for_a_mentor_and_the_message_goes_when_one_arri
     expect(teen.locator("#composer-text")).to_be_enabled()  # a crisis line can still be written
     teen.screenshot(path=str(screenshot_path("teen-waiting-for-mentor.png", tmp_path)))
 
-    mentor = mentor_enters(new_page, stack, "Aftengruppen")
+    mentor = mentor_enters(new_page, stack, group)
     expect(teen.locator(".notice--room-open")).to_contain_text("En mentor er kommet")
     expect(waiting).to_have_count(0)
     expect(delivered(mentor, "Hej, er der nogen?")).to_have_count(1)  # it waited, and went by itself
