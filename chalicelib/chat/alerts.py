@@ -182,14 +182,20 @@ def _raise(
         storage.mark_report(report, helped=True)
 
 
-def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
-    """A teen reports a message; it queues for the mentors, who see it at once."""
+def report_fields(frame: dict[str, Any]) -> tuple[str, str]:
+    """A report's message id and reason, checked the same way in the group and in a private talk."""
     message_id = frame.get("message_id")
     if not is_ulid(message_id):
         raise ChatError("bad_message_id")
     reason = frame.get("reason") or ""
     if not isinstance(reason, str) or len(reason) > MAX_REASON:
         raise ChatError("bad_reason", max_length=MAX_REASON)
+    return str(message_id), reason
+
+
+def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:
+    """A teen reports a message; it queues for the mentors, who see it at once."""
+    message_id, reason = report_fields(frame)
     me = connection_of(caller)
     if not me.session_id:
         raise ChatError("not_joined")

@@ -77,7 +77,7 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
     if verdict is not None and verdict.held_back:
         alerts.hold_back(delivery, caller, me, members, verdict, settings.retention_days, now, client_id)
         return
-    message = _new_message(me, text, client_id, settings.retention_days, now)
+    message = new_message(me, text, client_id, settings.retention_days, now)
     if not _store(delivery, caller, me, message, client_id, verdict, now):
         return
     if verdict is not None and verdict.crisis:
@@ -258,19 +258,28 @@ def flood_check(me: storage.Connection, text: str, client_id: str | None, settin
     raise ChatError("rate_limited", retry_after=1)  # other tabs keep winning: this one waits
 
 
-def _new_message(
-    me: storage.Connection, text: str, client_id: str | None, retention_days: int, now: datetime
+def new_message(
+    me: storage.Connection,
+    text: str,
+    client_id: str | None,
+    retention_days: int,
+    now: datetime,
+    ends_at: datetime | None = None,
+    where: str | None = None,
+    kind: str = "chat",
 ) -> storage.Message:
+    """A message as stored: in the room (``where`` = the session) or a private talk's partition."""
     assert me.session_id is not None
-    ends = me.session_ends_at or now
+    ends = ends_at or me.session_ends_at or now
     return storage.Message(
-        me.session_id,
+        where or me.session_id,
         str(ULID.from_datetime(now)),
         author_id=me.user_id,
         pseudonym=me.pseudonym,
         role=me.role,
         text=text.strip(),
         client_id=client_id,
+        kind=kind,
         # Messages live for the organisation's retention period after their session ends; the
         # period in force now, so an admin's change applies to the next message, not the next join.
         expires_at=max(ends, now) + timedelta(days=retention_days),

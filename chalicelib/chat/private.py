@@ -31,7 +31,7 @@ from chalicelib.chat.inbound import Caller, is_ulid, message_text, required_str
 from chalicelib.chat.room import STAFF_ROLES, connection_of, receipt_key
 from chalicelib.delivery import Delivery
 from chalicelib.errors import ChatError
-from chalicelib.limits import CATCH_UP_PAGE, MAX_REASON
+from chalicelib.limits import CATCH_UP_PAGE
 from chalicelib.moderation.reports import new_report
 from chalicelib.organisation.settings import org_settings
 from chalicelib.safety import screen_message
@@ -227,18 +227,9 @@ def send(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetim
         if verdict.held_back:
             alerts.hold_back(delivery, caller, me, [], verdict, settings.retention_days, now, client_id)
             return
-    where = partition(talk.talk_id)
-    message = storage.Message(
-        where,
-        str(ULID.from_datetime(now)),
-        author_id=me.user_id,
-        pseudonym=me.pseudonym,
-        role=me.role,
-        text=text.strip(),
-        client_id=client_id,
-        kind=PRIVATE,
-        # As in the group: the organisation's retention period after the session's end.
-        expires_at=max(session.ends_at, now) + timedelta(days=settings.retention_days),
+    # As in the group: the organisation's retention period after the session's end.
+    message = messages.new_message(
+        me, text, client_id, settings.retention_days, now, session.ends_at, partition(talk.talk_id), PRIVATE
     )
     message = _store(me, message, client_id, now)
     if verdict is not None and verdict.crisis:
@@ -300,13 +291,8 @@ def report(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datet
         raise ChatError("forbidden")
     talk = _talk_of(frame, me)
     _teen_of(me, talk)
-    message_id = frame.get("message_id")
-    if not is_ulid(message_id):
-        raise ChatError("bad_message_id")
-    reason = frame.get("reason") or ""
-    if not isinstance(reason, str) or len(reason) > MAX_REASON:
-        raise ChatError("bad_reason", max_length=MAX_REASON)
-    message = storage.get_message(partition(talk.talk_id), str(message_id))
+    message_id, reason = alerts.report_fields(frame)
+    message = storage.get_message(partition(talk.talk_id), message_id)
     if message is None:
         raise ChatError("message_not_found")
     person = limiter.person(me.user_id, now)
