@@ -28,7 +28,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +59,32 @@ class _Regex:
         return getattr(compiled, name)
 
 
-# Invisible characters people (and keyboards) slip between digits or letters.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\ufe0f\u20e3]")  # incl. keycap digits 2️⃣
+# Invisible characters people (and keyboards) slip between digits or letters: soft hyphens,
+# zero-width and joiner characters, direction marks and overrides, variation selectors, and
+# the combining marks of "strike-through" and "underline" text generators (2̶8̶, 2̲8̲) and
+# keycaps (2️⃣). NFKC has already composed every accented letter, so marks left are decoration.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufe00-\ufe0f"
+    "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+# Any character with a digit's value that NFKC leaves alone: dingbat circled digits (❷ ➁ ⓶),
+# and digits of other scripts (٢ ۲ २), so every later pattern can read plain 0-9.
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+_KEYCAP_TEN = "\U0001f51f"  # 🔟
+
+
+def _ascii_digit(m: re.Match[str]) -> str:
+    char = m.group()
+    value = unicodedata.digit(char, None)
+    return char if value is None else str(value)
 
 
 def _normalise(text: str) -> str:
-    """NFKC folds full-width digits and look-alike letters; invisible characters go."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    """NFKC folds full-width digits and look-alike letters; invisible characters and decoration go."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    if text.isascii():
+        return text
+    return _NOT_ASCII.sub(_ascii_digit, text.replace(_KEYCAP_TEN, "10"))
 
 
 # --- CPR ---------------------------------------------------------------------------
@@ -152,15 +171,23 @@ _PAIRED = _Regex(r"(?<![\d.,/])(\d\s?\d)\s*([/,.;:]+|\.{2,}|…)\s*(\d\s?\d)\s*\
 # Exotic separators between digits ("22_33_44_55", "22*33*44*55") become spaces
 # so the phone-number matcher sees an ordinary spaced number.
 _ODD_SEPARATOR = _Regex(
-    r"(?<=\d)\s*(?:(?:-+>|=>|[_*|·•~&\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff])\s*)+(?=\d)"
-)  # "28 🙂 19 🙂 46 🙂 73", "28 -> 19"
+    r"(?<=\d)\s*(?:(?:-+>|=>|[)\]}]\s*[(\[{]?|[(\[{]|[_*|·•~&#'\x22`^°§¤\u2018-\u201f\u2190-\u21ff\u2600-\u27bf"
+    r"\u2b00-\u2bff\U0001f000-\U0001faff])\s*)+(?=\d)"
+)  # "28 🙂 19 🙂 46 🙂 73", "28 -> 19", "28#19#46#73", "28'19'46'73", "(28)(19)(46)(73)"
+# "28+19+46+73": a plus between groups strings a number together unless the message does sums.
+_PLUS_BETWEEN = _Regex(r"(?<=\d)\s*\+\s*(?=\d)")
+_SUM = _Regex(r"(?<![\d+])(\d{1,4})\s*\+\s*(\d{1,4})(?![\d+])")
+_ARITHMETIC = _Regex(
+    r"[=?]|\b(?:giver|gange|minus|plus|regn|regne|hvad\s+er|what\s+is|what'?s|equals|lig\s+med|sum|summen|facit|mat|matematik|math|maths)\b",
+    re.IGNORECASE,
+)
 # Single digits or groups with one repeated separator: "2,8,1,9,4,6,7,3", "28 ; 1946 ; 73".
 _SEPARATED = _Regex(r"(?<![\d.,/:;-])\d{1,4}\s*([,;/:.-])\s*\d{1,4}(?:\s*\1\s*\d{1,4}){1,6}(?![\d]|[.,/:;-]\d)")
 _DATE = _Regex(r"(\d{1,2})[./-](\d{1,2})[./-](?:\d{2}|\d{4})|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}")
 _TIME_RANGE = _Regex(r"\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}")
 _YEAR_RANGE = _Regex(r"(?:19|20)\d\d\s*[-–/ ]\s*(?:19|20)\d\d")
 _THOUSANDS = _Regex(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-_LONG_DIGIT_RUN = _Regex(r"\d(?:[\s().-]?\d){8,}")
+_LONG_DIGIT_RUN = _Regex(r"\d(?:[\s()./-]?\d){8,}")  # "0151/2345678" too
 # Numbers written without country code in the national format of a nearby country.
 _FOREIGN_REGIONS = ("SE", "NO", "GB", "DE", "US")
 
@@ -183,6 +210,10 @@ def _not_a_phone(raw: str) -> bool:
     if m and (m.group(1) is None or (1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12)):
         return True
     if _TIME_RANGE.fullmatch(raw) or _YEAR_RANGE.fullmatch(raw) or _THOUSANDS.fullmatch(raw):
+        return True
+    # One digit over and over ("3 x 3 x 3 x 3 ...") is nobody's number.
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) >= 6 and len(set(digits)) == 1:
         return True
     # Counting out loud ("1 2 3 4 5 6 7 8", "10 9 8 ... 1") is nobody's number.
     groups = [int(g) for g in re.findall(r"\d+", raw)]
@@ -357,6 +388,12 @@ _TENS = {
     "eighty": 80,
     "halvfems": 90,
     "ninety": 90,
+    # The old long forms, still written for fun: "halvtredsindstyve" is 50.
+    "halvtredsindstyve": 50,
+    "tresindstyve": 60,
+    "halvfjerdsindstyve": 70,
+    "firsindstyve": 80,
+    "halvfemsindstyve": 90,
 }
 _NUMBER_WORD = _Regex(
     r"[a-zæøå]+(?:og(?:tyve|tredive|tredve|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))?|\d+",
@@ -366,7 +403,37 @@ _REPEAT = {"double": 2, "dobbelt": 2, "triple": 3, "tripple": 3}
 _HUNDRED = frozenset({"hundred", "hundrede"})
 _COMPOUND = re.compile(r"([a-z]+)og([a-zæø]+)")
 _NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve", "two", "three", "four", "five",
-                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt", "nought")  # fmt: skip
+                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt", "nought",
+                 "sy", "ote", "fir", "sex", "sek", "halv", "tw")  # fmt: skip
+
+# Number words as teens misspell them, read wherever they stand: none is a word of its own.
+_SPELLINGS = {
+    "syw": "syv", "syu": "syv", "siv": "syv", "sekss": "seks", "sexs": "seks", "sekz": "seks", "ote": "otte",
+    "otteh": "otte", "åtte": "otte", "fjre": "fire", "fiir": "fire", "fier": "fire", "nuul": "nul", "nol": "nul",
+    "tretn": "tretten", "nittn": "nitten", "nitn": "nitten", "sekstn": "seksten", "sytn": "sytten",
+    "tyeve": "tyve", "tuve": "tyve", "treve": "tredive", "tredieve": "tredive", "tredve": "tredive",
+    "halvtres": "halvtreds", "halvtrads": "halvtreds", "halvtræds": "halvtreds", "halvtrez": "halvtreds",
+    "halvfjers": "halvfjerds", "halvfjerts": "halvfjerds", "halvfjærds": "halvfjerds", "halfjerds": "halvfjerds",
+    "halvfjes": "halvfjerds", "halvfjerz": "halvfjerds", "halvfemds": "halvfems", "halfems": "halvfems",
+    "halvfæms": "halvfems", "treds": "tres",
+    "twenny": "twenty", "twinty": "twenty", "tweny": "twenty", "thirdy": "thirty", "thurty": "thirty",
+    "fourty": "forty", "fourdy": "forty", "fivety": "fifty", "fitty": "fifty", "fiddy": "fifty", "sixdy": "sixty",
+    "sevendy": "seventy", "sevnty": "seventy", "eigthy": "eighty", "eighdy": "eighty", "ninty": "ninety",
+    "ninedy": "ninety", "sevn": "seven", "sevin": "seven", "eigth": "eight", "eigt": "eight", "eihgt": "eight",
+    "thre": "three", "fiv": "five", "nineh": "nine", "zerow": "zero",
+}  # fmt: skip
+# Spellings that are words too ("for", "ate", "sex", "tree"): read as numbers only next to a number.
+_SOUND_ALIKES = {
+    "tu": "to", "too": "two", "toe": "two", "tew": "two", "ate": "eight", "ait": "eight", "won": "one",
+    "wan": "one", "for": "four", "fore": "four", "fo": "four", "tree": "three", "free": "three", "sex": "seks",
+    "sicks": "six", "siks": "six", "fir": "fire", "tyv": "tyve", "fyr": "fyrre", "fyre": "fyrre", "o": "oh",
+    "nil": "zero", "nein": "nine", "nie": "ni", "nii": "ni", "sy": "syv",
+}  # fmt: skip
+_SOUND_ALIKE_HINTS = ("tu", "to", "te", "ate", "ait", "won", "wan", "fo", "tree", "free", "sex", "sicks", "siks", "fir",
+                      "tyv", "fyr", "nil", "nein", "nie", "nii", "sy")  # fmt: skip
+# "tw0 eight 0ne", "f0ur", "s3ven": digits standing in for the letters of a number word.
+_LEET = str.maketrans("013457", "oieast")
+_LEET_WORD = re.compile(r"\b(?=[a-zæøå]*\d)(?=\d*[a-zæøå])[a-zæøå\d]{2,}\b")
 
 
 def _number_value(word: str) -> str | None:
@@ -388,17 +455,22 @@ def _number_value(word: str) -> str | None:
 
 
 def _plain_number_value(word: str) -> str | None:
-    for table in (_UNITS, _TEENS, _TENS):
-        if word in table:
-            return str(table[word])
-    m = _COMPOUND.fullmatch(word)
-    if m and m.group(1) in _UNITS and m.group(2) in _TENS:
-        return str(_TENS[m.group(2)] + _UNITS[m.group(1)])
-    for tens, value in _TENS.items():
-        unit = word.removeprefix(tens)
-        if unit != word and unit in _UNITS and _UNITS[unit] > 0 and unit not in ("en", "et", "oh"):
-            return str(value + _UNITS[unit])  # "twentyeight", "tyveotte"
-    return None
+    return _number_words().get(word)
+
+
+@cache
+def _number_words() -> dict[str, str]:
+    """Every number word and tens compound -> its digits: "fem" 5, "toogtyve" 22, "twentyeight" 28.
+
+    One table, so reading a word is one look-up however many words the message has.
+    """
+    table = {word: str(value) for group in (_UNITS, _TEENS, _TENS) for word, value in group.items()}
+    for tens, tens_value in _TENS.items():
+        for unit, unit_value in _UNITS.items():
+            table.setdefault(f"{unit}og{tens}", str(tens_value + unit_value))  # "toogtyve"
+            if unit_value > 0 and unit not in ("en", "et", "oh"):
+                table.setdefault(f"{tens}{unit}", str(tens_value + unit_value))  # "twentyeight", "tyveotte"
+    return table
 
 
 _STRETCHED = re.compile(r"(.)\1{2,}")
@@ -408,8 +480,13 @@ _NOT_NUMBER_CONCATENATIONS = frozenset({"enten", "tien", "tito", "nien", "toen",
 _PIECES = sorted({*_UNITS, *_TEENS, *_TENS} - {"een"}, key=len, reverse=True)
 
 
+_MADE_OF_PIECES = _Regex("(?:" + "|".join(_PIECES) + ")+")
+
+
 def _split_number_words(word: str) -> list[str] | None:
     """``word`` cut into whole number words, longest first, or None when it will not cut."""
+    if word and not _MADE_OF_PIECES.fullmatch(word):
+        return None
     if not word:
         return []
     for piece in _PIECES:
@@ -444,21 +521,145 @@ def _numbers_in_place(text: str) -> str | None:
 _ACCENTED = str.maketrans("éèêëáàâíìîóòôúùû", "eeeeaaaiiiooouuu")
 
 
+@lru_cache(maxsize=4)  # the same message is read for its digit groups and for its words in place
 def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
     """(runs of number words as digit groups, the text's words with those runs as digits)."""
     lower = text.casefold().translate(_ACCENTED)  # "to otte én ni"
-    if not any(h in lower for h in _NUMBER_HINTS):
+    digits = _ANY_DIGIT.search(lower) is not None
+    if digits:
+        lower = _LEET_WORD.sub(_unleet, lower)
+    # A sound-alike ("ate", "for") is read only next to a number: a number word, itself a
+    # hint, or a digit group.
+    if not any(h in lower for h in _NUMBER_HINTS) and not (digits and any(h in lower for h in _SOUND_ALIKE_HINTS)):
         return None
-    tokens = _NUMBER_WORD.findall(lower)
-    spoken = sum(1 for t in tokens if not t.isdigit() and _number_value(t) is not None)
+    tokens, values = _mend_number_words(_NUMBER_WORD.findall(lower))
+    spoken = sum(1 for t, v in zip(tokens, values, strict=True) if v is not None and not t.isdigit())
     if spoken < 2 and not (spoken and _digit_count(text) >= 4):
         return None
-    reader = _NumberReader(tokens)
+    reader = _NumberReader(tokens, values)
     i = 0
     while i < len(tokens):
         i = reader.step(i)
     reader.flush()
     return reader.out, reader.in_place
+
+
+def _unleet(m: re.Match[str]) -> str:
+    word = m.group().translate(_LEET)
+    return word if _plain_number_value(word) is not None else m.group()
+
+
+# Short number words that are everyday words as well; they vouch for no neighbour.
+_AMBIGUOUS_NUMBER_WORDS = frozenset({"to", "en", "et", "one", "oh", "ti", "ni"})
+
+
+def _mend_number_words(tokens: list[str]) -> tuple[list[str], list[str | None]]:
+    """``tokens`` with misspelt number words put right: "syw" -> "syv", "treoghalvfjers" -> 73.
+
+    A spelling that is a word of its own ("for", "ate", "sex") or a word one typo from a number
+    word ("fine", "mine") is read as a number only next to a digit group or a number word that
+    is no everyday word as well, so "two for one" stays talk but "two ate one nine" is 2819.
+    Returns the mended tokens and each one's digits (None for a word that is no number).
+    """
+    values = [t if t.isdigit() else _number_value(t) for t in tokens]
+    mended = list(tokens)
+    for i, token in enumerate(tokens):
+        if values[i] is None and (fixed := _SPELLINGS.get(token) or _compound_with_typo(token)) is not None:
+            mended[i], values[i] = fixed, _number_value(fixed)
+    vouches = [v is not None and t not in _AMBIGUOUS_NUMBER_WORDS for t, v in zip(mended, values, strict=True)]
+    for i, token in enumerate(tokens):
+        if values[i] is None and ((i > 0 and vouches[i - 1]) or (i + 1 < len(tokens) and vouches[i + 1])):
+            fixed = _SOUND_ALIKES.get(token) or _one_typo_from_number(token)
+            if fixed is not None:
+                mended[i], values[i] = fixed, _number_value(fixed)
+    return mended, values
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+@cache
+def _number_vocabulary() -> dict[str, tuple[str, ...]]:
+    """Number words long enough that one typo cannot make them another word by chance, filed
+    under themselves and every one-letter deletion: two words one typo apart share a key."""
+    index: dict[str, tuple[str, ...]] = {}
+    for word in (*_UNITS, *_TEENS, *_TENS):
+        if len(word) >= 4:
+            for key in _deletions(word):
+                index[key] = (*index.get(key, ()), word)
+    return index
+
+
+def _one_typo(word: str, target: str) -> bool:
+    """One letter added, dropped, changed, or two neighbours swapped."""
+    if abs(len(word) - len(target)) > 1 or word == target:
+        return False
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        if len(diff) != 2:
+            return len(diff) == 1
+        i, j = diff
+        return j == i + 1 and word[i] == target[j] and word[j] == target[i]
+    short, long = (word, target) if len(word) < len(target) else (target, word)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _one_typo_from_number(word: str) -> str | None:
+    if len(word) < 3 or not word.isalpha():
+        return None
+    index = _number_vocabulary()
+    candidates = {w for key in _deletions(word) for w in index.get(key, ())}
+    return next((w for w in sorted(candidates) if _one_typo(word, w)), None)
+
+
+def _typo_unit(word: str) -> str | None:
+    if word in _UNITS:
+        return word
+    fixed = _SPELLINGS.get(word)
+    if fixed in _UNITS:
+        return fixed
+    return next((u for u in _UNITS if len(u) >= 4 and _one_typo(word, u)), None)
+
+
+def _typo_tens(word: str) -> str | None:
+    if word in _TENS:
+        return word
+    fixed = _SPELLINGS.get(word)
+    if fixed in _TENS:
+        return fixed
+    return next((t for t in _TENS if len(t) >= 4 and _one_typo(word, t)), None)
+
+
+def _compound_with_typo(word: str) -> str | None:
+    """A tens compound with one slip in a part: "treoghalvfjers", "ottogtyve", "halvfjerstre"."""
+    if len(word) < 7:
+        return None
+    m = _COMPOUND.fullmatch(word) if "og" in word else None
+    if m:
+        unit, tens = _typo_unit(m.group(1)), _typo_tens(m.group(2))
+        if tens is not None and unit is not None and _UNITS[unit] > 0:
+            return f"{unit}og{tens}"
+    if word[-2:] not in _UNIT_ENDING_TAILS:
+        return None
+    for ending, unit in _UNIT_ENDINGS:
+        if word.endswith(ending):
+            tens = _typo_tens(word[: -len(ending)])
+            if tens is not None:
+                return f"{tens}{unit}"  # "halvfjerstre" -> "halvfjerdstre", "fyrresex" -> "fyrreseks"
+    return None
+
+
+# Units as they end a tens word ("tyveotte", "fyrresex"), spelt right or as teens spell them.
+_UNIT_ENDINGS = tuple(
+    (ending, unit)
+    for ending, unit in (
+        *((u, u) for u in _UNITS),
+        *((k, v) for k, v in {**_SPELLINGS, **_SOUND_ALIKES}.items() if v in _UNITS),
+    )
+    if _UNITS[unit] > 0 and unit not in ("en", "et", "oh") and len(ending) >= 2
+)
+_UNIT_ENDING_TAILS = frozenset(ending[-2:] for ending, _ in _UNIT_ENDINGS)
 
 
 _TENS_DIGITS = frozenset(str(v) for v in _TENS.values())
@@ -467,8 +668,8 @@ _TENS_DIGITS = frozenset(str(v) for v in _TENS.values())
 class _NumberReader:
     """Reads a message's tokens left to right, gathering runs of number words into digit groups."""
 
-    def __init__(self, tokens: list[str]) -> None:
-        self.tokens = tokens
+    def __init__(self, tokens: list[str], values: list[str | None]) -> None:
+        self.tokens, self.values = tokens, values  # values[i]: the digits of tokens[i], or None
         self.out: list[str] = []
         self.in_place: list[str] = []
         self.run: list[str] = []
@@ -503,7 +704,7 @@ class _NumberReader:
             self.words.append(token)
             self.hundreds = True
             return i + 1
-        value = token if token.isdigit() else _number_value(token)
+        value = self.values[i]
         if value is None:
             return self._not_a_number(i, token, following)
         self._add(i, token, value)
@@ -552,12 +753,14 @@ class _NumberReader:
 
 # "22 og så 33 44 55", "22 33 hmm 44 55": filler between the groups of one number.
 _FILLER = frozenset(
-    "og så so and then hov ups oops vent wait lol haha xd plus derefter bagefter after øh øhm hmm hm eh um uh altså bare ja yes lige just".split()
+    """og så so and then hov ups oops vent wait lol haha xd plus derefter bagefter after øh øhm hmm hm eh um uh altså bare
+    ja yes lige just nå ok okay hehe jk ehm mm like også nej no nope måske maybe""".split()
 )
 _PHONE_CUES = _Regex(
     r"""\b(?:nummer|nummeret|numre|nr|tlf|telefon|mobil|mobilnummer|mobilnr|ring|sms|skriv|number|phone|call|text|cell|whatsapp
     |hit\s+me|hmu|cifre|digits|første\s+del|anden\s+del|sidste\s+del|first\s+part|second\s+part|last\s+part|resten|the\s+rest
-    |første\s+(?:fire|4)|sidste\s+(?:fire|4)|first\s+(?:four|4)|last\s+(?:four|4))\b""",
+    |første\s+(?:to|tre|fire|2|3|4)|sidste\s+(?:to|tre|fire|2|3|4)|first\s+(?:two|three|four|2|3|4)
+    |last\s+(?:two|three|four|2|3|4))\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 _TIME_WORDS = _Regex(
@@ -573,6 +776,7 @@ _LIST_WORDS = _Regex(
     |january|february|march|june|july|october)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+_COUNT_OF_DIGITS = _Regex(r"\b(første|sidste|first|last|næste|next|resterende|remaining)\s+\d\b", re.IGNORECASE)
 _GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
 
 
@@ -583,11 +787,13 @@ def _has_split_phone(text: str) -> bool:
     cued = bool(_PHONE_CUES.search(text))
     if not cued and _TIME_WORDS.search(text):
         return False  # "kl 20 30 og så 21 15" is two times
+    if cued:
+        text = _COUNT_OF_DIGITS.sub(r"\1 n", text)  # "de sidste 4 er 4673": the 4 counts digits
     tokens = [m.group() for m in _GROUPS_AND_WORDS.finditer(text)]
     groups: list[str] = []
     gap: list[str] = []
-    # Without a cue, one gap of filler words ("22 og så 33 44 55"), or the same filler
-    # word between every pair ("28 og 19 og 46 og 73").
+    # Without a cue, one gap of filler words ("22 og så 33 44 55"), or filler between every
+    # pair or every digit ("28 og 19 og 46 og 73", "28 hmm 19 øh 46 nå 73", "2 og 8 og 1 og 9 ...").
     worded_gaps = 0
     gap_words: set[str] = set()
     for token in [*tokens, "."]:
@@ -597,9 +803,10 @@ def _has_split_phone(text: str) -> bool:
                 gap_words.add(" ".join(gap).casefold())
                 filler = all(w.casefold() in _FILLER for w in gap)
                 pairs = (
-                    len(gap_words) == 1
+                    (len(gap_words) == 1 or filler)
                     and len(gap) <= 2
-                    and all(len(g) == 2 for g in (*groups, token))
+                    and len({len(g) for g in (*groups, token)}) == 1
+                    and len(token) <= 2
                     and not all(g.endswith("0") for g in (*groups, token))  # "20 og 30 og 40 og 50"
                     # "25 og så 30 og så 40": a count that rises is a list, not a number
                     and not (len(gap) > 1 and all(int(a) < int(b) for a, b in itertools.pairwise((*groups, token))))
@@ -716,13 +923,66 @@ def _separated_number(prepared: str, text: str) -> bool:
 def _has_plain_phone(text: str) -> bool:
     # No phone number anywhere has fewer than 7 digits; "2o 3o 4o 5o" has 4 plus o's.
     digits = _digit_count(text)
-    if digits < 4 or (digits < 7 and "o" not in text.casefold() and "l" not in text and "I" not in text):
+    if digits < 4:
         return False
     prepared = _O_FOR_ZERO.sub("0", text)
     if "l" in prepared or "I" in prepared:
         prepared = _L_FOR_ONE.sub("1", prepared)
+    if _digit_count(prepared) >= 7 and _reads_as_phone(prepared, text):
+        return True
+    return any(_reads_as_phone(variant, text) for variant in _disguised_readings(prepared, text))
+
+
+# "2B 1g 4b 7E", "Z8 19 A6 73", "2819467T": letters that look like digits, in a word that is
+# otherwise digits (at least as many digits as letters), so "8B" or "bus 5C" stay words.
+_LOOKALIKE_DIGITS = str.maketrans("OoDlIiZzEASsGbTBgq", "000111223455667899")
+_LOOKALIKE_TOKEN = _Regex(r"(?<![^\W_])(?=[OoDlIZzEASsGbTBgq]*\d)[\dOoDlIZzEASsGbTBgq]{2,}(?![^\W_])")
+_LONE_LOOKALIKE = _Regex(r"(?<=\d )[lI|](?= \d)")  # "2 8 I 9 4 6 7 3"
+# "2a8b1c9d4e6f7g3", "28x19x46x73": one or two digits at a time with a letter or two between.
+_INTERLEAVED = _Regex(r"(?<![^\W_])\d{1,2}(?:[^\W\d_]{1,3}\d{1,2}){3,}(?![^\W_])")
+# "2 x 8 x 1 x 9 ...", "28 banan 19 banan 46 banan 73", "2 a 8 b 1 c 9 ...": the same word
+# between every group, or a lone letter.
+_SPACED_INTERLEAVED = _Regex(
+    r"(?<![^\W_])\d{1,2}(?:(\s+[^\W\d_]{1,8}\s+)\d{1,2}(?:\1\d{1,2}){2,}|(?:\s[^\W\d_]\s\d{1,2}){3,})(?![^\W_])"
+)
+_LETTERS = _Regex(r"[^\W\d_]+")
+
+
+def _lookalike(m: re.Match[str]) -> str:
+    token = m.group()
+    letters = sum(1 for c in token if not c.isdigit())
+    return token.translate(_LOOKALIKE_DIGITS) if letters and letters <= len(token) - letters else token
+
+
+def _disguised_readings(prepared: str, text: str) -> list[str]:
+    """Other readings of ``prepared`` when a number is disguised, each only if it differs.
+
+    Look-alike letters ("2B 1g 4b 7E"), letters between the digits ("2a8b1c9d4e6f7g3"),
+    and plus signs: as separators ("28+19+46+73") when the message does no sums, and as
+    sums ("mit nr er 20+8 19 46 73") when it speaks of a number.
+    """
+    readings: list[str] = []
+    looked = _LOOKALIKE_TOKEN.sub(_lookalike, prepared)
+    looked = _LONE_LOOKALIKE.sub("1", looked)
+    if looked != prepared and _digit_count(looked) >= 7:
+        readings.append(looked)
     if _digit_count(prepared) < 7:
-        return False
+        return readings
+    unlettered = _INTERLEAVED.sub(lambda m: _LETTERS.sub(" ", m.group()), prepared)
+    if not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text) or _ARITHMETIC.search(text)) or _cued(text):
+        unlettered = _SPACED_INTERLEAVED.sub(lambda m: _LETTERS.sub(" ", m.group()), unlettered)
+    if unlettered != prepared:
+        readings.append(unlettered)
+    if "+" in prepared and _PLUS_BETWEEN.search(prepared):
+        if not _ARITHMETIC.search(text):
+            readings.append(_PLUS_BETWEEN.sub(" ", prepared))
+        if _cued(text):
+            readings.append(_SUM.sub(lambda m: str(int(m.group(1)) + int(m.group(2))), prepared))
+    return readings
+
+
+def _reads_as_phone(prepared: str, text: str) -> bool:
+    """Whether ``prepared`` (``text`` with disguises undone) holds a phone number."""
     prepared = _ODD_SEPARATOR.sub(" ", prepared)
     if prepared != text and _NANP.search(prepared):
         return True  # "555 867 53O9"

@@ -535,3 +535,84 @@ class TestRoundThreeShapes:
 
         assert may_finish_previous("sofiehh") and may_finish_previous("og resten er 46 73")
         assert not may_finish_previous("hvordan har i det") and not may_finish_previous("okay")
+
+
+class TestDisguisedNumbers:
+    """Issue 12, fourth round: numbers disguised so that a filter reading digits misses them."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "mit nr er ❷❽❶❾❹❻❼❸",  # dingbat digits NFKC leaves alone
+            "nr ⓸⓶⓵⓼⓽⓪⓻⓷",
+            "mit nr 5̶2̶ 9̶1̶ 3̶7̶ 0̶8̶",  # strike-through text generators
+            "ring 31\u200e42\u200e87\u200e09",  # direction marks
+            "ring på 28\u00ad19\u00ad46\u00ad73",
+            "mit nr er 2B 1g 4b 7E",  # letters that look like digits
+            "ring Z8 19 A6 73",
+            "nr 5291370B",
+            "mit nr er 2 8 I 9 4 6 7 3",
+            "mit nr er 2a8b1c9d4e6f7g3",  # letters between the digits
+            "2 x 6 x 4 x 8 x 9 x 1 x 0 x 7",
+            "31 banan 42 banan 87 banan 09",
+            "28+19+46+73",  # plus signs as separators
+            "mit nr er 30+1 42 87 09",  # and as a sum
+            "(31)(42)(87)(09)",
+            "40#18#92#33",
+            "26'48'91'07 text me",
+            "28 hmm 19 øh 46 nå 73",  # a different filler in every gap
+            "2 og 8 og 1 og 9 og 4 og 6 og 7 og 3",
+            "mit nr er 2819 og de sidste 4 er 4673",
+            "første to er 31, så 42, så 87, sidste to er 09",
+            "0151/2345678 mein handy",
+            "mit nr er\n28 19\n46 73",
+        ],
+    )
+    def test_disguised_digits_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "too otte en ni fiire seks syw tre",  # misspelt number words
+            "to ote en ni fir seks syv tre",
+            "ring tyveotte nitten fyrreseks treoghalvfjers",
+            "ottogtyve nitten seksogfyre treoghalvfjerds",
+            "mit nr er tyveotte nitten fyrresex halvfjerdstre",
+            "toogtyve halvtredsindstyve tresindstyve firsindstyve",  # the old long tens
+            "twenny eight nineteen fourty six seventy three",
+            "two ate one nine for six seven three",  # sound-alikes next to numbers
+            "my number is sevn too fiv nien thre oh eigth for",
+            "tw0 eight 0ne nine f0ur six seven three",  # digits for letters in the words
+        ],
+    )
+    def test_number_words_as_teens_spell_them_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "jeg går i 8B og vi har 2 timer dansk i dag",
+            "min far har en B8 Passat og min mor en E39",
+            "lektier: 2a 8b 1c 9d",
+            "min skærm er 2560x1440 og 144hz",
+            "3 x 3 x 3 x 3 x 3 x 3 x 3 x 3",
+            "4 gange 4 gange 4 gange 4 er 256",
+            "hvad er 22+33+44+55",
+            "22+33+44+55=154",
+            "jeg har 20+ timer på fortnite og 50+ i minecraft og 100+ i roblox",
+            "❶ dårlig ❷ okay ❸ god",
+            "two for one deal at the cinema",
+            "I for one think two is too many",
+            "jeg har sex med min kæreste er det normalt at være nervøs",
+            "han er en tyv",
+            "vi vandt to nul og så fire en og så tre to",
+            "28 ja 29 nej 30 grader i dag",
+            "vi tabte 28 til 19 og vandt 46 til 73",
+            "de sidste 4 kampe vandt vi 3-1 og 2-0",
+            "jeg glemmer altid de sidste 4 cifre i min kode",
+            "gr8 job m8 see u l8r",
+        ],
+    )
+    def test_look_alikes_sums_and_number_talk_pass(self, text: str) -> None:
+        assert check_text(text) is None
