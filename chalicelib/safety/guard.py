@@ -71,6 +71,7 @@ _INVISIBLE = re.compile(
 # and digits of other scripts (٢ ۲ २), so every later pattern can read plain 0-9.
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 _KEYCAP_TEN = "\U0001f51f"  # 🔟
+_EMOJI_O = str.maketrans({"\U0001f17e": "O", "\U0001f15e": "O", "\u2b55": "O"})  # 🅾️ ⭕ for an O, so a zero
 
 
 def _ascii_digit(m: re.Match[str]) -> str:
@@ -84,7 +85,7 @@ def _normalise(text: str) -> str:
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     if text.isascii():
         return text
-    return _NOT_ASCII.sub(_ascii_digit, text.replace(_KEYCAP_TEN, "10"))
+    return _NOT_ASCII.sub(_ascii_digit, text.replace(_KEYCAP_TEN, "10").translate(_EMOJI_O))
 
 
 # --- CPR ---------------------------------------------------------------------------
@@ -172,8 +173,10 @@ _PAIRED = _Regex(r"(?<![\d.,/])(\d\s?\d)\s*([/,.;:]+|\.{2,}|…)\s*(\d\s?\d)\s*\
 # so the phone-number matcher sees an ordinary spaced number.
 _ODD_SEPARATOR = _Regex(
     r"(?<=\d)\s*(?:(?:-+>|=>|[)\]}]\s*[(\[{]?|[(\[{]|[_*|·•~&#'\x22`^°§¤\u2018-\u201f\u2190-\u21ff\u2600-\u27bf"
-    r"\u2b00-\u2bff\U0001f000-\U0001faff])\s*)+(?=\d)"
+    r"\u2b00-\u2bff\U0001f000-\U0001faff])\s*)+(?=\d)|(?<=\d)[×÷=!?@]+(?=\d)"
 )  # "28 🙂 19 🙂 46 🙂 73", "28 -> 19", "28#19#46#73", "28'19'46'73", "(28)(19)(46)(73)"
+# "28=19=46=73", "28@19@46@73", "2×8×1×9...": marks pressed between the digits, without the
+# spaces of sums ("28 × 19 = 532") and of lists that shout ("28!!! 19!!!").
 # "28+19+46+73": a plus between groups strings a number together unless the message does sums.
 _PLUS_BETWEEN = _Regex(r"(?<=\d)\s*\+\s*(?=\d)")
 _SUM = _Regex(r"(?<![\d+])(\d{1,4})\s*\+\s*(\d{1,4})(?![\d+])")
@@ -399,11 +402,11 @@ _NUMBER_WORD = _Regex(
     r"[a-zæøå]+(?:og(?:tyve|tredive|tredve|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))?|\d+",
     re.IGNORECASE,
 )
-_REPEAT = {"double": 2, "dobbelt": 2, "triple": 3, "tripple": 3}
+_REPEAT = {"double": 2, "dobbelt": 2, "triple": 3, "tripple": 3, "treble": 3, "tredobbelt": 3}
 _HUNDRED = frozenset({"hundred", "hundrede"})
 _COMPOUND = re.compile(r"([a-z]+)og([a-zæø]+)")
 _NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve", "two", "three", "four", "five",
-                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt", "nought",
+                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt", "nought", "treble", "trip",
                  "sy", "ote", "fir", "sex", "sek", "halv", "tw")  # fmt: skip
 
 # Number words as teens misspell them, read wherever they stand: none is a word of its own.
@@ -533,7 +536,7 @@ def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
     if not any(h in lower for h in _NUMBER_HINTS) and not (digits and any(h in lower for h in _SOUND_ALIKE_HINTS)):
         return None
     tokens, values = _mend_number_words(_NUMBER_WORD.findall(lower))
-    spoken = sum(1 for t, v in zip(tokens, values, strict=True) if v is not None and not t.isdigit())
+    spoken = sum(1 for t, v in zip(tokens, values, strict=True) if (v is not None and not t.isdigit()) or t in _REPEAT)
     if spoken < 2 and not (spoken and _digit_count(text) >= 4):
         return None
     reader = _NumberReader(tokens, values)
@@ -694,8 +697,9 @@ class _NumberReader:
         tokens, run = self.tokens, self.run
         token = tokens[i]
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token in _REPEAT and following in _UNITS:
-            run.extend(str(_UNITS[following]) * _REPEAT[token])  # "double two" / "dobbelt to" -> 22
+        if token in _REPEAT and (following in _UNITS or (following.isdigit() and len(following) == 1)):
+            digit = following if following.isdigit() else str(_UNITS[following])
+            run.extend(digit * _REPEAT[token])  # "double two" / "dobbelt to" / "double 2" -> 22
             self.words.extend((token, following))
             self.words_in_run += 2
             return i + 2
@@ -721,7 +725,7 @@ class _NumberReader:
             return i + 2
         if (
             token in ("og", "and")
-            and self.words_in_run >= 2
+            and self.words_in_run >= 1
             and following
             and not following.isdigit()
             and _number_value(following) is not None
@@ -760,7 +764,7 @@ _PHONE_CUES = _Regex(
     r"""\b(?:nummer|nummeret|numre|nr|tlf|telefon|mobil|mobilnummer|mobilnr|ring|sms|skriv|number|phone|call|text|cell|whatsapp
     |hit\s+me|hmu|cifre|digits|første\s+del|anden\s+del|sidste\s+del|first\s+part|second\s+part|last\s+part|resten|the\s+rest
     |første\s+(?:to|tre|fire|2|3|4)|sidste\s+(?:to|tre|fire|2|3|4)|first\s+(?:two|three|four|2|3|4)
-    |last\s+(?:two|three|four|2|3|4))\b""",
+    |last\s+(?:two|three|four|2|3|4)|(?:første|anden|sidste)\s+halvdel|(?:first|second|last|other)\s+half)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 _TIME_WORDS = _Regex(
@@ -811,7 +815,7 @@ def _has_split_phone(text: str) -> bool:
                     # "25 og så 30 og så 40": a count that rises is a list, not a number
                     and not (len(gap) > 1 and all(int(a) < int(b) for a, b in itertools.pairwise((*groups, token))))
                 )
-                if len(gap) > (5 if cued else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
+                if len(gap) > (5 if cued or filler else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
                     groups, worded_gaps, gap_words = [], 0, set()
             groups.append(token)
             gap = []
@@ -946,6 +950,10 @@ _SPACED_INTERLEAVED = _Regex(
     r"(?<![^\W_])\d{1,2}(?:(\s+[^\W\d_]{1,8}\s+)\d{1,2}(?:\1\d{1,2}){2,}|(?:\s[^\W\d_]\s\d{1,2}){3,})(?![^\W_])"
 )
 _LETTERS = _Regex(r"[^\W\d_]+")
+# "ring 28.194.673": eight digits grouped like an amount, in a message that speaks of a number.
+_EIGHT_IN_THOUSANDS = _Regex(
+    r"(?<![\d.,])[2-9]\d(?:\.\d{3}){2}(?![\d]|[.,]\d)|(?<![\d.,])[2-9]\d(?:,\d{3}){2}(?![\d]|[.,]\d)"
+)
 
 
 def _lookalike(m: re.Match[str]) -> str:
@@ -973,6 +981,10 @@ def _disguised_readings(prepared: str, text: str) -> list[str]:
         unlettered = _SPACED_INTERLEAVED.sub(lambda m: _LETTERS.sub(" ", m.group()), unlettered)
     if unlettered != prepared:
         readings.append(unlettered)
+    if "." in prepared and _cued(text):
+        ungrouped = _EIGHT_IN_THOUSANDS.sub(lambda m: m.group().replace(".", "").replace(",", ""), prepared)
+        if ungrouped != prepared:
+            readings.append(ungrouped)  # "ring 28.194.673"
     if "+" in prepared and _PLUS_BETWEEN.search(prepared):
         if not _ARITHMETIC.search(text):
             readings.append(_PLUS_BETWEEN.sub(" ", prepared))
@@ -1121,7 +1133,7 @@ _ON_PLATFORM_AS = _Regex(
 )
 # "jeg er sofiehh på snap", "im jakeyboy on tiktok": who one is, then the platform.
 _ME_ON_PLATFORM = _Regex(
-    rf"\b(?:jeg\s+er|i'?m|im|i\s+am)\s+@?(?P<u>[^\W\d_][\w.]{{3,}})\s+(?:på|paa|on)\s+{_PLATFORM}\b",
+    rf"\b(?:jeg\s+er|er\s+jeg|i'?m|im|i\s+am)\s+@?(?P<u>[^\W\d_][\w.]{{3,}})\s+(?:på|paa|on)\s+{_PLATFORM}\b",
     re.IGNORECASE,
 )
 # "add mig sofiehh på snap", "søg sofiehh på insta": a made-up word between the verb and the platform.
@@ -1168,10 +1180,9 @@ def _made_up(word: str) -> bool:
     if any(lower.endswith(e) and len(lower) >= len(e) + 3 for e in _MADE_UP_ENDINGS) or re.search(r"(.)\1\1", lower):
         return True
     first, *_ = _name_lists()
-    return any(
-        lower.startswith(name) and len(lower) >= len(name) + 2 and lower not in first
-        for name in (lower[:n] for n in range(4, len(lower) - 1))
-        if name in first
+    # A first name with letters added ("lunakristensen", "sofieh"); one added "s" is a genitive.
+    return lower not in first and any(
+        lower[:n] in first and (len(lower) >= n + 2 or lower[n:] != "s") for n in range(4, len(lower))
     )
 
 
@@ -1196,7 +1207,8 @@ _USERNAME_GIVEN = _Regex(
 # "jeg hedder majak på insta", "mit navn på snap er majak", "min profil på insta hedder majak".
 _NAMED_ON_PLATFORM = _Regex(
     rf"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+heder|i'?m\s+called|my\s+name\s+is)\s+@?(?P<a>[\w.]+)\s+(?:på|on)\s+{_PLATFORM}\b
-      | \b(?:mit|min|my)\s+(?:navn|name|profil|profile|konto|account)\s+(?:på|on)\s+{_PLATFORM}\s*(?:er|is|hedder|=|:)\s*@?(?P<b>[\w.]+)""",
+      | \b(?:mit|min|my)\s+(?:navn|name|profil|profile|konto|account|brugernavn|username|user\s?name)\s+(?:på|on)\s+{_PLATFORM}
+         \s*(?:er|is|hedder|=|:)\s*@?(?P<b>[\w.]+)""",
     re.IGNORECASE | re.VERBOSE,
 )
 # "adder du mig? maja_k": an outside app's verb and a username-shaped word.
@@ -1206,6 +1218,8 @@ _ADD_VERB = _Regex(r"\b(?:add+|add+e|add+er|tilføj|tilføje|følg|følge|follow
 _ADD_ME_NAME = _Regex(
     r"\b(?:add+|adde|tilføj|følg|follow)\s+(?:mig|me)\s*:?\s+@?(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+)", re.IGNORECASE
 )
+# "add mig lunadance": a made-up name, the message's last word, after an outside app's verb.
+_ADD_ME_MADE_UP = _Regex(r"\b(?:add+|adde|tilføj)\s+(?:mig|me)\s*:?\s+@?(?P<u>[^\W\d_]{4,})\W*$", re.IGNORECASE)
 _ADD_AT = _Regex(
     r"\b(?:dm|pm|add|adde|follow|følg|tilføj)\s+(?:mig\s+|me\s+)?(?:på|on|at)?\s*@[\w.]{2,}", re.IGNORECASE
 )
@@ -1279,7 +1293,37 @@ def _names_platform(text: str) -> bool:
 _ABBREVIATION = _Regex(r"\b(?:f\.eks|bl\.a|m\.m|o\.l|t\.o\.m|d\.v\.s|p\.t|a\.k\.a|e\.g|i\.e)\b\.?", re.IGNORECASE)
 
 
+# Other ways to write a platform's name: spelled out ("s n a p"), in leet ("sn4p", "1nsta"),
+# in the definite form ("snappen", "instaen"), or as its emoji (👻 is Snapchat's ghost,
+# 📸 📷 stand for Instagram). Rewritten to the plain name before the handle forms are read.
+_PLATFORM_ALIASES = _Regex(
+    r"""(?<![\w@])(?:s[\s.]n[\s.]a[\s.]p|i[\s.]n[\s.]s[\s.]t[\s.]a|t[\s.]i[\s.]k[\s.]t[\s.]o[\s.]k|sn[4@]p|[1!]nsta|inst[4@]
+      |t[1!]kt[o0]k|tikt0k|d[1!]sc[o0]rd|disc0rd|snappen|snapen|instaen|insta'en|tiktokken|discorden)(?!\w)
+      |\U0001f47b|\U0001f4f8|\U0001f4f7""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ALIAS_HINTS = ("s n", "s.n", "sn4", "sn@", "1ns", "!ns", "inst4", "inst@", "t1k", "t!k", "t0k", "d1s", "d!s", "c0rd",
+                "\U0001f47b", "\U0001f4f8", "\U0001f4f7", "snappen", "snapen", "instaen", "insta'en", "tiktokken",
+                "discorden")  # fmt: skip
+
+
+def _platform_alias(m: re.Match[str]) -> str:
+    word = m.group().casefold()
+    if word in ("\U0001f4f8", "\U0001f4f7"):
+        return " insta "
+    if word == "\U0001f47b":
+        return " snap "
+    squeezed = re.sub(r"[\s.']", "", word)
+    for plain in ("snap", "insta", "tiktok", "discord"):
+        if squeezed[:2] == plain[:2] or squeezed.translate(_LEET)[:3] == plain[:3]:
+            return plain
+    return m.group()
+
+
 def _has_handle(text: str, previous_text: str | None = None) -> bool:
+    lower = text.casefold()
+    if any(h in lower for h in _ALIAS_HINTS):
+        text = _PLATFORM_ALIASES.sub(_platform_alias, text)
     if "." in text:
         text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
     if "#" in text and _DISCORD_TAG.search(text):
@@ -1295,6 +1339,7 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         or _ADD_ME_NAME.search(text)
         or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))
         or any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _NAMED_EVERYWHERE.finditer(text))
+        or any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _ADD_ME_MADE_UP.finditer(text))
     ):
         return True
     if not _mentions_platform(text):
@@ -1422,8 +1467,16 @@ _NOT_A_HOUSE_NUMBER = r"""(?:gange?|timer?|min|minutter|sek|sekunder|dage?|døgn
     |procent|km|m|meter|stk|personer|mennesker|point|klasse|x)"""
 # A word followed by a house number; whether the word is a street is decided on its ending.
 _WORD_THEN_HOUSE_NUMBER = _Regex(
-    rf"(?<![\w.])([a-zæøåé]+)\.?\s+(?:nr\.?\s*|nummer\s+)?\d{{1,3}}[a-z]?\b(?!\s*(?:{_NOT_A_HOUSE_NUMBER}\b|%|[.,:]\d))",
+    rf"(?<![\w.])([a-zæøåé]+)\.?\s*(?:nr\.?\s*|nummer\s+)?\d{{1,3}}[a-z]?\b(?!\s*(?:{_NOT_A_HOUSE_NUMBER}\b|%|[.,:]\d))",
     re.IGNORECASE | re.VERBOSE,
+)
+# "mit hus er nr 12 på egevej", "i live on baker street number 12": the number before the street,
+# or named as one after it.
+_NUMBER_ON_STREET = _Regex(
+    r"\b(?:nr|nummer|number|no)\.?\s*\d{1,3}[a-z]?\s+(?:på|paa|on|in|i)\s+([a-zæøåé]+)", re.IGNORECASE
+)
+_STREET_NUMBER_AFTER = _Regex(
+    r"\b[a-z]+\s+(?:street|road|avenue|lane|drive|close|way)\s+(?:number|no\.?|nr\.?|#)\s*\d{1,4}\b", re.IGNORECASE
 )
 _LIVES_ON = _Regex(r"\bbor\s+(?:på|i|ved)\s+([a-zæøåé]+)", re.IGNORECASE)
 _LIVES_ON_STREET = _Regex(r"\bbor\s+på\s+([a-zæøåé]+)", re.IGNORECASE)
@@ -1494,7 +1547,12 @@ def _has_address(text: str) -> bool:
         and any(_is_street_name(m.group(), _STREET_SUFFIXES_NAMED) for m in _CAPITALISED.finditer(text))
     ):
         return True
-    if _LIVES_IN_POSTCODE.search(text) or _ENGLISH_LIVES_ON.search(text):
+    if (
+        _LIVES_IN_POSTCODE.search(text)
+        or _ENGLISH_LIVES_ON.search(text)
+        or _STREET_NUMBER_AFTER.search(text)
+        or any(_is_street_name(m.group(1), _STREET_SUFFIXES_NAMED) for m in _NUMBER_ON_STREET.finditer(text))
+    ):
         return True
     if _DANISH_STREET_SPLIT.search(text):
         return True

@@ -616,3 +616,80 @@ class TestDisguisedNumbers:
     )
     def test_look_alikes_sums_and_number_talk_pass(self, text: str) -> None:
         assert check_text(text) is None
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "ring 52.913.708",  # grouped like an amount, with a word for calling
+            "treble two nine oh seven seven four",
+            "my number is double 4 1 8 9 0 7",
+            "🅾️4️⃣1️⃣8️⃣9️⃣0️⃣7️⃣3️⃣ ring",
+            "31=42=87=09",
+            "52!91!37!08",
+            "28 19 og så lige 46 73",
+            "two and eight and one and nine and four and six and seven and three",
+        ],
+    )
+    def test_more_disguises_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "omg 28!!! 19!!! 46!!! 73!!! likes på mine billeder",
+            "28 × 19 = 532",
+            "x=28 y=19 z=46 w=73",
+            "det har 28.194.673 visninger på youtube",
+            "jeg har to brødre og en søster og fire katte og to hunde og en hamster og otte fisk",
+            "jeg løb 2 km og 8 km og 1 km og 9 km denne uge",
+        ],
+    )
+    def test_shouted_lists_sums_and_counts_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_a_half_given_in_each_message_is_held_back(self) -> None:
+        assert check_text("anden halvdel 3708", previous_text="første halvdel: 5291") == "phone"
+
+
+class TestPlatformsWrittenOtherwise:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "s n a p : luna_k",
+            "sn4p: emmaxo",
+            "1nsta: maja.k",
+            "👻 sofiehh09",
+            "📸 sofie.h",
+            "snappen er idaahh",
+            "mit brugernavn på tiktok er lunax",
+            "hvis i vil snakke mere er jeg sofieh på snap",
+            "add mig lunadance",
+        ],
+    )
+    def test_a_handle_after_a_platform_written_otherwise_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "handle"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "👻 spøgelser er creepy",
+            "📸 billeder fra turen",
+            "snappen er nede i dag",
+            "t1kt0k er cringe",
+            "jeg er sofie på snap",
+            "jeg er lunas ven på snap",
+            "add mig tilbage",
+        ],
+    )
+    def test_talk_about_a_platform_written_otherwise_passes(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize(
+        "text", ["mit hus er nr 12 på egevej", "i live on baker street number 12", "egevej12 kom forbi"]
+    )
+    def test_a_house_number_before_or_glued_to_its_street_is_an_address(self, text: str) -> None:
+        assert check_text(text) == "address"
+
+    @pytest.mark.parametrize("text", ["jeg er nr 1 på ranglisten", "jeg var nr 2 på vejen hjem", "level12 er svært"])
+    def test_places_in_a_ranking_pass(self, text: str) -> None:
+        assert check_text(text) is None
