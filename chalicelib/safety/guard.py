@@ -536,7 +536,11 @@ def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
     if not any(h in lower for h in _NUMBER_HINTS) and not (digits and any(h in lower for h in _SOUND_ALIKE_HINTS)):
         return None
     tokens, values = _mend_number_words(_NUMBER_WORD.findall(lower))
-    spoken = sum(1 for t, v in zip(tokens, values, strict=True) if (v is not None and not t.isdigit()) or t in _REPEAT)
+    # A word of several number words run together ("seksnulnulsyv") counts for each of them.
+    spoken = sum(
+        len(v.split()) if v is not None and not t.isdigit() else t in _REPEAT
+        for t, v in zip(tokens, values, strict=True)
+    )
     if spoken < 2 and not (spoken and _digit_count(text) >= 4):
         return None
     reader = _NumberReader(tokens, values)
@@ -713,7 +717,7 @@ class _NumberReader:
             return self._not_a_number(i, token, following)
         self._add(i, token, value)
         self.words.append(token)
-        self.words_in_run += not token.isdigit()
+        self.words_in_run += 0 if token.isdigit() else len(value.split())  # "seksnulnul" is three words
         return i + 1
 
     def _not_a_number(self, i: int, token: str, following: str) -> int:
@@ -806,11 +810,12 @@ def _has_split_phone(text: str) -> bool:
                 worded_gaps += 1
                 gap_words.add(" ".join(gap).casefold())
                 filler = all(w.casefold() in _FILLER for w in gap)
+                # Groups of one size may have any filler between them; groups of mixed sizes
+                # ("40 og 83 og 5879") the same word every time ("250 og så 300 og 45" is prices).
+                same_size = len({len(g) for g in (*groups, token)}) == 1 and len(token) <= 2
                 pairs = (
-                    (len(gap_words) == 1 or filler)
-                    and len(gap) <= 2
-                    and len({len(g) for g in (*groups, token)}) == 1
-                    and len(token) <= 2
+                    (len(gap_words) == 1 or (filler and same_size))
+                    and len(gap) <= (3 if same_size else 1)
                     and not all(g.endswith("0") for g in (*groups, token))  # "20 og 30 og 40 og 50"
                     # "25 og så 30 og så 40": a count that rises is a list, not a number
                     and not (len(gap) > 1 and all(int(a) < int(b) for a, b in itertools.pairwise((*groups, token))))
@@ -932,16 +937,30 @@ def _has_plain_phone(text: str) -> bool:
     prepared = _O_FOR_ZERO.sub("0", text)
     if "l" in prepared or "I" in prepared:
         prepared = _L_FOR_ONE.sub("1", prepared)
-    if _digit_count(prepared) >= 7 and _reads_as_phone(prepared, text):
+    if _digit_count(prepared) >= 7 and (
+        _reads_as_phone(prepared, text) or (prepared != text and _has_split_phone(prepared))
+    ):
         return True
-    return any(_reads_as_phone(variant, text) for variant in _disguised_readings(prepared, text))
+    return any(
+        _reads_as_phone(variant, text) or _has_split_phone(variant) for variant in _disguised_readings(prepared, text)
+    )
 
 
 # "2B 1g 4b 7E", "Z8 19 A6 73", "2819467T": letters that look like digits, in a word that is
 # otherwise digits (at least as many digits as letters), so "8B" or "bus 5C" stay words.
 _LOOKALIKE_DIGITS = str.maketrans("OoDlIiZzEASsGbTBgq", "000111223455667899")
 _LOOKALIKE_TOKEN = _Regex(r"(?<![^\W_])(?=[OoDlIZzEASsGbTBgq]*\d)[\dOoDlIZzEASsGbTBgq]{2,}(?![^\W_])")
-_LONE_LOOKALIKE = _Regex(r"(?<=\d )[lI|](?= \d)")  # "2 8 I 9 4 6 7 3"
+# "2 8 I 9 4 6 7 3", "8/5/o/2/5/8/9/7", "69 55 ll 74": o and l standing alone as a group, next to digits.
+_LONE_LOOKALIKE = _Regex(r"(?<![^\W\d_])([oOlI])\1{0,3}(?![^\W\d_])")  # one letter, repeated: "lol" is a word
+_ZERO_ONE = str.maketrans("oOlI", "0011")
+
+
+def _lone_lookalike(m: re.Match[str]) -> str:
+    text, start, end = m.string, m.start(), m.end()
+    near = text[max(0, start - 4) : start] + text[end : end + 4]
+    return m.group().translate(_ZERO_ONE) if _ANY_DIGIT.search(near) else m.group()
+
+
 # "2a8b1c9d4e6f7g3", "28x19x46x73": one or two digits at a time with a letter or two between.
 _INTERLEAVED = _Regex(r"(?<![^\W_])\d{1,2}(?:[^\W\d_]{1,3}\d{1,2}){3,}(?![^\W_])")
 # "2 x 8 x 1 x 9 ...", "28 banan 19 banan 46 banan 73", "2 a 8 b 1 c 9 ...": the same word
@@ -971,7 +990,7 @@ def _disguised_readings(prepared: str, text: str) -> list[str]:
     """
     readings: list[str] = []
     looked = _LOOKALIKE_TOKEN.sub(_lookalike, prepared)
-    looked = _LONE_LOOKALIKE.sub("1", looked)
+    looked = _LONE_LOOKALIKE.sub(_lone_lookalike, looked)
     if looked != prepared and _digit_count(looked) >= 7:
         readings.append(looked)
     if _digit_count(prepared) < 7:

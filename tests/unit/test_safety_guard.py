@@ -693,3 +693,35 @@ class TestPlatformsWrittenOtherwise:
     @pytest.mark.parametrize("text", ["jeg er nr 1 på ranglisten", "jeg var nr 2 på vejen hjem", "level12 er svært"])
     def test_places_in_a_ranking_pass(self, text: str) -> None:
         assert check_text(text) is None
+
+
+class TestGeneratedShapes:
+    """Shapes found by combining groupings, separators and ways of writing digits over many numbers."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "seksnulnulsyvnifiretosyv",
+            "fourninetwotwoeighteightsevenfour",
+            "40 og 83 og 5879",
+            "mit nr er 8/5/o/2/5/8/9/7",
+            "2_2_6_4_8_l_2_5",
+            "69 55 ll 74",
+            "2 | 5 | 3 | 4 | 9 | 8 | l | 6",
+            "7967 og 585l",
+        ],
+    )
+    def test_glued_words_uneven_groups_and_lone_letters_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "den kostede 250 og så 300 og 45 i fragt",
+            "haha ok lol 28 lol 19",
+            "I 2 uger har jeg været syg",
+            "o2 er mit mobilselskab og jeg har 5g",
+        ],
+    )
+    def test_prices_and_words_of_those_letters_pass(self, text: str) -> None:
+        assert check_text(text) is None
