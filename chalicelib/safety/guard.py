@@ -1237,6 +1237,18 @@ _ADD_VERB = _Regex(r"\b(?:add+|add+e|add+er|tilføj|tilføje|følg|følge|follow
 _ADD_ME_NAME = _Regex(
     r"\b(?:add+|adde|tilføj|følg|follow)\s+(?:mig|me)\s*:?\s+@?(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+)", re.IGNORECASE
 )
+# "sofiehh er mit snap": the name first; "roblox brugernavn lunablx": the label without a colon.
+_NAME_IS_MY_PLATFORM = _Regex(
+    rf"(?<![\w@.])@?(?P<u>[^\W\d_][\w.]{{2,}})\s+(?:er|is)\s+(?:mit|min|my)\s+{_PLATFORM}\b", re.I | re.X
+)
+_PLATFORM_LABEL_NAME = _Regex(
+    rf"\b{_PLATFORM}\s+(?:brugernavn|username|user\s?name|gamertag|navn|name|id)\s+@?(?P<u>[^\W\d_][\w.]{{2,}})",
+    re.I | re.X,
+)
+# "insta sofie punktum h", "snap luna underscore k": the dot or underscore spelled out.
+_SPELLED_HANDLE = _Regex(
+    r"\b[^\W\d_]{2,}\s+(?:punktum|prik|dot|underscore|understreg|bundstreg)\s+\w{1,12}\W*$", re.IGNORECASE
+)
 # "add mig lunadance": a made-up name, the message's last word, after an outside app's verb.
 _ADD_ME_MADE_UP = _Regex(r"\b(?:add+|adde|tilføj)\s+(?:mig|me)\s*:?\s+@?(?P<u>[^\W\d_]{4,})\W*$", re.IGNORECASE)
 _ADD_AT = _Regex(
@@ -1317,13 +1329,14 @@ _ABBREVIATION = _Regex(r"\b(?:f\.eks|bl\.a|m\.m|o\.l|t\.o\.m|d\.v\.s|p\.t|a\.k\.
 # 📸 📷 stand for Instagram). Rewritten to the plain name before the handle forms are read.
 _PLATFORM_ALIASES = _Regex(
     r"""(?<![\w@])(?:s[\s.]n[\s.]a[\s.]p|i[\s.]n[\s.]s[\s.]t[\s.]a|t[\s.]i[\s.]k[\s.]t[\s.]o[\s.]k|sn[4@]p|[1!]nsta|inst[4@]
-      |t[1!]kt[o0]k|tikt0k|d[1!]sc[o0]rd|disc0rd|snappen|snapen|instaen|insta'en|tiktokken|discorden)(?!\w)
+      |t[1!]kt[o0]k|tikt0k|d[1!]sc[o0]rd|disc0rd|snappen|snapen|instaen|insta'en|tiktokken|discorden|s\.c
+      |(?:det|den)\s+gule\s+app|the\s+yellow\s+app|spøgelset|spøgelsesappen|the\s+ghost\s+app)(?!\w)
       |\U0001f47b|\U0001f4f8|\U0001f4f7""",
     re.IGNORECASE | re.VERBOSE,
 )
 _ALIAS_HINTS = ("s n", "s.n", "sn4", "sn@", "1ns", "!ns", "inst4", "inst@", "t1k", "t!k", "t0k", "d1s", "d!s", "c0rd",
                 "\U0001f47b", "\U0001f4f8", "\U0001f4f7", "snappen", "snapen", "instaen", "insta'en", "tiktokken",
-                "discorden")  # fmt: skip
+                "discorden", "s.c", "gule app", "yellow app", "spøgelse", "ghost app")  # fmt: skip
 
 
 def _platform_alias(m: re.Match[str]) -> str:
@@ -1332,6 +1345,8 @@ def _platform_alias(m: re.Match[str]) -> str:
         return " insta "
     if word == "\U0001f47b":
         return " snap "
+    if "gul" in word or "yellow" in word or "spøgelse" in word or "ghost" in word or word == "s.c":
+        return "snap"
     squeezed = re.sub(r"[\s.']", "", word)
     for plain in ("snap", "insta", "tiktok", "discord"):
         if squeezed[:2] == plain[:2] or squeezed.translate(_LEET)[:3] == plain[:3]:
@@ -1407,8 +1422,13 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
 
 def _made_up_name_by_platform(text: str) -> bool:
     """A made-up name next to a platform: "på snap er jeg lunakristensen", "snap? sofiehhh",
-    "im jakeyboy on tiktok", "jeg hedder lunaxo på alt"."""
-    if _ON_PLATFORM_AS.search(text):
+    "im jakeyboy on tiktok", "jeg hedder lunaxo på alt", "sofiehh er mit snap"."""
+    if _ON_PLATFORM_AS.search(text) or _SPELLED_HANDLE.search(text):
+        return True
+    if any(
+        (_made_up(name := m.group("u")) or _HANDLE_SHAPE.search(name)) and _could_be_username(name)
+        for m in itertools.chain(_NAME_IS_MY_PLATFORM.finditer(text), _PLATFORM_LABEL_NAME.finditer(text))
+    ):
         return True
     if any(
         _made_up(m.group("u")) and _could_be_username(m.group("u"))

@@ -725,3 +725,28 @@ class TestGeneratedShapes:
     )
     def test_prices_and_words_of_those_letters_pass(self, text: str) -> None:
         assert check_text(text) is None
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "insta sofie punktum h",
+            "jeg hedder sofiehh på det gule app",
+            "sofiehh er mit snap",
+            "s.c emmaxo",
+            "roblox brugernavn lunablx",
+        ],
+    )
+    def test_handles_given_in_other_words_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "handle"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "emma er min snap streak",
+            "roblox brugernavn glemt",
+            "på snap skriver jeg altid punktum til sidst",
+            "den gule app er nede",
+        ],
+    )
+    def test_talk_around_those_words_passes(self, text: str) -> None:
+        assert check_text(text) is None
