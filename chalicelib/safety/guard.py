@@ -179,7 +179,18 @@ _ODD_SEPARATOR = _Regex(
 # spaces of sums ("28 × 19 = 532") and of lists that shout ("28!!! 19!!!").
 # "28+19+46+73": a plus between groups strings a number together unless the message does sums.
 _PLUS_BETWEEN = _Regex(r"(?<=\d)\s*\+\s*(?=\d)")
-_SUM = _Regex(r"(?<![\d+])(\d{1,4})\s*\+\s*(\d{1,4})(?![\d+])")
+# "mit nr er 28 19 46 70+3", "ring 28194674-1", "mit nr 2x14 19 46 73": a sum to work out.
+_SUM = _Regex(r"(?<![\d+*×x-])(\d{1,8})\s*([+*×x-])\s*(\d{1,4})(?![\d+*×x-])")
+
+
+def _worked_out(m: re.Match[str]) -> str:
+    left, sign, right = int(m.group(1)), m.group(2), int(m.group(3))
+    value = left + right if sign == "+" else left - right if sign == "-" else left * right
+    if value < 0:
+        return m.group()
+    return f"0{value}" if m.group(1) == "0" and value < 10 else str(value)  # "0+7" is the pair 07
+
+
 _ARITHMETIC = _Regex(
     r"[=?]|\b(?:giver|gange|minus|plus|regn|regne|hvad\s+er|what\s+is|what'?s|equals|lig\s+med|sum|summen|facit|mat|matematik|math|maths)\b",
     re.IGNORECASE,
@@ -1004,11 +1015,10 @@ def _disguised_readings(prepared: str, text: str) -> list[str]:
         ungrouped = _EIGHT_IN_THOUSANDS.sub(lambda m: m.group().replace(".", "").replace(",", ""), prepared)
         if ungrouped != prepared:
             readings.append(ungrouped)  # "ring 28.194.673"
-    if "+" in prepared and _PLUS_BETWEEN.search(prepared):
-        if not _ARITHMETIC.search(text):
-            readings.append(_PLUS_BETWEEN.sub(" ", prepared))
-        if _cued(text):
-            readings.append(_SUM.sub(lambda m: str(int(m.group(1)) + int(m.group(2))), prepared))
+    if "+" in prepared and _PLUS_BETWEEN.search(prepared) and not _ARITHMETIC.search(text):
+        readings.append(_PLUS_BETWEEN.sub(" ", prepared))
+    if _cued(text) and _SUM.search(prepared):
+        readings.append(_SUM.sub(_worked_out, prepared))
     return readings
 
 

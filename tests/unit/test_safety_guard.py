@@ -556,7 +556,9 @@ class TestDisguisedNumbers:
             "2 x 6 x 4 x 8 x 9 x 1 x 0 x 7",
             "31 banan 42 banan 87 banan 09",
             "28+19+46+73",  # plus signs as separators
-            "mit nr er 30+1 42 87 09",  # and as a sum
+            "mit nr er 30+1 42 87 09",  # and as sums
+            "ring 31428710-1",
+            "mit nr: 20+6 40+8 90+1 0+7",
             "(31)(42)(87)(09)",
             "40#18#92#33",
             "26'48'91'07 text me",
@@ -599,6 +601,7 @@ class TestDisguisedNumbers:
             "3 x 3 x 3 x 3 x 3 x 3 x 3 x 3",
             "4 gange 4 gange 4 gange 4 er 256",
             "hvad er 22+33+44+55",
+            "ring mig mellem 16-18 i morgen",
             "22+33+44+55=154",
             "jeg har 20+ timer på fortnite og 50+ i minecraft og 100+ i roblox",
             "❶ dårlig ❷ okay ❸ god",
