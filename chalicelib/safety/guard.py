@@ -773,7 +773,8 @@ class _NumberReader:
 # "22 og så 33 44 55", "22 33 hmm 44 55": filler between the groups of one number.
 _FILLER = frozenset(
     """og så so and then hov ups oops vent wait lol haha xd plus derefter bagefter after øh øhm hmm hm eh um uh altså bare
-    ja yes lige just nå ok okay hehe jk ehm mm like også nej no nope måske maybe""".split()
+    ja yes lige just nå ok okay hehe jk ehm mm like også nej no nope måske maybe
+    streg bindestreg mellemrum komma punktum prik dash dot space""".split()  # separators said in words too
 )
 _PHONE_CUES = _Regex(
     r"""\b(?:nummer|nummeret|numre|nr|tlf|telefon|mobil|mobilnummer|mobilnr|ring|sms|skriv|number|phone|call|text|cell|whatsapp
@@ -977,13 +978,21 @@ _INTERLEAVED = _Regex(r"(?<![^\W_])\d{1,2}(?:[^\W\d_]{1,3}\d{1,2}){3,}(?![^\W_])
 # "2 x 8 x 1 x 9 ...", "28 banan 19 banan 46 banan 73", "2 a 8 b 1 c 9 ...": the same word
 # between every group, or a lone letter.
 _SPACED_INTERLEAVED = _Regex(
-    r"(?<![^\W_])\d{1,2}(?:(\s+[^\W\d_]{1,8}\s+)\d{1,2}(?:\1\d{1,2}){2,}|(?:\s[^\W\d_]\s\d{1,2}){3,})(?![^\W_])"
+    r"(?<![^\W_])\d{1,2}(?:(\s+[^\W\d_]{1,12}\s+)\d{1,2}(?:\1\d{1,2}){2,}|(?:\s[^\W\d_]\s\d{1,2}){3,})(?![^\W_])"
 )
 _LETTERS = _Regex(r"[^\W\d_]+")
 # "ring 28.194.673": eight digits grouped like an amount, in a message that speaks of a number.
 _EIGHT_IN_THOUSANDS = _Regex(
     r"(?<![\d.,])[2-9]\d(?:\.\d{3}){2}(?![\d]|[.,]\d)|(?<![\d.,])[2-9]\d(?:,\d{3}){2}(?![\d]|[.,]\d)"
 )
+
+
+def _unspaced(m: re.Match[str]) -> str:
+    """The digits alone, unless the word between them follows the last one too: a count
+    ("28 likes 19 likes 46 likes 73 likes"), where "28 banan 19 banan 46 banan 73" hides a number."""
+    word = (m.group(1) or "").strip().casefold()
+    counted = bool(word) and m.string[m.end() :].casefold().lstrip().startswith(word)
+    return m.group() if counted else _LETTERS.sub(" ", m.group())
 
 
 def _lookalike(m: re.Match[str]) -> str:
@@ -1008,7 +1017,7 @@ def _disguised_readings(prepared: str, text: str) -> list[str]:
         return readings
     unlettered = _INTERLEAVED.sub(lambda m: _LETTERS.sub(" ", m.group()), prepared)
     if not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text) or _ARITHMETIC.search(text)) or _cued(text):
-        unlettered = _SPACED_INTERLEAVED.sub(lambda m: _LETTERS.sub(" ", m.group()), unlettered)
+        unlettered = _SPACED_INTERLEAVED.sub(_unspaced, unlettered)
     if unlettered != prepared:
         readings.append(unlettered)
     if "." in prepared and _cued(text):

@@ -555,6 +555,8 @@ class TestDisguisedNumbers:
             "mit nr er 2a8b1c9d4e6f7g3",  # letters between the digits
             "2 x 6 x 4 x 8 x 9 x 1 x 0 x 7",
             "31 banan 42 banan 87 banan 09",
+            "52 bindestreg 91 bindestreg 37 bindestreg 08",  # separators said in words
+            "2648 streg 9107",
             "28+19+46+73",  # plus signs as separators
             "mit nr er 30+1 42 87 09",  # and as sums
             "ring 31428710-1",
@@ -599,6 +601,7 @@ class TestDisguisedNumbers:
             "lektier: 2a 8b 1c 9d",
             "min skærm er 2560x1440 og 144hz",
             "3 x 3 x 3 x 3 x 3 x 3 x 3 x 3",
+            "fik 28 likes 19 likes 46 likes 73 likes",
             "4 gange 4 gange 4 gange 4 er 256",
             "hvad er 22+33+44+55",
             "ring mig mellem 16-18 i morgen",
