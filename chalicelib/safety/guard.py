@@ -232,7 +232,7 @@ def _not_a_phone(raw: str) -> bool:
     # Counting out loud ("1 2 3 4 5 6 7 8", "10 9 8 ... 1") is nobody's number.
     groups = [int(g) for g in re.findall(r"\d+", raw)]
     steps = {b - a for a, b in itertools.pairwise(groups)}
-    return len(groups) >= 5 and len(steps) == 1 and steps <= {1, -1}
+    return len(groups) >= 4 and len(steps) == 1 and steps <= {1, -1}  # "28 og 29 og 30 og 31" too
 
 
 @cache
@@ -981,10 +981,22 @@ _SPACED_INTERLEAVED = _Regex(
     r"(?<![^\W_])\d{1,2}(?:(\s+[^\W\d_]{1,12}\s+)\d{1,2}(?:\1\d{1,2}){2,}|(?:\s[^\W\d_]\s\d{1,2}){3,})(?![^\W_])"
 )
 _LETTERS = _Regex(r"[^\W\d_]+")
+_CUE_JUST_BEFORE = _Regex(
+    r"""\b(?:nummer|nummeret|nr|tlf|telefon|mobil|mobilnummer|mobilnr|ring|sms|skriv|number|phone|call|text|cell
+    |whatsapp|hmu)\b\.?(?:\s*(?:er|is|=|:|-|på|on|til|mig|me|at|'s))*\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
 # "ring 28.194.673": eight digits grouped like an amount, in a message that speaks of a number.
 _EIGHT_IN_THOUSANDS = _Regex(
     r"(?<![\d.,])[2-9]\d(?:\.\d{3}){2}(?![\d]|[.,]\d)|(?<![\d.,])[2-9]\d(?:,\d{3}){2}(?![\d]|[.,]\d)"
 )
+
+
+def _ungrouped(m: re.Match[str]) -> str:
+    """ "ring 28.194.673" without its dots, when the word for calling comes just before it
+    ("videoen er nummer 1 med 28.194.673 views" counts views)."""
+    before = m.string[max(0, m.start() - 30) : m.start()]
+    return m.group().replace(".", "").replace(",", "") if _CUE_JUST_BEFORE.search(before) else m.group()
 
 
 def _unspaced(m: re.Match[str]) -> str:
@@ -1020,8 +1032,8 @@ def _disguised_readings(prepared: str, text: str) -> list[str]:
         unlettered = _SPACED_INTERLEAVED.sub(_unspaced, unlettered)
     if unlettered != prepared:
         readings.append(unlettered)
-    if "." in prepared and _cued(text):
-        ungrouped = _EIGHT_IN_THOUSANDS.sub(lambda m: m.group().replace(".", "").replace(",", ""), prepared)
+    if ("." in prepared or "," in prepared) and _cued(text):
+        ungrouped = _EIGHT_IN_THOUSANDS.sub(_ungrouped, prepared)
         if ungrouped != prepared:
             readings.append(ungrouped)  # "ring 28.194.673"
     if "+" in prepared and _PLUS_BETWEEN.search(prepared) and not _ARITHMETIC.search(text):

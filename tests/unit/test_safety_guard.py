@@ -646,6 +646,8 @@ class TestDisguisedNumbers:
             "28 × 19 = 532",
             "x=28 y=19 z=46 w=73",
             "det har 28.194.673 visninger på youtube",
+            "videoen er nummer 1 med 28.194.673 views",
+            "vi var 28 og 29 og 30 og 31 i klassen",
             "jeg har to brødre og en søster og fire katte og to hunde og en hamster og otte fisk",
             "jeg løb 2 km og 8 km og 1 km og 9 km denne uge",
         ],
