@@ -69,7 +69,8 @@ _INVISIBLE = re.compile(
 )
 # Any character with a digit's value that NFKC leaves alone: dingbat circled digits (❷ ➁ ⓶),
 # and digits of other scripts (٢ ۲ २), so every later pattern can read plain 0-9.
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+_UNUSUAL = re.compile(r"[^\x00-\x7fæøåÆØÅéÉèüÜöÖäÄ]")  # beyond Danish letters: emoji, other scripts, dingbats
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d|[\u24f5-\u24ff\u2776-\u2793]")  # other scripts' digits, ⓵ ❶ ➀ ➊
 _KEYCAP_TEN = "\U0001f51f"  # 🔟
 _EMOJI_O = str.maketrans({"\U0001f17e": "O", "\U0001f15e": "O", "\u2b55": "O"})  # 🅾️ ⭕ for an O, so a zero
 
@@ -83,9 +84,9 @@ def _ascii_digit(m: re.Match[str]) -> str:
 def _normalise(text: str) -> str:
     """NFKC folds full-width digits and look-alike letters; invisible characters and decoration go."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    if text.isascii():
+    if text.isascii() or not _UNUSUAL.search(text):
         return text
-    return _NOT_ASCII.sub(_ascii_digit, text.replace(_KEYCAP_TEN, "10").translate(_EMOJI_O))
+    return _OTHER_DIGIT.sub(_ascii_digit, text.replace(_KEYCAP_TEN, "10").translate(_EMOJI_O))
 
 
 # --- CPR ---------------------------------------------------------------------------
@@ -294,6 +295,7 @@ def _spaced_nanp(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4)  # asked by several readings of the same message
 def _cued(text: str) -> bool:
     return bool(_PHONE_CUES.search(text))
 
@@ -418,7 +420,7 @@ _HUNDRED = frozenset({"hundred", "hundrede"})
 _COMPOUND = re.compile(r"([a-z]+)og([a-zæø]+)")
 _NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve", "two", "three", "four", "five",
                  "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt", "nought", "treble", "trip",
-                 "sy", "ote", "fir", "sex", "sek", "halv", "tw")  # fmt: skip
+                 "syw", "syu", "ote", "fir", "sex", "sek", "halv", "tw")  # fmt: skip
 
 # Number words as teens misspell them, read wherever they stand: none is a word of its own.
 _SPELLINGS = {
@@ -443,10 +445,12 @@ _SOUND_ALIKES = {
     "sicks": "six", "siks": "six", "fir": "fire", "tyv": "tyve", "fyr": "fyrre", "fyre": "fyrre", "o": "oh",
     "nil": "zero", "nein": "nine", "nie": "ni", "nii": "ni", "sy": "syv",
 }  # fmt: skip
-_SOUND_ALIKE_HINTS = ("tu", "to", "te", "ate", "ait", "won", "wan", "fo", "tree", "free", "sex", "sicks", "siks", "fir",
-                      "tyv", "fyr", "nil", "nein", "nie", "nii", "sy")  # fmt: skip
+# Only the rarer ones: a message with "for" or "to" and digits is everyday talk far more often.
+_SOUND_ALIKE_HINTS = ("ate", "ait", "won", "wan", "tree", "free", "sex", "sicks", "siks", "tyv", "nil", "nein", "nii",
+                      "too", "tew")  # fmt: skip
 # "tw0 eight 0ne", "f0ur", "s3ven": digits standing in for the letters of a number word.
 _LEET = str.maketrans("013457", "oieast")
+_LEET_HINT = re.compile(r"[a-zæøå][013457]|[013457][a-zæøå]")
 _LEET_WORD = re.compile(r"\b(?=[a-zæøå]*\d)(?=\d*[a-zæøå])[a-zæøå\d]{2,}\b")
 
 
@@ -540,7 +544,7 @@ def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
     """(runs of number words as digit groups, the text's words with those runs as digits)."""
     lower = text.casefold().translate(_ACCENTED)  # "to otte én ni"
     digits = _ANY_DIGIT.search(lower) is not None
-    if digits:
+    if digits and _LEET_HINT.search(lower):
         lower = _LEET_WORD.sub(_unleet, lower)
     # A sound-alike ("ate", "for") is read only next to a number: a number word, itself a
     # hint, or a digit group.
@@ -796,6 +800,7 @@ _LIST_WORDS = _Regex(
     |january|february|march|june|july|october)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+_QUESTIONED_GROUP = _Regex(r"\d\s?\?")
 _COUNT_OF_DIGITS = _Regex(r"\b(første|sidste|first|last|næste|next|resterende|remaining)\s+\d\b", re.IGNORECASE)
 _GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
 
@@ -805,8 +810,8 @@ def _has_split_phone(text: str) -> bool:
     if _digit_count(text) < 8:
         return False
     cued = bool(_PHONE_CUES.search(text))
-    if not cued and _TIME_WORDS.search(text):
-        return False  # "kl 20 30 og så 21 15" is two times
+    if not cued and (_TIME_WORDS.search(text) or _QUESTIONED_GROUP.search(text)):
+        return False  # "kl 20 30 og så 21 15" is two times, "28? 19? 46? nej 73?" guesses
     if cued:
         text = _COUNT_OF_DIGITS.sub(r"\1 n", text)  # "de sidste 4 er 4673": the 4 counts digits
     tokens = [m.group() for m in _GROUPS_AND_WORDS.finditer(text)]
@@ -1022,13 +1027,19 @@ def _disguised_readings(prepared: str, text: str) -> list[str]:
     """
     readings: list[str] = []
     looked = _LOOKALIKE_TOKEN.sub(_lookalike, prepared)
+    # Codes and room names are letters and digits too ("koden er 2B4G8E1A", "2B 3A 4E 5S"): more
+    # than two letters read as digits only where the message speaks of a number.
+    if _digit_count(looked) - _digit_count(prepared) > 2 and not _cued(text):
+        looked = prepared
     looked = _LONE_LOOKALIKE.sub(_lone_lookalike, looked)
     if looked != prepared and _digit_count(looked) >= 7:
         readings.append(looked)
     if _digit_count(prepared) < 7:
         return readings
     unlettered = _INTERLEAVED.sub(lambda m: _LETTERS.sub(" ", m.group()), prepared)
-    if not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text) or _ARITHMETIC.search(text)) or _cued(text):
+    if _SPACED_INTERLEAVED.search(unlettered) and (
+        _cued(text) or not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text) or _ARITHMETIC.search(text))
+    ):
         unlettered = _SPACED_INTERLEAVED.sub(_unspaced, unlettered)
     if unlettered != prepared:
         readings.append(unlettered)
@@ -1038,7 +1049,7 @@ def _disguised_readings(prepared: str, text: str) -> list[str]:
             readings.append(ungrouped)  # "ring 28.194.673"
     if "+" in prepared and _PLUS_BETWEEN.search(prepared) and not _ARITHMETIC.search(text):
         readings.append(_PLUS_BETWEEN.sub(" ", prepared))
-    if _cued(text) and _SUM.search(prepared):
+    if _SUM.search(prepared) and _cued(text):
         readings.append(_SUM.sub(_worked_out, prepared))
     return readings
 
@@ -1269,9 +1280,8 @@ _ADD_ME_NAME = _Regex(
     r"\b(?:add+|adde|tilføj|følg|follow)\s+(?:mig|me)\s*:?\s+@?(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+)", re.IGNORECASE
 )
 # "sofiehh er mit snap": the name first; "roblox brugernavn lunablx": the label without a colon.
-_NAME_IS_MY_PLATFORM = _Regex(
-    rf"(?<![\w@.])@?(?P<u>[^\W\d_][\w.]{{2,}})\s+(?:er|is)\s+(?:mit|min|my)\s+{_PLATFORM}\b", re.I | re.X
-)
+_IS_MY_PLATFORM = _Regex(rf"\s(?:er|is)\s+(?:mit|min|my)\s+{_PLATFORM}\b", re.I | re.X)
+_LAST_WORD = _Regex(r"@?(?P<u>[^\W\d_][\w.]{2,})\s*$")
 _PLATFORM_LABEL_NAME = _Regex(
     rf"\b{_PLATFORM}\s+(?:brugernavn|username|user\s?name|gamertag|navn|name|id)\s+@?(?P<u>[^\W\d_][\w.]{{2,}})",
     re.I | re.X,
@@ -1387,7 +1397,7 @@ def _platform_alias(m: re.Match[str]) -> str:
 
 def _has_handle(text: str, previous_text: str | None = None) -> bool:
     lower = text.casefold()
-    if any(h in lower for h in _ALIAS_HINTS):
+    if any(h in lower for h in _ALIAS_HINTS):  # substring tests: far cheaper than one pattern of them all
         text = _PLATFORM_ALIASES.sub(_platform_alias, text)
     if "." in text:
         text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
@@ -1404,7 +1414,10 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         or _ADD_ME_NAME.search(text)
         or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))
         or any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _NAMED_EVERYWHERE.finditer(text))
-        or any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _ADD_ME_MADE_UP.finditer(text))
+        or (
+            _mentions_add(text)
+            and any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _ADD_ME_MADE_UP.finditer(text))
+        )
     ):
         return True
     if not _mentions_platform(text):
@@ -1456,9 +1469,12 @@ def _made_up_name_by_platform(text: str) -> bool:
     "im jakeyboy on tiktok", "jeg hedder lunaxo på alt", "sofiehh er mit snap"."""
     if _ON_PLATFORM_AS.search(text) or _SPELLED_HANDLE.search(text):
         return True
+    named_before = (  # "sofiehh er mit snap": the word before
+        _LAST_WORD.search(text, max(0, m.start() - 40), m.start() + 1) for m in _IS_MY_PLATFORM.finditer(text)
+    )
     if any(
-        (_made_up(name := m.group("u")) or _HANDLE_SHAPE.search(name)) and _could_be_username(name)
-        for m in itertools.chain(_NAME_IS_MY_PLATFORM.finditer(text), _PLATFORM_LABEL_NAME.finditer(text))
+        m is not None and (_made_up(name := m.group("u")) or _HANDLE_SHAPE.search(name)) and _could_be_username(name)
+        for m in itertools.chain(named_before, _PLATFORM_LABEL_NAME.finditer(text))
     ):
         return True
     if any(
@@ -1546,7 +1562,7 @@ _NUMBER_ON_STREET = _Regex(
     r"\b(?:nr|nummer|number|no)\.?\s*\d{1,3}[a-z]?\s+(?:på|paa|on|in|i)\s+([a-zæøåé]+)", re.IGNORECASE
 )
 _STREET_NUMBER_AFTER = _Regex(
-    r"\b[a-z]+\s+(?:street|road|avenue|lane|drive|close|way)\s+(?:number|no\.?|nr\.?|#)\s*\d{1,4}\b", re.IGNORECASE
+    r"\b(?:street|road|avenue|lane|drive|close|way)\s+(?:number|no\.?|nr\.?|#)\s*\d{1,4}\b", re.IGNORECASE
 )
 _LIVES_ON = _Regex(r"\bbor\s+(?:på|i|ved)\s+([a-zæøåé]+)", re.IGNORECASE)
 _LIVES_ON_STREET = _Regex(r"\bbor\s+på\s+([a-zæøåé]+)", re.IGNORECASE)
