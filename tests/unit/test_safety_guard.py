@@ -599,6 +599,9 @@ class TestDisguisedNumbers:
             "jeg går i 8B og vi har 2 timer dansk i dag",
             "min far har en B8 Passat og min mor en E39",
             "lektier: 2a 8b 1c 9d",
+            "koden er 2B4G8E1A",  # codes and rooms are letters and digits too
+            "opgave 2B 3A 4E 5S til på fredag",
+            "28? 19? 46? nej 73? jeg ved det ikke",
             "min skærm er 2560x1440 og 144hz",
             "3 x 3 x 3 x 3 x 3 x 3 x 3 x 3",
             "fik 28 likes 19 likes 46 likes 73 likes",
