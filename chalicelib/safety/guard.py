@@ -72,7 +72,7 @@ _INVISIBLE = re.compile(
 _UNUSUAL = re.compile(r"[^\x00-\x7fæøåÆØÅéÉèüÜöÖäÄ]")  # beyond Danish letters: emoji, other scripts, dingbats
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d|[\u24f5-\u24ff\u2776-\u2793]")  # other scripts' digits, ⓵ ❶ ➀ ➊
 _KEYCAP_TEN = "\U0001f51f"  # 🔟
-_EMOJI_O = str.maketrans({"\U0001f17e": "O", "\U0001f15e": "O", "\u2b55": "O"})  # 🅾️ ⭕ for an O, so a zero
+_EMOJI_O = str.maketrans({"\U0001f17e": "O", "\U0001f15e": "O"})  # 🅾️, a letter O, so a zero by digits
 
 
 def _ascii_digit(m: re.Match[str]) -> str:
@@ -226,14 +226,10 @@ def _not_a_phone(raw: str) -> bool:
         return True
     if _TIME_RANGE.fullmatch(raw) or _YEAR_RANGE.fullmatch(raw) or _THOUSANDS.fullmatch(raw):
         return True
-    # One digit over and over ("3 x 3 x 3 x 3 ...") is nobody's number.
-    digits = re.sub(r"\D", "", raw)
-    if len(digits) >= 6 and len(set(digits)) == 1:
-        return True
     # Counting out loud ("1 2 3 4 5 6 7 8", "10 9 8 ... 1") is nobody's number.
     groups = [int(g) for g in re.findall(r"\d+", raw)]
     steps = {b - a for a, b in itertools.pairwise(groups)}
-    return len(groups) >= 4 and len(steps) == 1 and steps <= {1, -1}  # "28 og 29 og 30 og 31" too
+    return len(groups) >= 5 and len(steps) == 1 and steps <= {1, -1}
 
 
 @cache
@@ -257,15 +253,24 @@ def _has_phone(text: str) -> bool:
         return True
     if _has_plain_phone(text):
         return True
-    spoken = _digits_from_words(text)
+    if _words_read_as_phone(text, context=True):
+        return True
+    # Reading a word by its neighbours ("ate" after "two") is an extra reading, never the only
+    # one: "… three oh nine right now" must not become eleven digits ("right" ~ "eight").
+    read = _read_numbers(text, True)
+    if read is not None and read[2] and _words_read_as_phone(text, context=False):
+        return True
+    return _has_split_phone(text)
+
+
+def _words_read_as_phone(text: str, context: bool) -> bool:
+    spoken = _digits_from_words(text, context)
     if spoken is not None and (
         _has_plain_phone(spoken) or _has_split_phone(spoken) or _spoken_number(spoken, _cued(text))
     ):
         return True
-    in_place = _numbers_in_place(text) if spoken is not None else None
-    if in_place is not None and _has_split_phone(in_place):
-        return True  # "22 og så treogtredive 44 55"
-    return _has_split_phone(text)
+    in_place = _numbers_in_place(text, context) if spoken is not None else None
+    return in_place is not None and _has_split_phone(in_place)  # "22 og så treogtredive 44 55"
 
 
 # North American numbers: 555-867-5309, (555) 867-5309, +1 555.867.5309. The separators
@@ -515,33 +520,34 @@ def _split_number_words(word: str) -> list[str] | None:
     return None
 
 
-def _digits_from_words(text: str) -> str | None:
+def _digits_from_words(text: str, context: bool = True) -> str | None:
     """``text`` with every run of number words (and digits) read as digit groups, or None.
 
     "to to tre tre fire fire fem fem" -> "2 2 3 3 4 4 5 5"; "to og tyve" and
     "twenty two" -> "22"; "eight hundred sixty seven" -> "867". Only runs with at least
     two number words are read, so the Danish articles "en"/"et" and English "to" stay words.
     """
-    read = _read_numbers(text)
+    read = _read_numbers(text, context)
     return " , ".join(read[0]) if read is not None and read[0] else None
 
 
-def _numbers_in_place(text: str) -> str | None:
+def _numbers_in_place(text: str, context: bool = True) -> str | None:
     """``text`` with its runs of number words written as digits and every other word kept.
 
     "22 og så treogtredive 44 55" -> "22 og så 33 44 55", so a number split by words is
     found whichever of its groups were spelled out.
     """
-    read = _read_numbers(text)
+    read = _read_numbers(text, context)
     return " ".join(read[1]) if read is not None and read[0] else None
 
 
 _ACCENTED = str.maketrans("éèêëáàâíìîóòôúùû", "eeeeaaaiiiooouuu")
 
 
-@lru_cache(maxsize=4)  # the same message is read for its digit groups and for its words in place
-def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
-    """(runs of number words as digit groups, the text's words with those runs as digits)."""
+@lru_cache(maxsize=8)  # the same message is read for its digit groups and for its words in place
+def _read_numbers(text: str, context: bool = True) -> tuple[list[str], list[str], bool] | None:
+    """(runs of number words as digit groups, the text's words with those runs as digits,
+    whether a word was read by its neighbours); ``context``: read words by their neighbours."""
     lower = text.casefold().translate(_ACCENTED)  # "to otte én ni"
     digits = _ANY_DIGIT.search(lower) is not None
     if digits and _LEET_HINT.search(lower):
@@ -550,7 +556,7 @@ def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
     # hint, or a digit group.
     if not any(h in lower for h in _NUMBER_HINTS) and not (digits and any(h in lower for h in _SOUND_ALIKE_HINTS)):
         return None
-    tokens, values = _mend_number_words(_NUMBER_WORD.findall(lower))
+    tokens, values, by_context = _mend_number_words(_NUMBER_WORD.findall(lower), context)
     # A word of several number words run together ("seksnulnulsyv") counts for each of them.
     spoken = sum(
         len(v.split()) if v is not None and not t.isdigit() else t in _REPEAT
@@ -563,38 +569,46 @@ def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
     while i < len(tokens):
         i = reader.step(i)
     reader.flush()
-    return reader.out, reader.in_place
+    return reader.out, reader.in_place, by_context
 
 
 def _unleet(m: re.Match[str]) -> str:
-    word = m.group().translate(_LEET)
-    return word if _plain_number_value(word) is not None else m.group()
+    token = m.group()
+    letters = token.strip("0123456789")
+    if letters != token and _plain_number_value(letters) is not None:
+        return token  # "tre5", "to8": a number word and a digit, not "tres"
+    word = token.translate(_LEET)
+    return word if _plain_number_value(word) is not None else token
 
 
 # Short number words that are everyday words as well; they vouch for no neighbour.
 _AMBIGUOUS_NUMBER_WORDS = frozenset({"to", "en", "et", "one", "oh", "ti", "ni"})
 
 
-def _mend_number_words(tokens: list[str]) -> tuple[list[str], list[str | None]]:
+def _mend_number_words(tokens: list[str], context: bool = True) -> tuple[list[str], list[str | None], bool]:
     """``tokens`` with misspelt number words put right: "syw" -> "syv", "treoghalvfjers" -> 73.
 
     A spelling that is a word of its own ("for", "ate", "sex") or a word one typo from a number
     word ("fine", "mine") is read as a number only next to a digit group or a number word that
     is no everyday word as well, so "two for one" stays talk but "two ate one nine" is 2819.
-    Returns the mended tokens and each one's digits (None for a word that is no number).
+    Returns the mended tokens, each one's digits (None for a word that is no number), and
+    whether a word was read by its neighbours (only when ``context``).
     """
     values = [t if t.isdigit() else _number_value(t) for t in tokens]
     mended = list(tokens)
     for i, token in enumerate(tokens):
         if values[i] is None and (fixed := _SPELLINGS.get(token) or _compound_with_typo(token)) is not None:
             mended[i], values[i] = fixed, _number_value(fixed)
+    if not context:
+        return mended, values, False
+    by_context = False
     vouches = [v is not None and t not in _AMBIGUOUS_NUMBER_WORDS for t, v in zip(mended, values, strict=True)]
     for i, token in enumerate(tokens):
         if values[i] is None and ((i > 0 and vouches[i - 1]) or (i + 1 < len(tokens) and vouches[i + 1])):
             fixed = _SOUND_ALIKES.get(token) or _one_typo_from_number(token)
             if fixed is not None:
-                mended[i], values[i] = fixed, _number_value(fixed)
-    return mended, values
+                mended[i], values[i], by_context = fixed, _number_value(fixed), True
+    return mended, values, by_context
 
 
 def _deletions(word: str) -> set[str]:
@@ -744,7 +758,9 @@ class _NumberReader:
             return i + 2
         if (
             token in ("og", "and")
-            and self.words_in_run >= 1
+            # after two number words, or between two digits ("two and eight and one ..."); not
+            # between pairs ("toogtredive og halvfems" are two groups of a number split by "og")
+            and (self.words_in_run >= 2 or (bool(run) and len(run[-1]) == 1 and following in _UNITS))
             and following
             and not following.isdigit()
             and _number_value(following) is not None
@@ -764,7 +780,14 @@ class _NumberReader:
         elif self.hundreds and spelled and token in _UNITS and int(run[-1]) % 10 == 0:
             run[-1] = str(int(run[-1]) + _UNITS[token])  # "... sixty seven" -> 867
             self.hundreds = False
-        elif run and spelled and token in _UNITS and run[-1] in _TENS_DIGITS and not self.tokens[i - 1].isdigit():
+        elif (
+            run
+            and spelled
+            and token in _UNITS
+            and run[-1] in _TENS_DIGITS
+            and not self.tokens[i - 1].isdigit()
+            and self.tokens[i - 1] not in ("og", "and")
+        ):
             run[-1] = str(int(run[-1]) + _UNITS[token])  # "twenty two" -> 22
             self.hundreds = False
         else:
@@ -810,7 +833,7 @@ def _has_split_phone(text: str) -> bool:
     if _digit_count(text) < 8:
         return False
     cued = bool(_PHONE_CUES.search(text))
-    if not cued and (_TIME_WORDS.search(text) or _QUESTIONED_GROUP.search(text)):
+    if not cued and (_TIME_WORDS.search(text) or len(_QUESTIONED_GROUP.findall(text)) >= 2):
         return False  # "kl 20 30 og så 21 15" is two times, "28? 19? 46? nej 73?" guesses
     if cued:
         text = _COUNT_OF_DIGITS.sub(r"\1 n", text)  # "de sidste 4 er 4673": the 4 counts digits
@@ -834,8 +857,10 @@ def _has_split_phone(text: str) -> bool:
                     (len(gap_words) == 1 or (filler and same_size))
                     and len(gap) <= (3 if same_size else 1)
                     and not all(g.endswith("0") for g in (*groups, token))  # "20 og 30 og 40 og 50"
-                    # "25 og så 30 og så 40": a count that rises is a list, not a number
+                    # "25 og så 30 og så 40": a count that rises is a list, not a number; so is
+                    # "28 og 29 og 30 og 31", counting by one
                     and not (len(gap) > 1 and all(int(a) < int(b) for a, b in itertools.pairwise((*groups, token))))
+                    and not all(int(b) - int(a) == 1 for a, b in itertools.pairwise((*groups, token)))
                 )
                 if len(gap) > (5 if cued or filler else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
                     groups, worded_gaps, gap_words = [], 0, set()
@@ -1004,12 +1029,20 @@ def _ungrouped(m: re.Match[str]) -> str:
     return m.group().replace(".", "").replace(",", "") if _CUE_JUST_BEFORE.search(before) else m.group()
 
 
+_DIGITS_ONLY = re.compile(r"\D")
+_GROUPS = re.compile(r"\d+")
+
+
 def _unspaced(m: re.Match[str]) -> str:
     """The digits alone, unless the word between them follows the last one too: a count
     ("28 likes 19 likes 46 likes 73 likes"), where "28 banan 19 banan 46 banan 73" hides a number."""
     word = (m.group(1) or "").strip().casefold()
     counted = bool(word) and m.string[m.end() :].casefold().lstrip().startswith(word)
-    return m.group() if counted else _LETTERS.sub(" ", m.group())
+    groups = [int(g) for g in _GROUPS.findall(m.group())]
+    steps = {b - a for a, b in itertools.pairwise(groups)}
+    if counted or len(set(_DIGITS_ONLY.sub("", m.group()))) == 1 or steps in ({1}, {-1}):
+        return m.group()  # "3 x 3 x 3 x 3 ..." multiplies, "28 og 29 og 30 og 31" counts
+    return str(_LETTERS.sub(" ", m.group()))
 
 
 def _lookalike(m: re.Match[str]) -> str:
