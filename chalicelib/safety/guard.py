@@ -253,17 +253,26 @@ def _has_phone(text: str) -> bool:
         return True
     if _has_plain_phone(text):
         return True
-    if _words_read_as_phone(text, context=True):
+    if _words_read_as_phone(text, _MENDED):
         return True
-    # Reading a word by its neighbours ("ate" after "two") is an extra reading, never the only
-    # one: "… three oh nine right now" must not become eleven digits ("right" ~ "eight").
-    read = _read_numbers(text, True)
-    if read is not None and read[2] and _words_read_as_phone(text, context=False):
+    # Mended words are extra readings, never the only one: "… three oh nine right now" must
+    # not become eleven digits ("right" ~ "eight"). So the words are read again with only the
+    # sure misspellings put right, and as written.
+    read = _read_numbers(text, _MENDED)
+    if (
+        read is not None
+        and read[2]
+        and (_words_read_as_phone(text, _SPELLED) or _words_read_as_phone(text, _AS_WRITTEN))
+    ):
         return True
     return _has_split_phone(text)
 
 
-def _words_read_as_phone(text: str, context: bool) -> bool:
+# How far the number words are mended: by their neighbours too, misspellings only, not at all.
+_MENDED, _SPELLED, _AS_WRITTEN = 2, 1, 0
+
+
+def _words_read_as_phone(text: str, context: int) -> bool:
     spoken = _digits_from_words(text, context)
     if spoken is not None and (
         _has_plain_phone(spoken) or _has_split_phone(spoken) or _spoken_number(spoken, _cued(text))
@@ -520,7 +529,7 @@ def _split_number_words(word: str) -> list[str] | None:
     return None
 
 
-def _digits_from_words(text: str, context: bool = True) -> str | None:
+def _digits_from_words(text: str, context: int = 2) -> str | None:
     """``text`` with every run of number words (and digits) read as digit groups, or None.
 
     "to to tre tre fire fire fem fem" -> "2 2 3 3 4 4 5 5"; "to og tyve" and
@@ -531,7 +540,7 @@ def _digits_from_words(text: str, context: bool = True) -> str | None:
     return " , ".join(read[0]) if read is not None and read[0] else None
 
 
-def _numbers_in_place(text: str, context: bool = True) -> str | None:
+def _numbers_in_place(text: str, context: int = 2) -> str | None:
     """``text`` with its runs of number words written as digits and every other word kept.
 
     "22 og så treogtredive 44 55" -> "22 og så 33 44 55", so a number split by words is
@@ -545,12 +554,14 @@ _ACCENTED = str.maketrans("éèêëáàâíìîóòôúùû", "eeeeaaaiiiooouuu"
 
 
 @lru_cache(maxsize=8)  # the same message is read for its digit groups and for its words in place
-def _read_numbers(text: str, context: bool = True) -> tuple[list[str], list[str], bool] | None:
+def _read_numbers(text: str, context: int = 2) -> tuple[list[str], list[str], bool] | None:
     """(runs of number words as digit groups, the text's words with those runs as digits,
-    whether a word was read by its neighbours); ``context``: read words by their neighbours."""
+    whether a word was mended); ``context``: 2 mends misspellings and words by their
+    neighbours, 1 misspellings only, 0 reads the words as written."""
     lower = text.casefold().translate(_ACCENTED)  # "to otte én ni"
     digits = _ANY_DIGIT.search(lower) is not None
-    if digits and _LEET_HINT.search(lower):
+    written = lower
+    if context and digits and _LEET_HINT.search(lower):
         lower = _LEET_WORD.sub(_unleet, lower)
     # A sound-alike ("ate", "for") is read only next to a number: a number word, itself a
     # hint, or a digit group.
@@ -569,7 +580,7 @@ def _read_numbers(text: str, context: bool = True) -> tuple[list[str], list[str]
     while i < len(tokens):
         i = reader.step(i)
     reader.flush()
-    return reader.out, reader.in_place, by_context
+    return reader.out, reader.in_place, by_context or lower != written
 
 
 def _unleet(m: re.Match[str]) -> str:
@@ -585,23 +596,25 @@ def _unleet(m: re.Match[str]) -> str:
 _AMBIGUOUS_NUMBER_WORDS = frozenset({"to", "en", "et", "one", "oh", "ti", "ni"})
 
 
-def _mend_number_words(tokens: list[str], context: bool = True) -> tuple[list[str], list[str | None], bool]:
+def _mend_number_words(tokens: list[str], context: int = 2) -> tuple[list[str], list[str | None], bool]:
     """``tokens`` with misspelt number words put right: "syw" -> "syv", "treoghalvfjers" -> 73.
 
     A spelling that is a word of its own ("for", "ate", "sex") or a word one typo from a number
     word ("fine", "mine") is read as a number only next to a digit group or a number word that
     is no everyday word as well, so "two for one" stays talk but "two ate one nine" is 2819.
     Returns the mended tokens, each one's digits (None for a word that is no number), and
-    whether a word was read by its neighbours (only when ``context``).
+    whether any word was mended. ``context`` 1 puts misspellings right only, 0 nothing.
     """
     values = [t if t.isdigit() else _number_value(t) for t in tokens]
     mended = list(tokens)
-    for i, token in enumerate(tokens):
-        if values[i] is None and (fixed := _SPELLINGS.get(token) or _compound_with_typo(token)) is not None:
-            mended[i], values[i] = fixed, _number_value(fixed)
     if not context:
         return mended, values, False
     by_context = False
+    for i, token in enumerate(tokens):
+        if values[i] is None and (fixed := _SPELLINGS.get(token) or _compound_with_typo(token)) is not None:
+            mended[i], values[i], by_context = fixed, _number_value(fixed), True
+    if context < 2:
+        return mended, values, by_context
     vouches = [v is not None and t not in _AMBIGUOUS_NUMBER_WORDS for t, v in zip(mended, values, strict=True)]
     for i, token in enumerate(tokens):
         if values[i] is None and ((i > 0 and vouches[i - 1]) or (i + 1 < len(tokens) and vouches[i + 1])):

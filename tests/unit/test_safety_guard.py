@@ -761,3 +761,19 @@ class TestGeneratedShapes:
     )
     def test_talk_around_those_words_passes(self, text: str) -> None:
         assert check_text(text) is None
+
+
+class TestMendingNeverLosesAReading:
+    """Misspelt and sound-alike words are read as extra readings; the words as written still count."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "text me five five five eight six seven five three oh nine right now",  # "right" ~ "eight"
+            "ring toogtredive og halvfems og nul en og nul seks 😘",  # pairs split by "og"
+            "mit nr: tyveotte nittn fyrreseks halvfjerstre fine",  # "fine" ~ "five"
+            "lol 📱 7️⃣ syv 1️⃣ syv6️⃣ tre5️⃣ fem",  # "tre5" is three and 5, not "tres"
+        ],
+    )
+    def test_a_word_next_to_a_number_cannot_hide_it(self, text: str) -> None:
+        assert check_text(text) == "phone"
