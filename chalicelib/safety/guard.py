@@ -885,6 +885,7 @@ def _has_split_phone(text: str) -> bool:
                 and joined[0] in "23456789"
                 and worded_gaps
                 and not _not_a_phone(" ".join(groups))
+                and not all(int(b) - int(a) == 1 for a, b in itertools.pairwise(groups))  # "28, nej 29, 30, 31"
                 and joined not in _helpline_numbers()
             ):
                 return True
@@ -1093,7 +1094,12 @@ def _disguised_readings(prepared: str, text: str) -> list[str]:
         ungrouped = _EIGHT_IN_THOUSANDS.sub(_ungrouped, prepared)
         if ungrouped != prepared:
             readings.append(ungrouped)  # "ring 28.194.673"
-    if "+" in prepared and _PLUS_BETWEEN.search(prepared) and not _ARITHMETIC.search(text):
+    if (
+        "+" in prepared
+        and _PLUS_BETWEEN.search(prepared)
+        and not _ARITHMETIC.search(text)
+        and (_cued(text) or not _LETTERS.search(text))  # "28+19+46+73" alone; "hvad … 22+33+44+55" sums
+    ):
         readings.append(_PLUS_BETWEEN.sub(" ", prepared))
     if _SUM.search(prepared) and _cued(text):
         readings.append(_SUM.sub(_worked_out, prepared))

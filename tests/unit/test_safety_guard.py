@@ -651,6 +651,8 @@ class TestDisguisedNumbers:
             "det har 28.194.673 visninger på youtube",
             "videoen er nummer 1 med 28.194.673 views",
             "vi var 28 og 29 og 30 og 31 i klassen",
+            "28, nej 29, 30, 31 december er jeg væk",
+            "hvad to er 22+33+44+55",
             "jeg har to brødre og en søster og fire katte og to hunde og en hamster og otte fisk",
             "jeg løb 2 km og 8 km og 1 km og 9 km denne uge",
         ],
