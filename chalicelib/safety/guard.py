@@ -28,7 +28,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +59,34 @@ class _Regex:
         return getattr(compiled, name)
 
 
-# Invisible characters people (and keyboards) slip between digits or letters.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\ufe0f\u20e3]")  # incl. keycap digits 2️⃣
+# Invisible characters people (and keyboards) slip between digits or letters: soft hyphens,
+# zero-width and joiner characters, direction marks and overrides, variation selectors, and
+# the combining marks of "strike-through" and "underline" text generators (2̶8̶, 2̲8̲) and
+# keycaps (2️⃣). NFKC has already composed every accented letter, so marks left are decoration.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufe00-\ufe0f"
+    "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+# Any character with a digit's value that NFKC leaves alone: dingbat circled digits (❷ ➁ ⓶),
+# and digits of other scripts (٢ ۲ २), so every later pattern can read plain 0-9.
+_UNUSUAL = re.compile(r"[^\x00-\x7fæøåÆØÅéÉèüÜöÖäÄ]")  # beyond Danish letters: emoji, other scripts, dingbats
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d|[\u24f5-\u24ff\u2776-\u2793]")  # other scripts' digits, ⓵ ❶ ➀ ➊
+_KEYCAP_TEN = "\U0001f51f"  # 🔟
+_EMOJI_O = str.maketrans({"\U0001f17e": "O", "\U0001f15e": "O"})  # 🅾️, a letter O, so a zero by digits
+
+
+def _ascii_digit(m: re.Match[str]) -> str:
+    char = m.group()
+    value = unicodedata.digit(char, None)
+    return char if value is None else str(value)
 
 
 def _normalise(text: str) -> str:
-    """NFKC folds full-width digits and look-alike letters; invisible characters go."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    """NFKC folds full-width digits and look-alike letters; invisible characters and decoration go."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    if text.isascii() or not _UNUSUAL.search(text):
+        return text
+    return _OTHER_DIGIT.sub(_ascii_digit, text.replace(_KEYCAP_TEN, "10").translate(_EMOJI_O))
 
 
 # --- CPR ---------------------------------------------------------------------------
@@ -152,15 +173,36 @@ _PAIRED = _Regex(r"(?<![\d.,/])(\d\s?\d)\s*([/,.;:]+|\.{2,}|…)\s*(\d\s?\d)\s*\
 # Exotic separators between digits ("22_33_44_55", "22*33*44*55") become spaces
 # so the phone-number matcher sees an ordinary spaced number.
 _ODD_SEPARATOR = _Regex(
-    r"(?<=\d)\s*(?:(?:-+>|=>|[_*|·•~&\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff])\s*)+(?=\d)"
-)  # "28 🙂 19 🙂 46 🙂 73", "28 -> 19"
+    r"(?<=\d)\s*(?:(?:-+>|=>|[)\]}]\s*[(\[{]?|[(\[{]|[_*|·•~&#'\x22`^°§¤\u2018-\u201f\u2190-\u21ff\u2600-\u27bf"
+    r"\u2b00-\u2bff\U0001f000-\U0001faff])\s*)+(?=\d)|(?<=\d)[×÷=!?@]+(?=\d)"
+)  # "28 🙂 19 🙂 46 🙂 73", "28 -> 19", "28#19#46#73", "28'19'46'73", "(28)(19)(46)(73)"
+# "28=19=46=73", "28@19@46@73", "2×8×1×9...": marks pressed between the digits, without the
+# spaces of sums ("28 × 19 = 532") and of lists that shout ("28!!! 19!!!").
+# "28+19+46+73": a plus between groups strings a number together unless the message does sums.
+_PLUS_BETWEEN = _Regex(r"(?<=\d)\s*\+\s*(?=\d)")
+# "mit nr er 28 19 46 70+3", "ring 28194674-1", "mit nr 2x14 19 46 73": a sum to work out.
+_SUM = _Regex(r"(?<![\d+*×x-])(\d{1,8})\s*([+*×x-])\s*(\d{1,4})(?![\d+*×x-])")
+
+
+def _worked_out(m: re.Match[str]) -> str:
+    left, sign, right = int(m.group(1)), m.group(2), int(m.group(3))
+    value = left + right if sign == "+" else left - right if sign == "-" else left * right
+    if value < 0:
+        return m.group()
+    return f"0{value}" if m.group(1) == "0" and value < 10 else str(value)  # "0+7" is the pair 07
+
+
+_ARITHMETIC = _Regex(
+    r"[=?]|\b(?:giver|gange|minus|plus|regn|regne|hvad\s+er|what\s+is|what'?s|equals|lig\s+med|sum|summen|facit|mat|matematik|math|maths)\b",
+    re.IGNORECASE,
+)
 # Single digits or groups with one repeated separator: "2,8,1,9,4,6,7,3", "28 ; 1946 ; 73".
 _SEPARATED = _Regex(r"(?<![\d.,/:;-])\d{1,4}\s*([,;/:.-])\s*\d{1,4}(?:\s*\1\s*\d{1,4}){1,6}(?![\d]|[.,/:;-]\d)")
 _DATE = _Regex(r"(\d{1,2})[./-](\d{1,2})[./-](?:\d{2}|\d{4})|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}")
 _TIME_RANGE = _Regex(r"\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}")
 _YEAR_RANGE = _Regex(r"(?:19|20)\d\d\s*[-–/ ]\s*(?:19|20)\d\d")
 _THOUSANDS = _Regex(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-_LONG_DIGIT_RUN = _Regex(r"\d(?:[\s().-]?\d){8,}")
+_LONG_DIGIT_RUN = _Regex(r"\d(?:[\s()./-]?\d){8,}")  # "0151/2345678" too
 # Numbers written without country code in the national format of a nearby country.
 _FOREIGN_REGIONS = ("SE", "NO", "GB", "DE", "US")
 
@@ -211,15 +253,33 @@ def _has_phone(text: str) -> bool:
         return True
     if _has_plain_phone(text):
         return True
-    spoken = _digits_from_words(text)
+    if _words_read_as_phone(text, _MENDED):
+        return True
+    # Mended words are extra readings, never the only one: "… three oh nine right now" must
+    # not become eleven digits ("right" ~ "eight"). So the words are read again with only the
+    # sure misspellings put right, and as written.
+    read = _read_numbers(text, _MENDED)
+    if (
+        read is not None
+        and read[2]
+        and (_words_read_as_phone(text, _SPELLED) or _words_read_as_phone(text, _AS_WRITTEN))
+    ):
+        return True
+    return _has_split_phone(text)
+
+
+# How far the number words are mended: by their neighbours too, misspellings only, not at all.
+_MENDED, _SPELLED, _AS_WRITTEN = 2, 1, 0
+
+
+def _words_read_as_phone(text: str, context: int) -> bool:
+    spoken = _digits_from_words(text, context)
     if spoken is not None and (
         _has_plain_phone(spoken) or _has_split_phone(spoken) or _spoken_number(spoken, _cued(text))
     ):
         return True
-    in_place = _numbers_in_place(text) if spoken is not None else None
-    if in_place is not None and _has_split_phone(in_place):
-        return True  # "22 og så treogtredive 44 55"
-    return _has_split_phone(text)
+    in_place = _numbers_in_place(text, context) if spoken is not None else None
+    return in_place is not None and _has_split_phone(in_place)  # "22 og så treogtredive 44 55"
 
 
 # North American numbers: 555-867-5309, (555) 867-5309, +1 555.867.5309. The separators
@@ -249,6 +309,7 @@ def _spaced_nanp(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4)  # asked by several readings of the same message
 def _cued(text: str) -> bool:
     return bool(_PHONE_CUES.search(text))
 
@@ -357,16 +418,54 @@ _TENS = {
     "eighty": 80,
     "halvfems": 90,
     "ninety": 90,
+    # The old long forms, still written for fun: "halvtredsindstyve" is 50.
+    "halvtredsindstyve": 50,
+    "tresindstyve": 60,
+    "halvfjerdsindstyve": 70,
+    "firsindstyve": 80,
+    "halvfemsindstyve": 90,
 }
 _NUMBER_WORD = _Regex(
     r"[a-zæøå]+(?:og(?:tyve|tredive|tredve|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))?|\d+",
     re.IGNORECASE,
 )
-_REPEAT = {"double": 2, "dobbelt": 2, "triple": 3, "tripple": 3}
+_REPEAT = {"double": 2, "dobbelt": 2, "triple": 3, "tripple": 3, "treble": 3, "tredobbelt": 3}
 _HUNDRED = frozenset({"hundred", "hundrede"})
 _COMPOUND = re.compile(r"([a-z]+)og([a-zæø]+)")
 _NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve", "two", "three", "four", "five",
-                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt", "nought")  # fmt: skip
+                 "six", "seven", "eight", "nine", "zero", "nul", "one", "ty", "teen", "double", "dobbelt", "nought", "treble", "trip",
+                 "syw", "syu", "ote", "fir", "sex", "sek", "halv", "tw")  # fmt: skip
+
+# Number words as teens misspell them, read wherever they stand: none is a word of its own.
+_SPELLINGS = {
+    "syw": "syv", "syu": "syv", "siv": "syv", "sekss": "seks", "sexs": "seks", "sekz": "seks", "ote": "otte",
+    "otteh": "otte", "åtte": "otte", "fjre": "fire", "fiir": "fire", "fier": "fire", "nuul": "nul", "nol": "nul",
+    "tretn": "tretten", "nittn": "nitten", "nitn": "nitten", "sekstn": "seksten", "sytn": "sytten",
+    "tyeve": "tyve", "tuve": "tyve", "treve": "tredive", "tredieve": "tredive", "tredve": "tredive",
+    "halvtres": "halvtreds", "halvtrads": "halvtreds", "halvtræds": "halvtreds", "halvtrez": "halvtreds",
+    "halvfjers": "halvfjerds", "halvfjerts": "halvfjerds", "halvfjærds": "halvfjerds", "halfjerds": "halvfjerds",
+    "halvfjes": "halvfjerds", "halvfjerz": "halvfjerds", "halvfemds": "halvfems", "halfems": "halvfems",
+    "halvfæms": "halvfems", "treds": "tres",
+    "twenny": "twenty", "twinty": "twenty", "tweny": "twenty", "thirdy": "thirty", "thurty": "thirty",
+    "fourty": "forty", "fourdy": "forty", "fivety": "fifty", "fitty": "fifty", "fiddy": "fifty", "sixdy": "sixty",
+    "sevendy": "seventy", "sevnty": "seventy", "eigthy": "eighty", "eighdy": "eighty", "ninty": "ninety",
+    "ninedy": "ninety", "sevn": "seven", "sevin": "seven", "eigth": "eight", "eigt": "eight", "eihgt": "eight",
+    "thre": "three", "fiv": "five", "nineh": "nine", "zerow": "zero",
+}  # fmt: skip
+# Spellings that are words too ("for", "ate", "sex", "tree"): read as numbers only next to a number.
+_SOUND_ALIKES = {
+    "tu": "to", "too": "two", "toe": "two", "tew": "two", "ate": "eight", "ait": "eight", "won": "one",
+    "wan": "one", "for": "four", "fore": "four", "fo": "four", "tree": "three", "free": "three", "sex": "seks",
+    "sicks": "six", "siks": "six", "fir": "fire", "tyv": "tyve", "fyr": "fyrre", "fyre": "fyrre", "o": "oh",
+    "nil": "zero", "nein": "nine", "nie": "ni", "nii": "ni", "sy": "syv",
+}  # fmt: skip
+# Only the rarer ones: a message with "for" or "to" and digits is everyday talk far more often.
+_SOUND_ALIKE_HINTS = ("ate", "ait", "won", "wan", "tree", "free", "sex", "sicks", "siks", "tyv", "nil", "nein", "nii",
+                      "too", "tew")  # fmt: skip
+# "tw0 eight 0ne", "f0ur", "s3ven": digits standing in for the letters of a number word.
+_LEET = str.maketrans("013457", "oieast")
+_LEET_HINT = re.compile(r"[a-zæøå][013457]|[013457][a-zæøå]")
+_LEET_WORD = re.compile(r"\b(?=[a-zæøå]*\d)(?=\d*[a-zæøå])[a-zæøå\d]{2,}\b")
 
 
 def _number_value(word: str) -> str | None:
@@ -388,17 +487,22 @@ def _number_value(word: str) -> str | None:
 
 
 def _plain_number_value(word: str) -> str | None:
-    for table in (_UNITS, _TEENS, _TENS):
-        if word in table:
-            return str(table[word])
-    m = _COMPOUND.fullmatch(word)
-    if m and m.group(1) in _UNITS and m.group(2) in _TENS:
-        return str(_TENS[m.group(2)] + _UNITS[m.group(1)])
-    for tens, value in _TENS.items():
-        unit = word.removeprefix(tens)
-        if unit != word and unit in _UNITS and _UNITS[unit] > 0 and unit not in ("en", "et", "oh"):
-            return str(value + _UNITS[unit])  # "twentyeight", "tyveotte"
-    return None
+    return _number_words().get(word)
+
+
+@cache
+def _number_words() -> dict[str, str]:
+    """Every number word and tens compound -> its digits: "fem" 5, "toogtyve" 22, "twentyeight" 28.
+
+    One table, so reading a word is one look-up however many words the message has.
+    """
+    table = {word: str(value) for group in (_UNITS, _TEENS, _TENS) for word, value in group.items()}
+    for tens, tens_value in _TENS.items():
+        for unit, unit_value in _UNITS.items():
+            table.setdefault(f"{unit}og{tens}", str(tens_value + unit_value))  # "toogtyve"
+            if unit_value > 0 and unit not in ("en", "et", "oh"):
+                table.setdefault(f"{tens}{unit}", str(tens_value + unit_value))  # "twentyeight", "tyveotte"
+    return table
 
 
 _STRETCHED = re.compile(r"(.)\1{2,}")
@@ -408,8 +512,13 @@ _NOT_NUMBER_CONCATENATIONS = frozenset({"enten", "tien", "tito", "nien", "toen",
 _PIECES = sorted({*_UNITS, *_TEENS, *_TENS} - {"een"}, key=len, reverse=True)
 
 
+_MADE_OF_PIECES = _Regex("(?:" + "|".join(_PIECES) + ")+")
+
+
 def _split_number_words(word: str) -> list[str] | None:
     """``word`` cut into whole number words, longest first, or None when it will not cut."""
+    if word and not _MADE_OF_PIECES.fullmatch(word):
+        return None
     if not word:
         return []
     for piece in _PIECES:
@@ -420,45 +529,186 @@ def _split_number_words(word: str) -> list[str] | None:
     return None
 
 
-def _digits_from_words(text: str) -> str | None:
+def _digits_from_words(text: str, context: int = 2) -> str | None:
     """``text`` with every run of number words (and digits) read as digit groups, or None.
 
     "to to tre tre fire fire fem fem" -> "2 2 3 3 4 4 5 5"; "to og tyve" and
     "twenty two" -> "22"; "eight hundred sixty seven" -> "867". Only runs with at least
     two number words are read, so the Danish articles "en"/"et" and English "to" stay words.
     """
-    read = _read_numbers(text)
+    read = _read_numbers(text, context)
     return " , ".join(read[0]) if read is not None and read[0] else None
 
 
-def _numbers_in_place(text: str) -> str | None:
+def _numbers_in_place(text: str, context: int = 2) -> str | None:
     """``text`` with its runs of number words written as digits and every other word kept.
 
     "22 og så treogtredive 44 55" -> "22 og så 33 44 55", so a number split by words is
     found whichever of its groups were spelled out.
     """
-    read = _read_numbers(text)
+    read = _read_numbers(text, context)
     return " ".join(read[1]) if read is not None and read[0] else None
 
 
 _ACCENTED = str.maketrans("éèêëáàâíìîóòôúùû", "eeeeaaaiiiooouuu")
 
 
-def _read_numbers(text: str) -> tuple[list[str], list[str]] | None:
-    """(runs of number words as digit groups, the text's words with those runs as digits)."""
+@lru_cache(maxsize=8)  # the same message is read for its digit groups and for its words in place
+def _read_numbers(text: str, context: int = 2) -> tuple[list[str], list[str], bool] | None:
+    """(runs of number words as digit groups, the text's words with those runs as digits,
+    whether a word was mended); ``context``: 2 mends misspellings and words by their
+    neighbours, 1 misspellings only, 0 reads the words as written."""
     lower = text.casefold().translate(_ACCENTED)  # "to otte én ni"
-    if not any(h in lower for h in _NUMBER_HINTS):
+    digits = _ANY_DIGIT.search(lower) is not None
+    written = lower
+    if context and digits and _LEET_HINT.search(lower):
+        lower = _LEET_WORD.sub(_unleet, lower)
+    # A sound-alike ("ate", "for") is read only next to a number: a number word, itself a
+    # hint, or a digit group.
+    if not any(h in lower for h in _NUMBER_HINTS) and not (digits and any(h in lower for h in _SOUND_ALIKE_HINTS)):
         return None
-    tokens = _NUMBER_WORD.findall(lower)
-    spoken = sum(1 for t in tokens if not t.isdigit() and _number_value(t) is not None)
+    tokens, values, by_context = _mend_number_words(_NUMBER_WORD.findall(lower), context)
+    # A word of several number words run together ("seksnulnulsyv") counts for each of them.
+    spoken = sum(
+        len(v.split()) if v is not None and not t.isdigit() else t in _REPEAT
+        for t, v in zip(tokens, values, strict=True)
+    )
     if spoken < 2 and not (spoken and _digit_count(text) >= 4):
         return None
-    reader = _NumberReader(tokens)
+    reader = _NumberReader(tokens, values)
     i = 0
     while i < len(tokens):
         i = reader.step(i)
     reader.flush()
-    return reader.out, reader.in_place
+    return reader.out, reader.in_place, by_context or lower != written
+
+
+def _unleet(m: re.Match[str]) -> str:
+    token = m.group()
+    letters = token.strip("0123456789")
+    if letters != token and _plain_number_value(letters) is not None:
+        return token  # "tre5", "to8": a number word and a digit, not "tres"
+    word = token.translate(_LEET)
+    return word if _plain_number_value(word) is not None else token
+
+
+# Short number words that are everyday words as well; they vouch for no neighbour.
+_AMBIGUOUS_NUMBER_WORDS = frozenset({"to", "en", "et", "one", "oh", "ti", "ni"})
+
+
+def _mend_number_words(tokens: list[str], context: int = 2) -> tuple[list[str], list[str | None], bool]:
+    """``tokens`` with misspelt number words put right: "syw" -> "syv", "treoghalvfjers" -> 73.
+
+    A spelling that is a word of its own ("for", "ate", "sex") or a word one typo from a number
+    word ("fine", "mine") is read as a number only next to a digit group or a number word that
+    is no everyday word as well, so "two for one" stays talk but "two ate one nine" is 2819.
+    Returns the mended tokens, each one's digits (None for a word that is no number), and
+    whether any word was mended. ``context`` 1 puts misspellings right only, 0 nothing.
+    """
+    values = [t if t.isdigit() else _number_value(t) for t in tokens]
+    mended = list(tokens)
+    if not context:
+        return mended, values, False
+    by_context = False
+    for i, token in enumerate(tokens):
+        if values[i] is None and (fixed := _SPELLINGS.get(token) or _compound_with_typo(token)) is not None:
+            mended[i], values[i], by_context = fixed, _number_value(fixed), True
+    if context < 2:
+        return mended, values, by_context
+    vouches = [v is not None and t not in _AMBIGUOUS_NUMBER_WORDS for t, v in zip(mended, values, strict=True)]
+    for i, token in enumerate(tokens):
+        if values[i] is None and ((i > 0 and vouches[i - 1]) or (i + 1 < len(tokens) and vouches[i + 1])):
+            fixed = _SOUND_ALIKES.get(token) or _one_typo_from_number(token)
+            if fixed is not None:
+                mended[i], values[i], by_context = fixed, _number_value(fixed), True
+    return mended, values, by_context
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+@cache
+def _number_vocabulary() -> dict[str, tuple[str, ...]]:
+    """Number words long enough that one typo cannot make them another word by chance, filed
+    under themselves and every one-letter deletion: two words one typo apart share a key."""
+    index: dict[str, tuple[str, ...]] = {}
+    for word in (*_UNITS, *_TEENS, *_TENS):
+        if len(word) >= 4:
+            for key in _deletions(word):
+                index[key] = (*index.get(key, ()), word)
+    return index
+
+
+def _one_typo(word: str, target: str) -> bool:
+    """One letter added, dropped, changed, or two neighbours swapped."""
+    if abs(len(word) - len(target)) > 1 or word == target:
+        return False
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        if len(diff) != 2:
+            return len(diff) == 1
+        i, j = diff
+        return j == i + 1 and word[i] == target[j] and word[j] == target[i]
+    short, long = (word, target) if len(word) < len(target) else (target, word)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _one_typo_from_number(word: str) -> str | None:
+    if len(word) < 3 or not word.isalpha():
+        return None
+    index = _number_vocabulary()
+    candidates = {w for key in _deletions(word) for w in index.get(key, ())}
+    return next((w for w in sorted(candidates) if _one_typo(word, w)), None)
+
+
+def _typo_unit(word: str) -> str | None:
+    if word in _UNITS:
+        return word
+    fixed = _SPELLINGS.get(word)
+    if fixed in _UNITS:
+        return fixed
+    return next((u for u in _UNITS if len(u) >= 4 and _one_typo(word, u)), None)
+
+
+def _typo_tens(word: str) -> str | None:
+    if word in _TENS:
+        return word
+    fixed = _SPELLINGS.get(word)
+    if fixed in _TENS:
+        return fixed
+    return next((t for t in _TENS if len(t) >= 4 and _one_typo(word, t)), None)
+
+
+def _compound_with_typo(word: str) -> str | None:
+    """A tens compound with one slip in a part: "treoghalvfjers", "ottogtyve", "halvfjerstre"."""
+    if len(word) < 7:
+        return None
+    m = _COMPOUND.fullmatch(word) if "og" in word else None
+    if m:
+        unit, tens = _typo_unit(m.group(1)), _typo_tens(m.group(2))
+        if tens is not None and unit is not None and _UNITS[unit] > 0:
+            return f"{unit}og{tens}"
+    if word[-2:] not in _UNIT_ENDING_TAILS:
+        return None
+    for ending, unit in _UNIT_ENDINGS:
+        if word.endswith(ending):
+            tens = _typo_tens(word[: -len(ending)])
+            if tens is not None:
+                return f"{tens}{unit}"  # "halvfjerstre" -> "halvfjerdstre", "fyrresex" -> "fyrreseks"
+    return None
+
+
+# Units as they end a tens word ("tyveotte", "fyrresex"), spelt right or as teens spell them.
+_UNIT_ENDINGS = tuple(
+    (ending, unit)
+    for ending, unit in (
+        *((u, u) for u in _UNITS),
+        *((k, v) for k, v in {**_SPELLINGS, **_SOUND_ALIKES}.items() if v in _UNITS),
+    )
+    if _UNITS[unit] > 0 and unit not in ("en", "et", "oh") and len(ending) >= 2
+)
+_UNIT_ENDING_TAILS = frozenset(ending[-2:] for ending, _ in _UNIT_ENDINGS)
 
 
 _TENS_DIGITS = frozenset(str(v) for v in _TENS.values())
@@ -467,8 +717,8 @@ _TENS_DIGITS = frozenset(str(v) for v in _TENS.values())
 class _NumberReader:
     """Reads a message's tokens left to right, gathering runs of number words into digit groups."""
 
-    def __init__(self, tokens: list[str]) -> None:
-        self.tokens = tokens
+    def __init__(self, tokens: list[str], values: list[str | None]) -> None:
+        self.tokens, self.values = tokens, values  # values[i]: the digits of tokens[i], or None
         self.out: list[str] = []
         self.in_place: list[str] = []
         self.run: list[str] = []
@@ -493,8 +743,9 @@ class _NumberReader:
         tokens, run = self.tokens, self.run
         token = tokens[i]
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token in _REPEAT and following in _UNITS:
-            run.extend(str(_UNITS[following]) * _REPEAT[token])  # "double two" / "dobbelt to" -> 22
+        if token in _REPEAT and (following in _UNITS or (following.isdigit() and len(following) == 1)):
+            digit = following if following.isdigit() else str(_UNITS[following])
+            run.extend(digit * _REPEAT[token])  # "double two" / "dobbelt to" / "double 2" -> 22
             self.words.extend((token, following))
             self.words_in_run += 2
             return i + 2
@@ -503,12 +754,12 @@ class _NumberReader:
             self.words.append(token)
             self.hundreds = True
             return i + 1
-        value = token if token.isdigit() else _number_value(token)
+        value = self.values[i]
         if value is None:
             return self._not_a_number(i, token, following)
         self._add(i, token, value)
         self.words.append(token)
-        self.words_in_run += not token.isdigit()
+        self.words_in_run += 0 if token.isdigit() else len(value.split())  # "seksnulnul" is three words
         return i + 1
 
     def _not_a_number(self, i: int, token: str, following: str) -> int:
@@ -520,7 +771,9 @@ class _NumberReader:
             return i + 2
         if (
             token in ("og", "and")
-            and self.words_in_run >= 2
+            # after two number words, or between two digits ("two and eight and one ..."); not
+            # between pairs ("toogtredive og halvfems" are two groups of a number split by "og")
+            and (self.words_in_run >= 2 or (bool(run) and len(run[-1]) == 1 and following in _UNITS))
             and following
             and not following.isdigit()
             and _number_value(following) is not None
@@ -540,7 +793,14 @@ class _NumberReader:
         elif self.hundreds and spelled and token in _UNITS and int(run[-1]) % 10 == 0:
             run[-1] = str(int(run[-1]) + _UNITS[token])  # "... sixty seven" -> 867
             self.hundreds = False
-        elif run and spelled and token in _UNITS and run[-1] in _TENS_DIGITS and not self.tokens[i - 1].isdigit():
+        elif (
+            run
+            and spelled
+            and token in _UNITS
+            and run[-1] in _TENS_DIGITS
+            and not self.tokens[i - 1].isdigit()
+            and self.tokens[i - 1] not in ("og", "and")
+        ):
             run[-1] = str(int(run[-1]) + _UNITS[token])  # "twenty two" -> 22
             self.hundreds = False
         else:
@@ -552,12 +812,15 @@ class _NumberReader:
 
 # "22 og så 33 44 55", "22 33 hmm 44 55": filler between the groups of one number.
 _FILLER = frozenset(
-    "og så so and then hov ups oops vent wait lol haha xd plus derefter bagefter after øh øhm hmm hm eh um uh altså bare ja yes lige just".split()
+    """og så so and then hov ups oops vent wait lol haha xd plus derefter bagefter after øh øhm hmm hm eh um uh altså bare
+    ja yes lige just nå ok okay hehe jk ehm mm like også nej no nope måske maybe
+    streg bindestreg mellemrum komma punktum prik dash dot space""".split()  # separators said in words too
 )
 _PHONE_CUES = _Regex(
     r"""\b(?:nummer|nummeret|numre|nr|tlf|telefon|mobil|mobilnummer|mobilnr|ring|sms|skriv|number|phone|call|text|cell|whatsapp
     |hit\s+me|hmu|cifre|digits|første\s+del|anden\s+del|sidste\s+del|first\s+part|second\s+part|last\s+part|resten|the\s+rest
-    |første\s+(?:fire|4)|sidste\s+(?:fire|4)|first\s+(?:four|4)|last\s+(?:four|4))\b""",
+    |første\s+(?:to|tre|fire|2|3|4)|sidste\s+(?:to|tre|fire|2|3|4)|first\s+(?:two|three|four|2|3|4)
+    |last\s+(?:two|three|four|2|3|4)|(?:første|anden|sidste)\s+halvdel|(?:first|second|last|other)\s+half)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 _TIME_WORDS = _Regex(
@@ -573,6 +836,8 @@ _LIST_WORDS = _Regex(
     |january|february|march|june|july|october)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+_QUESTIONED_GROUP = _Regex(r"\d\s?\?")
+_COUNT_OF_DIGITS = _Regex(r"\b(første|sidste|first|last|næste|next|resterende|remaining)\s+\d\b", re.IGNORECASE)
 _GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
 
 
@@ -581,13 +846,15 @@ def _has_split_phone(text: str) -> bool:
     if _digit_count(text) < 8:
         return False
     cued = bool(_PHONE_CUES.search(text))
-    if not cued and _TIME_WORDS.search(text):
-        return False  # "kl 20 30 og så 21 15" is two times
+    if not cued and (_TIME_WORDS.search(text) or len(_QUESTIONED_GROUP.findall(text)) >= 2):
+        return False  # "kl 20 30 og så 21 15" is two times, "28? 19? 46? nej 73?" guesses
+    if cued:
+        text = _COUNT_OF_DIGITS.sub(r"\1 n", text)  # "de sidste 4 er 4673": the 4 counts digits
     tokens = [m.group() for m in _GROUPS_AND_WORDS.finditer(text)]
     groups: list[str] = []
     gap: list[str] = []
-    # Without a cue, one gap of filler words ("22 og så 33 44 55"), or the same filler
-    # word between every pair ("28 og 19 og 46 og 73").
+    # Without a cue, one gap of filler words ("22 og så 33 44 55"), or filler between every
+    # pair or every digit ("28 og 19 og 46 og 73", "28 hmm 19 øh 46 nå 73", "2 og 8 og 1 og 9 ...").
     worded_gaps = 0
     gap_words: set[str] = set()
     for token in [*tokens, "."]:
@@ -596,15 +863,19 @@ def _has_split_phone(text: str) -> bool:
                 worded_gaps += 1
                 gap_words.add(" ".join(gap).casefold())
                 filler = all(w.casefold() in _FILLER for w in gap)
+                # Groups of one size may have any filler between them; groups of mixed sizes
+                # ("40 og 83 og 5879") the same word every time ("250 og så 300 og 45" is prices).
+                same_size = len({len(g) for g in (*groups, token)}) == 1 and len(token) <= 2
                 pairs = (
-                    len(gap_words) == 1
-                    and len(gap) <= 2
-                    and all(len(g) == 2 for g in (*groups, token))
+                    (len(gap_words) == 1 or (filler and same_size))
+                    and len(gap) <= (3 if same_size else 1)
                     and not all(g.endswith("0") for g in (*groups, token))  # "20 og 30 og 40 og 50"
-                    # "25 og så 30 og så 40": a count that rises is a list, not a number
+                    # "25 og så 30 og så 40": a count that rises is a list, not a number; so is
+                    # "28 og 29 og 30 og 31", counting by one
                     and not (len(gap) > 1 and all(int(a) < int(b) for a, b in itertools.pairwise((*groups, token))))
+                    and not all(int(b) - int(a) == 1 for a, b in itertools.pairwise((*groups, token)))
                 )
-                if len(gap) > (5 if cued else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
+                if len(gap) > (5 if cued or filler else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
                     groups, worded_gaps, gap_words = [], 0, set()
             groups.append(token)
             gap = []
@@ -614,6 +885,7 @@ def _has_split_phone(text: str) -> bool:
                 and joined[0] in "23456789"
                 and worded_gaps
                 and not _not_a_phone(" ".join(groups))
+                and not all(int(b) - int(a) == 1 for a, b in itertools.pairwise(groups))  # "28, nej 29, 30, 31"
                 and joined not in _helpline_numbers()
             ):
                 return True
@@ -716,13 +988,126 @@ def _separated_number(prepared: str, text: str) -> bool:
 def _has_plain_phone(text: str) -> bool:
     # No phone number anywhere has fewer than 7 digits; "2o 3o 4o 5o" has 4 plus o's.
     digits = _digit_count(text)
-    if digits < 4 or (digits < 7 and "o" not in text.casefold() and "l" not in text and "I" not in text):
+    if digits < 4:
         return False
     prepared = _O_FOR_ZERO.sub("0", text)
     if "l" in prepared or "I" in prepared:
         prepared = _L_FOR_ONE.sub("1", prepared)
+    if _digit_count(prepared) >= 7 and (
+        _reads_as_phone(prepared, text) or (prepared != text and _has_split_phone(prepared))
+    ):
+        return True
+    return any(
+        _reads_as_phone(variant, text) or _has_split_phone(variant) for variant in _disguised_readings(prepared, text)
+    )
+
+
+# "2B 1g 4b 7E", "Z8 19 A6 73", "2819467T": letters that look like digits, in a word that is
+# otherwise digits (at least as many digits as letters), so "8B" or "bus 5C" stay words.
+_LOOKALIKE_DIGITS = str.maketrans("OoDlIiZzEASsGbTBgq", "000111223455667899")
+_LOOKALIKE_TOKEN = _Regex(r"(?<![^\W_])(?=[OoDlIZzEASsGbTBgq]*\d)[\dOoDlIZzEASsGbTBgq]{2,}(?![^\W_])")
+# "2 8 I 9 4 6 7 3", "8/5/o/2/5/8/9/7", "69 55 ll 74": o and l standing alone as a group, next to digits.
+_LONE_LOOKALIKE = _Regex(r"(?<![^\W\d_])([oOlI])\1{0,3}(?![^\W\d_])")  # one letter, repeated: "lol" is a word
+_ZERO_ONE = str.maketrans("oOlI", "0011")
+
+
+def _lone_lookalike(m: re.Match[str]) -> str:
+    text, start, end = m.string, m.start(), m.end()
+    near = text[max(0, start - 4) : start] + text[end : end + 4]
+    return m.group().translate(_ZERO_ONE) if _ANY_DIGIT.search(near) else m.group()
+
+
+# "2a8b1c9d4e6f7g3", "28x19x46x73": one or two digits at a time with a letter or two between.
+_INTERLEAVED = _Regex(r"(?<![^\W_])\d{1,2}(?:[^\W\d_]{1,3}\d{1,2}){3,}(?![^\W_])")
+# "2 x 8 x 1 x 9 ...", "28 banan 19 banan 46 banan 73", "2 a 8 b 1 c 9 ...": the same word
+# between every group, or a lone letter.
+_SPACED_INTERLEAVED = _Regex(
+    r"(?<![^\W_])\d{1,2}(?:(\s+[^\W\d_]{1,12}\s+)\d{1,2}(?:\1\d{1,2}){2,}|(?:\s[^\W\d_]\s\d{1,2}){3,})(?![^\W_])"
+)
+_LETTERS = _Regex(r"[^\W\d_]+")
+_CUE_JUST_BEFORE = _Regex(
+    r"""\b(?:nummer|nummeret|nr|tlf|telefon|mobil|mobilnummer|mobilnr|ring|sms|skriv|number|phone|call|text|cell
+    |whatsapp|hmu)\b\.?(?:\s*(?:er|is|=|:|-|på|on|til|mig|me|at|'s))*\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "ring 28.194.673": eight digits grouped like an amount, in a message that speaks of a number.
+_EIGHT_IN_THOUSANDS = _Regex(
+    r"(?<![\d.,])[2-9]\d(?:\.\d{3}){2}(?![\d]|[.,]\d)|(?<![\d.,])[2-9]\d(?:,\d{3}){2}(?![\d]|[.,]\d)"
+)
+
+
+def _ungrouped(m: re.Match[str]) -> str:
+    """ "ring 28.194.673" without its dots, when the word for calling comes just before it
+    ("videoen er nummer 1 med 28.194.673 views" counts views)."""
+    before = m.string[max(0, m.start() - 30) : m.start()]
+    return m.group().replace(".", "").replace(",", "") if _CUE_JUST_BEFORE.search(before) else m.group()
+
+
+_DIGITS_ONLY = re.compile(r"\D")
+_GROUPS = re.compile(r"\d+")
+
+
+def _unspaced(m: re.Match[str]) -> str:
+    """The digits alone, unless the word between them follows the last one too: a count
+    ("28 likes 19 likes 46 likes 73 likes"), where "28 banan 19 banan 46 banan 73" hides a number."""
+    word = (m.group(1) or "").strip().casefold()
+    counted = bool(word) and m.string[m.end() :].casefold().lstrip().startswith(word)
+    groups = [int(g) for g in _GROUPS.findall(m.group())]
+    steps = {b - a for a, b in itertools.pairwise(groups)}
+    if counted or len(set(_DIGITS_ONLY.sub("", m.group()))) == 1 or steps in ({1}, {-1}):
+        return m.group()  # "3 x 3 x 3 x 3 ..." multiplies, "28 og 29 og 30 og 31" counts
+    return str(_LETTERS.sub(" ", m.group()))
+
+
+def _lookalike(m: re.Match[str]) -> str:
+    token = m.group()
+    letters = sum(1 for c in token if not c.isdigit())
+    return token.translate(_LOOKALIKE_DIGITS) if letters and letters <= len(token) - letters else token
+
+
+def _disguised_readings(prepared: str, text: str) -> list[str]:
+    """Other readings of ``prepared`` when a number is disguised, each only if it differs.
+
+    Look-alike letters ("2B 1g 4b 7E"), letters between the digits ("2a8b1c9d4e6f7g3"),
+    and plus signs: as separators ("28+19+46+73") when the message does no sums, and as
+    sums ("mit nr er 20+8 19 46 73") when it speaks of a number.
+    """
+    readings: list[str] = []
+    looked = _LOOKALIKE_TOKEN.sub(_lookalike, prepared)
+    # Codes and room names are letters and digits too ("koden er 2B4G8E1A", "2B 3A 4E 5S"): more
+    # than two letters read as digits only where the message speaks of a number.
+    if _digit_count(looked) - _digit_count(prepared) > 2 and not _cued(text):
+        looked = prepared
+    looked = _LONE_LOOKALIKE.sub(_lone_lookalike, looked)
+    if looked != prepared and _digit_count(looked) >= 7:
+        readings.append(looked)
     if _digit_count(prepared) < 7:
-        return False
+        return readings
+    unlettered = _INTERLEAVED.sub(lambda m: _LETTERS.sub(" ", m.group()), prepared)
+    if _SPACED_INTERLEAVED.search(unlettered) and (
+        _cued(text) or not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text) or _ARITHMETIC.search(text))
+    ):
+        unlettered = _SPACED_INTERLEAVED.sub(_unspaced, unlettered)
+    if unlettered != prepared:
+        readings.append(unlettered)
+    if ("." in prepared or "," in prepared) and _cued(text):
+        ungrouped = _EIGHT_IN_THOUSANDS.sub(_ungrouped, prepared)
+        if ungrouped != prepared:
+            readings.append(ungrouped)  # "ring 28.194.673"
+    if (
+        "+" in prepared
+        and _PLUS_BETWEEN.search(prepared)
+        and not _ARITHMETIC.search(text)
+        and (_cued(text) or not _LETTERS.search(text))  # "28+19+46+73" alone; "hvad … 22+33+44+55" sums
+    ):
+        readings.append(_PLUS_BETWEEN.sub(" ", prepared))
+    if _SUM.search(prepared) and _cued(text):
+        readings.append(_SUM.sub(_worked_out, prepared))
+    return readings
+
+
+def _reads_as_phone(prepared: str, text: str) -> bool:
+    """Whether ``prepared`` (``text`` with disguises undone) holds a phone number."""
     prepared = _ODD_SEPARATOR.sub(" ", prepared)
     if prepared != text and _NANP.search(prepared):
         return True  # "555 867 53O9"
@@ -861,7 +1246,7 @@ _ON_PLATFORM_AS = _Regex(
 )
 # "jeg er sofiehh på snap", "im jakeyboy on tiktok": who one is, then the platform.
 _ME_ON_PLATFORM = _Regex(
-    rf"\b(?:jeg\s+er|i'?m|im|i\s+am)\s+@?(?P<u>[^\W\d_][\w.]{{3,}})\s+(?:på|paa|on)\s+{_PLATFORM}\b",
+    rf"\b(?:jeg\s+er|er\s+jeg|i'?m|im|i\s+am)\s+@?(?P<u>[^\W\d_][\w.]{{3,}})\s+(?:på|paa|on)\s+{_PLATFORM}\b",
     re.IGNORECASE,
 )
 # "add mig sofiehh på snap", "søg sofiehh på insta": a made-up word between the verb and the platform.
@@ -908,10 +1293,9 @@ def _made_up(word: str) -> bool:
     if any(lower.endswith(e) and len(lower) >= len(e) + 3 for e in _MADE_UP_ENDINGS) or re.search(r"(.)\1\1", lower):
         return True
     first, *_ = _name_lists()
-    return any(
-        lower.startswith(name) and len(lower) >= len(name) + 2 and lower not in first
-        for name in (lower[:n] for n in range(4, len(lower) - 1))
-        if name in first
+    # A first name with letters added ("lunakristensen", "sofieh"); one added "s" is a genitive.
+    return lower not in first and any(
+        lower[:n] in first and (len(lower) >= n + 2 or lower[n:] != "s") for n in range(4, len(lower))
     )
 
 
@@ -936,7 +1320,8 @@ _USERNAME_GIVEN = _Regex(
 # "jeg hedder majak på insta", "mit navn på snap er majak", "min profil på insta hedder majak".
 _NAMED_ON_PLATFORM = _Regex(
     rf"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+heder|i'?m\s+called|my\s+name\s+is)\s+@?(?P<a>[\w.]+)\s+(?:på|on)\s+{_PLATFORM}\b
-      | \b(?:mit|min|my)\s+(?:navn|name|profil|profile|konto|account)\s+(?:på|on)\s+{_PLATFORM}\s*(?:er|is|hedder|=|:)\s*@?(?P<b>[\w.]+)""",
+      | \b(?:mit|min|my)\s+(?:navn|name|profil|profile|konto|account|brugernavn|username|user\s?name)\s+(?:på|on)\s+{_PLATFORM}
+         \s*(?:er|is|hedder|=|:)\s*@?(?P<b>[\w.]+)""",
     re.IGNORECASE | re.VERBOSE,
 )
 # "adder du mig? maja_k": an outside app's verb and a username-shaped word.
@@ -946,6 +1331,19 @@ _ADD_VERB = _Regex(r"\b(?:add+|add+e|add+er|tilføj|tilføje|følg|følge|follow
 _ADD_ME_NAME = _Regex(
     r"\b(?:add+|adde|tilføj|følg|follow)\s+(?:mig|me)\s*:?\s+@?(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+)", re.IGNORECASE
 )
+# "sofiehh er mit snap": the name first; "roblox brugernavn lunablx": the label without a colon.
+_IS_MY_PLATFORM = _Regex(rf"\s(?:er|is)\s+(?:mit|min|my)\s+{_PLATFORM}\b", re.I | re.X)
+_LAST_WORD = _Regex(r"@?(?P<u>[^\W\d_][\w.]{2,})\s*$")
+_PLATFORM_LABEL_NAME = _Regex(
+    rf"\b{_PLATFORM}\s+(?:brugernavn|username|user\s?name|gamertag|navn|name|id)\s+@?(?P<u>[^\W\d_][\w.]{{2,}})",
+    re.I | re.X,
+)
+# "insta sofie punktum h", "snap luna underscore k": the dot or underscore spelled out.
+_SPELLED_HANDLE = _Regex(
+    r"\b[^\W\d_]{2,}\s+(?:punktum|prik|dot|underscore|understreg|bundstreg)\s+\w{1,12}\W*$", re.IGNORECASE
+)
+# "add mig lunadance": a made-up name, the message's last word, after an outside app's verb.
+_ADD_ME_MADE_UP = _Regex(r"\b(?:add+|adde|tilføj)\s+(?:mig|me)\s*:?\s+@?(?P<u>[^\W\d_]{4,})\W*$", re.IGNORECASE)
 _ADD_AT = _Regex(
     r"\b(?:dm|pm|add|adde|follow|følg|tilføj)\s+(?:mig\s+|me\s+)?(?:på|on|at)?\s*@[\w.]{2,}", re.IGNORECASE
 )
@@ -1019,7 +1417,40 @@ def _names_platform(text: str) -> bool:
 _ABBREVIATION = _Regex(r"\b(?:f\.eks|bl\.a|m\.m|o\.l|t\.o\.m|d\.v\.s|p\.t|a\.k\.a|e\.g|i\.e)\b\.?", re.IGNORECASE)
 
 
+# Other ways to write a platform's name: spelled out ("s n a p"), in leet ("sn4p", "1nsta"),
+# in the definite form ("snappen", "instaen"), or as its emoji (👻 is Snapchat's ghost,
+# 📸 📷 stand for Instagram). Rewritten to the plain name before the handle forms are read.
+_PLATFORM_ALIASES = _Regex(
+    r"""(?<![\w@])(?:s[\s.]n[\s.]a[\s.]p|i[\s.]n[\s.]s[\s.]t[\s.]a|t[\s.]i[\s.]k[\s.]t[\s.]o[\s.]k|sn[4@]p|[1!]nsta|inst[4@]
+      |t[1!]kt[o0]k|tikt0k|d[1!]sc[o0]rd|disc0rd|snappen|snapen|instaen|insta'en|tiktokken|discorden|s\.c
+      |(?:det|den)\s+gule\s+app|the\s+yellow\s+app|spøgelset|spøgelsesappen|the\s+ghost\s+app)(?!\w)
+      |\U0001f47b|\U0001f4f8|\U0001f4f7""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ALIAS_HINTS = ("s n", "s.n", "sn4", "sn@", "1ns", "!ns", "inst4", "inst@", "t1k", "t!k", "t0k", "d1s", "d!s", "c0rd",
+                "\U0001f47b", "\U0001f4f8", "\U0001f4f7", "snappen", "snapen", "instaen", "insta'en", "tiktokken",
+                "discorden", "s.c", "gule app", "yellow app", "spøgelse", "ghost app")  # fmt: skip
+
+
+def _platform_alias(m: re.Match[str]) -> str:
+    word = m.group().casefold()
+    if word in ("\U0001f4f8", "\U0001f4f7"):
+        return " insta "
+    if word == "\U0001f47b":
+        return " snap "
+    if "gul" in word or "yellow" in word or "spøgelse" in word or "ghost" in word or word == "s.c":
+        return "snap"
+    squeezed = re.sub(r"[\s.']", "", word)
+    for plain in ("snap", "insta", "tiktok", "discord"):
+        if squeezed[:2] == plain[:2] or squeezed.translate(_LEET)[:3] == plain[:3]:
+            return plain
+    return m.group()
+
+
 def _has_handle(text: str, previous_text: str | None = None) -> bool:
+    lower = text.casefold()
+    if any(h in lower for h in _ALIAS_HINTS):  # substring tests: far cheaper than one pattern of them all
+        text = _PLATFORM_ALIASES.sub(_platform_alias, text)
     if "." in text:
         text = _ABBREVIATION.sub(lambda m: m.group().replace(".", ""), text)
     if "#" in text and _DISCORD_TAG.search(text):
@@ -1035,6 +1466,10 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
         or _ADD_ME_NAME.search(text)
         or (_mentions_add(text) and _ADD_VERB.search(text) and _shaped_usernames(text))
         or any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _NAMED_EVERYWHERE.finditer(text))
+        or (
+            _mentions_add(text)
+            and any(_made_up(m.group("u")) and _could_be_username(m.group("u")) for m in _ADD_ME_MADE_UP.finditer(text))
+        )
     ):
         return True
     if not _mentions_platform(text):
@@ -1083,8 +1518,16 @@ def _has_handle(text: str, previous_text: str | None = None) -> bool:
 
 def _made_up_name_by_platform(text: str) -> bool:
     """A made-up name next to a platform: "på snap er jeg lunakristensen", "snap? sofiehhh",
-    "im jakeyboy on tiktok", "jeg hedder lunaxo på alt"."""
-    if _ON_PLATFORM_AS.search(text):
+    "im jakeyboy on tiktok", "jeg hedder lunaxo på alt", "sofiehh er mit snap"."""
+    if _ON_PLATFORM_AS.search(text) or _SPELLED_HANDLE.search(text):
+        return True
+    named_before = (  # "sofiehh er mit snap": the word before
+        _LAST_WORD.search(text, max(0, m.start() - 40), m.start() + 1) for m in _IS_MY_PLATFORM.finditer(text)
+    )
+    if any(
+        m is not None and (_made_up(name := m.group("u")) or _HANDLE_SHAPE.search(name)) and _could_be_username(name)
+        for m in itertools.chain(named_before, _PLATFORM_LABEL_NAME.finditer(text))
+    ):
         return True
     if any(
         _made_up(m.group("u")) and _could_be_username(m.group("u"))
@@ -1162,8 +1605,16 @@ _NOT_A_HOUSE_NUMBER = r"""(?:gange?|timer?|min|minutter|sek|sekunder|dage?|døgn
     |procent|km|m|meter|stk|personer|mennesker|point|klasse|x)"""
 # A word followed by a house number; whether the word is a street is decided on its ending.
 _WORD_THEN_HOUSE_NUMBER = _Regex(
-    rf"(?<![\w.])([a-zæøåé]+)\.?\s+(?:nr\.?\s*|nummer\s+)?\d{{1,3}}[a-z]?\b(?!\s*(?:{_NOT_A_HOUSE_NUMBER}\b|%|[.,:]\d))",
+    rf"(?<![\w.])([a-zæøåé]+)\.?\s*(?:nr\.?\s*|nummer\s+)?\d{{1,3}}[a-z]?\b(?!\s*(?:{_NOT_A_HOUSE_NUMBER}\b|%|[.,:]\d))",
     re.IGNORECASE | re.VERBOSE,
+)
+# "mit hus er nr 12 på egevej", "i live on baker street number 12": the number before the street,
+# or named as one after it.
+_NUMBER_ON_STREET = _Regex(
+    r"\b(?:nr|nummer|number|no)\.?\s*\d{1,3}[a-z]?\s+(?:på|paa|on|in|i)\s+([a-zæøåé]+)", re.IGNORECASE
+)
+_STREET_NUMBER_AFTER = _Regex(
+    r"\b(?:street|road|avenue|lane|drive|close|way)\s+(?:number|no\.?|nr\.?|#)\s*\d{1,4}\b", re.IGNORECASE
 )
 _LIVES_ON = _Regex(r"\bbor\s+(?:på|i|ved)\s+([a-zæøåé]+)", re.IGNORECASE)
 _LIVES_ON_STREET = _Regex(r"\bbor\s+på\s+([a-zæøåé]+)", re.IGNORECASE)
@@ -1234,7 +1685,12 @@ def _has_address(text: str) -> bool:
         and any(_is_street_name(m.group(), _STREET_SUFFIXES_NAMED) for m in _CAPITALISED.finditer(text))
     ):
         return True
-    if _LIVES_IN_POSTCODE.search(text) or _ENGLISH_LIVES_ON.search(text):
+    if (
+        _LIVES_IN_POSTCODE.search(text)
+        or _ENGLISH_LIVES_ON.search(text)
+        or _STREET_NUMBER_AFTER.search(text)
+        or any(_is_street_name(m.group(1), _STREET_SUFFIXES_NAMED) for m in _NUMBER_ON_STREET.finditer(text))
+    ):
         return True
     if _DANISH_STREET_SPLIT.search(text):
         return True

@@ -77,8 +77,9 @@ def heldout() -> Figures:
 @pytest.mark.xfail(
     strict=True,
     reason="not all reached yet: after the third round of issue 12 the held-out figures are crisis recall 0.955, "
-    "false flags 1.52%, guard recall 0.939 (24 of 30 phone lines), false blocks 0.38%: only guard recall is short "
-    "of its target; when this passes, drop the mark",
+    "false flags 1.52%, guard recall 0.939 (24 of 30 phone lines), false blocks 0.38%; the fourth (guard) round "
+    "measured 0.932 (23 of 30) at its last run, then undid what narrowed the old reading, not yet re-measured: "
+    "only guard recall is short of its target; when this passes, drop the mark",
 )
 def test_held_out_targets_are_met(heldout: Figures) -> None:
     """The issue's targets on lines nobody tuned on."""

@@ -514,3 +514,247 @@ class TestRoundThreeShapes:
 
         assert may_finish_previous("sofiehh") and may_finish_previous("og resten er 46 73")
         assert not may_finish_previous("hvordan har i det") and not may_finish_previous("okay")
+
+
+class TestDisguisedNumbers:
+    """Issue 12, fourth round: numbers disguised so that a filter reading digits misses them."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "mit nr er ❷❽❶❾❹❻❼❸",  # dingbat digits NFKC leaves alone
+            "nr ⓸⓶⓵⓼⓽⓪⓻⓷",
+            "mit nr 5̶2̶ 9̶1̶ 3̶7̶ 0̶8̶",  # strike-through text generators
+            "ring 31\u200e42\u200e87\u200e09",  # direction marks
+            "ring på 28\u00ad19\u00ad46\u00ad73",
+            "mit nr er 2B 1g 4b 7E",  # letters that look like digits
+            "ring Z8 19 A6 73",
+            "nr 5291370B",
+            "mit nr er 2 8 I 9 4 6 7 3",
+            "mit nr er 2a8b1c9d4e6f7g3",  # letters between the digits
+            "2 x 6 x 4 x 8 x 9 x 1 x 0 x 7",
+            "31 banan 42 banan 87 banan 09",
+            "52 bindestreg 91 bindestreg 37 bindestreg 08",  # separators said in words
+            "2648 streg 9107",
+            "28+19+46+73",  # plus signs as separators
+            "mit nr er 30+1 42 87 09",  # and as sums
+            "ring 31428710-1",
+            "mit nr: 20+6 40+8 90+1 0+7",
+            "(31)(42)(87)(09)",
+            "40#18#92#33",
+            "26'48'91'07 text me",
+            "28 hmm 19 øh 46 nå 73",  # a different filler in every gap
+            "2 og 8 og 1 og 9 og 4 og 6 og 7 og 3",
+            "mit nr er 2819 og de sidste 4 er 4673",
+            "første to er 31, så 42, så 87, sidste to er 09",
+            "0151/2345678 mein handy",
+            "mit nr er\n28 19\n46 73",
+        ],
+    )
+    def test_disguised_digits_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "too otte en ni fiire seks syw tre",  # misspelt number words
+            "to ote en ni fir seks syv tre",
+            "ring tyveotte nitten fyrreseks treoghalvfjers",
+            "ottogtyve nitten seksogfyre treoghalvfjerds",
+            "mit nr er tyveotte nitten fyrresex halvfjerdstre",
+            "toogtyve halvtredsindstyve tresindstyve firsindstyve",  # the old long tens
+            "twenny eight nineteen fourty six seventy three",
+            "two ate one nine for six seven three",  # sound-alikes next to numbers
+            "my number is sevn too fiv nien thre oh eigth for",
+            "tw0 eight 0ne nine f0ur six seven three",  # digits for letters in the words
+        ],
+    )
+    def test_number_words_as_teens_spell_them_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "jeg går i 8B og vi har 2 timer dansk i dag",
+            "min far har en B8 Passat og min mor en E39",
+            "lektier: 2a 8b 1c 9d",
+            "koden er 2B4G8E1A",  # codes and rooms are letters and digits too
+            "opgave 2B 3A 4E 5S til på fredag",
+            "28? 19? 46? nej 73? jeg ved det ikke",
+            "min skærm er 2560x1440 og 144hz",
+            "3 x 3 x 3 x 3 x 3 x 3 x 3 x 3",
+            "fik 28 likes 19 likes 46 likes 73 likes",
+            "4 gange 4 gange 4 gange 4 er 256",
+            "hvad er 22+33+44+55",
+            "ring mig mellem 16-18 i morgen",
+            "22+33+44+55=154",
+            "jeg har 20+ timer på fortnite og 50+ i minecraft og 100+ i roblox",
+            "❶ dårlig ❷ okay ❸ god",
+            "two for one deal at the cinema",
+            "I for one think two is too many",
+            "jeg har sex med min kæreste er det normalt at være nervøs",
+            "han er en tyv",
+            "vi vandt to nul og så fire en og så tre to",
+            "28 ja 29 nej 30 grader i dag",
+            "vi tabte 28 til 19 og vandt 46 til 73",
+            "de sidste 4 kampe vandt vi 3-1 og 2-0",
+            "jeg glemmer altid de sidste 4 cifre i min kode",
+            "gr8 job m8 see u l8r",
+        ],
+    )
+    def test_look_alikes_sums_and_number_talk_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "ring 52.913.708",  # grouped like an amount, with a word for calling
+            "treble two nine oh seven seven four",
+            "my number is double 4 1 8 9 0 7",
+            "🅾️4️⃣1️⃣8️⃣9️⃣0️⃣7️⃣3️⃣ ring",
+            "31=42=87=09",
+            "52!91!37!08",
+            "28 19 og så lige 46 73",
+            "two and eight and one and nine and four and six and seven and three",
+        ],
+    )
+    def test_more_disguises_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "omg 28!!! 19!!! 46!!! 73!!! likes på mine billeder",
+            "28 × 19 = 532",
+            "x=28 y=19 z=46 w=73",
+            "det har 28.194.673 visninger på youtube",
+            "videoen er nummer 1 med 28.194.673 views",
+            "vi var 28 og 29 og 30 og 31 i klassen",
+            "28, nej 29, 30, 31 december er jeg væk",
+            "hvad to er 22+33+44+55",
+            "jeg har to brødre og en søster og fire katte og to hunde og en hamster og otte fisk",
+            "jeg løb 2 km og 8 km og 1 km og 9 km denne uge",
+        ],
+    )
+    def test_shouted_lists_sums_and_counts_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_a_half_given_in_each_message_is_held_back(self) -> None:
+        assert check_text("anden halvdel 3708", previous_text="første halvdel: 5291") == "phone"
+
+
+class TestPlatformsWrittenOtherwise:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "s n a p : luna_k",
+            "sn4p: emmaxo",
+            "1nsta: maja.k",
+            "👻 sofiehh09",
+            "📸 sofie.h",
+            "snappen er idaahh",
+            "mit brugernavn på tiktok er lunax",
+            "hvis i vil snakke mere er jeg sofieh på snap",
+            "add mig lunadance",
+        ],
+    )
+    def test_a_handle_after_a_platform_written_otherwise_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "handle"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "👻 spøgelser er creepy",
+            "📸 billeder fra turen",
+            "snappen er nede i dag",
+            "t1kt0k er cringe",
+            "jeg er sofie på snap",
+            "jeg er lunas ven på snap",
+            "add mig tilbage",
+        ],
+    )
+    def test_talk_about_a_platform_written_otherwise_passes(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize(
+        "text", ["mit hus er nr 12 på egevej", "i live on baker street number 12", "egevej12 kom forbi"]
+    )
+    def test_a_house_number_before_or_glued_to_its_street_is_an_address(self, text: str) -> None:
+        assert check_text(text) == "address"
+
+    @pytest.mark.parametrize("text", ["jeg er nr 1 på ranglisten", "jeg var nr 2 på vejen hjem", "level12 er svært"])
+    def test_places_in_a_ranking_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+
+class TestGeneratedShapes:
+    """Shapes found by combining groupings, separators and ways of writing digits over many numbers."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "seksnulnulsyvnifiretosyv",
+            "fourninetwotwoeighteightsevenfour",
+            "40 og 83 og 5879",
+            "mit nr er 8/5/o/2/5/8/9/7",
+            "2_2_6_4_8_l_2_5",
+            "69 55 ll 74",
+            "2 | 5 | 3 | 4 | 9 | 8 | l | 6",
+            "7967 og 585l",
+        ],
+    )
+    def test_glued_words_uneven_groups_and_lone_letters_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "den kostede 250 og så 300 og 45 i fragt",
+            "haha ok lol 28 lol 19",
+            "I 2 uger har jeg været syg",
+            "o2 er mit mobilselskab og jeg har 5g",
+        ],
+    )
+    def test_prices_and_words_of_those_letters_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "insta sofie punktum h",
+            "jeg hedder sofiehh på det gule app",
+            "sofiehh er mit snap",
+            "s.c emmaxo",
+            "roblox brugernavn lunablx",
+        ],
+    )
+    def test_handles_given_in_other_words_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "handle"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "emma er min snap streak",
+            "roblox brugernavn glemt",
+            "på snap skriver jeg altid punktum til sidst",
+            "den gule app er nede",
+        ],
+    )
+    def test_talk_around_those_words_passes(self, text: str) -> None:
+        assert check_text(text) is None
+
+
+class TestMendingNeverLosesAReading:
+    """Misspelt and sound-alike words are read as extra readings; the words as written still count."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "text me five five five eight six seven five three oh nine right now",  # "right" ~ "eight"
+            "ring toogtredive og halvfems og nul en og nul seks 😘",  # pairs split by "og"
+            "mit nr: tyveotte nittn fyrreseks halvfjerstre fine",  # "fine" ~ "five"
+            "lol 📱 7️⃣ syv 1️⃣ syv6️⃣ tre5️⃣ fem",  # "tre5" is three and 5, not "tres"
+        ],
+    )
+    def test_a_word_next_to_a_number_cannot_hide_it(self, text: str) -> None:
+        assert check_text(text) == "phone"
