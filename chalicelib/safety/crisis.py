@@ -389,7 +389,7 @@ class CrisisDetector:
         found = self._features_cache.get(word)
         if found is None:
             names = set(self._lexicon.classes(word))
-            if word.isdigit():
+            if word.isdecimal():  # "❶" and "²" are digits to isdigit() but not to int()
                 names.add("NUMBER")
                 if len(word) <= 3 and int(word) >= 5:
                     names.add("COUNT")

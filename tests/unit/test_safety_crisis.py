@@ -289,3 +289,14 @@ class TestRoundThree:
     )
     def test_everyday_lines_like_them_stay_harmless(self, detector: CrisisDetector, text: str) -> None:
         assert screen_message(text, detector).severity is None
+
+
+def test_numerals_that_are_not_decimal_digits_never_crash_the_screen():
+    """ "❶ dårlig ❷ okay" once raised ValueError: isdigit() is true for ❶, ², ½-like signs; int() is not."""
+    from chalicelib.safety import screen_message
+
+    odd = [chr(c) for c in range(0x110000) if chr(c).isnumeric() and not chr(c).isdecimal()]
+    assert len(odd) > 1000
+    for numeral in odd:
+        for line in (f"{numeral} dårlig {numeral} okay", f"jeg har taget {numeral}{numeral} piller", numeral * 8):
+            screen_message(line)  # a verdict, whatever it is; never an exception
