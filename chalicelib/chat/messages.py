@@ -268,11 +268,13 @@ def new_message(
     where: str | None = None,
     kind: str = "chat",
 ) -> storage.Message:
-    """A message as stored: in the room (``where`` = the session) or a private talk's partition."""
-    assert me.session_id is not None
+    """A message as stored: in the room (``where`` = the session) or a private talk's partition
+    (a mentor writes there from the duty line, a connection in no session)."""
+    partition = where or me.session_id
+    assert partition is not None
     ends = ends_at or me.session_ends_at or now
     return storage.Message(
-        where or me.session_id,
+        partition,
         str(ULID.from_datetime(now)),
         author_id=me.user_id,
         pseudonym=me.pseudonym,

@@ -183,6 +183,15 @@ class TestWriting:
         assert errors(sender, "c3") == ["talk_not_found"] * 3
         assert sender.of("c3", "talk") == [] and sender.of("c3", "talk_history") == []
 
+    def test_the_mentor_writes_from_the_console_s_duty_line_a_connection_in_no_session(self, chat, sender, live):
+        """The console sends talk frames on its duty line, which has joined no session."""
+        line = connect(chat, "m9", "Mette", role="mentor", org_id="org-a")
+        talk_id = asked(chat, sender, live)
+        act(chat, line, "talk_accept", talk_id=talk_id)
+        act(chat, line, "talk_send", talk_id=talk_id, text="jeg er her", client_id="m9-1")
+        assert errors(sender, "m9") == []
+        assert [f["message"]["text"] for f in sender.of("c1", "private_message")] == ["jeg er her"]
+
     def test_a_retried_send_is_stored_once(self, chat, sender, live):
         talk_id = opened(chat, sender, live)
         for _ in range(2):
