@@ -128,8 +128,3 @@ def new_private_key() -> str:
     from ecdsa import NIST256p, SigningKey
 
     return b64url(SigningKey.generate(curve=NIST256p).to_string())
-
-
-if __name__ == "__main__":  # python -m chalicelib.reminders.keys: a new key pair, for docs/deploy.md
-    private = new_private_key()
-    print(f"private {private}\npublic  {VapidKey(private).public_key}")
