@@ -81,12 +81,30 @@ def _ascii_digit(m: re.Match[str]) -> str:
     return char if value is None else str(value)
 
 
+# "t o - f i r e - s e k s", "s n a p c h a t : r y a n _ 0 9": typed a character at a time so
+# that no word matches. Four or more single characters with one space between them, at least
+# three of them letters (so "1 2 3 4 5" stays a count), are joined back into words.
+_SPACED_OUT = re.compile(r"(?<!\S)\S(?: \S){3,}(?!\S)")
+_WIDE_GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+def _joined(m: re.Match[str]) -> str:
+    run = m.group()
+    letters = sum(c.isalpha() for c in run)
+    return run.replace(" ", "") if letters >= 3 and 2 * letters > len(run) - run.count(" ") else run  # not "3 x 3 x 3 x 3"
+
+
 def _normalise(text: str) -> str:
-    """NFKC folds full-width digits and look-alike letters; invisible characters and decoration go."""
+    """NFKC folds full-width digits and look-alike letters; invisible characters and decoration
+    go; text spaced out a character at a time is joined back into words."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    if text.isascii() or not _UNUSUAL.search(text):
-        return text
-    return _OTHER_DIGIT.sub(_ascii_digit, text.replace(_KEYCAP_TEN, "10").translate(_EMOJI_O))
+    if not (text.isascii() or not _UNUSUAL.search(text)):
+        text = _OTHER_DIGIT.sub(_ascii_digit, text.replace(_KEYCAP_TEN, "10").translate(_EMOJI_O))
+    if " " in text:
+        joined = _SPACED_OUT.sub(_joined, text)
+        if joined != text:
+            text = _WIDE_GAP.sub(" ", joined)  # "c e c i l i e   b r a n d t": the wide gap was a space
+    return text
 
 
 # --- CPR ---------------------------------------------------------------------------
@@ -165,7 +183,7 @@ def _digit_count(text: str) -> int:
 
 # "2o 3o 4o 5o", "2l 3l", "28 I9": o for zero and l/I for one, only where they touch a digit.
 # "4 2 1 8 9 O 7 3": a lone o between spaced digits is a zero too.
-_O_FOR_ZERO = _Regex(r"(?<=\d)[oO]|[oO](?=\d)|(?<=\d )[oO](?= \d)")
+_O_FOR_ZERO = _Regex(r"(?<=\d)[oOøØ]|[oOøØ](?=\d)|(?<=\d )[oO](?= \d)")  # a Danish keyboard's Ø too
 _L_FOR_ONE = _Regex(r"(?<=\d)[lI](?![^\W\d_])|(?<![^\W\d_])[lI](?=\d)")
 # Four pairs of digits with one repeated separator ("28/19/46/73", "28,19,46,73",
 # "3 0 ... 7 4 ... 1 9"): the way a number is grouped, never a date, time or amount.
@@ -273,13 +291,21 @@ _MENDED, _SPELLED, _AS_WRITTEN = 2, 1, 0
 
 
 def _words_read_as_phone(text: str, context: int) -> bool:
-    spoken = _digits_from_words(text, context)
-    if spoken is not None and (
-        _has_plain_phone(spoken) or _has_split_phone(spoken) or _spoken_number(spoken, _cued(text))
-    ):
-        return True
-    in_place = _numbers_in_place(text, context) if spoken is not None else None
-    return in_place is not None and _has_split_phone(in_place)  # "22 og så treogtredive 44 55"
+    # Danish says the unit first ("seksogtyve"), but a teen may write "tyve seks" for 26 the
+    # English way: a Danish tens word before a unit is read both ways.
+    readings = (False, True) if any(t in text.casefold() for t in _DANISH_TENS_HINTS) else (False,)
+    for pairs in readings:
+        spoken = _digits_from_words(text, context, pairs)
+        if spoken is None:
+            return False
+        if _has_plain_phone(spoken) or _has_split_phone(spoken) or _spoken_number(spoken, _cued(text)):
+            return True
+        if _has_split_phone(_numbers_in_place(text, context, pairs) or ""):  # "22 og så treogtredive 44 55"
+            return True
+    return False
+
+
+_DANISH_TENS_HINTS = ("tyve", "tredive", "tredve", "fyrre", "halvt", "tres", "treds", "halvf", "firs")
 
 
 # North American numbers: 555-867-5309, (555) 867-5309, +1 555.867.5309. The separators
@@ -425,6 +451,8 @@ _TENS = {
     "firsindstyve": 80,
     "halvfemsindstyve": 90,
 }
+_ENGLISH_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+_ENGLISH_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _NUMBER_WORD = _Regex(
     r"[a-zæøå]+(?:og(?:tyve|tredive|tredve|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))?|\d+",
     re.IGNORECASE,
@@ -439,7 +467,7 @@ _NUMBER_HINTS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "tyve"
 # Number words as teens misspell them, read wherever they stand: none is a word of its own.
 _SPELLINGS = {
     "syw": "syv", "syu": "syv", "siv": "syv", "sekss": "seks", "sexs": "seks", "sekz": "seks", "ote": "otte",
-    "otteh": "otte", "åtte": "otte", "fjre": "fire", "fiir": "fire", "fier": "fire", "nuul": "nul", "nol": "nul",
+    "otteh": "otte", "åtte": "otte", "fjre": "fire", "fiir": "fire", "fier": "fire", "nuul": "nul", "nol": "nul", "nuel": "nul", "noll": "nul",
     "tretn": "tretten", "nittn": "nitten", "nitn": "nitten", "sekstn": "seksten", "sytn": "sytten",
     "tyeve": "tyve", "tuve": "tyve", "treve": "tredive", "tredieve": "tredive", "tredve": "tredive",
     "halvtres": "halvtreds", "halvtrads": "halvtreds", "halvtræds": "halvtreds", "halvtrez": "halvtreds",
@@ -478,7 +506,13 @@ def _number_value(word: str) -> str | None:
     found = _plain_number_value(word)
     if found is None and len(word) >= 4:
         squeezed = _STRETCHED.sub(r"\1\1", word)
-        found = _plain_number_value(squeezed) or _plain_number_value(_DOUBLED.sub(r"\1", squeezed))
+        single = _DOUBLED.sub(r"\1", squeezed)
+        found = (
+            _plain_number_value(squeezed)
+            or _plain_number_value(single)
+            # stretched and misspelt at once: "ottteee" -> "ote" -> "otte", "nuuul" -> "nul"
+            or (None if word == squeezed else _plain_number_value(_SPELLINGS.get(single, "")))
+        )
         if found is None and word not in _NOT_NUMBER_CONCATENATIONS:
             parts = _split_number_words(word)
             if parts and len(parts) >= 2:
@@ -509,7 +543,16 @@ _STRETCHED = re.compile(r"(.)\1{2,}")
 _DOUBLED = re.compile(r"(.)\1")
 # Words that happen to be spelled with number words only.
 _NOT_NUMBER_CONCATENATIONS = frozenset({"enten", "tien", "tito", "nien", "toen", "often", "tenten"})
-_PIECES = sorted({*_UNITS, *_TEENS, *_TENS} - {"een"}, key=len, reverse=True)
+# Whole number words, and the compounds teens glue together too ("femogtredivefireogfyrre",
+# "twentyfivefortyseven"): longest first, so "niogtres" is 69 before it is 9 og 60.
+_PIECES = sorted(
+    {*_UNITS, *_TEENS, *_TENS}
+    | {f"{unit}og{tens}" for unit, value in _UNITS.items() if value and unit not in ("et", "oh") for tens in _TENS}
+    | {f"{tens}{unit}" for tens in _ENGLISH_TENS for unit in _ENGLISH_UNITS}
+    - {"een"},
+    key=len,
+    reverse=True,
+)
 
 
 _MADE_OF_PIECES = _Regex("(?:" + "|".join(_PIECES) + ")+")
@@ -529,24 +572,24 @@ def _split_number_words(word: str) -> list[str] | None:
     return None
 
 
-def _digits_from_words(text: str, context: int = 2) -> str | None:
+def _digits_from_words(text: str, context: int = 2, pairs: bool = False) -> str | None:
     """``text`` with every run of number words (and digits) read as digit groups, or None.
 
     "to to tre tre fire fire fem fem" -> "2 2 3 3 4 4 5 5"; "to og tyve" and
     "twenty two" -> "22"; "eight hundred sixty seven" -> "867". Only runs with at least
     two number words are read, so the Danish articles "en"/"et" and English "to" stay words.
     """
-    read = _read_numbers(text, context)
+    read = _read_numbers(text, context, pairs)
     return " , ".join(read[0]) if read is not None and read[0] else None
 
 
-def _numbers_in_place(text: str, context: int = 2) -> str | None:
+def _numbers_in_place(text: str, context: int = 2, pairs: bool = False) -> str | None:
     """``text`` with its runs of number words written as digits and every other word kept.
 
     "22 og så treogtredive 44 55" -> "22 og så 33 44 55", so a number split by words is
     found whichever of its groups were spelled out.
     """
-    read = _read_numbers(text, context)
+    read = _read_numbers(text, context, pairs)
     return " ".join(read[1]) if read is not None and read[0] else None
 
 
@@ -554,10 +597,11 @@ _ACCENTED = str.maketrans("éèêëáàâíìîóòôúùû", "eeeeaaaiiiooouuu"
 
 
 @lru_cache(maxsize=8)  # the same message is read for its digit groups and for its words in place
-def _read_numbers(text: str, context: int = 2) -> tuple[list[str], list[str], bool] | None:
+def _read_numbers(text: str, context: int = 2, pairs: bool = False) -> tuple[list[str], list[str], bool] | None:
     """(runs of number words as digit groups, the text's words with those runs as digits,
     whether a word was mended); ``context``: 2 mends misspellings and words by their
-    neighbours, 1 misspellings only, 0 reads the words as written."""
+    neighbours, 1 misspellings only, 0 reads the words as written; ``pairs``: a Danish tens
+    word and the unit after it make one number ("tyve seks" 26), as in English."""
     lower = text.casefold().translate(_ACCENTED)  # "to otte én ni"
     digits = _ANY_DIGIT.search(lower) is not None
     written = lower
@@ -575,7 +619,7 @@ def _read_numbers(text: str, context: int = 2) -> tuple[list[str], list[str], bo
     )
     if spoken < 2 and not (spoken and _digit_count(text) >= 4):
         return None
-    reader = _NumberReader(tokens, values)
+    reader = _NumberReader(tokens, values, pairs)
     i = 0
     while i < len(tokens):
         i = reader.step(i)
@@ -615,12 +659,17 @@ def _mend_number_words(tokens: list[str], context: int = 2) -> tuple[list[str], 
             mended[i], values[i], by_context = fixed, _number_value(fixed), True
     if context < 2:
         return mended, values, by_context
-    vouches = [v is not None and t not in _AMBIGUOUS_NUMBER_WORDS for t, v in zip(mended, values, strict=True)]
-    for i, token in enumerate(tokens):
-        if values[i] is None and ((i > 0 and vouches[i - 1]) or (i + 1 < len(tokens) and vouches[i + 1])):
-            fixed = _SOUND_ALIKES.get(token) or _one_typo_from_number(token)
-            if fixed is not None:
-                mended[i], values[i], by_context = fixed, _number_value(fixed), True
+    # Twice: a word put right vouches for its neighbour in turn ("nie sex nuel" after "fiire").
+    for _ in range(2):
+        vouches = [v is not None and t not in _AMBIGUOUS_NUMBER_WORDS for t, v in zip(mended, values, strict=True)]
+        again = False
+        for i, token in enumerate(tokens):
+            if values[i] is None and ((i > 0 and vouches[i - 1]) or (i + 1 < len(tokens) and vouches[i + 1])):
+                fixed = _SOUND_ALIKES.get(token) or _one_typo_from_number(token)
+                if fixed is not None:
+                    mended[i], values[i], by_context, again = fixed, _number_value(fixed), True, True
+        if not again:
+            break
     return mended, values, by_context
 
 
@@ -711,14 +760,14 @@ _UNIT_ENDINGS = tuple(
 _UNIT_ENDING_TAILS = frozenset(ending[-2:] for ending, _ in _UNIT_ENDINGS)
 
 
-_TENS_DIGITS = frozenset(str(v) for v in _TENS.values())
 
 
 class _NumberReader:
     """Reads a message's tokens left to right, gathering runs of number words into digit groups."""
 
-    def __init__(self, tokens: list[str], values: list[str | None]) -> None:
+    def __init__(self, tokens: list[str], values: list[str | None], pairs: bool = False) -> None:
         self.tokens, self.values = tokens, values  # values[i]: the digits of tokens[i], or None
+        self.tens_before_unit = _TENS.keys() if pairs else _ENGLISH_TENS
         self.out: list[str] = []
         self.in_place: list[str] = []
         self.run: list[str] = []
@@ -793,15 +842,10 @@ class _NumberReader:
         elif self.hundreds and spelled and token in _UNITS and int(run[-1]) % 10 == 0:
             run[-1] = str(int(run[-1]) + _UNITS[token])  # "... sixty seven" -> 867
             self.hundreds = False
-        elif (
-            run
-            and spelled
-            and token in _UNITS
-            and run[-1] in _TENS_DIGITS
-            and not self.tokens[i - 1].isdigit()
-            and self.tokens[i - 1] not in ("og", "and")
-        ):
-            run[-1] = str(int(run[-1]) + _UNITS[token])  # "twenty two" -> 22
+        elif run and token in _UNITS and _UNITS[token] and self.tokens[i - 1] in self.tens_before_unit:
+            # "twenty two" -> 22. Danish says the unit first ("toogtyve"), so "tres ni nul" is 60 9 0,
+            # and no language says "fifty zero".
+            run[-1] = str(int(run[-1]) + _UNITS[token])
             self.hundreds = False
         else:
             run.append(value)
