@@ -325,11 +325,16 @@ _NANP_BARE = _Regex(r"(?<![\d+.,])(?:\+?1)?[2-9]\d{2}[2-9]\d{6}(?![\d]|[.,]\d)")
 _NANP_LOCAL = _Regex(r"(?<![\d+.,:/-])[2-9]\d{2}[\s.-]\d{4}(?![\d]|[.,:/-]\d)")
 
 
+_MORE_GROUPS = _Regex(r"\s?[\s.\-–_]\s?\d")
+
+
 def _spaced_nanp(text: str) -> bool:
     for m in _SPACED_TEN.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         if not digits.isdigit() or len(digits) == len(m.group()):
             continue  # no separator at all
+        if _MORE_GROUPS.match(text, m.end()):
+            continue  # ten digits cut from a longer row: "lotto med 3 7 12 19 24 31 33"
         if re.fullmatch(r"1?[2-9]\d{2}[2-9]\d{6}", digits) and not _not_a_phone(m.group()):
             return True
     return False
@@ -487,6 +492,7 @@ _SOUND_ALIKES = {
     "sicks": "six", "siks": "six", "fir": "fire", "tyv": "tyve", "fyr": "fyrre", "fyre": "fyrre", "o": "oh",
     "nil": "zero", "nein": "nine", "nie": "ni", "nii": "ni", "sy": "syv",
 }  # fmt: skip
+_EVERYDAY_SOUND_ALIKES = frozenset({"for", "fore", "fo", "too", "tu", "won", "ate", "free", "tree", "sex", "o"})
 # Only the rarer ones: a message with "for" or "to" and digits is everyday talk far more often.
 _SOUND_ALIKE_HINTS = ("ate", "ait", "won", "wan", "tree", "free", "sex", "sicks", "siks", "tyv", "nil", "nein", "nii",
                       "too", "tew")  # fmt: skip
@@ -664,7 +670,13 @@ def _mend_number_words(tokens: list[str], context: int = 2) -> tuple[list[str], 
         vouches = [v is not None and t not in _AMBIGUOUS_NUMBER_WORDS for t, v in zip(mended, values, strict=True)]
         again = False
         for i, token in enumerate(tokens):
-            if values[i] is None and ((i > 0 and vouches[i - 1]) or (i + 1 < len(tokens) and vouches[i + 1])):
+            before, after = i > 0 and vouches[i - 1], i + 1 < len(tokens) and vouches[i + 1]
+            if token in _EVERYDAY_SOUND_ALIKES and not (before and after):
+                # "12.4 for the test": a digit on one side does not make "for" a four; a number
+                # word does ("too fiire"), or numbers on both sides ("2 ate 1 9").
+                before = before and not mended[i - 1].isdigit()
+                after = after and not mended[i + 1].isdigit()
+            if values[i] is None and (before or after):
                 fixed = _SOUND_ALIKES.get(token) or _one_typo_from_number(token)
                 if fixed is not None:
                     mended[i], values[i], by_context, again = fixed, _number_value(fixed), True, True
@@ -881,6 +893,7 @@ _LIST_WORDS = _Regex(
     re.IGNORECASE | re.VERBOSE,
 )
 _QUESTIONED_GROUP = _Regex(r"\d\s?\?")
+_WORKED_SUM = _Regex(r"\d\s*[+*×x/-]\s*\d[\d,.]*\s*=")
 _COUNT_OF_DIGITS = _Regex(r"\b(første|sidste|first|last|næste|next|resterende|remaining)\s+\d\b", re.IGNORECASE)
 _GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
 
@@ -890,8 +903,10 @@ def _has_split_phone(text: str) -> bool:
     if _digit_count(text) < 8:
         return False
     cued = bool(_PHONE_CUES.search(text))
-    if not cued and (_TIME_WORDS.search(text) or len(_QUESTIONED_GROUP.findall(text)) >= 2):
-        return False  # "kl 20 30 og så 21 15" is two times, "28? 19? 46? nej 73?" guesses
+    if not cued and (
+        _TIME_WORDS.search(text) or len(_QUESTIONED_GROUP.findall(text)) >= 2 or _WORKED_SUM.search(text)
+    ):
+        return False  # "kl 20 30 og så 21 15" is two times, "28? 19? 46? nej 73?" guesses, "2,4 + 3,8 = 6,2" sums
     if cued:
         text = _COUNT_OF_DIGITS.sub(r"\1 n", text)  # "de sidste 4 er 4673": the 4 counts digits
     tokens = [m.group() for m in _GROUPS_AND_WORDS.finditer(text)]
@@ -933,6 +948,8 @@ def _has_split_phone(text: str) -> bool:
                 and joined not in _helpline_numbers()
             ):
                 return True
+            if cued and worded_gaps and joined[0] == "0" and len(joined) in (10, 11) and _foreign(groups):
+                return True  # "it starts with 07" … "958 221 406": a British mobile
             if len(joined) > 8:
                 groups, worded_gaps, gap_words = [token], 0, set()
         elif token.isdigit():
@@ -940,6 +957,15 @@ def _has_split_phone(text: str) -> bool:
         else:
             gap.append(token)
     return False
+
+
+def _foreign(groups: list[str]) -> bool:
+    """Whether the groups, in a row, are a valid number of a neighbouring country or Britain."""
+    pn = _phonenumbers()
+    return any(
+        any(True for _ in pn.PhoneNumberMatcher(" ".join(groups), region, leniency=pn.Leniency.VALID))
+        for region in _FOREIGN_REGIONS
+    )
 
 
 # Digit groups joined by one kind of separator, optionally after a country code:
@@ -1068,6 +1094,8 @@ _INTERLEAVED = _Regex(r"(?<![^\W_])\d{1,2}(?:[^\W\d_]{1,3}\d{1,2}){3,}(?![^\W_])
 _SPACED_INTERLEAVED = _Regex(
     r"(?<![^\W_])\d{1,2}(?:(\s+[^\W\d_]{1,12}\s+)\d{1,2}(?:\1\d{1,2}){2,}|(?:\s[^\W\d_]\s\d{1,2}){3,})(?![^\W_])"
 )
+# "2 emma 8 sofie 4 laura 6 ida …": one digit at a time with a word, any word, between.
+_DIGIT_BY_WORD = _Regex(r"(?<![^\W_])\d(?:\s+[^\W\d_]{2,12}\s+\d){7,10}(?![^\W_])")
 _LETTERS = _Regex(r"[^\W\d_]+")
 _CUE_JUST_BEFORE = _Regex(
     r"""\b(?:nummer|nummeret|nr|tlf|telefon|mobil|mobilnummer|mobilnr|ring|sms|skriv|number|phone|call|text|cell
@@ -1103,6 +1131,16 @@ def _unspaced(m: re.Match[str]) -> str:
     return str(_LETTERS.sub(" ", m.group()))
 
 
+def _unworded(m: re.Match[str]) -> str:
+    """The digits alone, unless a word follows the last one too ("2 brødre 3 søstre … 8 høns"
+    counts things) or the digits count up or down by one."""
+    counted = bool(_LETTERS.match(m.string[m.end() :].lstrip()))
+    digits = [int(d) for d in _GROUPS.findall(m.group())]
+    if counted or {b - a for a, b in itertools.pairwise(digits)} in ({1}, {-1}):
+        return m.group()
+    return " ".join(map(str, digits))
+
+
 def _lookalike(m: re.Match[str]) -> str:
     token = m.group()
     letters = sum(1 for c in token if not c.isdigit())
@@ -1132,6 +1170,8 @@ def _disguised_readings(prepared: str, text: str) -> list[str]:
         _cued(text) or not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text) or _ARITHMETIC.search(text))
     ):
         unlettered = _SPACED_INTERLEAVED.sub(_unspaced, unlettered)
+    if _DIGIT_BY_WORD.search(unlettered) and not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text)):
+        unlettered = _DIGIT_BY_WORD.sub(_unworded, unlettered)
     if unlettered != prepared:
         readings.append(unlettered)
     if ("." in prepared or "," in prepared) and _cued(text):
