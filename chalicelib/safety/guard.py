@@ -950,7 +950,7 @@ def _has_split_phone(text: str) -> bool:
                 return True
             if cued and worded_gaps and joined[0] == "0" and len(joined) in (10, 11) and _foreign(groups):
                 return True  # "it starts with 07" … "958 221 406": a British mobile
-            if len(joined) > 8:
+            if len(joined) > 8 and not (cued and joined[0] == "0" and len(joined) < 11):
                 groups, worded_gaps, gap_words = [token], 0, set()
         elif token.isdigit():
             groups, gap, worded_gaps, gap_words = [], [], 0, set()

@@ -758,3 +758,43 @@ class TestMendingNeverLosesAReading:
     )
     def test_a_word_next_to_a_number_cannot_hide_it(self, text: str) -> None:
         assert check_text(text) == "phone"
+
+
+class TestFifthRoundShapes:
+    """Issue 12, fifth round: shapes found by writers who never saw the guard (safety_dev3.tsv),
+    written here in other words so that dev3 stays a check."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "tyve otte nitten fyrre seks halvfjerds tre",  # a Danish tens word before its unit, the English way
+            "mit nr halvfems nul syv tres fem otte",  # ... or as digits of their own: 90 0 7 60 5 8
+            "syvogtyvetreoghalvtredselleveseksogfirs",  # compounds glued together
+            "thirtyonesixtytwoeighteenseventyfour",
+            "fiiiiire ottttee nuuuul syyyyv tooo niiii treeee eeen",  # stretched and misspelt at once
+            "ring fem fiire sex nuel syv too ni en",  # a misspelling vouches for the next one
+            "sms 4Ø 71 9Ø 38",  # a Danish keyboard's Ø for zero
+            "r i n g   t i l   m i g   f e m - n i - t o - o t t e - e n - t r e - s y v - n u l",
+            "7 hund 2 kat 9 fugl 4 ko 1 gris 8 hest 3 and 5",  # a digit at a time between words
+        ],
+    )
+    def test_numbers_in_new_shapes_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    def test_a_british_mobile_over_two_messages_is_held_back(self) -> None:
+        assert check_text("911 123 456", previous_text="text me on my uk number, starts 07") == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "vi spillede lotto: 2 9 14 18 23 27 35, ingen gevinst",  # a row of ten digits is not a number
+            "opgaven var 3,5 + 4,2 = 7,7 og 6,1 x 3 = 18,3",  # worked sums
+            "read pages 14.2 to 14.6 for monday",  # "for" after a digit is not a four
+            "3 x 3 x 3 x 3 x 3 x 3 x 3 x 3",  # spaced-out characters that are no word
+            "jeg har 1 bror 2 søstre 3 katte 4 hunde 5 fisk 6 høns 7 geder 8 får",  # counts things
+            "tyve to gange om dagen tjekker jeg min telefon",
+            "i n g e n   s k a l   v i d e   d e t",  # spaced out, but only words
+        ],
+    )
+    def test_their_must_pass_neighbours_pass(self, text: str) -> None:
+        assert check_text(text) is None
