@@ -899,7 +899,7 @@ _GROUPS_AND_WORDS = _Regex(r"\d+|[^\W\d_]+")
 
 
 def _has_split_phone(text: str) -> bool:
-    """Digit groups of one Danish number with a word or two between them."""
+    """Digit groups of one Danish (or North American) number with a word or two between them."""
     if _digit_count(text) < 8:
         return False
     cued = bool(_PHONE_CUES.search(text))
@@ -909,6 +909,8 @@ def _has_split_phone(text: str) -> bool:
         return False  # "kl 20 30 og så 21 15" is two times, "28? 19? 46? nej 73?" guesses, "2,4 + 3,8 = 6,2" sums
     if cued:
         text = _COUNT_OF_DIGITS.sub(r"\1 n", text)  # "de sidste 4 er 4673": the 4 counts digits
+    if "(" in text:
+        text = _ASIDE.sub(" og ", text)  # "22 (det er starten) 33 44 55": an aside is filler
     tokens = [m.group() for m in _GROUPS_AND_WORDS.finditer(text)]
     groups: list[str] = []
     gap: list[str] = []
@@ -934,7 +936,7 @@ def _has_split_phone(text: str) -> bool:
                     and not (len(gap) > 1 and all(int(a) < int(b) for a, b in itertools.pairwise((*groups, token))))
                     and not all(int(b) - int(a) == 1 for a, b in itertools.pairwise((*groups, token)))
                 )
-                if len(gap) > (5 if cued or filler else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
+                if len(gap) > (8 if cued else 5 if filler else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
                     groups, worded_gaps, gap_words = [], 0, set()
             groups.append(token)
             gap = []
@@ -948,6 +950,8 @@ def _has_split_phone(text: str) -> bool:
                 and joined not in _helpline_numbers()
             ):
                 return True
+            if worded_gaps and [len(g) for g in groups] == [3, 3, 4] and _NANP_DIGITS.fullmatch(joined):
+                return True  # "call 555 then 867 then 5309"
             if cued and worded_gaps and joined[0] == "0" and len(joined) in (10, 11) and _foreign(groups):
                 return True  # "it starts with 07" … "958 221 406": a British mobile
             if len(joined) > 8 and not (cued and joined[0] == "0" and len(joined) < 11):
@@ -957,6 +961,10 @@ def _has_split_phone(text: str) -> bool:
         else:
             gap.append(token)
     return False
+
+
+_ASIDE = _Regex(r"(?<=\d)\s*[(\[][^()\[\]\d]{1,40}[)\]]\s*(?=\d)")
+_NANP_DIGITS = _Regex(r"[2-9]\d{2}[2-9]\d{6}")
 
 
 def _foreign(groups: list[str]) -> bool:

@@ -781,6 +781,18 @@ class TestFifthRoundShapes:
     def test_numbers_in_new_shapes_are_held_back(self, text: str) -> None:
         assert check_text(text) == "phone"
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "call 415 then 555 then 2671",  # a North American number split by words
+            "415 555 and then 2671",
+            "31 (ikke spam) 42 87 09",  # an aside between the groups
+            "mit nr er 31 42 og resten får du lige om lidt 87 09",  # a long gap, with a cue
+        ],
+    )
+    def test_numbers_split_by_words_in_new_ways_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
     def test_a_british_mobile_over_two_messages_is_held_back(self) -> None:
         assert check_text("911 123 456", previous_text="text me on my uk number, starts 07") == "phone"
 
