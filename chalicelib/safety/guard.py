@@ -27,7 +27,7 @@ import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -276,7 +276,7 @@ def _has_phone(text: str) -> bool:
     # Mended words are extra readings, never the only one: "… three oh nine right now" must
     # not become eleven digits ("right" ~ "eight"). So the words are read again with only the
     # sure misspellings put right, and as written.
-    read = _read_numbers(text, _MENDED)
+    read = _read_numbers(text, _MENDED, False)  # the same arguments as the reading above: one cache entry
     if (
         read is not None
         and read[2]
@@ -293,8 +293,9 @@ _MENDED, _SPELLED, _AS_WRITTEN = 2, 1, 0
 def _words_read_as_phone(text: str, context: int) -> bool:
     # Danish says the unit first ("seksogtyve"), but a teen may write "tyve seks" for 26 the
     # English way: a Danish tens word before a unit is read both ways.
-    readings = (False, True) if any(t in text.casefold() for t in _DANISH_TENS_HINTS) else (False,)
-    for pairs in readings:
+    for pairs in (False, True):
+        if pairs and not any(t in text.casefold() for t in _DANISH_TENS_HINTS):
+            break
         spoken = _digits_from_words(text, context, pairs)
         if spoken is None:
             return False
@@ -665,11 +666,13 @@ def _mend_number_words(tokens: list[str], context: int = 2) -> tuple[list[str], 
             mended[i], values[i], by_context = fixed, _number_value(fixed), True
     if context < 2:
         return mended, values, by_context
-    # Twice: a word put right vouches for its neighbour in turn ("nie sex nuel" after "fiire").
+    # Twice: a word put right vouches for its neighbours in turn ("nie sex nuel" after "fiire").
+    pending: Iterable[int] = range(len(tokens))
     for _ in range(2):
         vouches = [v is not None and t not in _AMBIGUOUS_NUMBER_WORDS for t, v in zip(mended, values, strict=True)]
-        again = False
-        for i, token in enumerate(tokens):
+        put_right: list[int] = []
+        for i in pending:
+            token = tokens[i]
             before, after = i > 0 and vouches[i - 1], i + 1 < len(tokens) and vouches[i + 1]
             if token in _EVERYDAY_SOUND_ALIKES and not (before and after):
                 # "12.4 for the test": a digit on one side does not make "for" a four; a number
@@ -679,8 +682,10 @@ def _mend_number_words(tokens: list[str], context: int = 2) -> tuple[list[str], 
             if values[i] is None and (before or after):
                 fixed = _SOUND_ALIKES.get(token) or _one_typo_from_number(token)
                 if fixed is not None:
-                    mended[i], values[i], by_context, again = fixed, _number_value(fixed), True, True
-        if not again:
+                    mended[i], values[i], by_context = fixed, _number_value(fixed), True
+                    put_right.append(i)
+        pending = sorted({j for i in put_right for j in (i - 1, i + 1) if 0 <= j < len(tokens) and values[j] is None})
+        if not pending:
             break
     return mended, values, by_context
 
