@@ -1,0 +1,562 @@
+"""More ways of giving oneself away: the anonymity guard's second reading of names, handles, addresses,
+e-mail addresses, profile links and CPR numbers (phone numbers are read in ``guard.py`` alone).
+
+``guard.py`` reads the plain shapes; this module reads the shapes teens reach for when the plain
+one is refused, or that they never thought of as sharing: a real name with a middle name, an
+initial or a spelling without æ/ø/å ("mikkel noergaard"); a name tied to a class and a school
+("Oliver fra 8.b på Nørrebro Park Skole"); a surname given on its own ("efternavn holm"); a handle
+built from the chat's own pseudonym ("det samme som mit navn herinde bare med 07"), found through a
+search field ("skriv mollymus i søgefeltet") or described by its ends ("starter med isa og slutter med
+.bell"); an address with its floor ("7 2 th", "19 st mf"), its block and stairway ("blok 6 opgang 3")
+or its number in words ("birkevej nummer fjorten"); an e-mail address with the "@" said in Danish
+("hos", "ætt", "(snabel a)"); a profile link with spaces or words for its dots and slashes
+("discord punktum gg skråstreg ulvene"); a CPR number with "dash" between its halves.
+
+Every check here runs only after ``guard.py`` found nothing, so the ordinary message (no digit,
+no platform, no first name) must be ruled out by plain substring tests before any pattern runs.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from . import guard as _guard
+
+__all__ = ["has_address", "has_cpr", "has_email", "has_handle", "has_name", "has_profile_link", "with_previous"]
+
+_Regex = _guard._Regex
+_ANY_DIGIT = _Regex(r"\d")
+
+# --- CPR ---------------------------------------------------------------------------------
+
+# "04 11 09 dash 6657", "041109 streg 6657": the dash said in a word.
+_DASH_WORD = _Regex(r"\s*\b(?:dash|streg|bindestreg|minus|hyphen)\b\s*", re.IGNORECASE)
+
+
+def has_cpr(text: str) -> bool:
+    """A CPR number whose dash is written as a word."""
+    lower = text.casefold()
+    if not any(w in lower for w in ("dash", "streg", "minus", "hyphen")) or _guard._digit_count(text) < 10:
+        return False
+    return _guard._has_cpr(_DASH_WORD.sub("-", text))
+
+
+# --- e-mail --------------------------------------------------------------------------------
+
+# Hints are literal alternations searched in the casefolded text: cheaper than a loop of "in" tests.
+_PROVIDER_HINT = _Regex(r"mail|outlook|yahoo|icloud|proton|gmx|live\.dk|yandex")
+# "@" said as a word, in brackets or not: "hos", "ætt", "(snabel a)", "[at]".
+_AT_SAID = r"(?:[(\[{]\s*)?(?:hos|ætt|æt|at|snabel\s*-?\s*a|@)(?:\s*[)\]}])?"
+_EMAIL_SAID = _Regex(
+    rf"""
+      (?<![\w.+-])[\w.+-]{{2,}}\s*{_AT_SAID}\s*{_guard._MAIL_PROVIDERS}\b          # lunaxo hos gmail
+    | (?<![\w.+-])[\w.+-]{{2,}}\s*[(\[{{]\s*(?:snabel\s*-?\s*a|at)\s*[)\]}}]\s*[\w-]+(?:\.|\s+(?:dot|punktum|prik)\s+){_guard._TLD}\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# "gmail: noahvlog07", "mail = luna.k": the provider as a label.
+_MAIL_LABEL = _Regex(
+    r"\b(?:g-?mail|hotmail|outlook|icloud|e-?mail|mail|mailadresse)\s*[:=]\s*@?(?P<u>[\w.+-]{3,})", re.IGNORECASE
+)
+# "emil.dk09 og så gmail.com bagefter": the domain on its own, the local part elsewhere.
+_BARE_DOMAIN = _Regex(
+    rf"(?<![\w.@-])@?{_guard._MAIL_PROVIDERS}\s*(?:\.|\s+(?:dot|punktum|prik)\s+)\s*(?:com|dk)\b", re.I
+)
+
+
+def has_email(text: str) -> bool:
+    """An e-mail address with its "@" in words, its provider as a label, or its domain apart."""
+    if not _PROVIDER_HINT.search(text.casefold()):
+        return False
+    if _EMAIL_SAID.search(text):
+        return True
+    if any(_username_shaped(m.group("u")) for m in _MAIL_LABEL.finditer(text)):
+        return True
+    domain = _BARE_DOMAIN.search(text)
+    return domain is not None and any(
+        _username_shaped(w) for w in re.findall(r"[\w.+-]{3,}", text[: domain.start()] + " " + text[domain.end() :])
+    )
+
+
+def _username_shaped(word: str) -> bool:
+    """Letters with digits, a dot or an underscore inside: "noahvlog07", "emil.dk09", "luna_k"."""
+    word = word.strip(".")
+    return (
+        any(c.isalpha() for c in word)
+        and (any(c.isdigit() for c in word) or bool(re.search(r"[^\W_][._][^\W_]", word)))
+        and not _guard._NOT_A_HANDLE_TOKEN.fullmatch(word)
+    )
+
+
+# --- profile links ---------------------------------------------------------------------------
+
+_LINK_HINT = _Regex(
+    r"discord|insta|tiktok|snapchat|facebook|fb|twitter|t\.me|telegram|youtu|twitch|linktr|wa\.me"
+    r"|whatsapp|threads|bsky|x\.com|m\.me|ig\.me"
+)
+_SPOKEN_SEPARATOR_HINT = _Regex(r" [./]|[./] |punktum|prik|dot|skråstreg|slash")
+# "discord . gg / ulvene", "discord punktum gg skråstreg ulvene": dots and slashes said or spaced.
+_SPOKEN_DOT = _Regex(
+    r"\s*(?:\bpunktum\b|\bprik\b|\bdot\b|\(dot\)|\[dot\])\s*|\s+\.\s*|(?<=\w)\.\s+(?=[a-z]{2,4}\b)", re.I
+)
+_SPOKEN_SLASH = _Regex(r"\s*(?:\bskråstreg\b|\bslash\b|/)\s*", re.IGNORECASE)
+# A link's start that a next message may finish: "discord.gg/" then "ulvene".
+_LINK_START = _Regex(
+    r"""(?:instagram\.com|tiktok\.com|snapchat\.com|facebook\.com|discord\.gg|t\.me|twitter\.com|x\.com|twitch\.tv
+    |youtube\.com|linktr\.ee|wa\.me)\s*/?\s*@?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_LONE_PATH = _Regex(r"^\s*/?\s*@?[\w.-]{3,40}\s*$")
+
+
+def has_profile_link(text: str) -> bool:
+    """A profile link whose dots and slashes are spaced or said in words."""
+    lower = text.casefold()
+    if not _LINK_HINT.search(lower) or not _SPOKEN_SEPARATOR_HINT.search(lower):
+        return False
+    rewritten = _SPOKEN_SLASH.sub("/", _SPOKEN_DOT.sub(".", text))
+    return bool(_guard._PROFILE_LINK.search(rewritten))
+
+
+# --- handles --------------------------------------------------------------------------------
+
+# Leet and letter-by-letter spellings of the big platforms: "5n4p", "i5ta", "s-n-a-p", "1n$ta".
+_LEET_PLATFORM = _Regex(
+    r"""(?<![\w@])(?:[s5$]\W?n\W?[a4@]\W?p|[i1!|]\W?n\W?[s5$]\W?t\W?[a4@]|[i1!|][s5$]t[a4@]|t\W?[i1!]\W?k\W?t\W?[o0]\W?k
+    |d\W?[i1!]\W?[s5$]\W?c\W?[o0]\W?r\W?d)(?:chat|gram)?(?![\w@])""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Every such spelling has one of these pairs; most messages with digits have none.
+_LEET_CHAR = _Regex(r"[0-9$!|@-]")
+_LEET_HINT = _Regex(r"[5$]n|n[4@5$]|[1!|]n|i5|t[4@1!]|k0|d[1!]|c0|[sitd]-[nika]")
+_LEET_MAP = str.maketrans("1!|5$4@0-", "iiissaao ")
+# "mit x navn er", "på tg", "wickr me": platforms the plain forms do not know by these names.
+_OTHER_PLATFORM = _Regex(
+    r"""\b(?:(?<=mit\s)|(?<=min\s)|(?<=my\s)|(?<=på\s)|(?<=on\s))x(?=\s*(?:navn|name|handle|profil|profile|konto|account|:))
+    |\b(?:tg|telegrm)\b|\bwickr\b|\bps[2-5]\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+_OTHER_PLATFORM_HINT = _Regex(r" x[ :]|tg|wickr|ps[2-5]|telegrm")
+
+
+def _platform_plain(m: re.Match[str]) -> str:
+    word = m.group().casefold()
+    squeezed = re.sub(r"\W", "", word.translate(_LEET_MAP))
+    if word == "x":
+        return "twitter"
+    if word in ("tg", "telegrm"):
+        return "telegram"
+    if word == "wickr" or word.startswith("ps"):
+        return "kik" if word == "wickr" else "psn"
+    for plain in ("snap", "insta", "tiktok", "discord"):
+        if squeezed.startswith(plain[:3]) or (plain == "insta" and squeezed.startswith("ist")):
+            return plain
+    return m.group()
+
+
+# "det samme som mit navn herinde", "the same as my name here": a handle built on the pseudonym.
+_SAME_AS_HERE = _Regex(
+    r"""\b(?:samme\s+som|ligesom|lige\s+som|same\s+as|like)\s+(?:mit|min|my)\s+(?:navn|name|brugernavn|username|nick|pseudonym)
+    \s+(?:her(?:inde)?|in\s+here|here|i\s+chatten|in\s+the\s+chat|på\s+\w+\s+her)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "skriv mollymus i søgefeltet", "type luna_k in the search bar": the handle to search for.
+_SEARCH_FIELD = _Regex(
+    r"""\b(?:skriv|søg(?:\s+på|\s+efter)?|tast|type|search(?:\s+for)?|put)\s+@?(?P<u>[\w.]{3,})\s+(?:i|ind\s+i|in|into)
+    \s+(?:søgefeltet|søgefelt|søgningen|søgebaren|søg|search(?:\s*bar|\s*field)?|the\s+search(?:\s*bar|\s*field)?)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "mit snap starter med isa og slutter med .bell": a handle described by its ends.
+_BY_ITS_ENDS = _Regex(
+    r"\b(?:starter|begynder|starts|begins)\s+med\s+\S+.{0,30}?\b(?:slutter|ender|ends)\s+(?:med|with|på)\s+\S+"
+    r"|\b(?:starts|begins)\s+with\s+\S+.{0,30}?\bends\s+(?:with|in)\s+\S+",
+    re.IGNORECASE,
+)
+# "sofie punktum hh på den der app", "luna underscore k on snap": a spelled dot, the platform anywhere.
+_SPELLED_ANYWHERE = _Regex(
+    r"\b(?P<u>[^\W\d_]{2,})\s+(?:punktum|prik|dot|underscore|understreg|bundstreg)\s+(?P<v>\w{1,12})\b", re.IGNORECASE
+)
+# Words around a spelled dot that make it talk: "skriver altid punktum til sidst".
+_NOT_AROUND_A_DOT = frozenset(
+    """til i på og efter med som et en det den at altid aldrig bare også sidst først a an the at in on and after
+    with always never just also""".split()
+)
+# "min youtube kanal hedder ZebraZacharias", "jeg streamer på twitch hedder pixelpia": one's own channel named.
+_OWN_CHANNEL_NAMED = _Regex(
+    rf"""(?:\b(?:mit|min|mine|my)\s+{_guard._PLATFORM}(?:\s*(?:kanal|channel|konto|account|profil|profile|side|page))?
+        |\b(?:jeg|i)\b[^.!?\n]{{0,30}}?\b(?:på|on)\s+{_guard._PLATFORM}(?:\s*(?:kanal|channel))?)
+        \s*,?\s*(?:hedder|heder|is\s+called|is\s+named|called|named)\s+@?(?P<u>[^\W_][\w.]{{2,}})""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_NOT_A_CHANNEL_NAME = frozenset(
+    """noget nogen ikke bare det den ligesom lige sådan helt også mit min my the a an something nothing like just
+    not also so what hvad""".split()
+)
+_HANDLE_CUE = _Regex(
+    r"navn|name|søg|search|starter|begynder|starts|begins|punktum|prik|dot|underscore|understreg"
+    r"|bundstreg|hedder|heder|called"
+)
+
+
+def has_handle(text: str) -> bool:
+    """A handle on a platform written otherwise, or given in words rather than spelled out."""
+    lower = text.casefold()
+    if not (
+        _HANDLE_CUE.search(lower)
+        or (_LEET_CHAR.search(lower) and _LEET_HINT.search(lower))
+        or _OTHER_PLATFORM_HINT.search(lower)
+    ):
+        return False
+    rewritten = _rewrite_platforms(text, lower)
+    if rewritten is not None and _guard._has_handle(rewritten):
+        return True
+    text = rewritten or text
+    if not _HANDLE_CUE.search(lower):
+        return False
+    platform = _guard._mentions_platform(text) or "app" in lower
+    if _SAME_AS_HERE.search(text) and (platform or "brugernavn" in lower or "username" in lower):
+        return True
+    if any(_is_searched_name(m.group("u")) for m in _SEARCH_FIELD.finditer(text)):
+        return True
+    if not platform:
+        return False
+    if _BY_ITS_ENDS.search(text) or any(_spelled_handle(m) for m in _SPELLED_ANYWHERE.finditer(text)):
+        return True
+    return any(
+        m.group("u").casefold() not in _NOT_A_CHANNEL_NAME and _guard._could_be_username(m.group("u"))
+        for m in _OWN_CHANNEL_NAMED.finditer(text)
+    )
+
+
+def _spelled_handle(m: re.Match[str]) -> bool:
+    """ "sofie punktum hh": a name before the spelled dot and a name's tail after it."""
+    before, after = m.group("u"), m.group("v")
+    if {before.casefold(), after.casefold()} & _NOT_AROUND_A_DOT:
+        return False
+    return _first_name(before) or _guard._made_up(before) or any(c.isdigit() for c in after)
+
+
+def _is_searched_name(word: str) -> bool:
+    return _guard._could_be_username(word) and word.casefold() not in _guard._ORDINARY_REPLY | _NOT_A_CHANNEL_NAME
+
+
+def _rewrite_platforms(text: str, lower: str) -> str | None:
+    """The message with leet, dashed and unknown platform names put plain, or None if there are none."""
+    rewritten = text
+    if (
+        _LEET_CHAR.search(lower)
+        and _LEET_HINT.search(lower)
+        and any(p in lower.translate(_LEET_MAP).replace(" ", "") for p in ("snap", "nsta", "ista", "tiktok", "discord"))
+    ):
+        rewritten = _LEET_PLATFORM.sub(_platform_plain, rewritten)
+    if _OTHER_PLATFORM_HINT.search(lower) and _OTHER_PLATFORM.search(rewritten):
+        rewritten = _OTHER_PLATFORM.sub(_platform_plain, rewritten)
+    return rewritten if rewritten != text else None
+
+
+# --- over two messages ---------------------------------------------------------------------------
+
+# "jeg hedder rigtigt" then "lærke bundgaard": the name finishes the sentence.
+_NAME_ANNOUNCED = _Regex(
+    r"""\b(?:jeg\s+hedder|hedder\s+jeg|mit\s+(?:rigtige\s+|fulde\s+)?navn\s+er|my\s+(?:real\s+|full\s+)?name\s+is
+    |i'?m\s+called|my\s+name'?s)(?:\s+(?:rigtigt|egentlig|faktisk|really|actually|btw))*\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def with_previous(text: str, previous: str) -> str | None:
+    """The reason to hold ``text`` back that only the sender's previous message gives, or None."""
+    if _LONE_PATH.match(text) and _LINK_START.search(previous.strip()):
+        return "profile_link"  # "discord.gg/" then "ulvene"
+    if _SAME_AS_HERE.search(previous) and (
+        _guard._mentions_platform(text)
+        or re.search(r"\b(?:bagefter|efter|til\s+sidst|at\s+the\s+end|after)\b", text, re.I)
+    ):
+        return "handle"  # "mit brugernavn er ligesom mit navn herinde" then "bare med _dk bagefter på snap"
+    if _NAME_ANNOUNCED.search(previous) and _name_pair(text.strip(), announced=True, whole=True):
+        return "name"
+    return None
+
+
+# --- addresses -----------------------------------------------------------------------------------
+
+# "7 2 th", "19 st mf", "4, 1. tv", "12 kl th": the floor and the door after the house number.
+_FLOOR_AND_DOOR = _Regex(
+    r"(?<![\w.,:])\d{1,3}[a-z]?\s*,?\s+(?:\d{1,2}\s*\.?|st\s*\.?|stuen|kl\s*\.?)\s*,?\s*(?:th|tv|mf)\b\.?(?![\w-])",
+    re.IGNORECASE,
+)
+# "blok 6 opgang 3", "opgang 3 lejlighed 12": the parts of a housing estate.
+_ESTATE_PART = _Regex(
+    r"\b(?:blok|opgang|lejlighed|lejl|block|apartment|apt|flat|etage|dør)\s*\.?\s*(?:nr\.?\s*|nummer\s+)?\d{1,3}[a-z]?\b",
+    re.IGNORECASE,
+)
+_LIVES_WORD = _Regex(r"\b(?:bor|boede|bo|live|lives|adresse\w*|address|hjemme|kom\s+forbi)\b", re.IGNORECASE)
+# "adressen er toftegårds plads 4", "my address is": a number soon after is the address.
+_ADDRESS_GIVEN = _Regex(
+    r"""\b(?:adressen?|adresse|address)\s*(?:er|is|:|=|hedder|lyder)\s*[^\d.!?\n]{2,40}?\d{1,3}[a-z]?\b
+    (?!\s*(?:kr|kroner|%|år|dage|timer|minutter|min|gange))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "bor på Torvet 3", "bor på rosenvængets allé 7": any name after "bor på" and then a house number.
+_LIVES_ON_NUMBER = _Regex(
+    rf"""\b(?:bor|boede|bo)\s+(?:på|paa)\s+[^\W\d_]+(?:\s+[^\W\d_]+){{0,2}}?\s+\d{{1,3}}[a-z]?\b
+    (?!\s*(?:{_guard._NOT_A_HOUSE_NUMBER}\b|%|[.,:]\d))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "Torvet 3 i Ribe", "Vænget 4, Odense": a street word, its number and a town.
+_STREET_NUMBER_TOWN = _Regex(r"\b([^\W\d_]{3,})\s+\d{1,3}[a-z]?\s*(?:,\s*|\s+(?:i|in)\s+)([^\W\d_]+)", re.IGNORECASE)
+_BARE_STREET_WORDS = frozenset(
+    "torvet torv pladsen plads vænget haven toften bakken engen lunden marken stien parken gaden vejen".split()
+)
+# "nr 4 på lindeparken": a number before a street of any ending.
+_NUMBER_ON_ANY_STREET = _Regex(r"\b(?:nr|nummer|number|no)\.?\s*\d{1,3}[a-z]?\s+(?:på|paa|on|i)\s+([^\W\d_]+)", re.I)
+_HOUSE_NUMBER_WORDS = (
+    "en et to tre fire fem seks syv otte ni ti elleve tolv tretten fjorten femten seksten sytten atten nitten "
+    "tyve one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+)
+_NUMBER_WORDS_TOKENS = frozenset({"nr", "nummer", "number", "no"})
+_PLAIN_HOUSE_NUMBER_WORDS = frozenset(_HOUSE_NUMBER_WORDS.split()) - {"en", "et", "to", "ni", "ti", "one", "fire"}
+# "birkevej nummer fjorten", "egevej tolv": the house number in words.
+_STREET_NUMBER_WORD = _Regex(
+    rf"\b([^\W\d_]{{4,}})\s+(?P<nr>(?:nr\.?|nummer|number|no\.)\s+)?(?P<w>{'|'.join(_HOUSE_NUMBER_WORDS.split())})\b"
+    rf"(?!\s*(?:{_guard._NOT_A_HOUSE_NUMBER})\b)",
+    re.IGNORECASE,
+)
+_FLOOR_HINT = _Regex(r" (?:th|tv|mf)")
+_ESTATE_HINT = _Regex(r"blok|opgang|lejl|block|apartment|apt|flat|etage|dør")
+# Every street ending in guard._STREET_SUFFIXES contains one of these.
+_STREET_HINT = _Regex(
+    r"vej|gade|all|stræde|boulevard|plads|vænge|park|have|torv|bakke|høj|toft|sti|vang|løkke"
+    r"|mark|eng|dal|lund|hegn"
+)
+
+
+def has_address(text: str) -> bool:
+    """An address with its floor, estate block, words for the number, or the word "adresse" before it."""
+    lower = text.casefold()
+    if not _ANY_DIGIT.search(text):
+        tokens = _guard._name_tokens(text)  # the same set the name checks ask for next
+        if tokens.isdisjoint(_PLAIN_HOUSE_NUMBER_WORDS) and tokens.isdisjoint(_NUMBER_WORDS_TOKENS):
+            return False
+        return bool(_STREET_HINT.search(lower)) and any(
+            _guard._is_street_name(m.group(1), _guard._STREET_SUFFIXES)
+            and (m.group("nr") or m.group("w").casefold() in _PLAIN_HOUSE_NUMBER_WORDS)
+            for m in _STREET_NUMBER_WORD.finditer(text)
+        )
+    if _FLOOR_HINT.search(lower) and _FLOOR_AND_DOOR.search(text):
+        return True
+    if ("adress" in lower or "address" in lower) and _ADDRESS_GIVEN.search(text):
+        return True
+    if "bo" in lower and _LIVES_ON_NUMBER.search(text):
+        return True
+    if _ESTATE_HINT.search(lower):
+        parts = {m.group().split()[0].casefold().rstrip(".") for m in _ESTATE_PART.finditer(text)}
+        if len(parts) >= 2 or (parts and _LIVES_WORD.search(text)):
+            return True
+    if ("nr" in lower or "num" in lower or "no" in lower) and any(
+        _guard._is_street_name(m.group(1), _guard._STREET_SUFFIXES) for m in _NUMBER_ON_ANY_STREET.finditer(text)
+    ):
+        return True
+    return _STREET_HINT.search(lower) and any(
+        m.group(2).casefold() in _guard._towns()
+        and (
+            _guard._is_street_name(street := m.group(1), _guard._STREET_SUFFIXES)
+            or (street[:1].isupper() and street.casefold() in _BARE_STREET_WORDS)
+        )
+        for m in _STREET_NUMBER_TOWN.finditer(text)
+    )
+
+
+# --- names -----------------------------------------------------------------------------------------
+
+_WORD = _Regex(r"[^\W\d_]+(?:-[^\W\d_]+)?\.?")
+# Words that follow a first name without being a surname ("Emma Og", "Sofie Fra").
+_NOT_A_SURNAME = frozenset(
+    """og i fra på til med men eller er var har hun han den det der som så bare også lige vil skal kan
+    and or from at to in on with but is was has she he the who that so just also will can""".split()
+)
+# "hedder", "mit navn er", "navn:", "googler mit navn": the next words are a name.
+_NAME_CUE = _Regex(
+    r"""\b(?:hedder|heder|hed|navn(?:et)?(?:\s+er|\s*:)|mit\s+navn|my\s+name|name\s+is|name'?s|named|called|kaldet)\s+$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "efternavn holm", "her surname is Bjerre": a surname given on its own, next to a first name.
+_SURNAME_GIVEN = _Regex(
+    r"\b(?:efternavn(?:et)?|surname|last\s+name|family\s+name)\s*(?:er|is|:|=|,)?\s*(?P<s>[^\W\d_]{2,})", re.IGNORECASE
+)
+# "fra 8.b", "i 6.a", "from 2.g", "8x": a school class.
+_CLASS = _Regex(r"\b(?:fra|i|in|from|går\s+i)\s+(?:\d{1,2}\s?\.?\s?[a-zæøå]|\d{1,2}\.?\s*klasse)\b(?!\.?\w)", re.I)
+_CLASS_AT_PLACE = _Regex(
+    r"\b\d{1,2}\s?\.?\s?[a-zæøå]\s+(?:på|at|i|in)\s+(?:[Ss]ct\.?\s+|[Ss]kt\.?\s+)?[A-ZÆØÅ][\wæøå]{3,}"
+)
+# "Mr Brask at Tårnby Gymnasium", "lærer Jensen fra Aurehøj": a teacher named with the school.
+_TITLE_NAME = _Regex(r"\b(?:Mr|Mrs|Ms|Miss|Hr|Fru|Frk|lærer(?:en)?|teacher)\.?\s+[A-ZÆØÅ][a-zæøå]{2,}")
+_SURNAME_WORDS = frozenset({"efternavn", "efternavnet", "surname", "name"})
+_TITLE_HINT = _Regex(r"M[rsi]|Hr|Fr[uk]|lærer|teacher")
+_ANY_LATIN_CAPITAL = _Regex(r"[A-ZÆØÅ]")
+
+
+def _spellings(word: str) -> list[str]:
+    """The word as written and with oe/aa/ae for ø/å/æ (and gaard/gård both ways)."""
+    lower = word.casefold()
+    out = [lower]
+    if "oe" in lower or "aa" in lower or "ae" in lower:
+        folded = lower.replace("oe", "ø").replace("ae", "æ")
+        out += [folded, folded.replace("aa", "å"), lower.replace("aa", "å")]
+    if "å" in lower:
+        out.append(lower.replace("å", "aa"))
+    return out
+
+
+def _first_name(word: str) -> bool:
+    first, first_words, *_ = _guard._name_lists()
+    lower = word.casefold()
+    if lower in first:
+        return True
+    if lower in first_words:
+        return word[:1].isupper()
+    return ("oe" in lower or "aa" in lower or "ae" in lower) and any(s in first for s in _spellings(word)[1:])
+
+
+def _surname(word: str, announced: bool = False) -> bool:
+    """A listed surname in any spelling; after a cue ("hedder ..."), a lower-case listed word or ending too."""
+    if _guard._is_surname(word):
+        return True
+    _, _, last, last_words, _ = _guard._name_lists()
+    spellings = _spellings(word)
+    if any(s in last for s in spellings[1:]):
+        return True
+    if announced or word[:1].isupper():
+        return any(s in last_words for s in spellings) or (
+            len(word) >= 5 and any(s.endswith(_guard._SURNAME_ENDINGS) for s in spellings) and not _first_name(word)
+        )
+    return False
+
+
+# A word of the message without its full stop ("v." is an initial), and where it ends.
+_Word = tuple[str, int, int]
+
+
+def _words(text: str) -> list[_Word]:
+    return [(m.group().rstrip("."), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _pair_at(words: list[_Word], i: int, text: str, announced: bool = False) -> bool:
+    """The first name at ``i``, perhaps an initial or a middle name, then a surname: "alberte gram nielsen"."""
+    bare = words[i][0]
+    rest = [w for w, _, _ in words[i + 1 : i + 4]]
+    if not rest or _public(bare, rest, text):
+        return False
+    middle = rest[0]
+    if middle.casefold() in _NOT_A_SURNAME:
+        return False
+    if _surname(middle, announced) and (announced or not _first_name(middle)):
+        return True
+    # An initial ("noah v. østergaard") or a middle name ("Alberte Gram Nielsen") between.
+    return (
+        len(rest) >= 2
+        and (len(middle) == 1 or (middle[:1].isupper() and bare[:1].isupper()) or _first_name(middle))
+        and _surname(rest[1], announced)
+    )
+
+
+def _name_pair(text: str, announced: bool = False, whole: bool = False) -> bool:
+    """A first name with a surname anywhere in ``text``; ``whole``: the message is the name alone."""
+    words = _words(text)
+    if whole:
+        if not 2 <= len(words) <= 4 or not _first_name(words[0][0]):
+            return False
+        # "jeg hedder rigtigt" then "viggo lindhardt": after the cue, the reply is the name.
+        return _pair_at(words, 0, text, announced) or (
+            announced and words[1][0].casefold() not in _NOT_A_SURNAME and len(words[1][0]) >= 3
+        )
+    return any(_first_name(w) and _pair_at(words, i, text, announced) for i, (w, _, _) in enumerate(words[:-1]))
+
+
+def _public(first: str, rest: list[str], text: str) -> bool:
+    """A public figure ("mette frederiksen", "peter parker"), unless given as one's own name."""
+    public = _guard._name_lists()[4]
+    lower = first.casefold()
+    spoken = " ".join([lower, *rest[:2]]).casefold()
+    if not any(spoken.startswith(name) for name in public if name.startswith(lower)):
+        return False
+    return not _guard._REAL_NAME_BEFORE.search(text[: text.casefold().find(lower) + len(first)])
+
+
+def _cued_name(words: list[_Word], firsts: list[int], text: str) -> bool:
+    """After "hedder"/"mit navn": a first name and a capitalised word ("hedder Viggo Lindhardt")."""
+    for i in firsts:
+        word, start, _ = words[i]
+        if not word[:1].isupper() or not _NAME_CUE.search(text, max(0, start - 30), start):
+            continue
+        if _pair_at(words, i, text, announced=True):
+            return True
+        nxt = words[i + 1][0] if i + 1 < len(words) else ""
+        if nxt[:1].isupper() and len(nxt) >= 3 and nxt.casefold() not in _NOT_A_SURNAME:
+            return True
+    return False
+
+
+def _named_with_school(text: str) -> bool:
+    """A first name with a class and a school ("Noa i 6.a på Sct. Jørgens Skole"), or a teacher with a school."""
+    if not (_guard._names_school(text) or _CLASS_AT_PLACE.search(text)):
+        return False
+    return bool(_TITLE_NAME.search(text) or _CLASS.search(text) or _CLASS_AT_PLACE.search(text))
+
+
+def _from_place_after(words: list[_Word], firsts: list[int], text: str) -> bool:
+    """ "william k. fra Frederiksberg Gymnasium", "Frida Holt from Esbjerg": a name, a word, then a place."""
+    for i in firsts:
+        if i + 1 >= len(words) or text[words[i][2] : words[i][2] + 1] != " ":
+            continue
+        middle, _, end = words[i + 1]
+        if not (len(middle) == 1 or (middle[:1].isupper() and middle.casefold() not in _NOT_A_SURNAME)):
+            continue
+        place = _guard._FROM_PLACE.match(text[end : end + 40])
+        if place and place.group(0).split()[0].casefold() in ("fra", "from", "på", "at"):
+            name, start = place.group(1), end + place.start(1)
+            if name.casefold() in _guard._towns() or _guard._names_school(text[start : start + len(name) + 20]):
+                return True
+    return False
+
+
+def has_name(text: str) -> bool:
+    """A real name in the shapes ``guard.py`` does not read."""
+    tokens = _guard._name_tokens(text)
+    first, first_words, *_ = _guard._name_lists()
+    if (
+        first.isdisjoint(tokens)
+        and _folded_firsts().isdisjoint(tokens)
+        and not any(w.capitalize() in text for w in first_words.intersection(tokens))  # "Liv", not "liv"
+    ):
+        return _has_teacher(text)
+    words = _words(text)
+    firsts = [i for i, (w, _, _) in enumerate(words) if _first_name(w)]
+    if not firsts:  # only lower-case words that are names when capitalised ("is", "liv")
+        return _has_teacher(text)
+    if any(_pair_at(words, i, text) for i in firsts):
+        return True
+    if _ANY_LATIN_CAPITAL.search(text) and (_cued_name(words, firsts, text) or _from_place_after(words, firsts, text)):
+        return True
+    if _named_with_school(text):
+        return True
+    m = _SURNAME_GIVEN.search(text) if not _SURNAME_WORDS.isdisjoint(tokens) else None
+    return m is not None and m.group("s").casefold() not in _NOT_A_SURNAME
+
+
+def _has_teacher(text: str) -> bool:
+    """Without a first name, a teacher named with the school still is a name ("Mr Brask at Tårnby Gymnasium")."""
+    return bool(_TITLE_HINT.search(text) and _TITLE_NAME.search(text)) and _guard._names_school(text)
+
+
+@cache
+def _folded_firsts() -> frozenset[str]:
+    """First names with æ/ø/å, as written without them: "soeren", "laerke", "bjoern"."""
+    first, *_ = _guard._name_lists()
+    return frozenset(
+        n.replace("ø", "oe").replace("æ", "ae").replace("å", "aa") for n in first if any(c in n for c in "æøå")
+    )
