@@ -47,13 +47,21 @@ def has_cpr(text: str) -> bool:
 # Hints are literal alternations searched in the casefolded text: cheaper than a loop of "in" tests.
 _PROVIDER_HINT = _Regex(r"mail|outlook|yahoo|icloud|proton|gmx|live\.dk|yandex")
 # "@" said as a word, in brackets or not: "hos", "ætt", "(snabel a)", "[at]".
-_AT_SAID = r"(?:[(\[{]\s*)?(?:hos|ætt|æt|at|snabel\s*-?\s*a|@)(?:\s*[)\]}])?"
+# "hos" and "at" are words too ("en konto hos gmail"), so after them the address needs its ending.
+_AT_SAID = r"(?:[(\[{]\s*)?(?:ætt|æt|snabel\s*-?\s*a|@)(?:\s*[)\]}])?"
+_AT_WORD_SAID = r"(?:[(\[{]\s*)?(?:hos|at)(?:\s*[)\]}])?"
 _EMAIL_SAID = _Regex(
-    rf"""
-      (?<![\w.+-])[\w.+-]{{2,}}\s*{_AT_SAID}\s*{_guard._MAIL_PROVIDERS}\b          # lunaxo hos gmail
-    | (?<![\w.+-])[\w.+-]{{2,}}\s*[(\[{{]\s*(?:snabel\s*-?\s*a|at)\s*[)\]}}]\s*[\w-]+(?:\.|\s+(?:dot|punktum|prik)\s+){_guard._TLD}\b
-    """,
+    rf"""(?<![\w.+-])(?P<local>[\w.+-]{{2,}})\s*
+    (?: {_AT_SAID}\s*{_guard._MAIL_PROVIDERS}\b                                     # bibi_bo ætt hotmail
+      | {_AT_WORD_SAID}\s*{_guard._MAIL_PROVIDERS}\s*(?:\.|\s|\s*(?:dot|punktum|prik)\s*)\s*{_guard._TLD}\b  # hos gmail com
+      | [(\[{{]\s*(?:snabel\s*-?\s*a|at)\s*[)\]}}]\s*[\w-]+(?:\.|\s+(?:dot|punktum|prik)\s+){_guard._TLD}\b
+    )""",
     re.IGNORECASE | re.VERBOSE,
+)
+# "en konto hos gmail.com", "support hos gmail.com": words, not the part before an "@".
+_NOT_A_LOCAL_PART = frozenset(
+    """konto kontoen account support profil profilen bruger job arbejde ansat mail email e-mail adresse en et den
+    det er jeg mig du dig vi os de dem the a an my your me you us them""".split()
 )
 # "gmail: noahvlog07", "mail = luna.k": the provider as a label.
 _MAIL_LABEL = _Regex(
@@ -69,7 +77,7 @@ def has_email(text: str) -> bool:
     """An e-mail address with its "@" in words, its provider as a label, or its domain apart."""
     if not _PROVIDER_HINT.search(text.casefold()):
         return False
-    if _EMAIL_SAID.search(text):
+    if any(m.group("local").casefold() not in _NOT_A_LOCAL_PART for m in _EMAIL_SAID.finditer(text)):
         return True
     if any(_username_shaped(m.group("u")) for m in _MAIL_LABEL.finditer(text)):
         return True
@@ -133,7 +141,7 @@ _LEET_HINT = _Regex(r"[5$]n|n[4@5$]|[1!|]n|i5|t[4@1!]|k0|d[1!]|c0|[sitd]-[nika]"
 _LEET_MAP = str.maketrans("1!|5$4@0-", "iiissaao ")
 # "mit x navn er", "på tg", "wickr me": platforms the plain forms do not know by these names.
 _OTHER_PLATFORM = _Regex(
-    r"""\b(?:(?<=mit\s)|(?<=min\s)|(?<=my\s)|(?<=på\s)|(?<=on\s))x(?=\s*(?:navn|name|handle|profil|profile|konto|account|:))
+    r"""\b(?:(?<=mit\s)|(?<=min\s)|(?<=my\s)|(?<=på\s)|(?<=on\s))x(?=\s*(?:navn|name|brugernavn|username|handle|profil|profile|konto|account|:))
     |\b(?:tg|telegrm)\b|\bwickr\b|\bps[2-5]\b""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -191,6 +199,7 @@ _OWN_CHANNEL_NAMED = _Regex(
         \s*,?\s*(?:hedder|heder|is\s+called|is\s+named|called|named)\s+@?(?P<u>[^\W_][\w.]{{2,}})""",
     re.IGNORECASE | re.VERBOSE,
 )
+_CAMEL_CASE = _Regex(r"[a-zæøå][A-ZÆØÅ]")
 _NOT_A_CHANNEL_NAME = frozenset(
     """noget nogen ikke bare det den ligesom lige sådan helt også mit min my the a an something nothing like just
     not also so what hvad""".split()
@@ -217,7 +226,7 @@ def has_handle(text: str) -> bool:
     if not _HANDLE_CUE.search(lower):
         return False
     platform = _guard._mentions_platform(text) or "app" in lower
-    if _SAME_AS_HERE.search(text) and (platform or "brugernavn" in lower or "username" in lower):
+    if _SAME_AS_HERE.search(text) and platform:
         return True
     if any(_is_searched_name(m.group("u")) for m in _SEARCH_FIELD.finditer(text)):
         return True
@@ -225,10 +234,14 @@ def has_handle(text: str) -> bool:
         return False
     if _BY_ITS_ENDS.search(text) or any(_spelled_handle(m) for m in _SPELLED_ANYWHERE.finditer(text)):
         return True
-    return any(
-        m.group("u").casefold() not in _NOT_A_CHANNEL_NAME and _guard._could_be_username(m.group("u"))
-        for m in _OWN_CHANNEL_NAMED.finditer(text)
-    )
+    return any(_channel_name(m.group("u")) for m in _OWN_CHANNEL_NAMED.finditer(text))
+
+
+def _channel_name(word: str) -> bool:
+    """A name one's channel goes by: username-shaped, or written as one word in capitals ("FrogKing")."""
+    if word.casefold() in _NOT_A_CHANNEL_NAME:
+        return False
+    return _guard._could_be_username(word) or bool(_CAMEL_CASE.search(word))
 
 
 def _spelled_handle(m: re.Match[str]) -> bool:
@@ -285,15 +298,16 @@ def with_previous(text: str, previous: str) -> str | None:
 
 # "7 2 th", "19 st mf", "4, 1. tv", "12 kl th": the floor and the door after the house number.
 _FLOOR_AND_DOOR = _Regex(
-    r"(?<![\w.,:])\d{1,3}[a-z]?\s*,?\s+(?:\d{1,2}\s*\.?|st\s*\.?|stuen|kl\s*\.?)\s*,?\s*(?:th|tv|mf)\b\.?(?![\w-])",
+    r"(?P<street>[^\W\d_]+)\.?\s+\d{1,3}[a-z]?\s*,?\s+(?:\d{1,2}\s*\.?|st\s*\.?|stuen|kl\s*\.?)\s*,?\s*(?:th|tv|mf)\b\.?(?![\w-])",
     re.IGNORECASE,
 )
+# The bare words that end a street's name when it is written in two ("Rosenvængets Allé 7").
+_STREET_WORDS = frozenset("vej gade allé alle plads torv vænge boulevard stræde have park parken".split())
 # "blok 6 opgang 3", "opgang 3 lejlighed 12": the parts of a housing estate.
 _ESTATE_PART = _Regex(
     r"\b(?:blok|opgang|lejlighed|lejl|block|apartment|apt|flat|etage|dør)\s*\.?\s*(?:nr\.?\s*|nummer\s+)?\d{1,3}[a-z]?\b",
     re.IGNORECASE,
 )
-_LIVES_WORD = _Regex(r"\b(?:bor|boede|bo|live|lives|adresse\w*|address|hjemme|kom\s+forbi)\b", re.IGNORECASE)
 # "adressen er toftegårds plads 4", "my address is": a number soon after is the address.
 _ADDRESS_GIVEN = _Regex(
     r"""\b(?:adressen?|adresse|address)\s*(?:er|is|:|=|hedder|lyder)\s*[^\d.!?\n]{2,40}?\d{1,3}[a-z]?\b
@@ -335,6 +349,16 @@ _STREET_HINT = _Regex(
 )
 
 
+def _names_a_street(word: str) -> bool:
+    """The word before a house number: a street's name ("Hollænderdybet", "egevej", "Allé"), not "har" or "i"."""
+    return (
+        word[:1].isupper()
+        or word.casefold() in _STREET_WORDS
+        or _guard._is_street_name(word, _guard._STREET_SUFFIXES)
+        or word.casefold() in ("nr", "nummer")
+    )
+
+
 def has_address(text: str) -> bool:
     """An address with its floor, estate block, words for the number, or the word "adresse" before it."""
     lower = text.casefold()
@@ -347,7 +371,7 @@ def has_address(text: str) -> bool:
             and (m.group("nr") or m.group("w").casefold() in _PLAIN_HOUSE_NUMBER_WORDS)
             for m in _STREET_NUMBER_WORD.finditer(text)
         )
-    if _FLOOR_HINT.search(lower) and _FLOOR_AND_DOOR.search(text):
+    if _FLOOR_HINT.search(lower) and any(_names_a_street(m.group("street")) for m in _FLOOR_AND_DOOR.finditer(text)):
         return True
     if ("adress" in lower or "address" in lower) and _ADDRESS_GIVEN.search(text):
         return True
@@ -355,7 +379,8 @@ def has_address(text: str) -> bool:
         return True
     if _ESTATE_HINT.search(lower):
         parts = {m.group().split()[0].casefold().rstrip(".") for m in _ESTATE_PART.finditer(text)}
-        if len(parts) >= 2 or (parts and _LIVES_WORD.search(text)):
+        # "blok 6 opgang 3"; one part alone ("vores opgang", "lejlighed 4") names no place.
+        if len(parts) >= 2:
             return True
     if ("nr" in lower or "num" in lower or "no" in lower) and any(
         _guard._is_street_name(m.group(1), _guard._STREET_SUFFIXES) for m in _NUMBER_ON_ANY_STREET.finditer(text)
@@ -382,6 +407,13 @@ _NOT_A_SURNAME = frozenset(
 # "hedder", "mit navn er", "navn:", "googler mit navn": the next words are a name.
 _NAME_CUE = _Regex(
     r"""\b(?:hedder|heder|hed|navn(?:et)?(?:\s+er|\s*:)|mit\s+navn|my\s+name|name\s+is|name'?s|named|called|kaldet)\s+$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_OWN_NAME_CUE = _Regex(
+    r"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+heder|mit\s+(?:fulde\s+|rigtige\s+)?navn(?:\s+er|\s*:)?|navn\s*:
+    |my\s+(?:full\s+|real\s+)?name(?:\s+is|'s)?|googler\s+mit\s+navn|google\s+my\s+name
+    |(?:min|mit|my|vores|our)\s+(?:mor|far|mom|mum|dad|bror|søster|brother|sister|stedfar|stedmor|lærer|klasselærer
+        |teacher|træner|coach)\s+(?:hedder|heder|is\s+called|is\s+named|er|is))\s+$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # "efternavn holm", "her surname is Bjerre": a surname given on its own, next to a first name.
@@ -495,8 +527,15 @@ def _cued_name(words: list[_Word], firsts: list[int], text: str) -> bool:
             continue
         if _pair_at(words, i, text, announced=True):
             return True
+        # A surname no list holds ("Viggo Lindhardt") counts only as one's own or a parent's name:
+        # pets and characters are named with "hedder" too ("min kat hedder Luna Lovegood").
         nxt = words[i + 1][0] if i + 1 < len(words) else ""
-        if nxt[:1].isupper() and len(nxt) >= 3 and nxt.casefold() not in _NOT_A_SURNAME:
+        if (
+            nxt[:1].isupper()
+            and len(nxt) >= 3
+            and nxt.casefold() not in _NOT_A_SURNAME
+            and _OWN_NAME_CUE.search(text, max(0, start - 40), start)
+        ):
             return True
     return False
 
