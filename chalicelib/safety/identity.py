@@ -31,13 +31,13 @@ _ANY_DIGIT = _Regex(r"\d")
 # --- CPR ---------------------------------------------------------------------------------
 
 # "04 11 09 dash 6657", "041109 streg 6657": the dash said in a word.
+_DASH_WORDS = frozenset({"dash", "streg", "bindestreg", "minus", "hyphen"})
 _DASH_WORD = _Regex(r"\s*\b(?:dash|streg|bindestreg|minus|hyphen)\b\s*", re.IGNORECASE)
 
 
 def has_cpr(text: str) -> bool:
     """A CPR number whose dash is written as a word."""
-    lower = text.casefold()
-    if not any(w in lower for w in ("dash", "streg", "minus", "hyphen")) or _guard._digit_count(text) < 10:
+    if _guard._name_tokens(text).isdisjoint(_DASH_WORDS) or _guard._digit_count(text) < 10:
         return False
     return _guard._has_cpr(_DASH_WORD.sub("-", text))
 
@@ -45,7 +45,11 @@ def has_cpr(text: str) -> bool:
 # --- e-mail --------------------------------------------------------------------------------
 
 # Hints are literal alternations searched in the casefolded text: cheaper than a loop of "in" tests.
-_PROVIDER_HINT = _Regex(r"mail|outlook|yahoo|icloud|proton|gmx|live\.dk|yandex")
+# Words one of which every form here has; the message's word set (shared by every check) is tested first.
+_PROVIDER_WORDS = frozenset(
+    """gmail googlemail hotmail outlook yahoo icloud proton protonmail gmx live yandex mail email e-mail
+    mailadresse emailadresse g-mail""".split()
+)
 # "@" said as a word, in brackets or not: "hos", "ætt", "(snabel a)", "[at]".
 # "hos" and "at" are words too ("en konto hos gmail"), so after them the address needs its ending.
 _AT_SAID = r"(?:[(\[{]\s*)?(?:ætt|æt|snabel\s*-?\s*a|@)(?:\s*[)\]}])?"
@@ -67,15 +71,18 @@ _NOT_A_LOCAL_PART = frozenset(
 _MAIL_LABEL = _Regex(
     r"\b(?:g-?mail|hotmail|outlook|icloud|e-?mail|mail|mailadresse)\s*[:=]\s*@?(?P<u>[\w.+-]{3,})", re.IGNORECASE
 )
-# "emil.dk09 og så gmail.com bagefter": the domain on its own, the local part elsewhere.
+# "emil.dk09 og så gmail.com bagefter", "skriv på gmail, det er noah.b.2008": the domain or the
+# provider on its own, the part before the "@" elsewhere in the message.
 _BARE_DOMAIN = _Regex(
-    rf"(?<![\w.@-])@?{_guard._MAIL_PROVIDERS}\s*(?:\.|\s+(?:dot|punktum|prik)\s+)\s*(?:com|dk)\b", re.I
+    rf"""(?<![\w.@-])@?{_guard._MAIL_PROVIDERS}\s*(?:\.|\s+(?:dot|punktum|prik)\s+)\s*(?:com|dk)\b
+    | \b(?:på|on|via|min|mit|my)\s+(?:g-?mail|hotmail|outlook|icloud|yahoo)\b""",
+    re.IGNORECASE | re.VERBOSE,
 )
 
 
 def has_email(text: str) -> bool:
     """An e-mail address with its "@" in words, its provider as a label, or its domain apart."""
-    if not _PROVIDER_HINT.search(text.casefold()):
+    if _guard._name_tokens(text).isdisjoint(_PROVIDER_WORDS):
         return False
     if any(m.group("local").casefold() not in _NOT_A_LOCAL_PART for m in _EMAIL_SAID.finditer(text)):
         return True
@@ -99,9 +106,9 @@ def _username_shaped(word: str) -> bool:
 
 # --- profile links ---------------------------------------------------------------------------
 
-_LINK_HINT = _Regex(
-    r"discord|insta|tiktok|snapchat|facebook|fb|twitter|t\.me|telegram|youtu|twitch|linktr|wa\.me"
-    r"|whatsapp|threads|bsky|x\.com|m\.me|ig\.me"
+_LINK_WORDS = frozenset(
+    """discord instagram instagr insta tiktok snapchat facebook fb twitter t telegram youtube youtu twitch linktr wa
+    whatsapp threads bsky x m ig""".split()
 )
 _SPOKEN_SEPARATOR_HINT = _Regex(r" [./]|[./] |punktum|prik|dot|skråstreg|slash")
 # "discord . gg / ulvene", "discord punktum gg skråstreg ulvene": dots and slashes said or spaced.
@@ -120,8 +127,7 @@ _LONE_PATH = _Regex(r"^\s*/?\s*@?[\w.-]{3,40}\s*$")
 
 def has_profile_link(text: str) -> bool:
     """A profile link whose dots and slashes are spaced or said in words."""
-    lower = text.casefold()
-    if not _LINK_HINT.search(lower) or not _SPOKEN_SEPARATOR_HINT.search(lower):
+    if _guard._name_tokens(text).isdisjoint(_LINK_WORDS) or not _SPOKEN_SEPARATOR_HINT.search(text.casefold()):
         return False
     rewritten = _SPOKEN_SLASH.sub("/", _SPOKEN_DOT.sub(".", text))
     return bool(_guard._PROFILE_LINK.search(rewritten))
@@ -137,17 +143,18 @@ _LEET_PLATFORM = _Regex(
 )
 # Every such spelling has one of these pairs; most messages with digits have none.
 _LEET_CHAR = _Regex(r"[0-9$!|@-]")
-_LEET_HINT = _Regex(r"[5$]n|n[4@5$]|[1!|]n|i5|t[4@1!]|k0|d[1!]|c0|[sitd]-[nika]")
 _LEET_MAP = str.maketrans("1!|5$4@0-", "iiissaao ")
 # "mit x navn er", "på tg", "wickr me": platforms the plain forms do not know by these names.
 _OTHER_PLATFORM = _Regex(
-    r"""\b(?:(?<=mit\s)|(?<=min\s)|(?<=my\s)|(?<=på\s)|(?<=on\s))x(?=\s*(?:navn|name|brugernavn|username|handle|profil|profile|konto|account|:))
-    |\b(?:tg|telegrm)\b|\bwickr\b|\bps[2-5]\b""",
+    r"""\b(?:(?<=mit\s)|(?<=min\s)|(?<=my\s)|(?<=på\s)|(?<=on\s))(?:x|kick)
+        (?=\s*(?:navn|name|brugernavn|username|handle|profil|profile|konto|account|kanal|channel|:))
+    |^\s*x(?=\s*:\s*@)|\b(?:tg|telegrm)\b|\bwickr\b|\bps[2-5]\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 
 
-_OTHER_PLATFORM_HINT = _Regex(r" x[ :]|tg|wickr|ps[2-5]|telegrm")
+# The words of those platforms as the message's word set holds them ("ps5" is "ps" there).
+_OTHER_PLATFORM_WORDS = frozenset({"x", "kick", "tg", "telegrm", "wickr", "ps"})
 
 
 def _platform_plain(m: re.Match[str]) -> str:
@@ -155,6 +162,8 @@ def _platform_plain(m: re.Match[str]) -> str:
     squeezed = re.sub(r"\W", "", word.translate(_LEET_MAP))
     if word == "x":
         return "twitter"
+    if word == "kick":
+        return "twitch"  # a streaming site like it
     if word in ("tg", "telegrm"):
         return "telegram"
     if word == "wickr" or word.startswith("ps"):
@@ -173,7 +182,7 @@ _SAME_AS_HERE = _Regex(
 )
 # "skriv mollymus i søgefeltet", "type luna_k in the search bar": the handle to search for.
 _SEARCH_FIELD = _Regex(
-    r"""\b(?:skriv|søg(?:\s+på|\s+efter)?|tast|type|search(?:\s+for)?|put)\s+@?(?P<u>[\w.]{3,})\s+(?:i|ind\s+i|in|into)
+    r"""\b(?:skriv|søg(?:\s+på|\s+efter)?|tast|type|search(?:\s+for)?|put)\s+["'“”«»]?@?(?P<u>[\w.]{3,})["'“”«»]?\s+(?:i|ind\s+i|in|into)
     \s+(?:søgefeltet|søgefelt|søgningen|søgebaren|søg|search(?:\s*bar|\s*field)?|the\s+search(?:\s*bar|\s*field)?)""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -213,13 +222,11 @@ _HANDLE_CUE = _Regex(
 def has_handle(text: str) -> bool:
     """A handle on a platform written otherwise, or given in words rather than spelled out."""
     lower = text.casefold()
-    if not (
-        _HANDLE_CUE.search(lower)
-        or (_LEET_CHAR.search(lower) and _LEET_HINT.search(lower))
-        or _OTHER_PLATFORM_HINT.search(lower)
-    ):
+    leet = bool(_LEET_CHAR.search(lower)) and _leet_platform_in(lower)
+    other = not _guard._name_tokens(text).isdisjoint(_OTHER_PLATFORM_WORDS)
+    if not (leet or other or _HANDLE_CUE.search(lower)):
         return False
-    rewritten = _rewrite_platforms(text, lower)
+    rewritten = _rewrite_platforms(text, leet, other)
     if rewritten is not None and _guard._has_handle(rewritten):
         return True
     text = rewritten or text
@@ -256,16 +263,18 @@ def _is_searched_name(word: str) -> bool:
     return _guard._could_be_username(word) and word.casefold() not in _guard._ORDINARY_REPLY | _NOT_A_CHANNEL_NAME
 
 
-def _rewrite_platforms(text: str, lower: str) -> str | None:
+def _leet_platform_in(lower: str) -> bool:
+    """Whether, with digits and signs read as letters, a big platform's name appears ("5n4p", "i5ta")."""
+    squeezed = lower.translate(_LEET_MAP).replace(" ", "")
+    return any(p in squeezed for p in ("snap", "nsta", "ista", "tiktok", "discord"))
+
+
+def _rewrite_platforms(text: str, leet: bool, other: bool) -> str | None:
     """The message with leet, dashed and unknown platform names put plain, or None if there are none."""
     rewritten = text
-    if (
-        _LEET_CHAR.search(lower)
-        and _LEET_HINT.search(lower)
-        and any(p in lower.translate(_LEET_MAP).replace(" ", "") for p in ("snap", "nsta", "ista", "tiktok", "discord"))
-    ):
+    if leet:
         rewritten = _LEET_PLATFORM.sub(_platform_plain, rewritten)
-    if _OTHER_PLATFORM_HINT.search(lower) and _OTHER_PLATFORM.search(rewritten):
+    if other:
         rewritten = _OTHER_PLATFORM.sub(_platform_plain, rewritten)
     return rewritten if rewritten != text else None
 
@@ -305,7 +314,7 @@ _FLOOR_AND_DOOR = _Regex(
 _STREET_WORDS = frozenset("vej gade allé alle plads torv vænge boulevard stræde have park parken".split())
 # "blok 6 opgang 3", "opgang 3 lejlighed 12": the parts of a housing estate.
 _ESTATE_PART = _Regex(
-    r"\b(?:blok|opgang|lejlighed|lejl|block|apartment|apt|flat|etage|dør)\s*\.?\s*(?:nr\.?\s*|nummer\s+)?\d{1,3}[a-z]?\b",
+    r"\b(blok|opgang|lejlighed|lejl|block|apartment|apt|flat|etage|dør)\s*\.?\s*(?:nr\.?\s*|nummer\s+)?\d{1,3}[a-z]?\b",
     re.IGNORECASE,
 )
 # "adressen er toftegårds plads 4", "my address is": a number soon after is the address.
@@ -340,13 +349,22 @@ _STREET_NUMBER_WORD = _Regex(
     rf"(?!\s*(?:{_guard._NOT_A_HOUSE_NUMBER})\b)",
     re.IGNORECASE,
 )
-_FLOOR_HINT = _Regex(r" (?:th|tv|mf)")
-_ESTATE_HINT = _Regex(r"blok|opgang|lejl|block|apartment|apt|flat|etage|dør")
+# Words each rule needs, tested against the message's word set before any pattern runs.
+_DOOR_WORDS = frozenset({"th", "tv", "mf"})
+_ADDRESS_WORDS = frozenset({"adresse", "adressen", "address"})
+_LIVES_WORDS = frozenset({"bor", "bo", "boede"})
+_ESTATE_WORDS = frozenset("blok opgang lejlighed lejl block apartment apt flat etage dør".split())
 # Every street ending in guard._STREET_SUFFIXES contains one of these.
 _STREET_HINT = _Regex(
     r"vej|gade|all|stræde|boulevard|plads|vænge|park|have|torv|bakke|høj|toft|sti|vang|løkke"
     r"|mark|eng|dal|lund|hegn"
 )
+
+
+@cache
+def _any_street_suffix() -> tuple[str, ...]:
+    """Every ending of a street's name that guard.py knows, the lived-on ones ("haven") too."""
+    return tuple(sorted({*_guard._STREET_SUFFIXES, *_guard._STREET_SUFFIXES_LIVED_ON}))
 
 
 def _names_a_street(word: str) -> bool:
@@ -361,32 +379,31 @@ def _names_a_street(word: str) -> bool:
 
 def has_address(text: str) -> bool:
     """An address with its floor, estate block, words for the number, or the word "adresse" before it."""
-    lower = text.casefold()
+    tokens = _guard._name_tokens(text)  # the same set the name checks ask for next: each rule's words
     if not _ANY_DIGIT.search(text):
-        tokens = _guard._name_tokens(text)  # the same set the name checks ask for next
         if tokens.isdisjoint(_PLAIN_HOUSE_NUMBER_WORDS) and tokens.isdisjoint(_NUMBER_WORDS_TOKENS):
             return False
-        return bool(_STREET_HINT.search(lower)) and any(
+        return bool(_STREET_HINT.search(text.casefold())) and any(
             _guard._is_street_name(m.group(1), _guard._STREET_SUFFIXES)
             and (m.group("nr") or m.group("w").casefold() in _PLAIN_HOUSE_NUMBER_WORDS)
             for m in _STREET_NUMBER_WORD.finditer(text)
         )
-    if _FLOOR_HINT.search(lower) and any(_names_a_street(m.group("street")) for m in _FLOOR_AND_DOOR.finditer(text)):
-        return True
-    if ("adress" in lower or "address" in lower) and _ADDRESS_GIVEN.search(text):
-        return True
-    if "bo" in lower and _LIVES_ON_NUMBER.search(text):
-        return True
-    if _ESTATE_HINT.search(lower):
-        parts = {m.group().split()[0].casefold().rstrip(".") for m in _ESTATE_PART.finditer(text)}
-        # "blok 6 opgang 3"; one part alone ("vores opgang", "lejlighed 4") names no place.
-        if len(parts) >= 2:
-            return True
-    if ("nr" in lower or "num" in lower or "no" in lower) and any(
-        _guard._is_street_name(m.group(1), _guard._STREET_SUFFIXES) for m in _NUMBER_ON_ANY_STREET.finditer(text)
+    if not tokens.isdisjoint(_DOOR_WORDS) and any(
+        _names_a_street(m.group("street")) for m in _FLOOR_AND_DOOR.finditer(text)
     ):
         return True
-    return _STREET_HINT.search(lower) and any(
+    if not tokens.isdisjoint(_ADDRESS_WORDS) and _ADDRESS_GIVEN.search(text):
+        return True
+    if not tokens.isdisjoint(_LIVES_WORDS) and _LIVES_ON_NUMBER.search(text):
+        return True
+    # "blok 6 opgang 3"; one part alone ("vores opgang", "lejlighed 4") names no place.
+    if len(tokens & _ESTATE_WORDS) >= 2 and len({m.group(1).casefold() for m in _ESTATE_PART.finditer(text)}) >= 2:
+        return True
+    if not tokens.isdisjoint(_NUMBER_WORDS_TOKENS) and any(
+        _guard._is_street_name(m.group(1), _any_street_suffix()) for m in _NUMBER_ON_ANY_STREET.finditer(text)
+    ):
+        return True
+    return not tokens.isdisjoint(_town_words()) and any(
         m.group(2).casefold() in _guard._towns()
         and (
             _guard._is_street_name(street := m.group(1), _guard._STREET_SUFFIXES)
@@ -394,6 +411,11 @@ def has_address(text: str) -> bool:
         )
         for m in _STREET_NUMBER_TOWN.finditer(text)
     )
+
+
+@cache
+def _town_words() -> frozenset[str]:
+    return frozenset(word for town in _guard._towns() for word in town.split())
 
 
 # --- names -----------------------------------------------------------------------------------------
@@ -404,16 +426,19 @@ _NOT_A_SURNAME = frozenset(
     """og i fra på til med men eller er var har hun han den det der som så bare også lige vil skal kan
     and or from at to in on with but is was has she he the who that so just also will can""".split()
 )
+# The people around a teen, named by their role: "vores lærer Mette Kragh", "min far hedder ...".
+_ROLES = r"""(?:mor|far|mom|mum|dad|bror|søster|brother|sister|stedfar|stedmor|lærer(?:en)?|klasselærer(?:en)?|teacher
+    |træner(?:en)?|coach|rektor(?:en)?|pædagog(?:en)?|principal)"""
 # "hedder", "mit navn er", "navn:", "googler mit navn": the next words are a name.
 _NAME_CUE = _Regex(
-    r"""\b(?:hedder|heder|hed|navn(?:et)?(?:\s+er|\s*:)|mit\s+navn|my\s+name|name\s+is|name'?s|named|called|kaldet)\s+$""",
+    rf"""\b(?:hedder|heder|hed|navn(?:et)?(?:\s+er|\s*:)|mit\s+navn|my\s+name|name\s+is|name'?s|named|called|kaldet
+    |{_ROLES})\s+$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _OWN_NAME_CUE = _Regex(
-    r"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+heder|mit\s+(?:fulde\s+|rigtige\s+)?navn(?:\s+er|\s*:)?|navn\s*:
+    rf"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+heder|mit\s+(?:fulde\s+|rigtige\s+)?navn(?:\s+er|\s*:)?|navn\s*:
     |my\s+(?:full\s+|real\s+)?name(?:\s+is|'s)?|googler\s+mit\s+navn|google\s+my\s+name
-    |(?:min|mit|my|vores|our)\s+(?:mor|far|mom|mum|dad|bror|søster|brother|sister|stedfar|stedmor|lærer|klasselærer
-        |teacher|træner|coach)\s+(?:hedder|heder|is\s+called|is\s+named|er|is))\s+$""",
+    |(?:min|mit|my|vores|our)\s+{_ROLES}(?:\s+(?:hedder|heder|is\s+called|is\s+named|er|is))?)\s+$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # "efternavn holm", "her surname is Bjerre": a surname given on its own, next to a first name.
@@ -428,7 +453,14 @@ _CLASS_AT_PLACE = _Regex(
 # "Mr Brask at Tårnby Gymnasium", "lærer Jensen fra Aurehøj": a teacher named with the school.
 _TITLE_NAME = _Regex(r"\b(?:Mr|Mrs|Ms|Miss|Hr|Fru|Frk|lærer(?:en)?|teacher)\.?\s+[A-ZÆØÅ][a-zæøå]{2,}")
 _SURNAME_WORDS = frozenset({"efternavn", "efternavnet", "surname", "name"})
-_TITLE_HINT = _Regex(r"M[rsi]|Hr|Fr[uk]|lærer|teacher")
+_TITLE_WORDS = frozenset(
+    """mr mrs ms miss hr fru frk lærer læreren klasselærer klasselæreren teacher mor far mom mum dad bror søster
+    brother sister stedfar stedmor træner træneren coach rektor rektoren pædagog pædagogen principal""".split()
+)
+_ROLE_FULL_NAME = _Regex(
+    rf"\b(?:min|mit|vores|my|our)\s+{_ROLES}\s+(?P<first>[A-ZÆØÅ][a-zæøåé]{{2,}})\s+(?P<last>[A-ZÆØÅ][a-zæøåé]{{2,}})\b",
+    re.VERBOSE,
+)
 _ANY_LATIN_CAPITAL = _Regex(r"[A-ZÆØÅ]")
 
 
@@ -535,6 +567,8 @@ def _cued_name(words: list[_Word], firsts: list[int], text: str) -> bool:
             and len(nxt) >= 3
             and nxt.casefold() not in _NOT_A_SURNAME
             and _OWN_NAME_CUE.search(text, max(0, start - 40), start)
+            and not _public(word, [nxt], text)
+            and not _title_cased(text)
         ):
             return True
     return False
@@ -584,12 +618,26 @@ def has_name(text: str) -> bool:
     if _named_with_school(text):
         return True
     m = _SURNAME_GIVEN.search(text) if not _SURNAME_WORDS.isdisjoint(tokens) else None
-    return m is not None and m.group("s").casefold() not in _NOT_A_SURNAME
+    return (m is not None and m.group("s").casefold() not in _NOT_A_SURNAME) or _has_teacher(text)
 
 
 def _has_teacher(text: str) -> bool:
-    """Without a first name, a teacher named with the school still is a name ("Mr Brask at Tårnby Gymnasium")."""
-    return bool(_TITLE_HINT.search(text) and _TITLE_NAME.search(text)) and _guard._names_school(text)
+    """Without a listed first name: a teacher named with the school ("Mr Brask at Tårnby Gymnasium"), or
+    someone's full name after their role ("min klasselærer Jannik Brøndum")."""
+    if _guard._name_tokens(text).isdisjoint(_TITLE_WORDS):
+        return False
+    if _TITLE_NAME.search(text) and _guard._names_school(text):
+        return True
+    return any(
+        m.group("last").casefold() not in _NOT_A_SURNAME and not _public(m.group("first"), [m.group("last")], text)
+        for m in _ROLE_FULL_NAME.finditer(text)
+    ) and not _title_cased(text)
+
+
+def _title_cased(text: str) -> bool:
+    """Every Word Capitalised: then a capital says nothing about a name ("min far Elsker Fodbold")."""
+    words = [w for w in _WORD.findall(text) if len(w) >= 3]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) * 3 >= len(words) * 2
 
 
 @cache

@@ -29,6 +29,8 @@ class TestNames:
             "kender nogen Liam Kirk fra Vejle",
             "Mrs Holm at Hellerup Gymnasium never listens",  # a teacher with the school
             "hun hedder Maja, efternavnet er Dalgaard",  # the surname given on its own
+            "vores pædagog Tina Skjold siger det er min skyld",  # named by a role
+            "min klasselærer Jannik Brøndum hører ikke efter",  # by a role, neither name on a list
         ],
     )
     def test_a_real_name_in_more_shapes_is_held_back(self, text: str) -> None:
@@ -47,6 +49,9 @@ class TestNames:
             "mit efternavn er pinligt",
             "Mr Bean er sjov",
             "soeren og jeg er venner",
+            "min lærer Mette Frederiksen lol",
+            "vores rektor Hans er sej",
+            "Min Far Elsker Fodbold Og Pizza",  # every word capitalised: capitals say nothing
         ],
     )
     def test_pets_characters_classes_and_public_names_pass(self, text: str) -> None:
@@ -73,6 +78,9 @@ class TestHandles:
             "xbox gamertag: NightOwl DK",
             "skriv stormfuglen i søgefeltet på insta",  # typed into the search field
             "type frodo_b into the search bar on tiktok",
+            'skriv "ravnemor" i søgefeltet',
+            "min kick kanal hedder PixelPelle",  # a streaming site by name
+            "x: @mille_k",
             "mit insta starter med mal og slutter med _x",  # described by its ends
             "karla punktum b på den gule app",  # a spelled dot, the platform later
             "min tiktok er den samme som mit navn herinde",  # built on the chat's own name
@@ -94,6 +102,8 @@ class TestHandles:
             "ps5 er bedre end xbox",
             "vi havde tg i dag",
             "mit x er min ex",
+            "x: 5 og y: 3",
+            "min kick er for svag",
         ],
     )
     def test_talk_about_platforms_and_words_passes(self, text: str) -> None:
@@ -113,6 +123,7 @@ class TestAddresses:
             "Strandlysten 4 st th",
             "vi bor i blok 3 opgang 12",  # the parts of an estate
             "nr 9 på engparken",  # a number before a street of any ending
+            "nummer 3 på kirsebærhaven",
             "rosenvej nummer elleve",  # the house number in words
             "Torvet 8 i Viborg",  # a bare street word, a number and a town
             "adressen er lindholms plads 6",  # the word "adresse" before it
@@ -148,6 +159,7 @@ class TestEmailLinksAndCpr:
             "maja2009 hos hotmail dk",
             "hotmail: ravn.k11",
             "hendes er bo.lind og så gmail.com",
+            "skriv på hotmail, den er ella.v.2009",
         ],
     )
     def test_an_email_with_the_at_in_words_or_apart_is_held_back(self, text: str) -> None:
@@ -160,6 +172,8 @@ class TestEmailLinksAndCpr:
             "min mail virker ikke",
             "gmail: ingen har skrevet",
             "hun arbejder hos google",
+            "skriv på gmail, ikke her",
+            "jeg skrev til ham på gmail i går kl 12.30",
         ],
     )
     def test_talk_about_mail_passes(self, text: str) -> None:
