@@ -31,15 +31,30 @@ _ANY_DIGIT = _Regex(r"\d")
 # --- CPR ---------------------------------------------------------------------------------
 
 # "04 11 09 dash 6657", "041109 streg 6657": the dash said in a word.
+# Exactly ten digits, each apart: a date and four digits (a Danish phone number has eight).
+_DIGIT_BY_DIGIT = _Regex(r"(?<![\d.,-])\d(?:\s?[ .-]\s?\d){9}(?![\d]|\s?[.,-]?\s?\d)")
+_NOT_DIGIT = _Regex(r"\D")
+_DIGIT = _Regex(r"\d")
 _DASH_WORDS = frozenset({"dash", "streg", "bindestreg", "minus", "hyphen"})
 _DASH_WORD = _Regex(r"\s*\b(?:dash|streg|bindestreg|minus|hyphen)\b\s*", re.IGNORECASE)
 
 
 def has_cpr(text: str) -> bool:
-    """A CPR number whose dash is written as a word."""
-    if _guard._name_tokens(text).isdisjoint(_DASH_WORDS) or _guard._digit_count(text) < 10:
+    """A CPR number whose dash is written as a word, or typed digit by digit ("2 1 0 7 0 8 - 3 3 9 2")."""
+    if _guard._digit_count(text) < 10:
         return False
-    return _guard._has_cpr(_DASH_WORD.sub("-", text))
+    if not _guard._name_tokens(text).isdisjoint(_DASH_WORDS) and _guard._has_cpr(_DASH_WORD.sub("-", text)):
+        return True
+    return any(_cpr_by_digit(m.group()) for m in _DIGIT_BY_DIGIT.finditer(text))
+
+
+def _cpr_by_digit(run: str) -> bool:
+    """Ten digits apart read as a CPR number if a dash or dot, if any, stands where a CPR number's does
+    ("2 1 0 7 0 8 - 3 3 9 2"); "3 1 0 - 5 5 8 - 2 0 4 7" is grouped like a North American phone number."""
+    gaps = _DIGIT.split(run)[1:-1]
+    if any(g.strip() for i, g in enumerate(gaps) if i != 5):
+        return False
+    return bool(_guard._has_cpr(_NOT_DIGIT.sub("", run)))
 
 
 # --- e-mail --------------------------------------------------------------------------------
@@ -108,7 +123,7 @@ def _username_shaped(word: str) -> bool:
 
 _LINK_WORDS = frozenset(
     """discord instagram instagr insta tiktok snapchat facebook fb twitter t telegram youtube youtu twitch linktr wa
-    whatsapp threads bsky x m ig""".split()
+    whatsapp threads bsky x m ig tik snap face you dis""".split()
 )
 _SPOKEN_SEPARATOR_HINT = _Regex(r" [./]|[./] |punktum|prik|dot|skråstreg|slash")
 # "discord . gg / ulvene", "discord punktum gg skråstreg ulvene": dots and slashes said or spaced.
@@ -125,11 +140,19 @@ _LINK_START = _Regex(
 _LONE_PATH = _Regex(r"^\s*/?\s*@?[\w.-]{3,40}\s*$")
 
 
+# "insta gram . com", "tik tok": a site's name typed in two.
+_SPACED_SITE = _Regex(r"\b(?:insta\s+gram|tik\s+tok|snap\s+chat|face\s+book|you\s+tube|dis\s+cord)\b", re.IGNORECASE)
+
+
+def _site_joined(m: re.Match[str]) -> str:
+    return m.group().replace(" ", "")
+
+
 def has_profile_link(text: str) -> bool:
     """A profile link whose dots and slashes are spaced or said in words."""
     if _guard._name_tokens(text).isdisjoint(_LINK_WORDS) or not _SPOKEN_SEPARATOR_HINT.search(text.casefold()):
         return False
-    rewritten = _SPOKEN_SLASH.sub("/", _SPOKEN_DOT.sub(".", text))
+    rewritten = _SPOKEN_SLASH.sub("/", _SPOKEN_DOT.sub(".", _SPACED_SITE.sub(_site_joined, text)))
     return bool(_guard._PROFILE_LINK.search(rewritten))
 
 
@@ -176,9 +199,17 @@ def _platform_plain(m: re.Match[str]) -> str:
 
 # "det samme som mit navn herinde", "the same as my name here": a handle built on the pseudonym.
 _SAME_AS_HERE = _Regex(
-    r"""\b(?:samme\s+som|ligesom|lige\s+som|same\s+as|like)\s+(?:mit|min|my)\s+(?:navn|name|brugernavn|username|nick|pseudonym)
-    \s+(?:her(?:inde)?|in\s+here|here|i\s+chatten|in\s+the\s+chat|på\s+\w+\s+her)""",
+    r"""\b(?:(?:samme\s+som|ligesom|lige\s+som|same\s+as|like)\s+(?:mit|min|my)\s+(?:navn|name|brugernavn|username|nick|pseudonym)\s+
+      |(?:hedder|heder|called|named|name\s+is|navn\s+er)\s+(?:jeg\s+)?(?:det\s+|the\s+)?(?:samme\s+som|same\s+as)\s+)
+    (?:her(?:inde)?|in\s+here|on\s+here|here|i\s+chatten|in\s+the\s+chat|på\s+\w+\s+her)\b""",
     re.IGNORECASE | re.VERBOSE,
+)
+# "insta: mit navn her + 09", "skriv mit navn herinde på snap": the chat name, changed or searched for.
+_NAME_HERE = _Regex(
+    r"\b(?:mit|my)\s+(?:navn|name|brugernavn|username)\s+(?:her(?:inde)?|in\s+here|on\s+here|here)\b", re.IGNORECASE
+)
+_CHANGED_OR_SEARCHED = _Regex(
+    r"[+\d]|\b(?:med|with|plus|bagefter|efter|underscore|punktum|dot|skriv|søg|find|search|type|add)\b", re.IGNORECASE
 )
 # "skriv mollymus i søgefeltet", "type luna_k in the search bar": the handle to search for.
 _SEARCH_FIELD = _Regex(
@@ -233,7 +264,10 @@ def has_handle(text: str) -> bool:
     if not _HANDLE_CUE.search(lower):
         return False
     platform = _guard._mentions_platform(text) or "app" in lower
-    if _SAME_AS_HERE.search(text) and platform:
+    if platform and (
+        _SAME_AS_HERE.search(text)
+        or ((m := _NAME_HERE.search(text)) and _CHANGED_OR_SEARCHED.search(text[: m.start()] + " " + text[m.end() :]))
+    ):
         return True
     if any(_is_searched_name(m.group("u")) for m in _SEARCH_FIELD.finditer(text)):
         return True
@@ -397,8 +431,11 @@ def has_address(text: str) -> bool:
     if not tokens.isdisjoint(_LIVES_WORDS) and _LIVES_ON_NUMBER.search(text):
         return True
     # "blok 6 opgang 3"; one part alone ("vores opgang", "lejlighed 4") names no place.
-    if len(tokens & _ESTATE_WORDS) >= 2 and len({m.group(1).casefold() for m in _ESTATE_PART.finditer(text)}) >= 2:
-        return True
+    if not tokens.isdisjoint(_ESTATE_WORDS):
+        parts = {m.group(1).casefold() for m in _ESTATE_PART.finditer(text)}
+        # "blok 6 opgang 3", "Gellerupparken blok 4"; one part alone ("lejlighed 4") names no place.
+        if len(parts) >= 2 or (parts and any(_guard._is_street_name(w, _any_street_suffix()) for w in tokens)):
+            return True
     if not tokens.isdisjoint(_NUMBER_WORDS_TOKENS) and any(
         _guard._is_street_name(m.group(1), _any_street_suffix()) for m in _NUMBER_ON_ANY_STREET.finditer(text)
     ):
@@ -438,7 +475,7 @@ _NAME_CUE = _Regex(
 _OWN_NAME_CUE = _Regex(
     rf"""\b(?:jeg\s+hedder|hedder\s+jeg|jeg\s+heder|mit\s+(?:fulde\s+|rigtige\s+)?navn(?:\s+er|\s*:)?|navn\s*:
     |my\s+(?:full\s+|real\s+)?name(?:\s+is|'s)?|googler\s+mit\s+navn|google\s+my\s+name
-    |(?:min|mit|my|vores|our)\s+{_ROLES}(?:\s+(?:hedder|heder|is\s+called|is\s+named|er|is))?)\s+$""",
+    |(?:min|mit|my|vores|our)\s+{_ROLES}(?:'?s\s+(?:navn|name)(?:\s+er|\s+is|\s*:)?|\s+(?:hedder|heder|is\s+called|is\s+named|er|is))?)\s+$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # "efternavn holm", "her surname is Bjerre": a surname given on its own, next to a first name.
@@ -458,9 +495,10 @@ _TITLE_WORDS = frozenset(
     brother sister stedfar stedmor træner træneren coach rektor rektoren pædagog pædagogen principal""".split()
 )
 _ROLE_FULL_NAME = _Regex(
-    rf"\b(?:min|mit|vores|my|our)\s+{_ROLES}\s+(?P<first>[A-ZÆØÅ][a-zæøåé]{{2,}})\s+(?P<last>[A-ZÆØÅ][a-zæøåé]{{2,}})\b",
+    rf"\b(?:min|mit|vores|my|our)\s+{_ROLES}\s+(?!(?:Mrs?|Ms|Miss|Hr|Fru|Frk)\b)(?P<first>[A-ZÆØÅ][a-zæøåé]{{2,}})\s+(?P<last>[A-ZÆØÅ][a-zæøåé]{{2,}})\b",
     re.VERBOSE,
 )
+_ON_PLATFORM_AFTER = _Regex(rf"\s+(?:på|on)\s+{_guard._PLATFORM}\b", re.IGNORECASE | re.VERBOSE)
 _ANY_LATIN_CAPITAL = _Regex(r"[A-ZÆØÅ]")
 
 
@@ -523,7 +561,7 @@ def _pair_at(words: list[_Word], i: int, text: str, announced: bool = False) -> 
     # An initial ("noah v. østergaard") or a middle name ("Alberte Gram Nielsen") between.
     return (
         len(rest) >= 2
-        and (len(middle) == 1 or (middle[:1].isupper() and bare[:1].isupper()) or _first_name(middle))
+        and (len(middle) == 1 or (middle[:1].isupper() and bare[:1].isupper()) or _first_name(middle.capitalize()))
         and _surname(rest[1], announced)
     )
 
@@ -559,14 +597,14 @@ def _cued_name(words: list[_Word], firsts: list[int], text: str) -> bool:
             continue
         if _pair_at(words, i, text, announced=True):
             return True
-        # A surname no list holds ("Viggo Lindhardt") counts only as one's own or a parent's name:
-        # pets and characters are named with "hedder" too ("min kat hedder Luna Lovegood").
-        nxt = words[i + 1][0] if i + 1 < len(words) else ""
+        # A surname no list holds ("Viggo Lindhardt") counts only as one's own or a parent's name, or
+        # the name on a platform: pets and characters are named with "hedder" too ("min kat hedder Luna Lovegood").
+        nxt, _, nxt_end = words[i + 1] if i + 1 < len(words) else ("", 0, 0)
         if (
             nxt[:1].isupper()
             and len(nxt) >= 3
             and nxt.casefold() not in _NOT_A_SURNAME
-            and _OWN_NAME_CUE.search(text, max(0, start - 40), start)
+            and (_OWN_NAME_CUE.search(text, max(0, start - 40), start) or _ON_PLATFORM_AFTER.match(text, nxt_end))
             and not _public(word, [nxt], text)
             and not _title_cased(text)
         ):

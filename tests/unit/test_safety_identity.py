@@ -31,6 +31,8 @@ class TestNames:
             "hun hedder Maja, efternavnet er Dalgaard",  # the surname given on its own
             "vores pædagog Tina Skjold siger det er min skyld",  # named by a role
             "min klasselærer Jannik Brøndum hører ikke efter",  # by a role, neither name on a list
+            "hun hedder Freja Fjeldsø på facebook",  # a surname no list holds, as the name on a platform
+            "his name is noah james cooper",  # a middle name that is also a word
         ],
     )
     def test_a_real_name_in_more_shapes_is_held_back(self, text: str) -> None:
@@ -52,6 +54,7 @@ class TestNames:
             "min lærer Mette Frederiksen lol",
             "vores rektor Hans er sej",
             "Min Far Elsker Fodbold Og Pizza",  # every word capitalised: capitals say nothing
+            "my teacher Mrs Smith is nice",
         ],
     )
     def test_pets_characters_classes_and_public_names_pass(self, text: str) -> None:
@@ -84,6 +87,8 @@ class TestHandles:
             "mit insta starter med mal og slutter med _x",  # described by its ends
             "karla punktum b på den gule app",  # a spelled dot, the platform later
             "min tiktok er den samme som mit navn herinde",  # built on the chat's own name
+            "på insta hedder jeg det samme som her",
+            "snap: mit navn her + 2009",
         ],
     )
     def test_a_handle_written_otherwise_is_held_back(self, text: str) -> None:
@@ -104,6 +109,8 @@ class TestHandles:
             "mit x er min ex",
             "x: 5 og y: 3",
             "min kick er for svag",
+            "på snap er det ligesom her, bare med filtre",
+            "mit navn herinde er Luna, på snap er jeg noget andet",
         ],
     )
     def test_talk_about_platforms_and_words_passes(self, text: str) -> None:
@@ -122,6 +129,7 @@ class TestAddresses:
             "kom til Kæret 12 3 tv",  # the floor and the door
             "Strandlysten 4 st th",
             "vi bor i blok 3 opgang 12",  # the parts of an estate
+            "bor i Tingbjergparken blok 9",  # one part and the estate's name
             "nr 9 på engparken",  # a number before a street of any ending
             "nummer 3 på kirsebærhaven",
             "rosenvej nummer elleve",  # the house number in words
@@ -185,6 +193,7 @@ class TestEmailLinksAndCpr:
             "discord . gg / natugler",
             "tiktok punktum com skråstreg @ellaxo",
             "instagram.com/ luna.k",
+            "www . tik tok . com / @frejaxo",  # the site's name typed in two
         ],
     )
     def test_a_link_with_spaced_or_spoken_dots_is_held_back(self, text: str) -> None:
@@ -197,6 +206,11 @@ class TestEmailLinksAndCpr:
     def test_a_cpr_number_with_the_dash_in_words_is_held_back(self) -> None:
         assert check_text("cpr 120307 streg 4421") == "cpr"
         assert check_text("hun vandt 12 03 07 minus 2 point") is None
+
+    def test_a_cpr_number_typed_digit_by_digit_is_a_cpr_number(self) -> None:
+        assert check_text("1 2 0 3 0 7 - 4 4 2 1") == "cpr"
+        # Grouped three, three, four: a North American phone number, not a birth date.
+        assert check_text("my cell is 3 1 0 - 5 5 8 - 2 0 4 7") == "phone"
 
 
 def test_pseudonyms_refuse_the_new_names_too() -> None:
