@@ -283,6 +283,11 @@ def resolve_report(report_id: str) -> Response:
     return routes.resolve_report(_request(), MODERATION, report_id)
 
 
+@app.route("/mentor/reports/{report_id}/remove_message", methods=["POST"], authorizer=mentor_auth, cors=CORS)
+def remove_reported_message(report_id: str) -> Response:
+    return routes.remove_reported_message(_request(), MODERATION, report_id)
+
+
 @app.route("/mentor/reports/{report_id}/claim", methods=["POST"], authorizer=mentor_auth, cors=CORS)
 def claim_report(report_id: str) -> Response:
     return routes.claim_report(_request(), MODERATION, report_id)

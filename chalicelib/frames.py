@@ -71,6 +71,7 @@ def report_view(report: storage.Report) -> dict[str, Any]:
         "session_id": report.session_id,
         "group_id": report.group_id,
         "message_id": report.message_id,
+        "talk_id": report.talk_id,
         "pseudonym": report.pseudonym,
         "text": report.excerpt,
         "reason": report.reason,
@@ -214,8 +215,10 @@ def report_claimed(stored: storage.Report, place: dict[str, Any] | None = None) 
 # --- moderation -------------------------------------------------------------------------------
 
 
-def message_removed(session_id: str, message_id: str) -> Frame:
-    return {"type": "message_removed", "session_id": session_id, "message_id": message_id}
+def message_removed(session_id: str, message_id: str, talk_id: str | None = None) -> Frame:
+    """``talk_id``: the message was in that private talk (to its two and the organisation's mentors)."""
+    removed = {"type": "message_removed", "session_id": session_id, "message_id": message_id}
+    return removed | {"talk_id": talk_id} if talk_id else removed
 
 
 def muted(session_id: str, until: datetime) -> Frame:

@@ -29,10 +29,10 @@ from chalicelib.accounts.tokens import MENTOR, PARTICIPANT, Identity
 from chalicelib.chat import alerts, messages
 from chalicelib.chat.inbound import Caller, is_ulid, message_text, required_str
 from chalicelib.chat.room import STAFF_ROLES, connection_of, receipt_key
-from chalicelib.delivery import Delivery
+from chalicelib.delivery import Delivery, Outcome
 from chalicelib.errors import ChatError
 from chalicelib.limits import CATCH_UP_PAGE
-from chalicelib.moderation.reports import new_report
+from chalicelib.moderation.reports import TALK_PARTITION, new_report
 from chalicelib.organisation.settings import org_settings
 from chalicelib.safety import screen_message
 
@@ -45,7 +45,7 @@ BY_PARTICIPANT, BY_MENTOR, DECLINED, AT_CLOSE, LEFT = "participant", "mentor", "
 
 def partition(talk_id: str) -> str:
     """Where a talk's messages are stored: never under the session's id, so the room cannot read them."""
-    return f"talk#{talk_id}"
+    return f"{TALK_PARTITION}{talk_id}"
 
 
 # --- asking, inviting, answering -----------------------------------------------------------------
@@ -469,7 +469,7 @@ def _tell(
     frame: frames.Frame,
     also: list[storage.Connection],
     followers: bool = True,
-) -> None:
+) -> Outcome:
     """The teen's sockets in the session, and the mentors: every one of the organisation's (they
     follow talks read-only) or, for a request, the session's mentors (each of their sockets)."""
     audience: dict[str, storage.Connection] = {c.connection_id: c for c in also}
@@ -482,4 +482,10 @@ def _tell(
         staff = [c for c in staff if c.user_id in in_session]
     for connection in staff:
         audience.setdefault(connection.connection_id, connection)
-    delivery.send_all(list(audience.values()), frame)
+    return delivery.send_all(list(audience.values()), frame)
+
+
+def tell(delivery: Delivery, talk: storage.Talk, frame: frames.Frame) -> Outcome:
+    """Tell the talk's two and the organisation's mentors following it (a message removed from the
+    reports queue, say)."""
+    return _tell(delivery, talk, frame, [])

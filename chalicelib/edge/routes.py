@@ -22,6 +22,7 @@ from chalicelib.config import token_secret
 from chalicelib.delivery import Delivery
 from chalicelib.edge.auth import bearer_token, mentor_of, participant_of
 from chalicelib.edge.http import int_param, json_body, optional_body, path_id, rest, utcnow
+from chalicelib.moderation import reported_message
 from chalicelib.moderation.actions import Moderation, require_admin
 from chalicelib.moderation.waiting_room import WaitingRoom
 from chalicelib.organisation import admin, catalogue, figures, handover, roster, settings
@@ -289,6 +290,12 @@ def reports(request: Request, moderation: Moderation) -> dict[str, Any]:
 def resolve_report(request: Request, moderation: Moderation, report_id: str) -> dict[str, Any]:
     note = optional_body(request).get("note")
     return moderation.resolve(mentor_of(request), path_id(report_id), note, utcnow())
+
+
+@rest
+def remove_reported_message(request: Request, moderation: Moderation, report_id: str) -> dict[str, Any]:
+    reason = optional_body(request).get("reason")
+    return reported_message.remove_reported(moderation, mentor_of(request), path_id(report_id), reason, utcnow())
 
 
 @rest

@@ -13,6 +13,7 @@ from chalicelib.frames import report_view
 from chalicelib.limits import MAX_REASON
 
 EXCERPT_CHARS = 300
+TALK_PARTITION = "talk#"  # a private talk's messages are stored under ``talk#<talk id>`` (chat/private.py)
 MAX_NUMBERED = 200  # meetings counted back to number a session ("meeting 7"); beyond that, the date alone
 # The order of the mentors' queue: the most urgent first, then oldest first within a rank.
 RANKS = {"acute": 0, "plan": 1, "ideation": 2, "danger": 2, "concern": 3, "high": 4, "normal": 5}
@@ -24,6 +25,14 @@ def rank_of(priority: str, severity: str | None, kind: str) -> int:
     if kind == "danger" and severity != "acute":
         return RANKS["danger"]
     return RANKS[severity]
+
+
+def talk_of(message: storage.Message | None) -> str | None:
+    """The private talk a message was written in, or None for a message of the room: a report must
+    say so, or the mentors look for the message in the room, where it is not."""
+    if message is None or not message.session_id.startswith(TALK_PARTITION):
+        return None
+    return message.session_id.removeprefix(TALK_PARTITION)
 
 
 def new_report(
@@ -56,6 +65,7 @@ def new_report(
         session_id=session.session_id,
         group_id=session.group_id,
         message_id=message.message_id if message else None,
+        talk_id=talk_of(message),
         author_id=author_id,
         pseudonym=message.pseudonym if message else pseudonym,
         excerpt=(message.text if message else excerpt)[:EXCERPT_CHARS],

@@ -1259,7 +1259,8 @@ _NOT_A_USERNAME = frozenset(
 
 _HANDLE_FORMS = _Regex(
     rf"""
-      \b(?:add+|tilføj|følg|follow|dm|pm|message|msg|text|hmu|hit\s+me\s+up|find|friend|skriv|send|snap
+      \b(?:(?<!to\s)|(?=\w+(?:\s+(?:til|to))?\s+(?:mig|me|os|us)\b))   # "anyone to add on snap" is talk
+         (?:add+|tilføj|følg|follow|dm|pm|message|msg|text|hmu|hit\s+me\s+up|find|friend|skriv|send|snap
          |write|call|ring|chat|kontakt|contact)                       # imperative: "skriv på snap"
          (?:\s+(?:til|to))?(?:\s+(?:mig|me|os|us))?\s+(?:on|at|via|over|in|på|gennem|i)\s+{_PLATFORM}\b
     | \b(?:add+e|add+er|add+ede|tilføje|følge|skrive|sende|finde|snappe|chatte|kontakte)
@@ -1277,12 +1278,14 @@ _HANDLE_FORMS = _Regex(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# "xbox gamertag: SilentWolf", "min youtube kanal: ...": more labels for one's name on a platform.
+_LABEL_MORE = r"gamer\s?tag|kanal|kanalnavn|channel|konto|account"
 # "mit snap er sofie09", "my insta is @x", "sc: sofie", "snap - sofie_h".
 _HANDLE_SHARED = _Regex(
     rf"""
-      \b(?:mit|min|mine|my|mi)\s+{_PLATFORM}(?:\s*(?:navn|name|username|brugernavn|user|handle|tag|id))?
+      \b(?:mit|min|mine|my|mi)\s+{_PLATFORM}(?:\s*(?:navn|name|username|brugernavn|user|handle|tag|id|{_LABEL_MORE}))?
          \s*(?:er|is|=|:|-|hedder|'s)\s*@?(?P<a>[\w.]+)
-    | \b{_PLATFORM}(?:\s*(?:navn|name|username|brugernavn|user|handle|tag|id))?\s*[:=]\s*@?(?P<b>[\w.]+)
+    | \b{_PLATFORM}(?:\s*(?:navn|name|username|brugernavn|user|handle|tag|id|{_LABEL_MORE}))?\s*[:=]\s*@?(?P<b>[\w.]+)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -1298,6 +1301,7 @@ _SHORT_PLATFORMS = ("sc", "ig", "tt", "dc", "fb", "yt")
 _SHORT_PLATFORM = _Regex(r"\b(?:sc|ig|tt|dc|fb|yt)\b")  # searched in casefolded text
 
 
+@lru_cache(maxsize=4)  # asked by several readings of the same message
 def _mentions_platform(text: str) -> bool:
     lower = text.casefold()
     if "@" in lower or any(h in lower for h in _PLATFORM_HINTS):
@@ -1888,10 +1892,16 @@ _REAL_NAME_BEFORE = _Regex(
 )
 
 
+@lru_cache(maxsize=2)  # asked again by identity.has_name for the same message
+def _name_tokens(text: str) -> frozenset[str]:
+    """The message's words, lower-case: one set to test against every name list."""
+    return frozenset(_NAME_TOKEN.findall(text.casefold()))
+
+
 def _has_name(text: str) -> bool:
     """A first name with a surname, or a name tied to a school or town."""
     first, first_words, *_ = _name_lists()
-    lowered = set(_NAME_TOKEN.findall(text.casefold()))
+    lowered = _name_tokens(text)
     if first.isdisjoint(lowered) and first_words.isdisjoint(lowered):
         return False  # every form below needs a first name
     tokens = [(m.group(), m.end()) for m in _NAME_TOKEN.finditer(text)]
@@ -1927,14 +1937,19 @@ def _has_name(text: str) -> bool:
 
 # --- public API ----------------------------------------------------------------------
 
+# identity.py builds its second readings on the helpers above, so it is imported once they exist.
+from . import identity as _identity  # noqa: E402
+
+# Each reason but phone has a second reading in identity.py, for the shapes teens reach for
+# when the plain one is refused; it runs only when the plain reading found nothing.
 _CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("cpr", _has_cpr),
-    ("email", lambda t: _mentions_email(t) and bool(_EMAIL.search(t))),
-    ("profile_link", lambda t: "/" in t and bool(_PROFILE_LINK.search(t))),
+    ("cpr", lambda t: _has_cpr(t) or _identity.has_cpr(t)),
+    ("email", lambda t: (_mentions_email(t) and bool(_EMAIL.search(t))) or _identity.has_email(t)),
+    ("profile_link", lambda t: ("/" in t and bool(_PROFILE_LINK.search(t))) or _identity.has_profile_link(t)),
     ("phone", _has_phone),
-    ("handle", _has_handle),
-    ("address", _has_address),
-    ("name", _has_name),
+    ("handle", lambda t: _has_handle(t) or _identity.has_handle(t)),
+    ("address", lambda t: _has_address(t) or _identity.has_address(t)),
+    ("name", lambda t: _has_name(t) or _identity.has_name(t)),
 )
 
 
@@ -1952,6 +1967,8 @@ def check_text(text: str, previous_text: str | None = None) -> str | None:
         previous = _normalise(previous_text)
         if _has_handle(prepared, previous):
             return "handle"
+        if (two_step := _identity.with_previous(prepared, previous)) is not None:
+            return two_step
         # "mit nr starter med 28 19" then "og resten er 46 73": one number over two messages.
         if (
             (_ANY_DIGIT.search(prepared) or _digits_from_words(f"{previous} {prepared}") is not None)

@@ -899,12 +899,13 @@ def audit_entries(org_id: str, limit: int = 200) -> list[AuditEntry]:
     return list(AuditEntry.query(org_id, scan_index_forward=False, limit=limit))
 
 
-def remove_message(message: Message, session: Session, entry: AuditEntry) -> None:
-    """Hide a message (and its pin) for everyone, with the audit entry."""
+def remove_message(message: Message, session: Session | None, entry: AuditEntry) -> None:
+    """Hide a message (and its pin) for everyone, with the audit entry; ``session`` None for a
+    message of a private talk, which is never pinned."""
 
     def write(transaction: TransactWrite) -> None:
         transaction.update(message, actions=[Message.state.set(REMOVED)])
-        if session.pinned_message_id == message.message_id:
+        if session is not None and session.pinned_message_id == message.message_id:
             transaction.update(session, actions=[Session.pinned_message_id.remove(), Session.pinned_text.remove()])
 
     _with_audit(write, entry)

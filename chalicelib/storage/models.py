@@ -661,6 +661,8 @@ class Report(Model):
     session_id = UnicodeAttribute()
     group_id = UnicodeAttribute()
     message_id = UnicodeAttribute(null=True)
+    # The private talk the message was written in (stored under ``talk#<id>``, not the session), or None.
+    talk_id = UnicodeAttribute(null=True)
     author_id = UnicodeAttribute(null=True)  # who wrote what is reported, while the account exists
     pseudonym = UnicodeAttribute(default="")
     excerpt = UnicodeAttribute(default="")

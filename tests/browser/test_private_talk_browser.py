@@ -69,3 +69,36 @@ def test_a_mentor_invites_a_teen_from_the_menu_and_the_teen_accepts(stack, new_p
     expect(mette.locator("#talks-list li").filter(has_text="Din private samtale med Vibefinke.")).to_be_visible()
     expect(other.locator("#talk")).to_be_hidden()
     expect(other.locator("body")).not_to_contain_text("Vibefinke vil")
+
+
+def test_a_reported_talk_message_is_labelled_shown_in_its_talk_and_removed_from_the_queue(stack, new_page):
+    mette = mentor_page(new_page, stack, DEMO_MENTOR)
+    enter_chat(mette)
+    lark = teen(new_page, stack, "Sanglærke")
+    lark.get_by_role("button", name="Jeg vil gerne tale med en voksen").click()
+    mette.locator("#talks-list li").filter(has_text="Sanglærke vil gerne tale med en voksen alene.").get_by_role(
+        "button", name="Tag samtalen med Sanglærke"
+    ).click()
+    talk = mette.locator("#talks-list li").filter(has_text="Din private samtale med Sanglærke.")
+    talk.get_by_label("Skriv til Sanglærke").fill("det var en dum ting at skrive")
+    talk.get_by_role("button", name="Send").click()
+    expect(lark.locator("#talk-messages .message__text")).to_have_text(["det var en dum ting at skrive"])
+    lark.locator("#talk-messages").get_by_role("button", name="Anmeld").click()
+
+    # The queue says it came from a private talk, and "show in context" opens the talk at the message.
+    mette.get_by_role("button", name="Anmeldelser").click()
+    report = mette.locator("#report-list li").filter(has_text="det var en dum ting at skrive")
+    expect(report.locator(".badge--talk")).to_have_text("Privat samtale")
+    report.get_by_role("button", name="Vis i sammenhæng").click()
+    marked = talk.locator(".message--reported")
+    expect(marked.locator(".message__text")).to_have_text("det var en dum ting at skrive")
+    expect(marked).to_contain_text("Anmeldt")
+
+    report.get_by_role("button", name="Fjern beskeden").click()
+    expect(mette.locator("#live")).to_contain_text("Beskeden er fjernet fra den private samtale")
+    expect(mette.locator("#report-list li").filter(has_text="det var en dum ting at skrive")).to_have_count(0)
+    expect(talk.locator(".message__text")).to_have_count(0)
+    expect(lark.locator("#talk-messages .message__text")).to_have_count(0)
+    expect(lark.locator("#talk-title")).to_have_text("Privat samtale med Mette")  # the talk goes on
+    lark.get_by_role("button", name="Afslut samtalen").click()
+    expect(lark.locator("#talk-status")).to_have_text("Du afsluttede samtalen.")

@@ -7,6 +7,7 @@ import itertools
 import json
 
 import pytest
+import requests
 
 from tests.e2e.conftest import DEMO_GROUP, MentorOnDuty, connect, frames_until, mentor_token
 
@@ -124,3 +125,39 @@ def test_a_mentor_invites_the_teen_accepts_and_the_third_teen_sees_nothing(room)
 
     seen = seen_until_pong(third)
     assert not [f for f in seen if f["type"] in PRIVATE_TYPES], seen
+
+
+def test_a_teen_reports_a_talk_message_and_the_queue_removes_it_from_the_talk(room, stack):
+    solsort, mentor, third = room["Solsort"], room["mentor"], room["Gråspurv"]
+    send(solsort, "talk_request")
+    talk_id = next_of(solsort, "talk", state="requested")["talk"]["id"]
+    send(mentor, "talk_accept", talk_id=talk_id)
+    next_of(solsort, "talk", state="open")
+    send(mentor, "talk_send", talk_id=talk_id, text="det var dumt sagt", client_id="m3")
+    message_id = message_with(solsort, "m3")["id"]
+
+    send(solsort, "talk_report", talk_id=talk_id, message_id=message_id, reason="unkind")
+    assert next_of(solsort, "reported")["message_id"] == message_id
+    assert next_of(mentor, "report")["report"]["talk_id"] == talk_id
+
+    auth = {"Authorization": f"Bearer {mentor_token(stack)}"}
+    queue = requests.get(f"{stack.api}/mentor/reports?status=open", headers=auth, timeout=10).json()["reports"]
+    report = next(r for r in queue if r["message_id"] == message_id)
+    assert report["talk_id"] == talk_id
+    answer = requests.post(
+        f"{stack.api}/mentor/reports/{report['id']}/remove_message",
+        json={"reason": "upassende"},
+        headers=auth,
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["report"]["status"] == "resolved"
+    removed = next_of(solsort, "message_removed")
+    assert (removed["talk_id"], removed["message_id"]) == (talk_id, message_id)
+
+    send(solsort, "talk_catch_up", talk_id=talk_id)
+    history = next_of(solsort, "talk_history")
+    assert message_id not in [m["id"] for m in history["messages"]]
+    seen = seen_until_pong(third)
+    assert not [f for f in seen if f["type"] == "message_removed"], seen
+    send(solsort, "talk_end", talk_id=talk_id)

@@ -12,9 +12,13 @@ from typing import Any
 import pytest
 
 from chalicelib import storage
+from chalicelib.accounts.tokens import Identity
 from chalicelib.chat import private
 from chalicelib.delivery import Delivery
+from chalicelib.errors import ChatError
 from chalicelib.limits import rate
+from chalicelib.moderation.actions import Moderation
+from chalicelib.moderation.reported_message import remove_reported
 from chalicelib.sessions.keeper import SessionKeeper
 from tests.conftest import NOW, connect, join, make_org, mentor_joins
 from tests.unit.faultkit import CANCELLED, INTERNAL, THROTTLING, dynamo_faults, injection_points
@@ -254,6 +258,96 @@ class TestWriting:
         assert last_talk(sender, "c1")["id"] == talk_id
         history = sender.of("c1", "talk_history")[0]
         assert [m["text"] for m in history["messages"]] == ["er du der?"]
+
+
+class TestReportsQueue:
+    """A report of a talk's message says which talk, and the queue removes it from the talk."""
+
+    DORTE = Identity("user-Dorte", "Dorte", "mentor", "org-a")  # on duty elsewhere, in the same organisation
+    XENIA = Identity("user-Xenia", "Xenia", "mentor", "org-b")
+
+    def reported(self, chat, sender, live) -> tuple[str, str, dict[str, Any]]:
+        """Mette writes something unkind in Anna's talk, and Anna reports it."""
+        talk_id = opened(chat, sender, live)
+        act(chat, live["mentor"], "talk_send", talk_id=talk_id, text="noget upassende", client_id="m1")
+        message_id = sender.of("c1", "private_message")[0]["message"]["id"]
+        act(chat, live["Anna"], "talk_report", talk_id=talk_id, message_id=message_id, reason="ubehageligt")
+        sender.clear()
+        return talk_id, message_id, storage.open_reports("org-a")[0]
+
+    def history(self, chat, sender, live, talk_id: str) -> list[str]:
+        act(chat, live["Anna"], "talk_catch_up", talk_id=talk_id)
+        return [m["text"] for m in sender.of("c1", "talk_history")[-1]["messages"]]
+
+    def test_the_report_names_the_talk_live_and_in_the_queue(self, chat, sender, live):
+        talk_id = opened(chat, sender, live)
+        act(chat, live["mentor"], "talk_send", talk_id=talk_id, text="noget upassende", client_id="m1")
+        message_id = sender.of("c1", "private_message")[0]["message"]["id"]
+        act(chat, live["Anna"], "talk_report", talk_id=talk_id, message_id=message_id)
+        assert sender.of("d0", "report")[0]["report"]["talk_id"] == talk_id
+        listed = Moderation(Delivery(sender), SessionKeeper(Delivery(sender))).reports(self.DORTE, "open")
+        assert [(r["message_id"], r["talk_id"]) for r in listed["reports"]] == [(message_id, talk_id)]
+
+    def test_a_crisis_flag_in_a_talk_names_the_talk_and_a_room_report_names_none(self, chat, sender, live):
+        talk_id = opened(chat, sender, live)
+        act(chat, live["Anna"], "talk_send", talk_id=talk_id, text=CRISIS, client_id="a1")
+        assert sender.of("m0", "report")[0]["report"]["talk_id"] == talk_id
+        act(chat, live["Bo"], "send", text="hej alle", client_id="b1")
+        message_id = sender.of("c1", "message")[-1]["message"]["id"]
+        act(chat, live["Anna"], "report", message_id=message_id)
+        assert sender.of("m0", "report")[-1]["report"]["talk_id"] is None
+
+    def test_a_mentor_removes_it_from_the_queue_and_it_is_gone_from_the_talk(self, chat, sender, live):
+        talk_id, message_id, report = self.reported(chat, sender, live)
+        moderation = Moderation(Delivery(sender), SessionKeeper(Delivery(sender)))
+        answer = remove_reported(moderation, self.DORTE, report.report_id, "upassende", NOW)
+        assert (answer["removed"], answer["report"]["status"]) == (message_id, "resolved")
+        # The two and the organisation's mentors drop it; nobody else in the room hears of it.
+        for connection_id in ("c1", "m0", "d0"):
+            removed = sender.of(connection_id, "message_removed")
+            assert [(f["talk_id"], f["message_id"]) for f in removed] == [(talk_id, message_id)]
+        assert sender.of("c2") == [] and sender.of("c3") == [] and sender.of("x0") == []
+        assert self.history(chat, sender, live, talk_id) == []
+        assert storage.open_reports("org-a") == []
+        entry = next(e for e in storage.audit_entries("org-a") if e.action == "remove")
+        assert (entry.mentor_name, entry.reason, entry.session_id) == ("Dorte", "upassende", live["session"].session_id)
+
+    def test_a_mentor_of_another_organisation_cannot_remove_it(self, chat, sender, live):
+        talk_id, _, report = self.reported(chat, sender, live)
+        moderation = Moderation(Delivery(sender), SessionKeeper(Delivery(sender)))
+        with pytest.raises(ChatError) as refused:
+            remove_reported(moderation, self.XENIA, report.report_id, "", NOW)
+        assert refused.value.code == "report_not_found"
+        # Nor through a report of their own organisation that names the talk.
+        storage.Report(
+            "org-b",
+            "forged",
+            kind="report",
+            priority="normal",
+            session_id="s",
+            group_id="g",
+            message_id=report.message_id,
+            talk_id=talk_id,
+            created_at=NOW,
+        ).save()
+        with pytest.raises(ChatError) as forbidden:
+            remove_reported(moderation, self.XENIA, "forged", "", NOW)
+        assert forbidden.value.code == "forbidden"
+        assert self.history(chat, sender, live, talk_id) == ["noget upassende"]
+        assert [r.report_id for r in storage.open_reports("org-a")] == [report.report_id]
+        assert sender.of("c1", "message_removed") == []
+
+    def test_a_room_message_removed_from_the_queue_goes_the_rooms_way(self, chat, sender, live):
+        act(chat, live["Bo"], "send", text="dumme", client_id="b1")
+        message_id = sender.of("c1", "message")[-1]["message"]["id"]
+        act(chat, live["Anna"], "report", message_id=message_id)
+        report = storage.open_reports("org-a")[0]
+        moderation = Moderation(Delivery(sender), SessionKeeper(Delivery(sender)))
+        remove_reported(moderation, self.DORTE, report.report_id, "", NOW)
+        removed = sender.of("c3", "message_removed")[-1]
+        assert removed["message_id"] == message_id and "talk_id" not in removed
+        assert storage.recent_messages(live["session"].session_id, 50) == []
+        assert storage.open_reports("org-a") == []
 
 
 class TestEnding:

@@ -106,6 +106,7 @@ export class Api {
   cannotCome(gid, meeting) { return this.post(`/mentor/duties/${enc(gid)}/${enc(meeting)}/cannot_come`); }
   reports(status = 'open') { return this.get(`/mentor/reports?status=${enc(status)}`); }
   resolveReport(rid, note) { return this.post(`/mentor/reports/${enc(rid)}/resolve`, { note }); }
+  removeReportedMessage(rid, reason) { return this.post(`/mentor/reports/${enc(rid)}/remove_message`, { reason }); }
   claimReport(rid) { return this.post(`/mentor/reports/${enc(rid)}/claim`); }
   audit() { return this.get('/mentor/audit'); }
 

@@ -99,8 +99,13 @@ async function main() {
   });
   createLogin({ api, account, onLoggedIn: enterApp });
 
-  /** A report's "show in context": its session's chat, in a tab of its own, at the message. */
+  /** A report's "show in context": its session's chat, in a tab of its own, at the message; for a
+   * message of a private talk, the talk (read-only) in the talks panel, at the message. */
   async function showInContext(report) {
+    if (report.talk_id) {
+      talks.show(report.talk_id, report.message_id);
+      return;
+    }
     const answer = await calls.load($('#reports-error'), () => api.sessions());
     const found = (answer?.sessions || []).find(({ session }) => session.id === report.session_id);
     if (!found) {

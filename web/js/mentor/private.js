@@ -2,7 +2,9 @@
 // invitation to a teen in the open chat, and every talk of the organisation going on now. The talk's
 // mentor writes and ends it; the organisation's other mentors follow it, read-only. Talks travel on
 // the duty line (mentor/duty.js), so they reach the mentor wherever they are on the page. The panel
-// builds its own elements, so the page's markup needs nothing for it.
+// builds its own elements, so the page's markup needs nothing for it. A report of a talk's message
+// opens the talk here, at the message ("show in context", show()); a message removed from the reports
+// queue leaves the talk (``message_removed`` with its ``talk_id``).
 import { t, formatTime, errorText } from '../i18n.js';
 import { h, $ } from '../dom.js';
 import { enterSends } from '../chatview.js';
@@ -10,6 +12,7 @@ import { enterSends } from '../chatview.js';
 export function createPrivateTalks({ account, send, currentChat, announce }) {
   const talks = new Map(); // talk id -> {talk, messages: Map(id -> message)}
   const announced = new Set(); // requests already announced to screen readers
+  let shown = null; // {talkId, messageId}: the reported message a mentor asked to see in its talk
   const list = h('ul', { id: 'talks-list', class: 'talks__list' });
   const error = h('p', { id: 'talks-error', class: 'form-error', role: 'alert' });
   const title = h('h2', { id: 'talks-title', class: 'side-title' });
@@ -48,6 +51,12 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
         if (!entry) return;
         for (const message of frame.messages || [frame.message]) entry.messages.set(message.id, message);
         render();
+        if (frame.type === 'talk_history' && shown && shown.talkId === frame.talk_id) reveal();
+        break;
+      }
+      case 'message_removed': {
+        const entry = frame.talk_id ? talks.get(frame.talk_id) : null;
+        if (entry && entry.messages.delete(frame.message_id)) render();
         break;
       }
       case 'error':
@@ -63,6 +72,21 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   /** The duty line (re)opened: ask for every talk going on, with its messages. */
   function resume() {
     send({ action: 'talk_catch_up' });
+  }
+
+  /** A report's "show in context" for a talk's message: the talk (any of the organisation's, ended
+   * too, read-only unless it is this mentor's) with its messages, the reported one marked. */
+  function show(talkId, messageId) {
+    shown = { talkId, messageId };
+    act({ action: 'talk_catch_up', talk_id: talkId });
+  }
+
+  function reveal() {
+    const card = list.querySelector(`[data-talk="${CSS.escape(shown.talkId)}"]`);
+    if (!card) return;
+    card.scrollIntoView({ block: 'nearest' });
+    const marked = card.querySelector('.message--reported');
+    (marked || card).focus();
   }
 
   /** The "⋯" menu item that invites a teen of the open chat to talk alone (e.g. after a crisis line). */
@@ -109,10 +133,15 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
       },
     }, text, h('button', { type: 'submit', class: 'btn btn--primary composer__send', text: t('talk.send') }));
     enterSends(text, composer);
-    return h('li', { class: `talk talk--${state}`, dataset: { talk: talk.id, state } },
+    return h('li', { class: `talk talk--${state}`, dataset: { talk: talk.id, state }, tabindex: '-1' },
       h('p', { class: 'talk__line', text: line }),
       h('time', { class: 'hint', datetime: talk.created_at, text: formatTime(talk.created_at) }),
-      sorted.length ? h('ol', { class: 'messages talk__messages' }, sorted.map((m) => h('li', { class: 'message' },
+      sorted.length ? h('ol', { class: 'messages talk__messages' }, sorted.map((m) => h('li', {
+        class: isShown(talk, m) ? 'message message--reported' : 'message', dataset: { id: m.id },
+        tabindex: isShown(talk, m) ? '-1' : null,
+      },
+        isShown(talk, m) ? h('span', { class: 'badge badge--held_back', text: t('talk.mentor.reported') }) : null,
+        isShown(talk, m) ? ' ' : null,
         h('span', { class: 'message__who', text: m.pseudonym }), ' ',
         h('time', { class: 'message__time', datetime: m.created_at, text: formatTime(m.created_at) }),
         h('p', { class: 'message__text', text: m.text })))) : null,
@@ -133,12 +162,17 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
         }) : null));
   }
 
+  function isShown(talk, message) {
+    return Boolean(shown && shown.talkId === talk.id && shown.messageId === message.id);
+  }
+
   function forget() {
+    shown = null;
     talks.clear();
     render();
   }
 
   document.addEventListener('langchange', render);
   render();
-  return { onFrame, resume, forget, render, inviteItem };
+  return { onFrame, resume, forget, render, inviteItem, show };
 }

@@ -1,6 +1,8 @@
 // The reports queue: teens' reports, crisis and danger flags and held-back messages, live as they
 // arrive, each with its level and kind in words, the group and meeting it came from, and who is on
-// it, until a mentor marks them handled. "Show in context" opens that session's chat at the message.
+// it, until a mentor marks them handled. "Show in context" opens that session's chat at the message;
+// a report from a private talk says so, opens the talk (read-only) in the talks panel instead, and can
+// remove the message from the talk here (which also marks the report handled).
 import { t, formatDateTime, formatWhen, errorText, translatedOr } from '../i18n.js';
 import { h, $ } from '../dom.js';
 import { limit } from './limits.js';
@@ -79,10 +81,12 @@ export function createReports({ api, calls, announce, onExpired, onAlert, onArri
     return h('li', { class: `report report--${report.kind}${report.priority === 'high' ? ' report--high' : ''}`, dataset: { id: report.id } },
       h('div', { class: 'report__head' },
         h('span', { class: `badge badge--${report.kind}`, text: t(`mentor.reports.kind.${report.kind}`) }),
+        report.talk_id ? h('span', { class: 'badge badge--talk', text: t('mentor.reports.privateTalk') }) : null,
         report.severity ? h('span', { class: `badge badge--level badge--${report.severity}`, text: t(`mentor.reports.severity.${report.severity}`) }) : null,
         report.priority === 'high' && !report.severity ? h('span', { class: 'badge badge--high', text: t('mentor.reports.high') }) : null,
         h('span', { class: 'report__who', text: report.pseudonym || '' }),
         report.created_at ? h('time', { datetime: report.created_at, text: formatDateTime(report.created_at) }) : null),
+      report.talk_id ? h('p', { class: 'report__talk hint', text: t('mentor.reports.privateTalkWith') }) : null,
       place ? h('p', { class: 'report__where' }, h('span', { class: 'label', text: t('mentor.reports.where') }), ' ', h('span', { text: place })) : null,
       report.claimed_by ? h('p', { class: 'report__claimed', text: t('mentor.reports.claimedBy', { name: report.claimed_by }) }) : null,
       report.text ? h('blockquote', { class: `quote${flagged ? ' quote--crisis' : ''}`, text: report.text }) : null,
@@ -92,7 +96,11 @@ export function createReports({ api, calls, announce, onExpired, onAlert, onArri
         h('input', { id: noteId, maxlength: limit('max_reason', 500) }),
         h('div', { class: 'actions' },
           h('button', { type: 'submit', class: 'btn btn--small', text: t('mentor.reports.resolve') }),
-          report.message_id && report.session_open !== false ? h('button', {
+          report.talk_id && report.message_id ? h('button', {
+            type: 'button', class: 'btn btn--small btn--danger', text: t('mentor.reports.removeMessage'),
+            onclick: (event) => removeFromTalk(event, report),
+          }) : null,
+          report.message_id && (report.talk_id || report.session_open !== false) ? h('button', {
             type: 'button', class: 'btn btn--small btn--quiet', text: t('mentor.reports.showInContext'),
             onclick: () => onShowInContext(report),
           }) : null)));
@@ -102,6 +110,17 @@ export function createReports({ api, calls, announce, onExpired, onAlert, onArri
     event.preventDefault();
     const note = event.currentTarget.querySelector('input').value.trim();
     await resolveReport(report, note);
+  }
+
+  /** A private talk's message is not in any chat the console opens: it is removed from here, with
+   * the note as the reason, and the report is handled with it. */
+  async function removeFromTalk(event, report) {
+    const note = event.currentTarget.closest('form').querySelector('input').value.trim();
+    if (await calls.act($('#reports-error'), () => api.removeReportedMessage(report.id, note))) {
+      reports.delete(report.id);
+      render();
+      announce(t('mentor.reports.removed'));
+    }
   }
 
   /** Mark a report handled (from its form, or from the message's menu in the chat). */

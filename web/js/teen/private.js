@@ -64,6 +64,10 @@ export function createPrivateTalk({ notices }) {
         if (frame.type === 'private_message' && pending && frame.message.client_id === pending.client_id) pending = null;
         render();
         break;
+      case 'message_removed':
+        // A mentor removed a message of the talk from the reports queue.
+        if (talk && frame.talk_id === talk.id && messages.delete(frame.message_id)) render();
+        break;
       case 'notice':
         // Held back by the anonymity guard: hand the words back, as the group chat does.
         if (pending && frame.client_id === pending.client_id) {
