@@ -81,17 +81,20 @@ def _ascii_digit(m: re.Match[str]) -> str:
     return char if value is None else str(value)
 
 
-# "t o - f i r e - s e k s", "s n a p c h a t : r y a n _ 0 9": typed a character at a time so
-# that no word matches. Four or more single characters with one space between them, at least
-# three of them letters (so "1 2 3 4 5" stays a count), are joined back into words.
-_SPACED_OUT = re.compile(r"(?<!\S)\S(?: \S){3,}(?!\S)")
+# "t o - f i r e - s e k s", "s n a p c h a t : r y a n _ 0 9", "a d d   m i g": typed a character
+# at a time so that no word matches. Three or more single characters with one space between them,
+# mostly letters (so "1 2 3 4 5" stays a count), are joined back into words.
+_SPACED_OUT = re.compile(r"(?<!\S)\S(?: \S){2,}(?!\S)")
 _WIDE_GAP = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
 def _joined(m: re.Match[str]) -> str:
     run = m.group()
     letters = sum(c.isalpha() for c in run)
-    return run.replace(" ", "") if letters >= 3 and 2 * letters > len(run) - run.count(" ") else run  # not "3 x 3 x 3 x 3"
+    chars = len(run) - run.count(" ")
+    if letters < 3 or 2 * letters <= chars:
+        return run  # "3 x 3 x 3 x 3" is a sum, "i 8 b" a class
+    return run.replace(" ", "")
 
 
 def _normalise(text: str) -> str:

@@ -793,6 +793,9 @@ class TestFifthRoundShapes:
     def test_numbers_split_by_words_in_new_ways_are_held_back(self, text: str) -> None:
         assert check_text(text) == "phone"
 
+    def test_a_handle_spaced_out_a_letter_at_a_time_is_held_back(self) -> None:
+        assert check_text("f ø l g   m i g   p å   s n a p   l u n a _ x 0 9") == "handle"
+
     def test_a_british_mobile_over_two_messages_is_held_back(self) -> None:
         assert check_text("911 123 456", previous_text="text me on my uk number, starts 07") == "phone"
 
@@ -806,6 +809,7 @@ class TestFifthRoundShapes:
             "jeg har 1 bror 2 søstre 3 katte 4 hunde 5 fisk 6 høns 7 geder 8 får",  # counts things
             "tyve to gange om dagen tjekker jeg min telefon",
             "i n g e n   s k a l   v i d e   d e t",  # spaced out, but only words
+            "jeg går i 8 b og hun går i 8 c",
         ],
     )
     def test_their_must_pass_neighbours_pass(self, text: str) -> None:
