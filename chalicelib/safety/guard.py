@@ -278,6 +278,37 @@ def _helpline_numbers() -> frozenset[str]:
     return frozenset(numbers | {"112", "114"})
 
 
+# Asking another teen for their number, or offering one's own, moves the talk off the platform as
+# surely as giving it: "hvad er dit nr", "må jeg få dit nummer", "send me ur number", "vil du have
+# mit nummer", "i'll text you my number". A number of something else ("dit nummer på holdet") and
+# what happened ("jeg gav ham mit nummer og nu skriver han hele tiden") are talk.
+_NUMBER_NOUN = r"""(?:tlf\.?\s?nr|telefon\s?nummer|tlf|mobil\s?nummer|mobilnr|nummer|nr
+      |phone\s+number|phone\s?\#|number|digits|cell(?:\s+number)?|num|\#)(?!\w)
+    (?!\s+(?:på|i|on|in|at|til|for)\s+(?:holdet|trøjen|køen|listen|the\s+team|the\s+list|the\s+queue|line))"""
+_YOUR_OR_MY = _Regex(r"\b(?:dit|din|jeres|your|ur|yo|mit|min|my)\b", re.IGNORECASE)
+_ASKS_FOR_NUMBER = _Regex(
+    rf"""(?:
+        \b(?:hvad|hvd|hva|what|wat)(?:\s+er|'?s|\s+is|s)?\s+(?:så\s+)?
+      | \b(?:send|sende|giv|give|gimme|drop|del|share|skriv|write|text|dm|pm|sms)\s+(?:mig|me|os|us)?\s*
+      | \b(?:må|kan|can|could|may)\s+(?:jeg|i|vi|we)\s+(?:(?:ikke|bare|lige|not|just)\s+){{0,2}}(?:få|get|have|ha)\s+
+    )(?:dit|din|jeres|your|ur|yo)\s+{_NUMBER_NOUN}""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# An offer to the reader: "vil du have mit snap", "skal jeg sende dig mit nr", "want my number?".
+_OFFERS = r"""(?:
+        \b(?:vil|ville|gider)\s+(?:du|i)\s+(?:ikke\s+)?(?:have|ha|få)
+      | \b(?:do\s+)?(?:you|u)\s+want | \b(?:you|u)\s+wanna\s+have
+      | \b(?:skal|kan|må)\s+jeg\s+(?:ikke\s+)?(?:give|sende|skrive|sms'e)\s+(?:dig|jer)
+      | \bjeg\s+(?:sender|giver|skriver|smser|kan\s+sende|kan\s+give)\s+(?:dig|jer)
+      | \b(?:i'?ll|i\s+will|i\s+can|i\s+could|shall\s+i|should\s+i|can\s+i)\s+(?:send|give|text|dm)\s+(?:you|u)
+    )\s+(?:lige\s+|bare\s+|just\s+)?(?:mit|min|my)\s+"""
+_OFFERS_NUMBER = _Regex(_OFFERS + _NUMBER_NOUN, re.IGNORECASE | re.VERBOSE)
+
+
+def _asks_or_offers_number(text: str) -> bool:
+    return _YOUR_OR_MY.search(text) is not None and bool(_ASKS_FOR_NUMBER.search(text) or _OFFERS_NUMBER.search(text))
+
+
 def _has_phone(text: str) -> bool:
     if _digit_count(text) >= 7 and (_NANP.search(text) or _cued_nanp(text) or _spaced_nanp(text)):
         return True
@@ -1289,6 +1320,8 @@ _HANDLE_FORMS = _Regex(
     | \b(?:hvad|hvd|hva|what|wat)(?:\s+er|'?s|\s+is|s)?\s+(?:dit|din|jeres|your|ur|yo|u)\s+{_PLATFORM}\b
     | \b(?:hvad\s+hedder\s+du|hvem\s+er\s+du|what\s+are\s+you|what\s+r\s+u)\s+(?:på|on)\s+{_PLATFORM}\b
     | \b(?:send|giv\s+mig|give\s+me|drop|del|share|sende)\s+(?:dit|din|jeres|your|ur|yo)\s+{_PLATFORM}\b
+    | \b(?:må|kan|can|could|may)\s+(?:jeg|i)\s+(?:få|get|have|ha)\s+(?:dit|din|your|ur|yo)\s+{_PLATFORM_LONG}\b
+    | {_OFFERS}{_PLATFORM_LONG}\b
     | \b(?:skal\s+vi|vil\s+du|wanna|want\s+to|shall\s+we|lets|let's)\s+(?:\w+\s+)?(?:snappe|adde|add|følge|follow|skrive|text)\s+(?:på|on)\s+{_PLATFORM}\b
     | \b{_PLATFORM}\s+@[\w.]{{2,}}
     | \b(?:add+|tilføj|følg|follow|søg\s+efter|search\s+for|search)\s+@?(?:[a-z][\w.]*\d[\w.]*|[a-z]\w*[._]\w+|[a-z]{{3,}}(?<!mig)(?<!me))\s+(?:på|on|i|in)\s+{_PLATFORM}\b
@@ -1968,7 +2001,7 @@ _CHECKS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("cpr", lambda t: _has_cpr(t) or _identity.has_cpr(t)),
     ("email", lambda t: (_mentions_email(t) and bool(_EMAIL.search(t))) or _identity.has_email(t)),
     ("profile_link", lambda t: ("/" in t and bool(_PROFILE_LINK.search(t))) or _identity.has_profile_link(t)),
-    ("phone", _has_phone),
+    ("phone", lambda t: _has_phone(t) or _asks_or_offers_number(t)),
     ("handle", lambda t: _has_handle(t) or _identity.has_handle(t)),
     ("address", lambda t: _has_address(t) or _identity.has_address(t)),
     ("name", lambda t: _has_name(t) or _identity.has_name(t)),

@@ -793,6 +793,42 @@ class TestFifthRoundShapes:
     def test_numbers_split_by_words_in_new_ways_are_held_back(self, text: str) -> None:
         assert check_text(text) == "phone"
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "hva er dit mobilnummer",
+            "kan jeg ikke bare få dit nr",
+            "gimme ur digits",
+            "skal jeg sende dig mit nummer?",
+            "i could text you my number later",
+        ],
+    )
+    def test_asking_for_a_number_or_offering_ones_own_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize("text", ["må jeg få dit insta", "vil du have mit snap?", "i can send you my discord"])
+    def test_asking_for_a_handle_or_offering_ones_own_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "handle"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "han tog mit nummer fra min vens telefon og nu skriver han hele tiden",  # what happened
+            "min far vil have mit nummer ændret",
+            "hvad er nummeret til livslinien?",
+            "hvad er dit nummer på holdet i håndbold",
+            "vil du have mit råd? sig det til en voksen",
+            "i want my snap back, it got hacked",
+            "må jeg låne din mobil",
+        ],
+    )
+    def test_talk_about_numbers_and_apps_passes(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_the_rest_of_a_number_after_an_offer_is_still_read_with_it(self) -> None:
+        """In the chat an offer is held back and never stored; scored as a pair, the digits still count."""
+        assert check_text("46 73", previous_text="vil du have mit nummer? 28 19") == "phone"
+
     def test_a_handle_spaced_out_a_letter_at_a_time_is_held_back(self) -> None:
         assert check_text("f ø l g   m i g   p å   s n a p   l u n a _ x 0 9") == "handle"
 
