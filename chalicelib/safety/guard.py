@@ -393,6 +393,9 @@ def _cued(text: str) -> bool:
 _NANP_DASHED = _Regex(r"(?<![\d+.,:/-])[2-9]\d{2}\s?[-–]\s?(?!19\d\d|20\d\d)\d{4}(?![\d]|[.,:/-]\d)")
 
 
+_SEVEN_DIGITS = _Regex(r"(?<![\d+.,:/-])[2-9](?:[\s.-]?\d){6}(?![\d]|[.,:/-]\d)")
+
+
 def _cued_nanp(text: str) -> bool:
     if any(not _not_a_phone(m.group()) for m in _NANP_DASHED.finditer(text)) and not (
         _TIME_WORDS.search(text) or _LIST_WORDS.search(text)
@@ -401,6 +404,13 @@ def _cued_nanp(text: str) -> bool:
     if not _cued(text):
         return False
     if _NANP_BARE.search(text):
+        return True
+    # Seven digits where the message speaks of a number: a digit lost in typing ("mit nr er
+    # 2819467") still reaches the person by trying ten endings. Number words get the same reading.
+    if any(
+        not _not_a_phone(m.group()) and _DIGITS_ONLY.sub("", m.group()) not in _helpline_numbers()
+        for m in _SEVEN_DIGITS.finditer(text)
+    ) and not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text)):
         return True
     return any(not _not_a_phone(m.group()) for m in _NANP_LOCAL.finditer(text))
 

@@ -825,6 +825,14 @@ class TestFifthRoundShapes:
     def test_talk_about_numbers_and_apps_passes(self, text: str) -> None:
         assert check_text(text) is None
 
+    @pytest.mark.parametrize("text", ["mit nr er 5291370", "sms 52 91 370", "ring 5291 370"])
+    def test_a_number_a_digit_short_is_held_back_when_the_message_speaks_of_a_number(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize("text", ["jeg har 5291370 point i spillet", "videoen har 5291370 visninger", "5291370"])
+    def test_seven_digits_without_a_word_for_calling_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
     def test_the_rest_of_a_number_after_an_offer_is_still_read_with_it(self) -> None:
         """In the chat an offer is held back and never stored; scored as a pair, the digits still count."""
         assert check_text("46 73", previous_text="vil du have mit nummer? 28 19") == "phone"
