@@ -1,5 +1,6 @@
 """Rounds: a mentor asks the room one question ("Sig én ting der gik godt i denne uge") and each
-teen who is here gets a turn, in the order they came in.
+teen who is here gets a turn, in the order they came in; a teen who comes in during the round gets
+one at the end.
 
 The teen whose turn it is answers with an ordinary message (``send`` with the round's id: screened
 like any other, and only a message that reaches the room counts) or passes (``round_pass``). A turn
@@ -137,10 +138,29 @@ def after_message(
         log.exception("a round answer could not be counted; the turn runs out instead")
 
 
-def greeting(me: storage.Connection, session: storage.Session) -> dict[str, Any]:
-    """For ``joined``: the round going on, if there is one, so a teen who comes in late sees it."""
+def greeting(me: storage.Connection, session: storage.Session) -> tuple[dict[str, Any], frames.Frame | None]:
+    """For ``joined``: the round going on, if there is one, so a teen who comes in late sees it.
+
+    A teen who comes in while it runs and has no turn in it yet (answered, passed, waiting or
+    passed over: a rejoin never brings a second turn) gets one at the end, conditional on the
+    round's version like every move; on a clash the round is read again and the turn added to
+    what is there now. The second part is the ``round`` frame the room is to hear once it has
+    heard who came (None: the round did not change)."""
     item = storage.get_round(session.session_id)
-    return {"round": frames.round_view(item) if item is not None and item.state == storage.ROUND_RUNNING else None}
+    tag = round_tag(session.session_id, me.user_id)
+    for _ in range(MOVE_TRIES):
+        if item is None or item.state != storage.ROUND_RUNNING:
+            return {"round": None}, None
+        turns = json.loads(item.turns)
+        if me.role in frames.STAFF_ROLES or any(turn["tag"] == tag for turn in turns):
+            return {"round": frames.round_view(item)}, None
+        turns.append({"tag": tag, "pseudonym": me.pseudonym, "outcome": None})
+        item.turns = json.dumps(turns, ensure_ascii=False)
+        if storage.replace_round(item):
+            return {"round": frames.round_view(item)}, frames.round_frame(item)
+        item = storage.get_round(session.session_id)  # moved meanwhile: add the turn to what is there now
+    log.warning("a late teen's turn could not be added; the round kept changing")
+    return {"round": frames.round_view(item) if item is not None and item.state == storage.ROUND_RUNNING else None}, None
 
 
 # --- the minute tick and the close ---------------------------------------------------------------
