@@ -160,7 +160,8 @@ def greeting(me: storage.Connection, session: storage.Session) -> tuple[dict[str
             return {"round": frames.round_view(item)}, frames.round_frame(item)
         item = storage.get_round(session.session_id)  # moved meanwhile: add the turn to what is there now
     log.warning("a late teen's turn could not be added; the round kept changing")
-    return {"round": frames.round_view(item) if item is not None and item.state == storage.ROUND_RUNNING else None}, None
+    running = item is not None and item.state == storage.ROUND_RUNNING
+    return {"round": frames.round_view(item) if item is not None and running else None}, None
 
 
 # --- the minute tick and the close ---------------------------------------------------------------
