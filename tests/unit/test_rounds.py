@@ -229,6 +229,15 @@ class TestTimeOutsAndTheMentor:
         stored = json.loads(storage.get_round(room.session_id).turns)
         assert [turn["pseudonym"] for turn in stored].count("Dan") == 1
 
+    def test_a_round_that_never_stops_changing_does_not_cost_the_join(self, chat, sender, room, monkeypatch):
+        mentor, _anna, _bo, _cia = a_room(chat)
+        start(chat, mentor)
+        monkeypatch.setattr(storage, "replace_round", lambda item: False)
+        arrive(chat, "c4", "Dan", 0)
+        joined = sender.of("c4", "joined")[-1]
+        assert outcomes(joined["round"]) == [("Bo", None), ("Anna", None), ("Cia", None)]  # no turn, but in
+        assert sender.of("c1", "presence")[-1]["member"]["pseudonym"] == "Dan"
+
     def test_a_mentor_who_comes_in_during_a_round_gets_no_turn(self, chat, sender, room):
         mentor, _anna, _bo, _cia = a_room(chat)
         start(chat, mentor)
