@@ -144,7 +144,8 @@ def greeting(me: storage.Connection, session: storage.Session) -> tuple[dict[str
     A teen who comes in while it runs and has no turn in it yet (answered, passed, waiting or
     passed over: a rejoin never brings a second turn) gets one at the end, conditional on the
     round's version like every move; on a clash the round is read again and the turn added to
-    what is there now. The second part is the ``round`` frame the room is to hear once it has
+    what is there now (should that keep failing, or a fault stop it, the next move of the round
+    takes the teen in). The second part is the ``round`` frame the room is to hear once it has
     heard who came (None: the round did not change)."""
     item = storage.get_round(session.session_id)
     tag = round_tag(session.session_id, me.user_id)
@@ -255,6 +256,22 @@ def _in_joining_order(members: list[storage.Connection]) -> list[tuple[str, str]
     return list(teens.items())
 
 
+def _without_a_turn(
+    session_id: str, turns: list[dict[str, Any]], members: list[storage.Connection]
+) -> list[dict[str, Any]]:
+    """Teens here who have no turn yet, each once: their join could not add it (it lost every clash,
+    or a fault), or they came in just as the round started. Every move takes them in at the end,
+    from the room it reads anyway."""
+    taken = {turn["tag"] for turn in turns}
+    late = []
+    for member in sorted(members, key=lambda connection: connection.connection_id):
+        tag = round_tag(session_id, member.user_id)
+        if member.role not in frames.STAFF_ROLES and tag not in taken:
+            taken.add(tag)
+            late.append({"tag": tag, "pseudonym": member.pseudonym, "outcome": None})
+    return late
+
+
 def _just_passed(item: storage.Round, tag: str) -> bool:
     """The turn that closed last is this teen's, and they passed."""
     turns = json.loads(item.turns)
@@ -300,6 +317,7 @@ def _move_on(
         if message_id:
             turns[index]["message_id"] = message_id
         members = storage.session_connections(item.session_id)
+        turns.extend(_without_a_turn(item.session_id, turns, members))
         here = {round_tag(item.session_id, m.user_id) for m in members if m.role not in frames.STAFF_ROLES}
         following = index + 1
         while following < len(turns) and turns[following]["tag"] not in here:

@@ -229,14 +229,25 @@ class TestTimeOutsAndTheMentor:
         stored = json.loads(storage.get_round(room.session_id).turns)
         assert [turn["pseudonym"] for turn in stored].count("Dan") == 1
 
-    def test_a_round_that_never_stops_changing_does_not_cost_the_join(self, chat, sender, room, monkeypatch):
-        mentor, _anna, _bo, _cia = a_room(chat)
+    def test_a_late_turn_the_join_could_not_add_is_added_by_the_next_move(self, chat, sender, room, monkeypatch):
+        mentor, _anna, bo, _cia = a_room(chat)
         start(chat, mentor)
-        monkeypatch.setattr(storage, "replace_round", lambda item: False)
-        arrive(chat, "c4", "Dan", 0)
+        round_id = latest_round(sender, "c1")["id"]
+        real_replace = storage.replace_round
+        with monkeypatch.context() as patched:
+            patched.setattr(storage, "replace_round", lambda item: False)  # every write clashes
+            arrive(chat, "c4", "Dan", 0)
         joined = sender.of("c4", "joined")[-1]
-        assert outcomes(joined["round"]) == [("Bo", None), ("Anna", None), ("Cia", None)]  # no turn, but in
+        assert outcomes(joined["round"]) == [("Bo", None), ("Anna", None), ("Cia", None)]  # no turn yet, but in
         assert sender.of("c1", "presence")[-1]["member"]["pseudonym"] == "Dan"
+        assert storage.replace_round is real_replace
+        say(chat, bo, {"action": "round_pass", "round_id": round_id})
+        expected = [("Bo", "passed"), ("Anna", None), ("Cia", None), ("Dan", None)]
+        for connection_id in ("m0", "c1", "c4"):
+            assert outcomes(latest_round(sender, connection_id)) == expected
+        say(chat, mentor, {"action": "round_skip", "round_id": round_id, "turn": 1})
+        assert outcomes(latest_round(sender, "c4"))[-1] == ("Dan", None)  # still once
+        assert len(json.loads(storage.get_round(room.session_id).turns)) == 4
 
     def test_a_mentor_who_comes_in_during_a_round_gets_no_turn(self, chat, sender, room):
         mentor, _anna, _bo, _cia = a_room(chat)
