@@ -156,21 +156,30 @@ def enter(
     history = storage.recent_messages(session.session_id, HISTORY_SIZE)
     queue = storage.waiting_list(session.session_id) if staff else None
     welcome = frames.joined(session, group, history, [*others, me], me, muted_until, presence.room_view(session), queue)
-    delivery.send(me, {**welcome, **_greeting(me, session)})
+    extra, round_news = _greeting(me, session)
+    delivery.send(me, {**welcome, **extra})
     if all(member.user_id != me.user_id for member in others):
         delivery.send_all(others, frames.presence("joined", me))
+    if round_news is not None:  # a late teen's turn, told after the room heard who came
+        delivery.send_all(others, round_news)
 
 
-def _greeting(me: storage.Connection, session: storage.Session) -> dict[str, Any]:
+def _greeting(me: storage.Connection, session: storage.Session) -> tuple[dict[str, Any], frames.Frame | None]:
     """What ``joined`` adds for check-in (a teen's answer so far, a mentor's spread) and a round
-    going on. Neither may cost the join: should a read fail, the join goes on without it."""
+    going on (with a turn for a teen who comes in late, and the frame the room then hears).
+    Neither may cost the join: should a read fail, the join goes on without it."""
     extra: dict[str, Any] = {}
-    for greeting in (checkins.greeting, rounds.greeting):
-        try:
-            extra.update(greeting(me, session))
-        except Exception:
-            log.exception("a part of the welcome could not be read")
-    return extra
+    round_news = None
+    try:
+        extra.update(checkins.greeting(me, session))
+    except Exception:
+        log.exception("a part of the welcome could not be read")
+    try:
+        view, round_news = rounds.greeting(me, session)
+        extra.update(view)
+    except Exception:
+        log.exception("a part of the welcome could not be read")
+    return extra, round_news
 
 
 def leave(delivery: Delivery, caller: Caller, frame: dict[str, Any], now: datetime) -> None:

@@ -1,5 +1,6 @@
 """Rounds: a mentor asks the room one question ("Sig én ting der gik godt i denne uge") and each
-teen who is here gets a turn, in the order they came in.
+teen who is here gets a turn, in the order they came in; a teen who comes in during the round gets
+one at the end.
 
 The teen whose turn it is answers with an ordinary message (``send`` with the round's id: screened
 like any other, and only a message that reaches the room counts) or passes (``round_pass``). A turn
@@ -137,10 +138,31 @@ def after_message(
         log.exception("a round answer could not be counted; the turn runs out instead")
 
 
-def greeting(me: storage.Connection, session: storage.Session) -> dict[str, Any]:
-    """For ``joined``: the round going on, if there is one, so a teen who comes in late sees it."""
+def greeting(me: storage.Connection, session: storage.Session) -> tuple[dict[str, Any], frames.Frame | None]:
+    """For ``joined``: the round going on, if there is one, so a teen who comes in late sees it.
+
+    A teen who comes in while it runs and has no turn in it yet (answered, passed, waiting or
+    passed over: a rejoin never brings a second turn) gets one at the end, conditional on the
+    round's version like every move; on a clash the round is read again and the turn added to
+    what is there now (should that keep failing, or a fault stop it, the next move of the round
+    takes the teen in). The second part is the ``round`` frame the room is to hear once it has
+    heard who came (None: the round did not change)."""
     item = storage.get_round(session.session_id)
-    return {"round": frames.round_view(item) if item is not None and item.state == storage.ROUND_RUNNING else None}
+    tag = round_tag(session.session_id, me.user_id)
+    for _ in range(MOVE_TRIES):
+        if item is None or item.state != storage.ROUND_RUNNING:
+            return {"round": None}, None
+        turns = json.loads(item.turns)
+        if me.role in frames.STAFF_ROLES or any(turn["tag"] == tag for turn in turns):
+            return {"round": frames.round_view(item)}, None
+        turns.append({"tag": tag, "pseudonym": me.pseudonym, "outcome": None})
+        item.turns = json.dumps(turns, ensure_ascii=False)
+        if storage.replace_round(item):
+            return {"round": frames.round_view(item)}, frames.round_frame(item)
+        item = storage.get_round(session.session_id)  # moved meanwhile: add the turn to what is there now
+    log.warning("a late teen's turn could not be added; the round kept changing")
+    running = item is not None and item.state == storage.ROUND_RUNNING
+    return {"round": frames.round_view(item) if item is not None and running else None}, None
 
 
 # --- the minute tick and the close ---------------------------------------------------------------
@@ -234,6 +256,22 @@ def _in_joining_order(members: list[storage.Connection]) -> list[tuple[str, str]
     return list(teens.items())
 
 
+def _without_a_turn(
+    session_id: str, turns: list[dict[str, Any]], members: list[storage.Connection]
+) -> list[dict[str, Any]]:
+    """Teens here who have no turn yet, each once: their join could not add it (it lost every clash,
+    or a fault), or they came in just as the round started. Every move takes them in at the end,
+    from the room it reads anyway."""
+    taken = {turn["tag"] for turn in turns}
+    late = []
+    for member in sorted(members, key=lambda connection: connection.connection_id):
+        tag = round_tag(session_id, member.user_id)
+        if member.role not in frames.STAFF_ROLES and tag not in taken:
+            taken.add(tag)
+            late.append({"tag": tag, "pseudonym": member.pseudonym, "outcome": None})
+    return late
+
+
 def _just_passed(item: storage.Round, tag: str) -> bool:
     """The turn that closed last is this teen's, and they passed."""
     turns = json.loads(item.turns)
@@ -279,6 +317,7 @@ def _move_on(
         if message_id:
             turns[index]["message_id"] = message_id
         members = storage.session_connections(item.session_id)
+        turns.extend(_without_a_turn(item.session_id, turns, members))
         here = {round_tag(item.session_id, m.user_id) for m in members if m.role not in frames.STAFF_ROLES}
         following = index + 1
         while following < len(turns) and turns[following]["tag"] not in here:

@@ -1,5 +1,5 @@
 """Check-in and rounds in a real browser: a teen answers how they are; a round with a pass is seen by
-another teen, with the mentor leading it from the mentor page."""
+another teen, with the mentor leading it from the mentor page; a teen who comes in late gets the last turn."""
 
 from __future__ import annotations
 
@@ -100,4 +100,33 @@ def test_a_round_with_a_pass_is_seen_by_another_teen(stack, new_page):
     expect(delivered(ugle, "Jeg var til koncert")).to_have_count(1)  # an ordinary message in the chat
     expect(ugle.locator(".round__turn").filter(has_text=second)).to_contain_text("har svaret")
     expect(ugle.locator("#round")).to_contain_text("Runden er slut")
+    expect(mentor.locator("#round")).to_contain_text("Runden er slut")
+
+
+def test_a_teen_who_comes_in_during_a_round_gets_the_last_turn(stack, new_page):
+    group = own_group(stack)
+    mentor = new_page(stack, "mentor.html", viewport=DESKTOP)
+    log_in_as(mentor, DEMO_MENTOR)
+    mentor.locator("#session-list li").filter(has_text=group).get_by_role("button").click()
+    expect(mentor.locator("#chat-status")).to_have_attribute("data-status", "online")
+    first, late = a_name("Lam"), a_name("Sent")
+    lam, sent = new_page(stack), new_page(stack)
+    sign_up(lam, first)
+    lam.reload()
+    enter(lam, group)
+    mentor.get_by_role("button", name="Start runde").click()
+    expect(lam.locator("#round")).to_contain_text("Det er din tur!")
+
+    sign_up(sent, late)
+    sent.reload()
+    enter(sent, group)
+    expect(sent.locator(".round__turn").last).to_contain_text(late)  # in the order, last
+    expect(sent.locator("#round")).to_contain_text(f"Det er {first}s tur.")
+    for page in (lam, mentor):  # the room sees the late teen's turn too
+        expect(page.locator(".round__turn").last).to_contain_text(late)
+
+    lam.get_by_role("button", name="Jeg springer over").click()
+    expect(sent.locator("#round")).to_contain_text("Det er din tur!")
+    say(sent, "Jeg kom lige fra træning")
+    expect(lam.locator(".round__turn").filter(has_text=late)).to_contain_text("har svaret")
     expect(mentor.locator("#round")).to_contain_text("Runden er slut")

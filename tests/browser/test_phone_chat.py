@@ -250,6 +250,89 @@ def test_a_held_back_message_is_explained_beside_the_box(stack, new_page):
     assert inside_viewport(page, ".notice--held-back")
 
 
+# --- the message box grows with the text --------------------------------------------------------------
+
+
+def box_height(page: Page) -> float:
+    return page.locator("#composer-text").evaluate("box => box.getBoundingClientRect().height")
+
+
+def list_at_newest(page: Page) -> bool:
+    return page.locator("#messages").evaluate("list => list.scrollHeight - list.scrollTop - list.clientHeight < 2")
+
+
+def test_a_long_message_grows_the_box_to_five_lines_and_sending_makes_it_one_line_again(
+    stack, new_page, others, tmp_path
+):
+    page, _ = in_chat(new_page, stack, "Hvid")
+    others(3).say([f"Hvordan gik ugen? {number}" for number in range(12)])  # a list full enough to scroll
+    expect(newest(page).locator(".msg__text")).to_have_text("Hvordan gik ugen? 11")
+    page.locator("#checkin").get_by_role("button", name="Ikke nu").tap()  # the chat as it is most of the evening
+    expect(page.locator("#checkin")).to_be_hidden()
+    box = page.locator("#composer-text")
+    one_line = box_height(page)
+    line = box.evaluate("box => parseFloat(getComputedStyle(box).lineHeight)")
+    sent_before = page.locator("#messages li.msg").count()
+
+    box.tap()
+    box.press_sequentially("Min uge")
+    for number in range(1, 3):  # Shift+Enter makes a new line, as before
+        box.press("Shift+Enter")
+        box.press_sequentially(f"linje {number}")
+    three_lines = box_height(page)
+    assert abs(three_lines - (one_line + 2 * line)) < 2, (one_line, line, three_lines)
+
+    for number in range(3, 9):  # eight lines: the box stops at five and scrolls inside
+        box.press("Shift+Enter")
+        box.press_sequentially(f"linje {number}")
+    grown = box_height(page)
+    print(f"\nmessage box: one line {one_line:.0f}px, three lines {three_lines:.0f}px, eight lines {grown:.0f}px")
+    assert abs(grown - (one_line + 4 * line)) < 2, (one_line, line, grown)  # five lines, no more
+    assert box.evaluate("box => box.scrollHeight > box.clientHeight")  # the rest scrolls inside
+    # the line being written stays in sight
+    assert box.evaluate("box => box.scrollHeight - box.scrollTop - box.clientHeight < 2")
+    assert page.locator("#messages li.msg").count() == sent_before  # Shift+Enter sent nothing
+
+    page.wait_for_timeout(200)  # let the list follow the smaller space
+    assert inside_viewport(page, "#composer") and inside_viewport(page, ".chat__header")
+    assert inside_viewport(page, "#messages li.msg >> nth=-1")  # the teen was at the newest and stays there
+    assert list_at_newest(page)
+    assert page.evaluate("() => window.scrollY") == 0  # the list shrank, the page did not scroll
+    page.screenshot(path=str(tmp_path / "grown.png"))  # to look at, when this test is in doubt
+    problems = violations(page)
+    assert not problems, summary(problems)
+
+    # The keyboard open: the box grows only while the list keeps room for the newest message.
+    for height in (460, 390):
+        page.set_viewport_size({"width": PHONE["width"], "height": height})
+        page.wait_for_timeout(300)
+        sizes = page.evaluate(
+            """() => ({box: document.querySelector('#composer-text').getBoundingClientRect().height,
+                       list: document.querySelector('#messages').clientHeight,
+                       bottom: document.querySelector('#composer').getBoundingClientRect().bottom})"""
+        )
+        print(f"visible height {height}: message box {sizes['box']:.0f}px, list {sizes['list']}px")
+        assert sizes["bottom"] <= height, sizes
+        assert sizes["list"] >= 63 or abs(sizes["box"] - one_line) < 1, sizes
+    assert sizes["box"] < grown  # at 390 px there is no room for five lines
+    page.set_viewport_size(PHONE)
+    page.wait_for_function(
+        f"() => document.querySelector('#composer-text').getBoundingClientRect().height > {grown - 1}"
+    )
+
+    box.press("Enter")
+    expect(newest(page).locator(".msg__text")).to_contain_text("linje 8")
+    assert "Min uge\nlinje 1" in newest(page).locator(".msg__text").evaluate("p => p.textContent")
+    expect(box).to_have_value("")
+    assert abs(box_height(page) - one_line) < 1  # one line again
+    assert inside_viewport(page, "#messages li.msg >> nth=-1") and inside_viewport(page, "#composer")
+
+    # A long paragraph without line breaks wraps and grows the box the same way.
+    box.fill("Jeg har tænkt meget over det vi snakkede om sidst, og jeg tror faktisk det hjalp mig en del")
+    assert box_height(page) > one_line + line / 2
+    assert inside_viewport(page, "#composer") and page.evaluate("() => window.scrollY") == 0
+
+
 # --- "X skriver …" ---------------------------------------------------------------------------------------
 
 

@@ -86,7 +86,33 @@ class PassTurn(SocketPath):
             assert view["turn"] == 1 and view["turns"][0]["outcome"] == "passed", connection_id
 
 
-PATHS = [ChangeCheckIn(), StartRound(), PassTurn()]
+class JoinDuringRound(SocketPath):
+    """Dan comes in while a round runs: one turn for him, at the end, whatever failed on the way (his
+    join adds it; should a fault stop that, the round's next move does)."""
+
+    name = "join during a round"
+    actor = "dan"
+    done = ("joined",)
+
+    def prepare(self, world: World) -> None:
+        world.say("mette", {"action": "round_start", "question": QUESTION})
+        world.notes["round_id"] = world.frames("mette", "round")[-1]["round"]["id"]
+
+    def frame(self, world: World) -> dict[str, Any]:
+        return {"action": "join", "group_id": "g1"}
+
+    def check(self, world: World) -> None:
+        world.say("anna", {"action": "round_pass", "round_id": world.notes["round_id"]})
+        item = storage.get_round(world.session.session_id)
+        assert item is not None
+        order = ["Anna", "Bo", "Cia", "Dan"]
+        assert [t["pseudonym"] for t in json.loads(item.turns)] == order, "one turn for Dan, at the end"
+        for connection_id in ("mette", *TEENS, "dan"):
+            view = world.frames(connection_id, "round")[-1]["round"]
+            assert [t["pseudonym"] for t in view["turns"]] == order and view["turn"] == 1, connection_id
+
+
+PATHS = [ChangeCheckIn(), StartRound(), PassTurn(), JoinDuringRound()]
 
 
 @pytest.fixture(scope="module")

@@ -172,12 +172,90 @@ class TestTimeOutsAndTheMentor:
             "type": "error", "code": "bad_question", "message": "", "max_length": 200
         }  # fmt: skip
 
-    def test_a_teen_who_comes_in_during_a_round_sees_it(self, chat, sender, room):
+    def test_a_teen_who_comes_in_during_a_round_sees_it_and_gets_a_turn_after_the_others(self, chat, sender, room):
+        mentor, anna, bo, cia = a_room(chat)
+        start(chat, mentor)
+        round_id = latest_round(sender, "c1")["id"]
+        dan = arrive(chat, "c4", "Dan", 0)
+        greeting = sender.of("c4", "joined")[-1]["round"]
+        assert whose_turn(greeting) == "Bo" and outcomes(greeting)[-1] == ("Dan", None)
+        for connection_id in ("m0", "c1", "c2", "c3"):  # the room hears Dan came, then his turn
+            assert [f["type"] for f in sender.frames[connection_id]][-2:] == ["presence", "round"]
+            assert latest_round(sender, connection_id) == greeting
+        for who in (bo, anna, cia):
+            say(chat, who, {"action": "round_pass", "round_id": round_id})
+        assert whose_turn(latest_round(sender, "c4")) == "Dan"
+        say(chat, dan, {"action": "send", "text": "Jeg kom med i klubben", "round_id": round_id})
+        view = latest_round(sender, "c1")
+        assert (view["state"], view["ended_by"], outcomes(view)[-1]) == ("ended", "done", ("Dan", "answered"))
+
+    def test_a_teen_who_leaves_and_comes_back_keeps_one_turn(self, chat, sender, room):
+        mentor, anna, bo, _cia = a_room(chat)
+        start(chat, mentor)
+        round_id = latest_round(sender, "c1")["id"]
+        dan = arrive(chat, "c4", "Dan", 0)
+        say(chat, bo, {"action": "round_pass", "round_id": round_id})
+        for who in (dan, bo, anna):  # a late teen, one who has passed, one whose turn it is
+            say(chat, who, {"action": "leave"})
+            join(chat, who)
+        other_tab = caller("c5")  # and Dan again in a second tab
+        chat.connect(other_tab, Identity("user-Dan", "Dan", PARTICIPANT), NOW)
+        join(chat, other_tab)
+        view = latest_round(sender, "c3")
+        assert outcomes(view) == [("Bo", "passed"), ("Anna", None), ("Cia", None), ("Dan", None)]
+        assert whose_turn(view) == "Anna"
+
+    def test_a_late_turn_that_clashes_with_another_move_is_added_once_to_the_moved_round(
+        self, chat, sender, room, monkeypatch
+    ):
         mentor, _anna, _bo, _cia = a_room(chat)
         start(chat, mentor)
+        round_id = latest_round(sender, "c1")["id"]
+        real_replace = storage.replace_round
+        clashes = []
+
+        def a_skip_at_the_same_moment(item):
+            if not clashes:
+                clashes.append(item.version)
+                say(chat, mentor, {"action": "round_skip", "round_id": round_id, "turn": 0})
+            return real_replace(item)
+
+        monkeypatch.setattr(storage, "replace_round", a_skip_at_the_same_moment)
         arrive(chat, "c4", "Dan", 0)
-        assert whose_turn(sender.of("c4", "joined")[-1]["round"]) == "Bo"
-        assert sender.of("c4", "round") == []  # Dan was not here when it started: no turn for him
+        assert clashes  # Dan's first write met the skip's
+        expected = [("Bo", "skipped"), ("Anna", None), ("Cia", None), ("Dan", None)]
+        assert outcomes(latest_round(sender, "c1")) == expected
+        assert outcomes(sender.of("c4", "joined")[-1]["round"]) == expected
+        stored = json.loads(storage.get_round(room.session_id).turns)
+        assert [turn["pseudonym"] for turn in stored].count("Dan") == 1
+
+    def test_a_late_turn_the_join_could_not_add_is_added_by_the_next_move(self, chat, sender, room, monkeypatch):
+        mentor, _anna, bo, _cia = a_room(chat)
+        start(chat, mentor)
+        round_id = latest_round(sender, "c1")["id"]
+        real_replace = storage.replace_round
+        with monkeypatch.context() as patched:
+            patched.setattr(storage, "replace_round", lambda item: False)  # every write clashes
+            arrive(chat, "c4", "Dan", 0)
+        joined = sender.of("c4", "joined")[-1]
+        assert outcomes(joined["round"]) == [("Bo", None), ("Anna", None), ("Cia", None)]  # no turn yet, but in
+        assert sender.of("c1", "presence")[-1]["member"]["pseudonym"] == "Dan"
+        assert storage.replace_round is real_replace
+        say(chat, bo, {"action": "round_pass", "round_id": round_id})
+        expected = [("Bo", "passed"), ("Anna", None), ("Cia", None), ("Dan", None)]
+        for connection_id in ("m0", "c1", "c4"):
+            assert outcomes(latest_round(sender, connection_id)) == expected
+        say(chat, mentor, {"action": "round_skip", "round_id": round_id, "turn": 1})
+        assert outcomes(latest_round(sender, "c4"))[-1] == ("Dan", None)  # still once
+        assert len(json.loads(storage.get_round(room.session_id).turns)) == 4
+
+    def test_a_mentor_who_comes_in_during_a_round_gets_no_turn(self, chat, sender, room):
+        mentor, _anna, _bo, _cia = a_room(chat)
+        start(chat, mentor)
+        sender.clear()
+        mentor_joins(chat, "m1", "Mads")
+        assert outcomes(sender.of("m1", "joined")[-1]["round"]) == [("Bo", None), ("Anna", None), ("Cia", None)]
+        assert sender.of("c1", "round") == []
 
     def test_the_session_closing_ends_the_round(self, chat, sender, room):
         mentor, _anna, _bo, _cia = a_room(chat)

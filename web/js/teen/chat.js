@@ -1,12 +1,14 @@
 // The teen's chat: join a group, write, see why a message was held back or the chat ended, leave.
 // The group is remembered for the tab, so a reload goes straight back in. The list keeps to the
-// newest message (stick.js), others' typing shows above the box (typing.js), a hidden tab counts
-// what came in its title (unread.js), and a closed session says when the group meets next (closed.js).
+// newest message (stick.js), the message box grows with the text (grow.js), others' typing shows
+// above the box (typing.js), a hidden tab counts what came in its title (unread.js), and a closed
+// session says when the group meets next (closed.js).
 import { t, formatTime, formatWhen, translatedOr, currentLang } from '../i18n.js';
 import { ChatConnection } from '../socket.js';
 import { ChatView, enterSends, sendErrorText } from '../chatview.js';
 import { h, $ } from '../dom.js';
 import { StickyList } from './stick.js';
+import { growWithText } from './grow.js';
 import { createTyping } from './typing.js';
 import { createUnread } from './unread.js';
 import { createClosed } from './closed.js';
@@ -29,6 +31,7 @@ export function createChat({
 }) {
   let chat = null; // {connection, view, groupId}
   const scroller = new StickyList($('#messages'), $('#new-messages'));
+  const fitBox = growWithText($('#composer-text'), $('#messages'));
   const typing = createTyping($('#typing'));
   const unread = createUnread();
   const closed = createClosed({ api, findGroup, refreshGroups });
@@ -216,7 +219,7 @@ export function createChat({
     notices.show('held-back', translatedOr(`heldBack.${frame.reason}`, t('heldBack.generic')));
     // Hand the words back so nothing the teen wrote is lost; they can edit and send again.
     const box = $('#composer-text');
-    if (text && !box.value) box.value = text;
+    if (text && !box.value) { box.value = text; fitBox(); }
   }
 
   function onEnded({ reason, frame }) {
@@ -247,6 +250,7 @@ export function createChat({
     if (!text || !chat) return;
     chat.connection.send(text);
     box.value = '';
+    fitBox(); // back to one line
     typing.sent();
     scroller.toBottom();
     box.focus();
