@@ -203,7 +203,7 @@ _PAIRED = _Regex(r"(?<![\d.,/])(\d\s?\d)\s*([/,.;:]+|\.{2,}|…)\s*(\d\s?\d)\s*\
 # Exotic separators between digits ("22_33_44_55", "22*33*44*55") become spaces
 # so the phone-number matcher sees an ordinary spaced number.
 _ODD_SEPARATOR = _Regex(
-    r"(?<=\d)\s*(?:(?:-+>|=>|[)\]}]\s*[(\[{]?|[(\[{]|[_*|·•~&#'\x22`^°§¤\u2018-\u201f\u2190-\u21ff\u2600-\u27bf"
+    r"(?<=\d)\s*(?:(?:-+>|=>|>+|<+|[)\]}]\s*[(\[{]?|[(\[{]|[_*|·•~&#'\x22`^°§¤\u2018-\u201f\u2190-\u21ff\u2600-\u27bf"
     r"\u2b00-\u2bff\U0001f000-\U0001faff])\s*)+(?=\d)|(?<=\d)[×÷=!?@]+(?=\d)"
 )  # "28 🙂 19 🙂 46 🙂 73", "28 -> 19", "28#19#46#73", "28'19'46'73", "(28)(19)(46)(73)"
 # "28=19=46=73", "28@19@46@73", "2×8×1×9...": marks pressed between the digits, without the
@@ -512,6 +512,7 @@ _TENS = {
 }
 _ENGLISH_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
 _ENGLISH_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_DANISH_UNITS = ("to", "tre", "fire", "fem", "seks", "syv", "otte", "ni")
 _NUMBER_WORD = _Regex(
     r"[a-zæøå]+(?:og(?:tyve|tredive|tredve|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))?|\d+",
     re.IGNORECASE,
@@ -611,6 +612,7 @@ _PIECES = sorted(
     {*_UNITS, *_TEENS, *_TENS}
     | {f"{unit}og{tens}" for unit, value in _UNITS.items() if value and unit not in ("et", "oh") for tens in _TENS}
     | {f"{tens}{unit}" for tens in _ENGLISH_TENS for unit in _ENGLISH_UNITS}
+    | {f"{tens}{unit}" for tens in _TENS.keys() - _ENGLISH_TENS for unit in _DANISH_UNITS}  # "fyrreseks"
     - {"een"},
     key=len,
     reverse=True,
