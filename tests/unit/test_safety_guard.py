@@ -758,3 +758,103 @@ class TestMendingNeverLosesAReading:
     )
     def test_a_word_next_to_a_number_cannot_hide_it(self, text: str) -> None:
         assert check_text(text) == "phone"
+
+
+class TestFifthRoundShapes:
+    """Issue 12, fifth round: shapes found by writers who never saw the guard (safety_dev3.tsv),
+    written here in other words so that dev3 stays a check."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "tyve otte nitten fyrre seks halvfjerds tre",  # a Danish tens word before its unit, the English way
+            "mit nr halvfems nul syv tres fem otte",  # ... or as digits of their own: 90 0 7 60 5 8
+            "syvogtyvetreoghalvtredselleveseksogfirs",  # compounds glued together
+            "thirtyonesixtytwoeighteenseventyfour",
+            "fiiiiire ottttee nuuuul syyyyv tooo niiii treeee eeen",  # stretched and misspelt at once
+            "ring fem fiire sex nuel syv too ni en",  # a misspelling vouches for the next one
+            "sms 4Ø 71 9Ø 38",  # a Danish keyboard's Ø for zero
+            "r i n g   t i l   m i g   f e m - n i - t o - o t t e - e n - t r e - s y v - n u l",
+            "7 hund 2 kat 9 fugl 4 ko 1 gris 8 hest 3 and 5",  # a digit at a time between words
+        ],
+    )
+    def test_numbers_in_new_shapes_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "call 415 then 555 then 2671",  # a North American number split by words
+            "415 555 and then 2671",
+            "31 (ikke spam) 42 87 09",  # an aside between the groups
+            "mit nr er 31 42 og resten får du lige om lidt 87 09",  # a long gap, with a cue
+        ],
+    )
+    def test_numbers_split_by_words_in_new_ways_are_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "hva er dit mobilnummer",
+            "kan jeg ikke bare få dit nr",
+            "gimme ur digits",
+            "skal jeg sende dig mit nummer?",
+            "i could text you my number later",
+        ],
+    )
+    def test_asking_for_a_number_or_offering_ones_own_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize("text", ["må jeg få dit insta", "vil du have mit snap?", "i can send you my discord"])
+    def test_asking_for_a_handle_or_offering_ones_own_is_held_back(self, text: str) -> None:
+        assert check_text(text) == "handle"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "han tog mit nummer fra min vens telefon og nu skriver han hele tiden",  # what happened
+            "min far vil have mit nummer ændret",
+            "hvad er nummeret til livslinien?",
+            "hvad er dit nummer på holdet i håndbold",
+            "vil du have mit råd? sig det til en voksen",
+            "i want my snap back, it got hacked",
+            "må jeg låne din mobil",
+        ],
+    )
+    def test_talk_about_numbers_and_apps_passes(self, text: str) -> None:
+        assert check_text(text) is None
+
+    @pytest.mark.parametrize("text", ["mit nr er 5291370", "sms 52 91 370", "ring 5291 370"])
+    def test_a_number_a_digit_short_is_held_back_when_the_message_speaks_of_a_number(self, text: str) -> None:
+        assert check_text(text) == "phone"
+
+    @pytest.mark.parametrize("text", ["jeg har 5291370 point i spillet", "videoen har 5291370 visninger", "5291370"])
+    def test_seven_digits_without_a_word_for_calling_pass(self, text: str) -> None:
+        assert check_text(text) is None
+
+    def test_the_rest_of_a_number_after_an_offer_is_still_read_with_it(self) -> None:
+        """In the chat an offer is held back and never stored; scored as a pair, the digits still count."""
+        assert check_text("46 73", previous_text="vil du have mit nummer? 28 19") == "phone"
+
+    def test_a_handle_spaced_out_a_letter_at_a_time_is_held_back(self) -> None:
+        assert check_text("f ø l g   m i g   p å   s n a p   l u n a _ x 0 9") == "handle"
+
+    def test_a_british_mobile_over_two_messages_is_held_back(self) -> None:
+        assert check_text("911 123 456", previous_text="text me on my uk number, starts 07") == "phone"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "vi spillede lotto: 2 9 14 18 23 27 35, ingen gevinst",  # a row of ten digits is not a number
+            "opgaven var 3,5 + 4,2 = 7,7 og 6,1 x 3 = 18,3",  # worked sums
+            "read pages 14.2 to 14.6 for monday",  # "for" after a digit is not a four
+            "3 x 3 x 3 x 3 x 3 x 3 x 3 x 3",  # spaced-out characters that are no word
+            "jeg har 1 bror 2 søstre 3 katte 4 hunde 5 fisk 6 høns 7 geder 8 får",  # counts things
+            "tyve to gange om dagen tjekker jeg min telefon",
+            "i n g e n   s k a l   v i d e   d e t",  # spaced out, but only words
+            "jeg går i 8 b og hun går i 8 c",
+        ],
+    )
+    def test_their_must_pass_neighbours_pass(self, text: str) -> None:
+        assert check_text(text) is None
