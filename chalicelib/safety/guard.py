@@ -838,8 +838,6 @@ _UNIT_ENDINGS = tuple(
 _UNIT_ENDING_TAILS = frozenset(ending[-2:] for ending, _ in _UNIT_ENDINGS)
 
 
-
-
 class _NumberReader:
     """Reads a message's tokens left to right, gathering runs of number words into digit groups."""
 
@@ -969,9 +967,7 @@ def _has_split_phone(text: str) -> bool:
     if _digit_count(text) < 8:
         return False
     cued = bool(_PHONE_CUES.search(text))
-    if not cued and (
-        _TIME_WORDS.search(text) or len(_QUESTIONED_GROUP.findall(text)) >= 2 or _WORKED_SUM.search(text)
-    ):
+    if not cued and (_TIME_WORDS.search(text) or len(_QUESTIONED_GROUP.findall(text)) >= 2 or _WORKED_SUM.search(text)):
         return False  # "kl 20 30 og så 21 15" is two times, "28? 19? 46? nej 73?" guesses, "2,4 + 3,8 = 6,2" sums
     if cued:
         text = _COUNT_OF_DIGITS.sub(r"\1 n", text)  # "de sidste 4 er 4673": the 4 counts digits
@@ -1002,24 +998,15 @@ def _has_split_phone(text: str) -> bool:
                     and not (len(gap) > 1 and all(int(a) < int(b) for a, b in itertools.pairwise((*groups, token))))
                     and not all(int(b) - int(a) == 1 for a, b in itertools.pairwise((*groups, token)))
                 )
-                if len(gap) > (8 if cued else 5 if filler else 2) or not (cued or (filler and (worded_gaps == 1 or pairs))):
+                if len(gap) > (8 if cued else 5 if filler else 2) or not (
+                    cued or (filler and (worded_gaps == 1 or pairs))
+                ):
                     groups, worded_gaps, gap_words = [], 0, set()
             groups.append(token)
             gap = []
             joined = "".join(groups)
-            if (
-                len(joined) == 8
-                and joined[0] in "23456789"
-                and worded_gaps
-                and not _not_a_phone(" ".join(groups))
-                and not all(int(b) - int(a) == 1 for a, b in itertools.pairwise(groups))  # "28, nej 29, 30, 31"
-                and joined not in _helpline_numbers()
-            ):
+            if worded_gaps and _split_groups_are_a_number(groups, joined, cued):
                 return True
-            if worded_gaps and [len(g) for g in groups] == [3, 3, 4] and _NANP_DIGITS.fullmatch(joined):
-                return True  # "call 555 then 867 then 5309"
-            if cued and worded_gaps and joined[0] == "0" and len(joined) in (10, 11) and _foreign(groups):
-                return True  # "it starts with 07" … "958 221 406": a British mobile
             if len(joined) > 8 and not (cued and joined[0] == "0" and len(joined) < 11):
                 groups, worded_gaps, gap_words = [token], 0, set()
         elif token.isdigit():
@@ -1027,6 +1014,22 @@ def _has_split_phone(text: str) -> bool:
         else:
             gap.append(token)
     return False
+
+
+def _split_groups_are_a_number(groups: list[str], joined: str, cued: bool) -> bool:
+    """Whether digit groups read with words between them make a whole number."""
+    if (
+        len(joined) == 8
+        and joined[0] in "23456789"
+        and not _not_a_phone(" ".join(groups))
+        and not all(int(b) - int(a) == 1 for a, b in itertools.pairwise(groups))  # "28, nej 29, 30, 31"
+        and joined not in _helpline_numbers()
+    ):
+        return True
+    if [len(g) for g in groups] == [3, 3, 4] and _NANP_DIGITS.fullmatch(joined):
+        return True  # "call 555 then 867 then 5309"
+    # "it starts with 07" … "958 221 406": a British mobile
+    return cued and joined[0] == "0" and len(joined) in (10, 11) and _foreign(groups)
 
 
 _ASIDE = _Regex(r"(?<=\d)\s*[(\[][^()\[\]\d]{1,40}[)\]]\s*(?=\d)")

@@ -76,10 +76,9 @@ def heldout() -> Figures:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not all reached yet: after the third round of issue 12 the held-out figures are crisis recall 0.955, "
-    "false flags 1.52%, guard recall 0.939 (24 of 30 phone lines), false blocks 0.38%; the fourth (guard) round "
-    "measured 0.932 (23 of 30) at its last run, then undid what narrowed the old reading, not yet re-measured: "
-    "only guard recall is short of its target; when this passes, drop the mark",
+    reason="not all reached yet: after the fifth round of issue 12 the held-out figures are crisis recall 0.955, "
+    "false flags 1.52%, guard recall 0.947 (125 of 132; phone lines 24 of 30), false blocks 0.38%: only guard "
+    "recall is short of its target; when this passes, drop the mark",
 )
 def test_held_out_targets_are_met(heldout: Figures) -> None:
     """The issue's targets on lines nobody tuned on."""
@@ -90,11 +89,22 @@ def test_held_out_targets_are_met(heldout: Figures) -> None:
 
 
 def test_held_out_figures_do_not_fall_below_what_was_reached(heldout: Figures) -> None:
-    """A regression floor at the figures measured after the third round of issue 12 (guard recall's target is above)."""
+    """A regression floor at the figures measured after the fifth round of issue 12 (guard recall's target is above)."""
     assert heldout.crisis_recall >= 0.95
     assert heldout.false_flag_rate <= 0.016
-    assert heldout.guard_recall >= 0.939
+    assert heldout.guard_recall >= 0.946
     assert heldout.false_block_rate <= 0.004
+
+
+HELDOUT_2 = ROOT / "tests" / "data" / "safety_heldout2.tsv"
+
+
+def test_second_held_out_guard_figures_do_not_fall() -> None:
+    """A second file of guard lines, by a writer who saw neither the guard nor any corpus, scored only in
+    aggregate: 0.916 of its block lines were held back before the fifth round, 0.963 after, and no pass line."""
+    figures = score_file(HELDOUT_2)
+    assert figures.guard_recall >= 0.96
+    assert figures.false_blocks == 0
 
 
 class TestScreenMessage:
