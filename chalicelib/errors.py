@@ -57,6 +57,7 @@ CODES: dict[str, tuple[int, str]] = {
     ),
     "bad_retention": (400, "Retention must be between {min} and {max} days."),
     "bad_flood_limit": (400, "{field} must be a whole number between {min} and {max}."),
+    "bad_inactive_months": (400, "inactive_account_months must be whole months between {min} and {max}, or null."),
     # handover between mentors
     "note_too_long": (400, "A note may be at most {max_length} characters."),
     "note_conflict": (409, "Another mentor changed this note meanwhile (it is now version {version}); read it again."),

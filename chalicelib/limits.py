@@ -48,6 +48,8 @@ MISSING_MENTOR_ALERT_MINUTES: Final = 5  # no mentor by the start plus this: dut
 # Check-in and rounds (issue 16)
 MOOD_STEPS: Final = 5  # the check-in's scale runs 1..5
 MIN_MOOD_ANSWERS: Final = 5  # fewer answers than this in a session: the figures show no average
+# Fewer who came to a session than this: the figures and the summary say nothing of how many came back.
+MIN_RETURNING_BASE: Final = 5
 MAX_ROUND_QUESTION: Final = 200
 ROUND_TURN_S: Final = 120  # a turn in a round runs out after this (the minute tick moves it on)
 
@@ -61,6 +63,8 @@ MIN_FLOOD_BURST: Final = 1
 MAX_FLOOD_BURST: Final = 20
 MIN_FLOOD_PER_MINUTE: Final = 1
 MAX_FLOOD_PER_MINUTE: Final = 120
+MIN_INACTIVE_MONTHS: Final = 3  # an organisation's own period before an unused teen account is deleted
+MAX_INACTIVE_MONTHS: Final = 36
 
 
 # --- abuse resistance (chalicelib.abuse; docs/abuse.md explains each figure) ---------------------

@@ -5,7 +5,9 @@ the share who came to any of its sessions in the 8 weeks before), messages per s
 handled, the minutes with and without a mentor in the room, and the check-in and check-out: the
 average of each and the change, from the session's counts per step, and nothing at all (null, with
 the reason in ``withheld``) for fewer than ``MIN_MOOD_ANSWERS`` answers — for the admin view's
-table and plot. Everything comes from queries of the group's sessions, never a table scan.
+table and plot. How many came back, and their share, are withheld the same way when fewer than
+``MIN_RETURNING_BASE`` came (:mod:`chalicelib.small_counts`): in a group of three, "2 came back"
+tells a mentor who did. Everything comes from queries of the group's sessions, never a table scan.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from chalicelib.accounts.tokens import Identity
 from chalicelib.chat import presence
 from chalicelib.limits import MIN_MOOD_ANSWERS
 from chalicelib.moderation.actions import require_admin
+from chalicelib.small_counts import TOO_FEW_ANSWERS, withhold_returning
 
 MAX_WEEKS = 52
 RETURNING_WINDOW = timedelta(weeks=8)
-TOO_FEW_ANSWERS = "too_few_answers"
 
 
 def figures(admin: Identity, weeks: int, now: datetime) -> dict[str, Any]:
@@ -50,28 +52,27 @@ def figures(admin: Identity, weeks: int, now: datetime) -> dict[str, Any]:
             messages: float | None = current.message_count
             if messages is None:  # still open: count now
                 messages = storage.count_messages(current.session_id)
-            rows.append(
-                {
-                    "group_id": group.group_id,
-                    "group": group.name,
-                    "session_id": current.session_id,
-                    "starts_at": current.starts_at.isoformat(),
-                    "status": current.status,
-                    "participants": len(came),
-                    "returning": len(came & before),
-                    "messages": int(messages),
-                    "reports_handled": handled.get(current.session_id, 0),
-                    **dict(
-                        zip(
-                            ("minutes_with_mentor", "minutes_without_mentor"),
-                            presence.minutes(current, now),
-                            strict=True,
-                        )
-                    ),
-                    **_returning(current, came, [*history, *before_window]),
-                    **mood_figures(current),
-                }
-            )
+            row: dict[str, Any] = {
+                "group_id": group.group_id,
+                "group": group.name,
+                "session_id": current.session_id,
+                "starts_at": current.starts_at.isoformat(),
+                "status": current.status,
+                "participants": len(came),
+                "returning": len(came & before),
+                "messages": int(messages),
+                "reports_handled": handled.get(current.session_id, 0),
+                **dict(
+                    zip(
+                        ("minutes_with_mentor", "minutes_without_mentor"),
+                        presence.minutes(current, now),
+                        strict=True,
+                    )
+                ),
+                **_returning(current, came, [*history, *before_window]),
+                **mood_figures(current),
+            }
+            rows.append(withhold_returning(row))
     rows.sort(key=lambda row: row["starts_at"])
     return {"weeks": weeks, "sessions": rows}
 

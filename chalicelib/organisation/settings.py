@@ -1,9 +1,12 @@
-"""An organisation's safety settings: its own crisis terms, retention and flood limits.
+"""An organisation's safety settings: its own crisis terms, retention and flood limits, and how
+long an unused teen account is kept.
 
 The message handler needs them on every send; reading the organisation once per five minutes
 per warm instance keeps the hot path at one write and one query. An admin changes them through
 ``GET``/``PUT /admin/settings`` (:func:`view`, :func:`change`); the instance that made the change
-forgets its copy at once, other warm instances within ``CACHE_SECONDS``.
+forgets its copy at once, other warm instances within ``CACHE_SECONDS``. How long an unused
+account is kept (``inactive_account_months``) is not cached: it is read at a teen's log-in and
+follow (:func:`chalicelib.accounts.participants.inactive_months`).
 """
 
 from __future__ import annotations
@@ -25,18 +28,20 @@ from chalicelib.limits import (
     MAX_CRISIS_TERMS,
     MAX_FLOOD_BURST,
     MAX_FLOOD_PER_MINUTE,
+    MAX_INACTIVE_MONTHS,
     MAX_MESSAGE_CHARS,
     MAX_REASON,
     MAX_RETENTION_DAYS,
     MIN_CRISIS_TERM_CHARS,
     MIN_FLOOD_BURST,
     MIN_FLOOD_PER_MINUTE,
+    MIN_INACTIVE_MONTHS,
     MIN_RETENTION_DAYS,
 )
 from chalicelib.safety import SEVERITIES, CrisisDetector, FloodLimits
 
 CACHE_SECONDS = 300
-FIELDS = ("extra_crisis_terms", "retention_days", "flood_burst", "flood_per_minute")
+FIELDS = ("extra_crisis_terms", "retention_days", "flood_burst", "flood_per_minute", "inactive_account_months")
 # Whole numbers an admin may set, with their bounds and the error a value outside them gets.
 BOUNDS: dict[str, tuple[int, int, str]] = {
     "retention_days": (MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, "bad_retention"),
@@ -119,6 +124,8 @@ def change(admin: Identity, body: dict[str, Any], now: datetime) -> dict[str, An
     for name, (low, high, code) in BOUNDS.items():
         if name in body:
             wanted[name] = _whole(body[name], name, low, high, code)
+    if "inactive_account_months" in body:
+        wanted["inactive_account_months"] = inactive_months(body["inactive_account_months"])
     current = _values(organisation)
     changes = {name: value for name, value in wanted.items() if value != current[name]}
     entries = [_entry(admin, name, current[name], value, now) for name, value in changes.items()]
@@ -164,6 +171,16 @@ def crisis_terms(terms: object) -> list[str]:
     return wanted
 
 
+def inactive_months(value: object) -> int | None:
+    """The organisation's own period before an unused teen account is deleted: whole months within
+    the bounds, or None for the stage's default. A fraction of a month has no meaning to the tick."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not MIN_INACTIVE_MONTHS <= value <= MAX_INACTIVE_MONTHS:
+        raise ChatError("bad_inactive_months", min=MIN_INACTIVE_MONTHS, max=MAX_INACTIVE_MONTHS)
+    return value
+
+
 def _tidy(term: str) -> str:
     """One space between words; a level in lower case right before its colon ("plan: har købt reb")."""
     words = " ".join(term.split())
@@ -186,13 +203,17 @@ def _whole(value: object, name: str, low: int, high: int, code: str) -> int:
 
 
 def _values(organisation: storage.Organisation | None) -> dict[str, Any]:
-    """What is in force: the organisation's own values, or the defaults where it has none."""
+    """What is in force: the organisation's own values, or the defaults where it has none — except
+    ``inactive_account_months``, None while the organisation follows the stage's default (so the
+    admin can tell "our own 12" from "the default, whatever it becomes")."""
     in_force = settings_of(organisation)
+    own_months = organisation.inactive_account_months if organisation else None
     return {
         "extra_crisis_terms": list(organisation.extra_crisis_terms or []) if organisation else [],
         "retention_days": in_force.retention_days,
         "flood_burst": in_force.limits.burst,
         "flood_per_minute": in_force.limits.per_minute,
+        "inactive_account_months": int(own_months) if own_months else None,
     }
 
 
@@ -200,9 +221,13 @@ def _answer(organisation: storage.Organisation | None) -> dict[str, Any]:
     defaults = _values(None)
     return {
         "settings": _values(organisation),
-        "defaults": {name: defaults[name] for name in BOUNDS},
+        "defaults": {
+            **{name: defaults[name] for name in BOUNDS},
+            "inactive_account_months": settings().account_inactive_months,  # ACCOUNT_INACTIVE_MONTHS
+        },
         "bounds": {
             **{name: {"min": low, "max": high} for name, (low, high, _) in BOUNDS.items()},
+            "inactive_account_months": {"min": MIN_INACTIVE_MONTHS, "max": MAX_INACTIVE_MONTHS},
             "extra_crisis_terms": {
                 "max_items": MAX_CRISIS_TERMS,
                 "min_length": MIN_CRISIS_TERM_CHARS,
@@ -218,6 +243,9 @@ def _entry(admin: Identity, name: str, before: Any, after: Any, now: datetime) -
         added = [term for term in after if term not in before]
         removed = [term for term in before if term not in after]
         summary = "; ".join([*(f"+ {term}" for term in added), *(f"- {term}" for term in removed)])
+    elif name == "inactive_account_months":
+        default = f"default ({settings().account_inactive_months})"
+        summary = f"{before or default} → {after or default}"
     else:
         summary = f"{before} → {after}"
     return storage.AuditEntry(

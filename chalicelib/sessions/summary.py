@@ -5,7 +5,9 @@ Written once by the close of a session (one of the tick's close steps, ``summari
 open the next session ("Sidste uges opsummering"). It holds counts only — who came and how many
 of them came the week before, messages, reports and flags by kind, crisis flags by level, how many
 notes were written during the session — and the session's topic; never a message's text, never a
-name. The pseudonyms that have notes are added when the summary is read
+name. How many came back is left out (null, with the reason in ``withheld``) when fewer than five
+came (:mod:`chalicelib.small_counts`): when written, and again when read, for summaries written
+before the rule. The pseudonyms that have notes are added when the summary is read
 (:func:`chalicelib.organisation.handover.summaries`), from the notes as they are then, so a deleted
 account's pseudonym disappears from every summary with its notes.
 """
@@ -18,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import storage
+from chalicelib.small_counts import withhold_returning
 
 # The levels of a crisis flag, mildest first (chalicelib.safety.crisis).
 CRISIS_LEVELS = ("concern", "ideation", "plan", "acute")
@@ -33,17 +36,20 @@ def summarise(session: storage.Session, now: datetime) -> dict[str, Any]:
     levels = Counter(report.severity for report in reports if report.kind in ("crisis", "danger") and report.severity)
     notes = [note for note in storage.group_notes(session.group_id) if session.session_id in (note.sessions or ())]
     messages = session.message_count
-    return {
-        "topic": session.topic or "",
-        "participants": len(came),
-        "returning": len(came & before),
-        "messages": int(messages) if messages is not None else storage.count_messages(session.session_id),
-        "reports": {kind: kinds[kind] for kind in sorted(kinds)},
-        "reports_open": sum(report.status == "open" for report in reports),
-        "crisis": {level: levels[level] for level in CRISIS_LEVELS},
-        "notes_written": len(notes),
-        "written_at": now.isoformat(),
-    }
+    return withhold_returning(
+        {
+            "topic": session.topic or "",
+            "participants": len(came),
+            "returning": len(came & before),
+            "messages": int(messages) if messages is not None else storage.count_messages(session.session_id),
+            "reports": {kind: kinds[kind] for kind in sorted(kinds)},
+            "reports_open": sum(report.status == "open" for report in reports),
+            "crisis": {level: levels[level] for level in CRISIS_LEVELS},
+            "notes_written": len(notes),
+            "written_at": now.isoformat(),
+            "withheld": {},
+        }
+    )
 
 
 def write(session: storage.Session, now: datetime) -> bool:
@@ -58,7 +64,7 @@ def read(session: storage.Session) -> dict[str, Any] | None:
     if not session.summary:
         return None
     summary: dict[str, Any] = json.loads(session.summary)
-    return summary
+    return withhold_returning({"withheld": {}, **summary})
 
 
 def _previous(session: storage.Session) -> storage.Session | None:

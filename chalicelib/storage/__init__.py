@@ -353,7 +353,8 @@ def save_settings(organisation: Organisation, changes: dict[str, Any], entries: 
     """An organisation's settings and one audit entry per changed setting, in one transaction.
 
     ``changes`` maps attribute names (``retention_days``, ``extra_crisis_terms``, ``flood_burst``,
-    ``flood_per_minute``) to their new values; an empty list of terms removes the attribute.
+    ``flood_per_minute``, ``inactive_account_months``) to their new values; an empty list of terms,
+    or None, removes the attribute (the stage's default applies again).
     """
     actions: list[Action] = []
     for name, value in changes.items():

@@ -132,7 +132,8 @@ def test_an_admin_adds_a_crisis_term_and_the_next_message_with_it_is_flagged(sta
         expect(flagged).to_contain_text("Har en plan")
 
         anders.get_by_role("button", name="Log", exact=True).click()
-        expect(anders.locator("#audit-rows tr").filter(has_text="Ændrede indstilling")).to_have_count(2)
+        changed = anders.locator("#audit-rows tr").filter(has_text="Ændrede indstilling")
+        expect(changed.filter(has_text=re.compile("retention_days|extra_crisis_terms"))).to_have_count(2)
     finally:
         token = anders.evaluate(
             "JSON.parse(sessionStorage.getItem('gruppechat.mentor') || localStorage.getItem('gruppechat.mentor')).token"
@@ -140,6 +141,60 @@ def test_an_admin_adds_a_crisis_term_and_the_next_message_with_it_is_flagged(sta
         requests.put(
             f"{stack.api}/admin/settings",
             json={"extra_crisis_terms": [], "retention_days": 30},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+
+
+def test_an_admin_sets_how_long_unused_accounts_are_kept(stack, new_page):
+    anders = mentor_page(new_page, stack, DEMO_ADMIN)
+    try:
+        anders.get_by_role("button", name="Indstillinger").click()
+        months = anders.get_by_label("Slet en ung persons konto efter (måneder uden log-ind)")
+        hint = anders.locator("#settings-inactive-months-hint")
+        expect(months).to_have_value("")  # the platform's default is in force, and the hint says which
+        expect(hint).to_contain_text("standarden, 12 måneder")
+        expect(hint).to_contain_text("mellem 3 og 36")
+
+        months.fill("2")
+        anders.get_by_role("button", name="Gem indstillinger").click()
+        expect(anders.locator("#settings-error")).to_have_text(
+            "Skriv et helt antal måneder mellem 3 og 36 – eller lad feltet stå tomt for standarden."
+        )
+
+        months.fill("6")
+        anders.get_by_role("button", name="Gem indstillinger").click()
+        expect(anders.locator("#settings-saved")).to_have_text("Indstillingerne er gemt.")
+        anders.reload()
+        anders.get_by_role("button", name="Indstillinger").click()
+        expect(months).to_have_value("6")
+
+        anders.get_by_role("button", name="English").click()
+        expect(anders.get_by_label("Delete a young person's account after (months without logging in)")).to_have_value(
+            "6"
+        )
+        expect(hint).to_contain_text("the default, 12 months")
+        anders.get_by_role("button", name="Dansk").click()
+
+        anders.get_by_role("button", name="Log", exact=True).click()
+        change = anders.locator("#audit-rows tr").filter(has_text="inactive_account_months")
+        expect(change).to_contain_text("default (12) → 6")
+
+        # Emptied, the organisation follows the default again.
+        anders.get_by_role("button", name="Indstillinger").click()
+        months.fill("")
+        anders.get_by_role("button", name="Gem indstillinger").click()
+        expect(anders.locator("#settings-saved")).to_have_text("Indstillingerne er gemt.")
+        anders.reload()
+        anders.get_by_role("button", name="Indstillinger").click()
+        expect(months).to_have_value("")
+    finally:
+        token = anders.evaluate(
+            "JSON.parse(sessionStorage.getItem('gruppechat.mentor') || localStorage.getItem('gruppechat.mentor')).token"
+        )
+        requests.put(
+            f"{stack.api}/admin/settings",
+            json={"inactive_account_months": None},
             headers={"Authorization": f"Bearer {token}"},
             timeout=10,
         )

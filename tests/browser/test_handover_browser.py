@@ -80,7 +80,7 @@ def test_a_note_and_last_weeks_summary_reach_next_weeks_mentor(short_week, new_p
     summary = mads.locator("#handover-summary")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading")).to_have_text("Sidste uges opsummering")
-    expect(summary).to_contain_text("1 deltog")
+    expect(summary).to_contain_text("1 deltog – under 5")  # so not how many came back: that would say who
     expect(summary).to_contain_text("1 beskeder")
     expect(summary).to_contain_text("1 noter skrevet under mødet")
     expect(summary).to_contain_text("Noter om: Luna")

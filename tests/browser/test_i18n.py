@@ -161,7 +161,7 @@ FAMILIES: dict[str, list[str]] = {
         "checkout_average",
         "mood_change",
     ],
-    "mentor.figures.withheld.{}": ["too_few_answers"],
+    "mentor.figures.withheld.{}": ["too_few_answers", "too_few_participants"],
     # check-in and rounds (chalicelib/chat/checkins.py, rounds.py)
     "checkin.question.{}": ["in", "out"],
     "checkin.saved.{}": ["in", "out"],

@@ -376,6 +376,9 @@ def test_two_groups_in_tabs_and_a_report_names_its_group_and_opens_in_context(st
 def test_figures_speak_in_words_with_a_chart(stack, new_page, teens):
     busy = teens("Kløver")
     busy.say("Hej fra tal-testen")
+    few = open_group_now(stack, "Fåtalsgruppen")  # two teens come: who came back must not show
+    teens("Hyld", group_id=few)
+    teens("Hassel", group_id=few)
     admin = console(new_page, stack, DEMO_ADMIN)
     admin.get_by_role("button", name="Tal", exact=True).click()
     head = admin.locator("#figures-head")
@@ -414,6 +417,19 @@ def test_figures_speak_in_words_with_a_chart(stack, new_page, teens):
     expect(admin.locator("#figures-chart-title")).to_contain_text(GROUP_NAME)
     admin.get_by_label("Vis i diagrammet").select_option("participants")
     expect(admin.locator("#figures-chart-title")).to_contain_text("Deltagere pr. møde")
+
+    # Under five who came, how many came back is not shown: words in the table, no bar in the chart;
+    # how many came is.
+    two = rows.filter(has_text="Fåtalsgruppen")
+    expect(two.locator("td").nth(2)).to_have_text("2")
+    expect(two.locator('td[data-withheld="too_few_participants"]')).to_have_text(["under 5 deltagere"] * 3)
+    small = rows.filter(has=admin.locator('td[data-withheld="too_few_participants"]'))
+    withheld = small.count()
+    admin.get_by_label("Vis i diagrammet").select_option("returning")
+    expect(admin.locator("#figures-chart-title")).to_contain_text("Kom igen pr. møde")
+    expect(admin.locator("#figures-chart-title")).to_contain_text("Fåtalsgruppen")
+    expect(admin.locator("#figures-chart-title")).to_contain_text("under 5 deltagere")
+    expect(chart.locator("rect")).to_have_count(rows.count() - withheld)
 
     admin.get_by_role("button", name="English").click()
     expect(head.locator("th").first).to_have_text("Group")

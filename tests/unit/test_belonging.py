@@ -48,10 +48,14 @@ class TestFigures:
         group = storage.Group("g1", org_id="org-a", name="Søndag", weekday=6, start_time="19:00", duration_minutes=90)
         group.save()
         keeper, chat = SessionKeeper(Delivery(sender)), ChatService(Delivery(sender))
-        people = {name: teen(name) for name in ("Anna", "Bo", "Cy")}
+        people = {name: teen(name) for name in ("Anna", "Bo", "Cy", "Dan", "Eli", "Fie", "Gry")}
         plan_next(group, datetime(2026, 11, 23, tzinfo=UTC))
         # The mentor is there a minute after the start the first week, ten minutes late the second.
-        weeks = [("2026-11-29", ["Anna", "Bo"], 1), ("2026-12-06", ["Anna", "Cy"], 10)]
+        # Five each week (fewer would withhold the returning count); three come back the second.
+        weeks = [
+            ("2026-11-29", ["Anna", "Bo", "Dan", "Eli", "Fie"], 1),
+            ("2026-12-06", ["Anna", "Cy", "Eli", "Fie", "Gry"], 10),
+        ]
         for day, names, mentor_late in weeks:
             opens = datetime.fromisoformat(f"{day}T18:00").replace(tzinfo=UTC)
             keeper.tick(opens)
@@ -68,7 +72,7 @@ class TestFigures:
             keeper.tick(opens + timedelta(minutes=90))
         admin = Identity("a1", "Admin", "admin", "org-a")
         rows = figures(admin, 8, datetime(2026, 12, 7, tzinfo=UTC))["sessions"]
-        assert [(r["participants"], r["returning"], r["messages"]) for r in rows] == [(2, 0, 2), (2, 1, 2)]
+        assert [(r["participants"], r["returning"], r["messages"]) for r in rows] == [(5, 0, 5), (5, 3, 5)]
         assert [(r["minutes_with_mentor"], r["minutes_without_mentor"]) for r in rows] == [(89, 1), (80, 10)]
         assert "Anna" not in json.dumps(rows) and people["Anna"].user_id not in json.dumps(rows)
 

@@ -61,8 +61,11 @@ class TestWhoMay:
             "retention_days": 30,
             "flood_burst": 5,
             "flood_per_minute": 20,
+            "inactive_account_months": None,  # the stage's default, named in defaults
         }
+        assert answer["defaults"]["inactive_account_months"] == 12
         assert answer["bounds"]["retention_days"] == {"min": 7, "max": 365}
+        assert answer["bounds"]["inactive_account_months"] == {"min": 3, "max": 36}
         assert answer["levels"] == ["concern", "ideation", "plan", "acute"]
 
     @pytest.mark.parametrize("method", ["GET", "PUT"])
@@ -205,3 +208,62 @@ class TestTakesEffect:
         assert [m.text for m in stored] == ["hej med jer"]
         kept = stored[0].expires_at - room_a["session"].ends_at
         assert abs(kept - timedelta(days=7)) < timedelta(seconds=1)  # the expiry is stored in whole seconds
+
+
+class TestInactiveAccountMonths:
+    """How long an unused teen account is kept: whole months within 3–36, or null for the default."""
+
+    @pytest.mark.parametrize(
+        "months",
+        [2, 37, 0, -6, 6.5, 12.0, "12", True, [12], {"months": 12}],
+        ids=["too-short", "too-long", "zero", "negative", "half", "float", "text", "bool", "list", "object"],
+    )
+    def test_anything_but_whole_months_in_range_is_refused_and_nothing_changes(self, orgs, months):
+        status, answer = call(orgs, "admin A", "PUT", {"inactive_account_months": months})
+        assert status == 400 and error_of(answer) == "bad_inactive_months", answer
+        assert (answer["error"]["min"], answer["error"]["max"]) == (3, 36)
+        assert storage.get_organisation("org-A").inactive_account_months is None
+        assert storage.audit_entries("org-A") == []
+
+    def test_an_admin_sets_a_period_sees_it_and_it_is_audited(self, orgs):
+        status, answer = call(orgs, "admin A", "PUT", {"inactive_account_months": 6})
+        assert status == 200 and answer["settings"]["inactive_account_months"] == 6
+        assert call(orgs, "admin A", "GET")[1]["settings"]["inactive_account_months"] == 6
+        assert storage.get_organisation("org-A").inactive_account_months == 6
+        (entry,) = storage.audit_entries("org-A")
+        assert (entry.action, entry.target, entry.reason) == (
+            "change_settings",
+            "inactive_account_months",
+            "default (12) → 6",
+        )
+        assert storage.get_organisation("org-B").inactive_account_months is None
+
+    def test_null_goes_back_to_the_default(self, orgs):
+        call(orgs, "admin A", "PUT", {"inactive_account_months": 36})
+        status, answer = call(orgs, "admin A", "PUT", {"inactive_account_months": None})
+        assert status == 200 and answer["settings"]["inactive_account_months"] is None
+        assert storage.get_organisation("org-A").inactive_account_months is None
+        reasons = [entry.reason for entry in storage.audit_entries("org-A")]
+        assert sorted(reasons) == ["36 → default (12)", "default (12) → 36"]
+
+    def test_the_bounds_themselves_are_allowed_and_left_out_keeps_the_value(self, orgs):
+        assert call(orgs, "admin A", "PUT", {"inactive_account_months": 3})[0] == 200
+        assert call(orgs, "admin A", "PUT", {"retention_days": 60})[1]["settings"]["inactive_account_months"] == 3
+        assert call(orgs, "admin A", "PUT", {"inactive_account_months": 36})[0] == 200
+
+    def test_a_mentor_who_is_not_an_admin_may_not_change_it(self, orgs):
+        status, answer = call(orgs, "mentor A", "PUT", {"inactive_account_months": 6})
+        assert status == 403 and error_of(answer) == "forbidden"
+        assert storage.get_organisation("org-A").inactive_account_months is None
+
+    def test_a_teen_who_follows_a_group_afterwards_is_kept_for_the_new_period(self, orgs):
+        from chalicelib.accounts import participants
+
+        make_group("gA", org_id="org-A")
+        assert call(orgs, "admin A", "PUT", {"inactive_account_months": 4})[0] == 200
+        now = utcnow()
+        account = signed_up("Sol", now=now)
+        participants.follow(Identity(account.participant_id, "Sol", "participant"), "gA", now)
+        stored = storage.find_participant("sol")
+        assert stored is not None and stored.delete_after is not None
+        assert timedelta(days=118) <= stored.delete_after - now <= timedelta(days=124)  # four months, to the day

@@ -48,8 +48,9 @@ export function createFigures({ api, calls }) {
   function drawChart() {
     const box = clear($('#figures-chart'));
     if (!rows.length) return;
-    const values = rows.map((row) => Number(row[charted]) || 0);
-    const max = Math.max(1, ...values);
+    // A withheld figure (too few people) is null: it gets no bar, only its reason in the chart's text.
+    const values = rows.map((row) => (withheldWhy(charted, row) ? null : Number(row[charted]) || 0));
+    const max = Math.max(1, ...values.filter((value) => value !== null));
     const step = CHART.bar + CHART.gap;
     const width = Math.max(320, CHART.left * 2 + rows.length * step);
     const plot = CHART.height - CHART.top - CHART.bottom;
@@ -57,14 +58,22 @@ export function createFigures({ api, calls }) {
     const title = t('mentor.figures.chartLabel', { what: t(`mentor.figures.${charted}`) });
     const svg = svgNode('svg', { viewBox: `0 0 ${width} ${CHART.height}`, role: 'img', class: 'chart__svg', 'aria-labelledby': 'figures-chart-title' });
     const svgTitle = svgNode('title', { id: 'figures-chart-title' });
-    const bars = rows.map((row, i) => t('mentor.figures.bar', { group: row.group, date: shortDate(row.starts_at), value: values[i] }));
+    const bars = rows.map((row, i) => t('mentor.figures.bar', {
+      group: row.group,
+      date: shortDate(row.starts_at),
+      value: values[i] === null ? t(`mentor.figures.withheld.${withheldWhy(charted, row)}`) : values[i],
+    }));
     svgTitle.textContent = t('mentor.figures.chartSummary', { title, bars: bars.join('; ') });
     svg.append(svgTitle, svgNode('line', { x1: 0, x2: width, y1: base, y2: base, class: 'chart__axis' }));
     rows.forEach((row, index) => {
       const x = CHART.left + index * step + CHART.gap / 2;
-      const height = (values[index] / max) * plot;
-      svg.append(svgNode('rect', { x, y: base - height, width: CHART.bar, height, class: 'chart__bar' }));
-      svg.append(text(String(values[index]), x + CHART.bar / 2, base - height - 4, 'chart__value'));
+      if (values[index] === null) {
+        svg.append(text('–', x + CHART.bar / 2, base - 4, 'chart__value chart__value--withheld'));
+      } else {
+        const height = (values[index] / max) * plot;
+        svg.append(svgNode('rect', { x, y: base - height, width: CHART.bar, height, class: 'chart__bar' }));
+        svg.append(text(String(values[index]), x + CHART.bar / 2, base - height - 4, 'chart__value'));
+      }
       svg.append(text(shortDate(row.starts_at), x + CHART.bar / 2, base + 14, 'chart__label'));
       svg.append(text(initials(row.group), x + CHART.bar / 2, base + 28, 'chart__label'));
     });
@@ -76,9 +85,14 @@ export function createFigures({ api, calls }) {
   return { load };
 }
 
-/** A cell; one the server withheld (a check-in below five answers) says so instead of a number. */
+/** Why the server withheld this figure of the row (too few answers or participants), or nothing. */
+function withheldWhy(key, row) {
+  return (row.withheld && row.withheld[key]) || null;
+}
+
+/** A cell; one the server withheld (below five answers or five participants) says so instead of a number. */
 function figureCell(key, row) {
-  const why = row.withheld && row.withheld[key];
+  const why = withheldWhy(key, row);
   if (why) {
     return h('td', { class: 'figures__withheld', dataset: { withheld: why }, text: t(`mentor.figures.withheld.${why}`) });
   }

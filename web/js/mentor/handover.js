@@ -122,7 +122,10 @@ export function createHandover({ api, calls, announce, maxChars = DEFAULT_MAX_CH
     const reports = Object.values(summary.reports || {}).reduce((sum, count) => sum + count, 0);
     const lines = [
       summary.topic ? t('handover.summary.topic', { topic: summary.topic }) : null,
-      t('handover.summary.participants', { count: summary.participants, returning: summary.returning }),
+      // Under five who came, the server leaves out how many came back (it would tell who did).
+      typeof summary.returning === 'number'
+        ? t('handover.summary.participants', { count: summary.participants, returning: summary.returning })
+        : t('handover.summary.participantsOnly', { count: summary.participants }),
       t('handover.summary.messages', { count: summary.messages }),
       t('handover.summary.reports', { count: reports, open: summary.reports_open }),
       crisis.length ? t('handover.summary.crisis', { levels: crisis.join(', ') }) : t('handover.summary.noCrisis'),
