@@ -1,13 +1,32 @@
 """Talk to a mentor alone, in a real browser: a teen asks, the mentor accepts in the console, they
-write to each other, and another teen in the same group sees none of it."""
+write to each other, and another teen in the same group sees none of it. On the teen's phone the
+talk's box grows with the text as the chat's box does, and the talk's title and box stay on screen."""
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+import re
 
-from tests.browser.conftest import DEMO_MENTOR
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.conftest import DEMO_MENTOR, PHONE
 from tests.browser.test_alerts import enter_chat, mentor_page
 from tests.browser.test_browser import teen
+
+
+def height(box: Locator) -> float:
+    return box.evaluate("box => box.getBoundingClientRect().height")
+
+
+def on_screen(page: Page, selector: str) -> bool:
+    """Wholly inside the phone's 390×844 window, and not scrolled out of sight in its panel."""
+    box = page.locator(selector).bounding_box()
+    inside = box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+    return inside and page.locator(selector).evaluate(
+        """part => [0.1, 0.9].every(at => {
+            const edge = part.getBoundingClientRect();
+            return part.contains(document.elementFromPoint(edge.left + edge.width / 2, edge.top + edge.height * at));
+        })"""
+    )
 
 
 def test_a_teen_asks_the_mentor_accepts_and_they_write_to_each_other(stack, new_page):
@@ -28,18 +47,66 @@ def test_a_teen_asks_the_mentor_accepts_and_they_write_to_each_other(stack, new_
 
     expect(rosa.locator("#talk-title")).to_have_text("Privat samtale med Mette")
     expect(rosa.locator("#chat-notices")).to_contain_text("Mette taler nu med dig alene")
+    # The talk's box grows with the text as the chat's box does, up to five lines, and is one line
+    # again once sent; on the phone the talk's title and its box stay on screen all the while.
+    rosa.locator("#checkin").get_by_role("button", name="Ikke nu").click()  # the chat as most of the evening
     box = rosa.locator("#talk-text")
-    box.fill("jeg har det svært derhjemme")
+    one_line = height(box)
+    line = box.evaluate("box => parseFloat(getComputedStyle(box).lineHeight)")
+    lines = ["det er svært derhjemme", "min far råber", "hele tiden"]  # short: one line each
+    box.press_sequentially(lines[0])
+    for words in lines[1:]:
+        box.press("Shift+Enter")
+        box.press_sequentially(words)
+    three_lines = height(box)
+    assert abs(three_lines - (one_line + 2 * line)) < 2, (one_line, line, three_lines)
+    more = ["mor siger intet", "jeg sover dårligt", "gider ikke skolen", "hvad gør jeg"]
+    for words in more:  # seven lines: the box stops at five, or where the lists keep room, and scrolls inside
+        box.press("Shift+Enter")
+        box.press_sequentially(words)
+    grown = height(box)
+    group_list = rosa.locator("#messages").evaluate("list => list.clientHeight")
+    print(
+        f"\ntalk box at 390×844: one line {one_line:.0f}px, three lines {three_lines:.0f}px, "
+        f"seven lines {grown:.0f}px; the group's list keeps {group_list}px"
+    )
+    assert three_lines < grown <= one_line + 4 * line + 1, (one_line, line, three_lines, grown)
+    assert group_list >= 63  # room for the group's newest message
+    assert box.evaluate("box => box.scrollHeight > box.clientHeight")  # the rest scrolls inside
+    assert box.evaluate("box => box.scrollHeight - box.scrollTop - box.clientHeight < 2")  # the line written shows
+    for part in ("#talk-title", "#talk-composer", ".chat__header"):  # nothing scrolled away at 390×844
+        assert on_screen(rosa, part), (part, rosa.locator(part).bounding_box())
+    assert rosa.evaluate("() => window.scrollY") == 0
     box.press("Enter")
 
     talk = mette.locator("#talks-list li").filter(has_text="Din private samtale med Rosenfinke.")
-    expect(talk.locator(".message__text")).to_have_text(["jeg har det svært derhjemme"])
+    expect(talk.locator(".message__text")).to_have_count(1)
+    assert talk.locator(".message__text").text_content() == "\n".join(lines + more)
+    expect(box).to_have_value("")
+    assert abs(height(box) - one_line) < 1  # one line again
+    assert on_screen(rosa, "#talk-title") and on_screen(rosa, "#talk-composer")
     talk.get_by_label("Skriv til Rosenfinke").fill("tak fordi du siger det – fortæl mere")
     talk.get_by_role("button", name="Send").click()
 
     expect(rosa.locator("#talk-messages .message__text")).to_have_text(
-        ["jeg har det svært derhjemme", "tak fordi du siger det – fortæl mere"]
+        [re.compile("^det er svært derhjemme\\s+min far råber"), "tak fordi du siger det – fortæl mere"]
     )
+    # A longer talk: its own list gives up the room now, and the title and the box stay on screen.
+    for number in range(1, 6):
+        talk.get_by_label("Skriv til Rosenfinke").fill(f"spørgsmål {number}: hvordan var det?")
+        talk.get_by_role("button", name="Send").click()
+        expect(rosa.locator("#talk-messages .message__text")).to_have_count(2 + number)
+    box.press_sequentially("det var")
+    for words in ("ikke så godt", "men okay"):
+        box.press("Shift+Enter")
+        box.press_sequentially(words)
+    assert height(box) > one_line + line  # the talk's own list gave up the room
+    rosa.wait_for_function(  # and still shows its newest message, as the group's list does
+        "() => { const list = document.querySelector('#talk-messages');"
+        " return list.scrollHeight - list.scrollTop - list.clientHeight < 2; }"
+    )
+    for part in ("#talk-title", "#talk-composer", "#talk-messages .message >> nth=-1"):
+        assert on_screen(rosa, part), (part, rosa.locator(part).bounding_box())
     # Not in the group chat, on neither teen's screen; the other teen sees no talk at all.
     for page in (rosa, other):
         expect(page.locator("#messages")).not_to_contain_text("derhjemme")

@@ -3,45 +3,21 @@
 import { t } from '../i18n.js';
 import { h, $ } from '../dom.js';
 import { MOODS, MOOD_EMOJI } from '../teen/checkin.js';
+import { eachChat } from '../chatfeature.js';
 
 export function createCheckinSpread() {
-  // One spread per open chat (a mentor may have several groups open in tabs); the one on screen shows.
-  const chats = new Map(); // connection -> {spread, off}
-  let shown = null;
   let spread = null; // {in: [5 counts], out: [5 counts]} of the chat on screen
   const box = h('section', { id: 'checkin-spread', class: 'spread', 'aria-labelledby': 'spread-title', hidden: true });
-
-  /** Follow a chat's connection from its start, so its spread is there when its tab is shown. */
-  function attach(connection) {
-    if (chats.has(connection)) return;
-    const state = { spread: null };
-    const update = (value) => { state.spread = value; if (shown === connection) { spread = value; render(); } };
-    const onJoined = (event) => { if (event.detail.checkin_spread) update(event.detail.checkin_spread); };
-    const onFrame = (event) => {
-      if (event.detail.type === 'checkin_spread') update({ in: event.detail.in, out: event.detail.out });
-    };
-    connection.addEventListener('joined', onJoined);
-    connection.addEventListener('frame', onFrame);
-    state.off = () => {
-      connection.removeEventListener('joined', onJoined);
-      connection.removeEventListener('frame', onFrame);
-    };
-    chats.set(connection, state);
-  }
-
-  /** The chat on screen changed (or none is: null). */
-  function show(connection) {
-    shown = connection;
-    if (!box.isConnected) $('.mentor-grid__side').append(box); // below the session's controls
-    spread = (connection && chats.get(connection)?.spread) || null;
-    render();
-  }
-
-  function detach(connection) {
-    chats.get(connection)?.off();
-    chats.delete(connection);
-    if (shown === connection) show(null);
-  }
+  // One spread per open chat (a mentor may have several groups open in tabs); the one on screen shows.
+  const chats = eachChat({
+    joined: (joined) => joined.checkin_spread || undefined,
+    frame: (frame) => (frame.type === 'checkin_spread' ? { in: frame.in, out: frame.out } : undefined),
+    show: (connection, value) => {
+      if (!box.isConnected) $('.mentor-grid__side').append(box); // below the session's controls
+      spread = value;
+      render();
+    },
+  });
 
   function phase(name) {
     const counts = spread[name] || [0, 0, 0, 0, 0];
@@ -67,5 +43,5 @@ export function createCheckinSpread() {
   }
 
   document.addEventListener('langchange', render);
-  return { attach, show, detach };
+  return { attach: chats.attach, show: chats.show, detach: chats.detach };
 }

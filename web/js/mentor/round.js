@@ -3,8 +3,11 @@
 import { t } from '../i18n.js';
 import { h, $ } from '../dom.js';
 import { renderRound } from '../teen/round.js';
+import { eachChat } from '../chatfeature.js';
 
 export const DEFAULT_QUESTION_KEY = 'round.defaultQuestion';
+// The refusals of a round the panel shows under its form.
+const ROUND_ERRORS = ['round_running', 'round_not_found', 'round_nobody_here', 'bad_question', 'conflict'];
 
 export function createRounds() {
   let connection = null;
@@ -18,58 +21,36 @@ export function createRounds() {
     h('button', { type: 'submit', class: 'btn btn--small', id: 'round-start', text: t('round.start') }));
 
   // One round per open chat (a mentor may have several groups open in tabs); the one on screen shows.
-  const chats = new Map(); // connection -> {round, error, off}
-
-  /** Follow a chat's connection from its start, so its round is there when its tab is shown. */
-  function attach(chatConnection) {
-    if (chats.has(chatConnection)) return;
-    const state = { round: null, error: '' };
-    const onJoined = (event) => {
-      if (event.detail.round !== undefined) { state.round = event.detail.round; changed(chatConnection); }
-    };
-    const onFrame = (event) => {
-      const frame = event.detail;
-      if (frame.type === 'round') { state.round = frame.round; state.error = ''; changed(chatConnection); }
-      if (frame.type === 'error' && ['round_running', 'round_not_found', 'round_nobody_here', 'bad_question', 'conflict'].includes(frame.code)) {
-        state.error = t(`error.${frame.code}`, { max: frame.max_length });
-        changed(chatConnection);
+  const chats = eachChat({
+    empty: { round: null, error: '' },
+    joined: (joined, value) => (joined.round === undefined ? undefined : { ...value, round: joined.round }),
+    frame: (frame, value) => {
+      if (frame.type === 'round') return { round: frame.round, error: '' };
+      if (frame.type === 'error' && ROUND_ERRORS.includes(frame.code)) {
+        return { ...value, error: t(`error.${frame.code}`, { max: frame.max_length }) };
       }
-    };
-    chatConnection.addEventListener('joined', onJoined);
-    chatConnection.addEventListener('frame', onFrame);
-    state.off = () => {
-      chatConnection.removeEventListener('joined', onJoined);
-      chatConnection.removeEventListener('frame', onFrame);
-    };
-    chats.set(chatConnection, state);
-  }
-
-  function changed(chatConnection) {
-    if (chatConnection !== connection) return;
-    round = chats.get(chatConnection).round;
-    error.textContent = chats.get(chatConnection).error;
-    render();
-  }
+      return undefined;
+    },
+    show,
+    changed: (chatConnection, value) => {
+      round = value.round;
+      error.textContent = value.error;
+      render();
+    },
+  });
 
   /** The chat on screen changed (or none is: null). */
-  function show(chatConnection) {
+  function show(chatConnection, value) {
     connection = chatConnection;
     if (!box.isConnected) {
       $('.mentor-grid__side').append(box); // below the session's controls
       $('#chat-rooms').before(view);
     }
     if (!question.value) question.value = t(DEFAULT_QUESTION_KEY);
-    const state = chatConnection && chats.get(chatConnection);
-    round = state ? state.round : null;
-    error.textContent = state ? state.error : '';
+    round = value.round;
+    error.textContent = value.error;
     box.hidden = !chatConnection;
     render();
-  }
-
-  function detach(chatConnection) {
-    chats.get(chatConnection)?.off();
-    chats.delete(chatConnection);
-    if (connection === chatConnection) show(null);
   }
 
   function start(event) {
@@ -94,10 +75,10 @@ export function createRounds() {
         onclick: () => connection.sendAction({ action: 'round_skip', round_id: round.id, turn: round.turn }) }),
       h('button', { type: 'button', class: 'btn btn--small btn--danger', id: 'round-end', text: t('round.end'),
         onclick: () => connection.sendAction({ action: 'round_end', round_id: round.id }) }),
-    ] : [h('button', { type: 'button', class: 'btn btn--small btn--quiet', text: t('round.hide'), onclick: () => { round = null; if (chats.get(connection)) chats.get(connection).round = null; render(); } })];
+    ] : [h('button', { type: 'button', class: 'btn btn--small btn--quiet', text: t('round.hide'), onclick: () => chats.set(connection, { ...chats.valueOf(connection), round: null }) })];
     renderRound(view, round, { tools });
   }
 
   document.addEventListener('langchange', render);
-  return { attach, show, detach };
+  return { attach: chats.attach, show: chats.show, detach: chats.detach };
 }

@@ -3,48 +3,34 @@
 // warning. Optional: "not now" hides it; an answer can be changed until the session closes.
 import { t } from '../i18n.js';
 import { h, $ } from '../dom.js';
+import { oneChat } from '../chatfeature.js';
 
 export const MOODS = [1, 2, 3, 4, 5];
 export const MOOD_EMOJI = { 1: '😢', 2: '🙁', 3: '😐', 4: '🙂', 5: '😄' };
 
 export function createCheckin() {
-  let connection = null;
   let state = null; // {ask: 'in'|'out', in, out, open: bool}
   const box = h('section', { id: 'checkin', class: 'checkin card', 'aria-labelledby': 'checkin-title', hidden: true });
+  const chat = oneChat({
+    joined: onJoined,
+    frame: onFrame,
+    attached: () => { state = null; mount(); render(); },
+    detached: () => { state = null; render(); },
+  });
 
   function mount() {
     if (!box.isConnected) $('#chat-notices').before(box); // notices stay right above the box
   }
 
-  function attach(chatConnection) {
-    connection = chatConnection;
-    state = null;
-    mount();
-    connection.addEventListener('joined', onJoined);
-    connection.addEventListener('frame', onFrame);
-    render();
-  }
-
-  function detach() {
-    if (connection) {
-      connection.removeEventListener('joined', onJoined);
-      connection.removeEventListener('frame', onFrame);
-    }
-    connection = null;
-    state = null;
-    render();
-  }
-
-  function onJoined(event) {
-    const asked = event.detail.checkin;
+  function onJoined(joined) {
+    const asked = joined.checkin;
     if (!asked) { state = null; render(); return; }
     // Asked again only if this phase is not answered yet; an answer can still be changed from "change".
     state = { ...asked, open: asked[asked.ask] === null || asked[asked.ask] === undefined };
     render();
   }
 
-  function onFrame(event) {
-    const frame = event.detail;
+  function onFrame(frame) {
     if (!state) return;
     if (frame.type === 'checkin_saved') {
       state[frame.phase] = frame.mood;
@@ -64,6 +50,7 @@ export function createCheckin() {
   }
 
   function answer(mood) {
+    const connection = chat.connection();
     if (!connection || !state) return;
     connection.sendAction({ action: 'checkin', phase: state.ask, mood });
   }
@@ -96,5 +83,5 @@ export function createCheckin() {
   }
 
   document.addEventListener('langchange', render);
-  return { attach, detach };
+  return { attach: chat.attach, detach: chat.detach };
 }

@@ -1,9 +1,13 @@
 // Talk to a mentor alone: "Jeg vil gerne tale med en voksen". The teen asks (or a mentor invites),
 // and once a mentor accepts, a private conversation opens beside the group chat. Only this teen and
 // the mentors see it. The panel builds its own elements, so the page's markup needs nothing for it.
+// Its message box grows with the text and its list keeps to the newest, as the chat's own do
+// (grow.js, stick.js).
 import { t, formatTime } from '../i18n.js';
 import { h, $ } from '../dom.js';
 import { enterSends } from '../chatview.js';
+import { growWithText } from './grow.js';
+import { StickyList } from './stick.js';
 
 export function createPrivateTalk({ notices }) {
   let connection = null; // the group chat's ChatConnection: talks travel on the same socket
@@ -15,7 +19,7 @@ export function createPrivateTalk({ notices }) {
   const title = h('h2', { id: 'talk-title', class: 'talk__title' });
   const status = h('p', { id: 'talk-status', class: 'hint', role: 'status' });
   const list = h('ol', { id: 'talk-messages', class: 'messages talk__messages', 'aria-labelledby': 'talk-title' });
-  const text = h('textarea', { id: 'talk-text', rows: '2', maxlength: '1000', 'aria-labelledby': 'talk-title' });
+  const text = h('textarea', { id: 'talk-text', rows: '1', maxlength: '1000', 'aria-labelledby': 'talk-title' });
   const composer = h('form', { id: 'talk-composer', class: 'composer', novalidate: true, onsubmit: send },
     text, h('button', { type: 'submit', class: 'btn btn--primary composer__send', id: 'talk-send', text: t('talk.send') }));
   const accept = h('button', { type: 'button', id: 'talk-accept', class: 'btn btn--primary btn--small', text: t('talk.acceptInvite'), onclick: () => act('talk_accept', { talk_id: talk.id }) });
@@ -27,6 +31,8 @@ export function createPrivateTalk({ notices }) {
   $('#chat-notices').before(ask);
   $('#chat-notices').before(panel); // notices stay right above the message box
   enterSends(text, composer);
+  const fitText = growWithText(text, [$('#messages'), list]); // the group's list and the talk's give up the room
+  const sticky = new StickyList(list);
 
   /** A new group connection (each join of a group makes one). */
   function attach(next) {
@@ -48,7 +54,7 @@ export function createPrivateTalk({ notices }) {
     switch (frame.type) {
       case 'talk': {
         const fresh = !talk || talk.id !== frame.talk.id;
-        if (fresh) messages.clear();
+        if (fresh) { messages.clear(); sticky.reset(); }
         if (frame.talk.state === 'invited' && (fresh || talk.state !== 'invited')) notices.show('talk', t('talk.invitedNotice', { name: frame.talk.mentor }));
         if (frame.talk.state === 'open' && talk && talk.state !== 'open') notices.show('talk', t('talk.openedNotice', { name: frame.talk.mentor }));
         if (frame.talk.state !== 'invited' && frame.talk.state !== 'open') notices.remove('talk');
@@ -61,28 +67,28 @@ export function createPrivateTalk({ notices }) {
       case 'talk_history':
         if (!talk || frame.talk_id !== talk.id) return;
         for (const message of frame.messages || [frame.message]) messages.set(message.id, message);
-        if (frame.type === 'private_message' && pending && frame.message.client_id === pending.client_id) pending = null;
+        if (frame.type === 'private_message' && pending && frame.message.client_id === pending.client_id) {
+          pending = null;
+          sticky.toBottom(); // your own message: back to the newest, as in the group chat
+        }
         render();
         break;
       case 'message_removed':
         // A mentor removed a message of the talk from the reports queue.
         if (talk && frame.talk_id === talk.id && messages.delete(frame.message_id)) render();
         break;
-      case 'notice':
-        // Held back by the anonymity guard: hand the words back, as the group chat does.
-        if (pending && frame.client_id === pending.client_id) {
-          if (!text.value) text.value = pending.text;
-          pending = null;
-        }
-        break;
+      case 'notice': // held back by the anonymity guard: hand the words back, as the group chat does
       case 'error':
-        if (pending && frame.client_id === pending.client_id) {
-          if (!text.value) text.value = pending.text;
-          pending = null;
-        }
+        if (pending && frame.client_id === pending.client_id) handBack();
         break;
       default: break;
     }
+  }
+
+  /** The words of a message that did not go, back in the box so nothing the teen wrote is lost. */
+  function handBack() {
+    if (!text.value) { text.value = pending.text; fitText(); }
+    pending = null;
   }
 
   function send(event) {
@@ -92,6 +98,7 @@ export function createPrivateTalk({ notices }) {
     pending = { client_id: crypto.randomUUID(), text: words };
     act('talk_send', { talk_id: talk.id, text: words, client_id: pending.client_id });
     text.value = '';
+    fitText(); // back to one line
     text.focus();
   }
 
@@ -126,6 +133,7 @@ export function createPrivateTalk({ notices }) {
           onclick: () => act('talk_report', { talk_id: talk.id, message_id: message.id, reason: 'other' }),
         }));
     }));
+    sticky.afterRender();
   }
 
   document.addEventListener('langchange', () => {

@@ -2,11 +2,22 @@
 // room; on your turn your next message is your answer (it is sent like any other) or you pass.
 import { t, formatTime } from '../i18n.js';
 import { h, $ } from '../dom.js';
+import { oneChat } from '../chatfeature.js';
 
 export function createRound({ account }) {
-  let connection = null;
   let round = null;
   const box = h('section', { id: 'round', class: 'round card', 'aria-labelledby': 'round-title', 'aria-live': 'polite', hidden: true });
+  const chat = oneChat({
+    joined: onJoined,
+    frame: onFrame,
+    attached: (connection) => {
+      round = null;
+      mount();
+      connection.extras = () => (myTurn() ? { round_id: round.id } : {}); // an answer names its round
+      render();
+    },
+    detached: () => { round = null; render(); },
+  });
 
   function mount() {
     if (!box.isConnected) $('#chat-notices').before(box); // notices stay right above the box
@@ -15,32 +26,11 @@ export function createRound({ account }) {
   const myTurn = () => Boolean(round && round.state === 'running' && round.turn !== null
     && account.current && round.turns[round.turn].pseudonym === account.current.pseudonym);
 
-  function attach(chatConnection) {
-    connection = chatConnection;
-    round = null;
-    mount();
-    connection.extras = () => (myTurn() ? { round_id: round.id } : {});
-    connection.addEventListener('joined', onJoined);
-    connection.addEventListener('frame', onFrame);
-    render();
+  function onJoined(joined) {
+    if (joined.round !== undefined) { round = joined.round; render(); }
   }
 
-  function detach() {
-    if (connection) {
-      connection.removeEventListener('joined', onJoined);
-      connection.removeEventListener('frame', onFrame);
-    }
-    connection = null;
-    round = null;
-    render();
-  }
-
-  function onJoined(event) {
-    if (event.detail.round !== undefined) { round = event.detail.round; render(); }
-  }
-
-  function onFrame(event) {
-    const frame = event.detail;
+  function onFrame(frame) {
     if (frame.type === 'round') {
       const wasMine = myTurn();
       round = frame.round;
@@ -61,12 +51,12 @@ export function createRound({ account }) {
     })];
     renderRound(box, round, {
       mine: myTurn(), tools: hide,
-      onPass: () => connection && connection.sendAction({ action: 'round_pass', round_id: round.id }),
+      onPass: () => chat.connection()?.sendAction({ action: 'round_pass', round_id: round.id }),
     });
   }
 
   document.addEventListener('langchange', render);
-  return { attach, detach };
+  return { attach: chat.attach, detach: chat.detach };
 }
 
 /** The round as the room sees it; also used by the mentor's console. */

@@ -1,5 +1,6 @@
 // The message list as messaging apps keep it: at the newest message unless the reader scrolled up
 // to read back. Then nothing jumps; a pill says how many came meanwhile, and a tap brings them in.
+// The private talk's list (private.js) keeps to its newest the same way, without a pill.
 import { t } from '../i18n.js';
 
 const NEAR_BOTTOM_PX = 48; // a reader this close to the end still counts as "at the newest"
@@ -7,9 +8,9 @@ const NEAR_BOTTOM_PX = 48; // a reader this close to the end still counts as "at
 export class StickyList {
   /**
    * @param {HTMLElement} list  the scrolling list
-   * @param {HTMLButtonElement} pill  "N nye beskeder"
+   * @param {HTMLButtonElement | null} pill  "N nye beskeder", if the list has one
    */
-  constructor(list, pill) {
+  constructor(list, pill = null) {
     this.list = list;
     this.pill = pill;
     this.stuck = true;
@@ -21,7 +22,7 @@ export class StickyList {
     // The box grows, a notice appears, the keyboard opens: whoever was at the newest stays there.
     this.resizes = new ResizeObserver(() => { if (this.stuck) this.toBottom(); });
     this.resizes.observe(list);
-    pill.addEventListener('click', () => {
+    pill?.addEventListener('click', () => {
       this.toBottom();
       list.focus({ preventScroll: true });
     });
@@ -54,6 +55,7 @@ export class StickyList {
 
   setUnseen(count) {
     this.unseen = count;
+    if (!this.pill) return;
     this.pill.hidden = count === 0;
     if (count) this.pill.textContent = t(count === 1 ? 'chat.newMessage' : 'chat.newMessages', { count });
   }
