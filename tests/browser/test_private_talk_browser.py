@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import DEMO_MENTOR, PHONE
 from tests.browser.test_alerts import enter_chat, mentor_page
-from tests.browser.test_browser import teen
+from tests.browser.test_browser import join, log_in_as, sign_up, teen
 
 
 def height(box: Locator) -> float:
@@ -169,3 +169,118 @@ def test_a_reported_talk_message_is_labelled_shown_in_its_talk_and_removed_from_
     expect(lark.locator("#talk-title")).to_have_text("Privat samtale med Mette")  # the talk goes on
     lark.get_by_role("button", name="Afslut samtalen").click()
     expect(lark.locator("#talk-status")).to_have_text("Du afsluttede samtalen.")
+
+
+# Every WebSocket the page opens, so a test can cut the line as a dropped connection does.
+KEEP_SOCKETS = """
+window.__sockets = [];
+const Real = window.WebSocket;
+window.WebSocket = class extends Real {
+  constructor(...args) { super(...args); window.__sockets.push(this); }
+};
+"""
+OPEN_SOCKETS = "() => window.__sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length"
+
+
+def cut_the_line(page: Page) -> int:
+    """Offline, every socket closing: nothing can go until ``back_online``. Returns the sockets open before."""
+    before = page.evaluate(OPEN_SOCKETS)
+    page.context.set_offline(True)
+    page.evaluate("() => window.__sockets.forEach((socket) => socket.close())")
+    return before
+
+
+def back_online(page: Page, sockets: int) -> None:
+    page.context.set_offline(False)
+    page.wait_for_function(f"() => ({OPEN_SOCKETS})() >= {sockets}", timeout=20_000)
+
+
+def focused(box: Locator) -> bool:
+    return box.evaluate("box => box === document.activeElement")
+
+
+def caret(box: Locator) -> list[int]:
+    return box.evaluate("box => [box.selectionStart, box.selectionEnd]")
+
+
+def open_talk(new_page, stack, name: str) -> tuple[Page, Page, Locator]:
+    """A teen asks and Mette takes the talk: her console (sockets kept), the teen, and her talk card."""
+    mette = new_page(stack, "mentor.html", viewport={"width": 1280, "height": 900})
+    mette.add_init_script(KEEP_SOCKETS)
+    mette.reload()
+    log_in_as(mette, DEMO_MENTOR)
+    expect(mette.locator("#view-app")).to_be_visible()
+    enter_chat(mette)
+    young = new_page(stack)
+    young.add_init_script(KEEP_SOCKETS)
+    young.reload()
+    sign_up(young, name)
+    join(young)
+    young.get_by_role("button", name="Jeg vil gerne tale med en voksen").click()
+    mette.locator("#talks-list li").filter(has_text=f"{name} vil gerne tale med en voksen alene.").get_by_role(
+        "button", name=f"Tag samtalen med {name}"
+    ).click()
+    expect(young.locator("#talk-title")).to_have_text("Privat samtale med Mette")
+    return mette, young, mette.locator("#talks-list li").filter(has_text=f"Din private samtale med {name}.")
+
+
+def test_the_mentors_half_written_answer_stays_while_the_teen_writes_and_while_offline(stack, new_page):
+    mette, rosa, talk = open_talk(new_page, stack, "Rødhals")
+    answer = talk.get_by_label("Skriv til Rødhals")
+    answer.press_sequentially("det lyder hårdt, og jeg")
+    answer.press("ArrowLeft")
+    answer.press("ArrowLeft")  # the caret back inside the text, where the mentor was correcting
+
+    teen_box = rosa.locator("#talk-text")
+    for words in ("er du der?", "hallo"):  # each redraws every talk card in the console
+        teen_box.fill(words)
+        teen_box.press("Enter")
+        expect(talk.locator(".message__text", has_text=words)).to_have_count(1)
+    expect(answer).to_have_value("det lyder hårdt, og jeg")
+    assert focused(answer)  # still writing: focus and caret where they were
+    assert caret(answer) == [21, 21]
+
+    answer.press("End")
+    answer.press_sequentially(" er her")
+    answer.press("Enter")
+    expect(rosa.locator("#talk-messages .message__text")).to_have_text(
+        ["er du der?", "hallo", "det lyder hårdt, og jeg er her"]
+    )
+    expect(answer).to_have_value("")
+    assert focused(answer)  # ready for the next line
+
+    # Offline, the answer cannot go: it stays in the box, and goes once the line is back.
+    sockets = cut_the_line(mette)
+    answer.fill("jeg ringer til dig senere")
+    answer.press("Enter")
+    expect(mette.locator("#talks-error")).to_have_text("Du er offline. Dine beskeder sendes, når du er online igen.")
+    expect(answer).to_have_value("jeg ringer til dig senere")
+    back_online(mette, sockets)
+    talk.get_by_role("button", name="Send").click()
+    expect(rosa.locator("#talk-messages .message__text")).to_have_count(4)
+    expect(rosa.locator("#talk-messages .message__text").last).to_have_text("jeg ringer til dig senere")
+    expect(answer).to_have_value("")
+
+
+def test_the_teens_half_written_words_stay_while_the_mentor_writes_and_while_offline(stack, new_page):
+    _, rosa, talk = open_talk(new_page, stack, "Solsort")
+    words = rosa.locator("#talk-text")
+    words.press_sequentially("jeg ved ikke hvordan")
+    for line in ("fortæl i dit eget tempo", "jeg lytter"):
+        talk.get_by_label("Skriv til Solsort").fill(line)
+        talk.get_by_role("button", name="Send").click()
+        expect(rosa.locator("#talk-messages .message__text", has_text=line)).to_have_count(1)
+    expect(words).to_have_value("jeg ved ikke hvordan")
+    assert focused(words)
+    assert caret(words) == [20, 20]
+
+    sockets = cut_the_line(rosa)
+    words.press_sequentially(" jeg skal sige det")
+    words.press("Enter")
+    expect(rosa.locator("#chat-notices")).to_contain_text("Du er offline")
+    expect(words).to_have_value("jeg ved ikke hvordan jeg skal sige det")
+    back_online(rosa, sockets)
+    expect(rosa.locator("#chat-status")).to_have_attribute("data-status", "online", timeout=20_000)
+    words.press("Enter")
+    expect(talk.locator(".message__text").last).to_have_text("jeg ved ikke hvordan jeg skal sige det")
+    expect(words).to_have_value("")

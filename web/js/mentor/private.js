@@ -5,6 +5,8 @@
 // builds its own elements, so the page's markup needs nothing for it. A report of a talk's message
 // opens the talk here, at the message ("show in context", show()); a message removed from the reports
 // queue leaves the talk (``message_removed`` with its ``talk_id``).
+// Every talk frame redraws the cards, so what the mentor is writing to a teen is kept apart (drafts)
+// and put back, focus and caret too: a teen's new message must not wipe a half-written answer.
 import { t, formatTime, errorText } from '../i18n.js';
 import { h, $ } from '../dom.js';
 import { enterSends } from '../chatview.js';
@@ -13,6 +15,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   const talks = new Map(); // talk id -> {talk, messages: Map(id -> message)}
   const announced = new Set(); // requests already announced to screen readers
   let shown = null; // {talkId, messageId}: the reported message a mentor asked to see in its talk
+  const drafts = new Map(); // talk id -> the answer being written, until it went on an open line
   const list = h('ul', { id: 'talks-list', class: 'talks__list' });
   const error = h('p', { id: 'talks-error', class: 'form-error', role: 'alert' });
   const title = h('h2', { id: 'talks-title', class: 'side-title' });
@@ -22,10 +25,13 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
 
   function myName() { return account.current && account.current.mentor ? account.current.mentor.name : null; }
 
+  /** Sends a frame; true when it went on the open duty line (false: offline, said on the panel). */
   function act(frame) {
     error.textContent = '';
-    if (!send(frame)) error.textContent = t('status.offline');
+    const went = send(frame);
+    if (!went) error.textContent = t('status.offline');
     render();
+    return went;
   }
 
   /** Every frame of the duty line; only talks concern this panel. */
@@ -105,7 +111,13 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   function render() {
     title.textContent = t('talk.mentor.title');
     const entries = [...talks.values()].sort((a, b) => (a.talk.id < b.talk.id ? 1 : -1));
+    for (const talkId of drafts.keys()) {
+      const entry = talks.get(talkId);
+      if (!entry || entry.talk.state === 'ended') drafts.delete(talkId); // nothing more to say there
+    }
+    const writing = writingIn();
     list.replaceChildren(...entries.map(card));
+    if (writing) backToBox(writing);
     const empty = entries.length === 0;
     list.hidden = empty;
     panel.hidden = empty && !error.textContent;
@@ -121,15 +133,27 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
       ended: t('talk.mentor.ended', { name: talk.pseudonym, why: t(`talk.ended.${talk.ended_by || 'mentor'}`) }),
     }[state] || '';
     const sorted = [...messages.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-    const text = h('textarea', { rows: '2', maxlength: '1000', 'aria-label': t('talk.mentor.writeTo', { name: talk.pseudonym }) });
+    const text = h('textarea', {
+      rows: '2', maxlength: '1000', 'aria-label': t('talk.mentor.writeTo', { name: talk.pseudonym }),
+      oninput: () => { if (text.value) drafts.set(talk.id, text.value); else drafts.delete(talk.id); },
+    });
+    text.value = drafts.get(talk.id) || '';
     const composer = h('form', {
       class: 'composer', novalidate: true,
       onsubmit: (event) => {
         event.preventDefault();
         const words = text.value.trim();
         if (!words) return;
-        act({ action: 'talk_send', talk_id: talk.id, text: words, client_id: crypto.randomUUID() });
-        text.value = '';
+        // Cleared only once the words are on an open line; offline, they stay in the box to send again.
+        if (send({ action: 'talk_send', talk_id: talk.id, text: words, client_id: crypto.randomUUID() })) {
+          drafts.delete(talk.id);
+          error.textContent = '';
+        } else {
+          drafts.set(talk.id, text.value);
+          error.textContent = t('status.offline');
+        }
+        render();
+        backToBox({ talkId: talk.id, start: null });
       },
     }, text, h('button', { type: 'submit', class: 'btn btn--primary composer__send', text: t('talk.send') }));
     enterSends(text, composer);
@@ -162,6 +186,30 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
         }) : null));
   }
 
+  /** The talk whose box the mentor is writing in (it has focus), with the caret, before a redraw. */
+  function writingIn() {
+    const box = document.activeElement;
+    if (!(box instanceof HTMLTextAreaElement) || !list.contains(box)) return null;
+    const card = box.closest('[data-talk]');
+    return card ? {
+      talkId: card.dataset.talk, start: box.selectionStart, end: box.selectionEnd,
+      direction: box.selectionDirection, scrollTop: box.scrollTop,
+    } : null;
+  }
+
+  /** Focus back in the talk's new box, the caret where it was (or at the end when it is not known). */
+  function backToBox({ talkId, start, end, direction, scrollTop }) {
+    const card = list.querySelector(`[data-talk="${CSS.escape(talkId)}"]`);
+    const box = card && card.querySelector('textarea');
+    if (!box) return; // the talk ended or was dismissed meanwhile
+    box.focus({ preventScroll: true });
+    if (start === null) box.setSelectionRange(box.value.length, box.value.length);
+    else {
+      box.setSelectionRange(start, end, direction);
+      box.scrollTop = scrollTop;
+    }
+  }
+
   function isShown(talk, message) {
     return Boolean(shown && shown.talkId === talk.id && shown.messageId === message.id);
   }
@@ -169,6 +217,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   function forget() {
     shown = null;
     talks.clear();
+    drafts.clear();
     render();
   }
 

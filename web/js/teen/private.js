@@ -2,7 +2,8 @@
 // and once a mentor accepts, a private conversation opens beside the group chat. Only this teen and
 // the mentors see it. The panel builds its own elements, so the page's markup needs nothing for it.
 // Its message box grows with the text and its list keeps to the newest, as the chat's own do
-// (grow.js, stick.js).
+// (grow.js, stick.js). The box stands outside the list a talk frame redraws, so what the teen is
+// writing stays as the mentor answers; words that could not go (offline) stay in it to send again.
 import { t, formatTime } from '../i18n.js';
 import { h, $ } from '../dom.js';
 import { enterSends } from '../chatview.js';
@@ -46,8 +47,11 @@ export function createPrivateTalk({ notices }) {
     next.addEventListener('status', () => render());
   }
 
+  /** Sends a frame; true when it went on the open socket (false: offline, said in the notices). */
   function act(action, fields = {}) {
-    if (!connection || !connection.sendFrame({ action, ...fields })) notices.show('error', t('status.offline'));
+    const went = Boolean(connection && connection.sendFrame({ action, ...fields }));
+    if (!went) notices.show('error', t('status.offline'));
+    return went;
   }
 
   function onFrame(frame) {
@@ -95,10 +99,12 @@ export function createPrivateTalk({ notices }) {
     event.preventDefault();
     const words = text.value.trim();
     if (!words || !talk || talk.state !== 'open') return;
-    pending = { client_id: crypto.randomUUID(), text: words };
-    act('talk_send', { talk_id: talk.id, text: words, client_id: pending.client_id });
-    text.value = '';
-    fitText(); // back to one line
+    const clientId = crypto.randomUUID();
+    if (act('talk_send', { talk_id: talk.id, text: words, client_id: clientId })) {
+      pending = { client_id: clientId, text: words };
+      text.value = '';
+      fitText(); // back to one line
+    }
     text.focus();
   }
 
