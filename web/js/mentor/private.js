@@ -29,7 +29,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   function act(frame) {
     error.textContent = '';
     const went = send(frame);
-    if (!went) error.textContent = t('status.offline');
+    if (!went) error.textContent = t('talk.offline');
     render();
     return went;
   }
@@ -150,7 +150,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
           error.textContent = '';
         } else {
           drafts.set(talk.id, text.value);
-          error.textContent = t('status.offline');
+          error.textContent = t('talk.offline');
         }
         render();
         backToBox({ talkId: talk.id, start: null });

@@ -50,7 +50,7 @@ export function createPrivateTalk({ notices }) {
   /** Sends a frame; true when it went on the open socket (false: offline, said in the notices). */
   function act(action, fields = {}) {
     const went = Boolean(connection && connection.sendFrame({ action, ...fields }));
-    if (!went) notices.show('error', t('status.offline'));
+    if (!went) notices.show('error', t('talk.offline'));
     return went;
   }
 
