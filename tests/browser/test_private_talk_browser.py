@@ -253,7 +253,9 @@ def test_the_mentors_half_written_answer_stays_while_the_teen_writes_and_while_o
     sockets = cut_the_line(mette)
     answer.fill("jeg ringer til dig senere")
     answer.press("Enter")
-    expect(mette.locator("#talks-error")).to_have_text("Du er offline, så det blev ikke sendt. Prøv igen, når du er online.")
+    expect(mette.locator("#talks-error")).to_have_text(
+        "Du er offline, så det blev ikke sendt. Prøv igen, når du er online."
+    )
     expect(answer).to_have_value("jeg ringer til dig senere")
     back_online(mette, sockets)
     talk.get_by_role("button", name="Send").click()
