@@ -265,11 +265,11 @@ def test_the_mentors_half_written_answer_stays_while_the_teen_writes_and_while_o
 
 
 def test_the_teens_half_written_words_stay_while_the_mentor_writes_and_while_offline(stack, new_page):
-    _, rosa, talk = open_talk(new_page, stack, "Solsort")
+    _, rosa, talk = open_talk(new_page, stack, "Gærdesanger")
     words = rosa.locator("#talk-text")
     words.press_sequentially("jeg ved ikke hvordan")
     for line in ("fortæl i dit eget tempo", "jeg lytter"):
-        talk.get_by_label("Skriv til Solsort").fill(line)
+        talk.get_by_label("Skriv til Gærdesanger").fill(line)
         talk.get_by_role("button", name="Send").click()
         expect(rosa.locator("#talk-messages .message__text", has_text=line)).to_have_count(1)
     expect(words).to_have_value("jeg ved ikke hvordan")
