@@ -300,3 +300,32 @@ def test_numerals_that_are_not_decimal_digits_never_crash_the_screen():
     for numeral in odd:
         for line in (f"{numeral} dårlig {numeral} okay", f"jeg har taget {numeral}{numeral} piller", numeral * 8):
             screen_message(line)  # a verdict, whatever it is; never an exception
+
+
+class TestDanishMan:
+    """Danish "man" is "one", the generic pronoun ("man skal møde op kl 8"): it is not a man asking a
+    teen for pictures, and a mentor alerted to every such sentence learns to ignore alerts."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "man skal møde op kl 8 i morgen",
+            "man kan se billeder af det på nettet",
+            "sex og samfund har både en chat og en telefon man kan ringe til",
+            "man bør tage kroppen med i idræt haha",
+        ],
+    )
+    def test_the_generic_pronoun_raises_no_alert(self, text: str) -> None:
+        assert screen_message(text, CrisisDetector()).crisis_terms == ()
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "a man keeps asking me for pics",
+            "this man online wants to meet me",
+            "an old man keeps texting me",
+            "en voksen mand vil have billeder af mig",
+        ],
+    )
+    def test_a_man_asking_for_pictures_or_a_meeting_still_does(self, text: str) -> None:
+        assert "grooming" in screen_message(text, CrisisDetector()).crisis_terms
