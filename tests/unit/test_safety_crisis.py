@@ -329,3 +329,30 @@ class TestDanishMan:
     )
     def test_a_man_asking_for_pictures_or_a_meeting_still_does(self, text: str) -> None:
         assert "grooming" in screen_message(text, CrisisDetector()).crisis_terms
+
+
+class TestPicturesSpread:
+    """Pictures or videos of the teen spread by others reach the mentors (image-based abuse)."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "nogen har lagt billeder af mig ud på snap",
+            "de har spredt en video af mig i klassen",
+            "someone posted pics of me without asking",
+        ],
+    )
+    def test_pictures_spread_by_others_are_flagged_as_danger(self, text: str) -> None:
+        verdict = screen_message(text, CrisisDetector())
+        assert "abuse" in verdict.crisis_terms and verdict.kind == "danger"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "min mormor har delt billeder af mig fra ferien",
+            "jeg har lagt billeder af mig selv op på insta",
+            "can you share pictures of your dog",
+        ],
+    )
+    def test_pictures_shared_in_ordinary_ways_are_not(self, text: str) -> None:
+        assert screen_message(text, CrisisDetector()).crisis_terms == ()
