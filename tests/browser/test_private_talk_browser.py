@@ -348,3 +348,31 @@ def test_a_teens_message_on_a_dying_connection_reaches_the_mentor_exactly_once(s
     finch.wait_for_timeout(1000)  # a second copy would have come by now
     expect(talk.locator(".message__text", has_text="jeg er her")).to_have_count(1)
     expect(talk.locator(".message__text")).to_have_text(["er du der stadig?", "jeg er her"])
+
+
+def test_a_talk_message_not_yet_sent_survives_a_reload_and_a_refusal_offers_send_again(stack, new_page):
+    mette, wren, talk = open_talk(new_page, stack, "Fuglekonge")
+    box = wren.locator("#talk-text")
+    wren.evaluate("() => { window.__lose = true; }")  # never left the phone
+    box.fill("jeg lukkede siden ved en fejl")
+    box.press("Enter")
+    expect(wren.locator("#talk-messages .message--pending")).to_contain_text("jeg lukkede siden ved en fejl")
+    wren.reload()  # the outbox is in sessionStorage: back in the chat, it goes
+    expect(wren.locator("#chat-status")).to_have_attribute("data-status", "online", timeout=20_000)
+    expect(talk.locator(".message__text", has_text="jeg lukkede siden ved en fejl")).to_have_count(1)
+    expect(wren.locator("#talk-messages .message--pending")).to_have_count(0)
+    expect(wren.locator("#talk-messages .message__text")).to_have_text(["jeg lukkede siden ved en fejl"])
+
+    # Written offline while the mentor ends the talk: the server refuses it, and the teen sees that.
+    sockets = cut_the_line(wren)
+    box.fill("vent, en ting mere")
+    box.press("Enter")
+    talk.get_by_role("button", name="Afslut samtalen").click()
+    expect(mette.locator("#talks-list li").filter(has_text="Samtalen med Fuglekonge er slut")).to_be_visible()
+    back_online(wren, sockets)
+    failed = wren.locator("#talk-messages .message--failed")
+    expect(failed).to_contain_text("vent, en ting mere")
+    expect(failed).to_contain_text("Ikke sendt")
+    expect(failed.get_by_role("button", name="Send igen")).to_be_visible()
+    failed.get_by_role("button", name="Slet").click()
+    expect(failed).to_have_count(0)
