@@ -19,7 +19,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   const announced = new Set(); // requests already announced to screen readers
   let shown = null; // {talkId, messageId}: the reported message a mentor asked to see in its talk
   const drafts = new Map(); // talk id -> the answer being written, until it is in the outbox
-  const outbox = new TalkOutbox({ storageKey: 'gruppechat.talkoutbox.mentor', transmit: send, onChange: () => render() });
+  let outbox = null; // the logged-in mentor's talk outbox (box())
   const list = h('ul', { id: 'talks-list', class: 'talks__list' });
   const error = h('p', { id: 'talks-error', class: 'form-error', role: 'alert' });
   const title = h('h2', { id: 'talks-title', class: 'side-title' });
@@ -28,6 +28,16 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   $('#alerts-taken').after(panel);
 
   function myName() { return account.current && account.current.mentor ? account.current.mentor.name : null; }
+
+  /** The talk outbox of the mentor logged in now: another's words never go out under their name. */
+  function box() {
+    const owner = account.current && account.current.mentor ? account.current.mentor.id : 'nobody';
+    if (!outbox || outbox.owner !== owner) {
+      outbox = new TalkOutbox({ storageKey: `gruppechat.talkoutbox.mentor.${owner}`, transmit: send, onChange: () => render() });
+      outbox.owner = owner;
+    }
+    return outbox;
+  }
 
   /** Sends a frame; true when it went on the open duty line (false: offline, said on the panel). */
   function act(frame) {
@@ -40,7 +50,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
 
   /** Every frame of the duty line; only talks concern this panel. */
   function onFrame(frame) {
-    outbox.onFrame(frame); // a confirmation of what this mentor sent, or its refusal
+    box().onFrame(frame); // a confirmation of what this mentor sent, or its refusal
     switch (frame.type) {
       case 'talk': {
         const entry = talks.get(frame.talk.id) || { talk: frame.talk, messages: new Map() };
@@ -83,7 +93,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   /** The duty line (re)opened: ask for every talk going on, with its messages; send what waited. */
   function resume() {
     send({ action: 'talk_catch_up' });
-    outbox.flush();
+    box().flush();
   }
 
   /** A report's "show in context" for a talk's message: the talk (any of the organisation's, ended
@@ -139,7 +149,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
       ended: t('talk.mentor.ended', { name: talk.pseudonym, why: t(`talk.ended.${talk.ended_by || 'mentor'}`) }),
     }[state] || '';
     const sorted = [...messages.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-    const waiting = mine ? outbox.forTalk(talk.id) : [];
+    const waiting = mine ? box().forTalk(talk.id) : [];
     const text = h('textarea', {
       rows: '2', maxlength: '1000', 'aria-label': t('talk.mentor.writeTo', { name: talk.pseudonym }),
       oninput: () => { if (text.value) drafts.set(talk.id, text.value); else drafts.delete(talk.id); },
@@ -153,7 +163,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
         if (!words) return;
         // In the outbox, the words are safe (sent now or once the line is back): the box can be cleared.
         drafts.delete(talk.id);
-        outbox.write(talk.id, words);
+        box().write(talk.id, words);
         render();
         backToBox({ talkId: talk.id, start: null });
       },
@@ -185,7 +195,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
         state === 'ended' ? h('button', {
           type: 'button', class: 'btn btn--quiet btn--small', text: t('nav.dismiss'),
           onclick: () => { // what could not go to an ended talk goes with it
-            for (const item of outbox.forTalk(talk.id)) outbox.discard(item.client_id);
+            for (const item of box().forTalk(talk.id)) box().discard(item.client_id);
             talks.delete(talk.id);
             render();
           },
@@ -200,8 +210,8 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
       h('span', { class: 'message__state', text: t(failed ? 'chat.notSent' : 'chat.sending') }),
       h('p', { class: 'message__text', text: item.text }),
       failed ? h('p', { class: 'message__error', text: sendErrorText(item.error || {}) }) : null,
-      failed ? h('button', { type: 'button', class: 'btn btn--small', text: t('chat.sendAgain'), onclick: () => outbox.retry(item.client_id) }) : null,
-      failed ? h('button', { type: 'button', class: 'btn btn--small btn--quiet', text: t('chat.discard'), onclick: () => outbox.discard(item.client_id) }) : null);
+      failed ? h('button', { type: 'button', class: 'btn btn--small', text: t('chat.sendAgain'), onclick: () => box().retry(item.client_id) }) : null,
+      failed ? h('button', { type: 'button', class: 'btn btn--small btn--quiet', text: t('chat.discard'), onclick: () => box().discard(item.client_id) }) : null);
   }
 
   /** The talk whose box the mentor is writing in (it has focus), with the caret, before a redraw. */
@@ -236,7 +246,8 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
     shown = null;
     talks.clear();
     drafts.clear();
-    outbox.clear(); // logged out: what did not go is not for the next mentor at this screen
+    if (outbox) outbox.clear(); // logged out: what did not go is not for the next mentor at this screen
+    outbox = null;
     render();
   }
 
