@@ -171,12 +171,21 @@ def test_a_reported_talk_message_is_labelled_shown_in_its_talk_and_removed_from_
     expect(lark.locator("#talk-status")).to_have_text("Du afsluttede samtalen.")
 
 
-# Every WebSocket the page opens, so a test can cut the line as a dropped connection does.
+# Every WebSocket the page opens, so a test can cut the line as a dropped connection does. With
+# ``__lose`` set, a talk message handed to the socket never leaves the phone (the signal went as it
+# left); with ``__deaf`` set, the server's ``private_message`` frames never arrive (it went on the way back).
 KEEP_SOCKETS = """
 window.__sockets = [];
 const Real = window.WebSocket;
 window.WebSocket = class extends Real {
   constructor(...args) { super(...args); window.__sockets.push(this); }
+  send(data) { if (!(window.__lose && String(data).includes('"talk_send"'))) super.send(data); }
+  get onmessage() { return super.onmessage; }
+  set onmessage(handler) {
+    super.onmessage = handler && ((event) => {
+      if (!(window.__deaf && String(event.data).includes('"private_message"'))) handler(event);
+    });
+  }
 };
 """
 OPEN_SOCKETS = "() => window.__sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length"
@@ -249,19 +258,33 @@ def test_the_mentors_half_written_answer_stays_while_the_teen_writes_and_while_o
     expect(answer).to_have_value("")
     assert focused(answer)  # ready for the next line
 
-    # Offline, the answer cannot go: it stays in the box, and goes once the line is back.
+    # Offline, the answer goes into the outbox: shown as on its way, and sent once the line is back.
     sockets = cut_the_line(mette)
     answer.fill("jeg ringer til dig senere")
     answer.press("Enter")
-    expect(mette.locator("#talks-error")).to_have_text(
-        "Du er offline, så det blev ikke sendt. Prøv igen, når du er online."
-    )
-    expect(answer).to_have_value("jeg ringer til dig senere")
+    expect(answer).to_have_value("")
+    pending = talk.locator(".message--pending")
+    expect(pending).to_contain_text("jeg ringer til dig senere")
+    expect(pending).to_contain_text("Sender …")
+    expect(mette.locator("#talks-error")).to_have_text("")  # no "not sent": it will go
     back_online(mette, sockets)
-    talk.get_by_role("button", name="Send").click()
     expect(rosa.locator("#talk-messages .message__text")).to_have_count(4)
     expect(rosa.locator("#talk-messages .message__text").last).to_have_text("jeg ringer til dig senere")
-    expect(answer).to_have_value("")
+    expect(pending).to_have_count(0)
+    expect(talk.locator(".message__text", has_text="jeg ringer til dig senere")).to_have_count(1)
+
+    # Handed to a socket that died before the frame left: sent again when the line is back, once.
+    mette.evaluate("() => { window.__lose = true; }")
+    answer.fill("er du stadig der?")
+    answer.press("Enter")
+    expect(pending).to_contain_text("er du stadig der?")
+    sockets = cut_the_line(mette)
+    mette.evaluate("() => { window.__lose = false; }")
+    back_online(mette, sockets)
+    expect(rosa.locator("#talk-messages .message__text").last).to_have_text("er du stadig der?")
+    expect(pending).to_have_count(0)
+    rosa.wait_for_timeout(1000)  # a second copy would have come by now
+    expect(rosa.locator("#talk-messages .message__text", has_text="er du stadig der?")).to_have_count(1)
 
 
 def test_the_teens_half_written_words_stay_while_the_mentor_writes_and_while_offline(stack, new_page):
@@ -276,13 +299,80 @@ def test_the_teens_half_written_words_stay_while_the_mentor_writes_and_while_off
     assert focused(words)
     assert caret(words) == [20, 20]
 
+    # Written offline: into the outbox (the box is free again), waiting for the line, then sent once.
     sockets = cut_the_line(rosa)
     words.press_sequentially(" jeg skal sige det")
     words.press("Enter")
-    expect(rosa.locator("#chat-notices")).to_contain_text("Du er offline, så det blev ikke sendt")
-    expect(words).to_have_value("jeg ved ikke hvordan jeg skal sige det")
-    back_online(rosa, sockets)
-    expect(rosa.locator("#chat-status")).to_have_attribute("data-status", "online", timeout=20_000)
-    words.press("Enter")
-    expect(talk.locator(".message__text").last).to_have_text("jeg ved ikke hvordan jeg skal sige det")
     expect(words).to_have_value("")
+    pending = rosa.locator("#talk-messages .message--pending")
+    expect(pending).to_contain_text("jeg ved ikke hvordan jeg skal sige det")
+    expect(pending).to_contain_text("Venter på forbindelse – sendes automatisk")
+    expect(rosa.locator("#chat-notices")).not_to_contain_text("blev ikke sendt")
+    back_online(rosa, sockets)
+    expect(talk.locator(".message__text").last).to_have_text("jeg ved ikke hvordan jeg skal sige det")
+    expect(pending).to_have_count(0)
+    expect(rosa.locator("#talk-messages .message__text", has_text="jeg skal sige det")).to_have_count(1)
+
+
+def test_a_teens_message_on_a_dying_connection_reaches_the_mentor_exactly_once(stack, new_page):
+    """The phone loses signal as the message leaves, or before the server's answer is back: the
+    message waits in the outbox, goes again when the line is back, and the mentor has it once."""
+    _, finch, talk = open_talk(new_page, stack, "Grønsisken")
+    box = finch.locator("#talk-text")
+    pending = finch.locator("#talk-messages .message--pending")
+
+    finch.evaluate("() => { window.__lose = true; }")  # the frame is handed to the socket, and lost
+    box.fill("er du der stadig?")
+    box.press("Enter")
+    expect(box).to_have_value("")
+    expect(pending).to_contain_text("er du der stadig?")
+    sockets = cut_the_line(finch)
+    finch.evaluate("() => { window.__lose = false; }")
+    expect(pending).to_contain_text("Venter på forbindelse")
+    back_online(finch, sockets)
+    expect(talk.locator(".message__text", has_text="er du der stadig?")).to_have_count(1)
+    expect(pending).to_have_count(0)
+    expect(finch.locator("#talk-messages .message__text", has_text="er du der stadig?")).to_have_count(1)
+
+    # It reached the server, but the answer was lost on the way back: sent again, stored once.
+    finch.evaluate("() => { window.__deaf = true; }")
+    box.fill("jeg er her")
+    box.press("Enter")
+    expect(talk.locator(".message__text", has_text="jeg er her")).to_have_count(1)
+    expect(pending).to_contain_text("jeg er her")  # not confirmed to the teen yet
+    sockets = cut_the_line(finch)
+    finch.evaluate("() => { window.__deaf = false; }")
+    back_online(finch, sockets)
+    expect(pending).to_have_count(0)
+    expect(finch.locator("#talk-messages .message__text", has_text="jeg er her")).to_have_count(1)
+    finch.wait_for_timeout(1000)  # a second copy would have come by now
+    expect(talk.locator(".message__text", has_text="jeg er her")).to_have_count(1)
+    expect(talk.locator(".message__text")).to_have_text(["er du der stadig?", "jeg er her"])
+
+
+def test_a_talk_message_not_yet_sent_survives_a_reload_and_a_refusal_offers_send_again(stack, new_page):
+    mette, wren, talk = open_talk(new_page, stack, "Fuglekonge")
+    box = wren.locator("#talk-text")
+    wren.evaluate("() => { window.__lose = true; }")  # never left the phone
+    box.fill("jeg lukkede siden ved en fejl")
+    box.press("Enter")
+    expect(wren.locator("#talk-messages .message--pending")).to_contain_text("jeg lukkede siden ved en fejl")
+    wren.reload()  # the outbox is in sessionStorage: back in the chat, it goes
+    expect(wren.locator("#chat-status")).to_have_attribute("data-status", "online", timeout=20_000)
+    expect(talk.locator(".message__text", has_text="jeg lukkede siden ved en fejl")).to_have_count(1)
+    expect(wren.locator("#talk-messages .message--pending")).to_have_count(0)
+    expect(wren.locator("#talk-messages .message__text")).to_have_text(["jeg lukkede siden ved en fejl"])
+
+    # Written offline while the mentor ends the talk: the server refuses it, and the teen sees that.
+    sockets = cut_the_line(wren)
+    box.fill("vent, en ting mere")
+    box.press("Enter")
+    talk.get_by_role("button", name="Afslut samtalen").click()
+    expect(mette.locator("#talks-list li").filter(has_text="Samtalen med Fuglekonge er slut")).to_be_visible()
+    back_online(wren, sockets)
+    failed = wren.locator("#talk-messages .message--failed")
+    expect(failed).to_contain_text("vent, en ting mere")
+    expect(failed).to_contain_text("Ikke sendt")
+    expect(failed.get_by_role("button", name="Send igen")).to_be_visible()
+    failed.get_by_role("button", name="Slet").click()
+    expect(failed).to_have_count(0)

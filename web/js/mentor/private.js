@@ -7,15 +7,19 @@
 // queue leaves the talk (``message_removed`` with its ``talk_id``).
 // Every talk frame redraws the cards, so what the mentor is writing to a teen is kept apart (drafts)
 // and put back, focus and caret too: a teen's new message must not wipe a half-written answer.
+// What the mentor sends goes through the talk outbox (talkoutbox.js): shown as on its way until the
+// server confirms it, sent again when the duty line is back, never lost and never doubled.
 import { t, formatTime, errorText } from '../i18n.js';
 import { h, $ } from '../dom.js';
-import { enterSends } from '../chatview.js';
+import { enterSends, sendErrorText } from '../chatview.js';
+import { TalkOutbox } from '../talkoutbox.js';
 
 export function createPrivateTalks({ account, send, currentChat, announce }) {
   const talks = new Map(); // talk id -> {talk, messages: Map(id -> message)}
   const announced = new Set(); // requests already announced to screen readers
   let shown = null; // {talkId, messageId}: the reported message a mentor asked to see in its talk
-  const drafts = new Map(); // talk id -> the answer being written, until it went on an open line
+  const drafts = new Map(); // talk id -> the answer being written, until it is in the outbox
+  let outbox = null; // the logged-in mentor's talk outbox (box())
   const list = h('ul', { id: 'talks-list', class: 'talks__list' });
   const error = h('p', { id: 'talks-error', class: 'form-error', role: 'alert' });
   const title = h('h2', { id: 'talks-title', class: 'side-title' });
@@ -24,6 +28,16 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
   $('#alerts-taken').after(panel);
 
   function myName() { return account.current && account.current.mentor ? account.current.mentor.name : null; }
+
+  /** The talk outbox of the mentor logged in now: another's words never go out under their name. */
+  function box() {
+    const owner = account.current && account.current.mentor ? account.current.mentor.id : 'nobody';
+    if (!outbox || outbox.owner !== owner) {
+      outbox = new TalkOutbox({ storageKey: `gruppechat.talkoutbox.mentor.${owner}`, transmit: send, onChange: () => render() });
+      outbox.owner = owner;
+    }
+    return outbox;
+  }
 
   /** Sends a frame; true when it went on the open duty line (false: offline, said on the panel). */
   function act(frame) {
@@ -36,6 +50,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
 
   /** Every frame of the duty line; only talks concern this panel. */
   function onFrame(frame) {
+    box().onFrame(frame); // a confirmation of what this mentor sent, or its refusal
     switch (frame.type) {
       case 'talk': {
         const entry = talks.get(frame.talk.id) || { talk: frame.talk, messages: new Map() };
@@ -75,9 +90,10 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
     }
   }
 
-  /** The duty line (re)opened: ask for every talk going on, with its messages. */
+  /** The duty line (re)opened: ask for every talk going on, with its messages; send what waited. */
   function resume() {
     send({ action: 'talk_catch_up' });
+    box().flush();
   }
 
   /** A report's "show in context" for a talk's message: the talk (any of the organisation's, ended
@@ -133,6 +149,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
       ended: t('talk.mentor.ended', { name: talk.pseudonym, why: t(`talk.ended.${talk.ended_by || 'mentor'}`) }),
     }[state] || '';
     const sorted = [...messages.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const waiting = mine ? box().forTalk(talk.id) : [];
     const text = h('textarea', {
       rows: '2', maxlength: '1000', 'aria-label': t('talk.mentor.writeTo', { name: talk.pseudonym }),
       oninput: () => { if (text.value) drafts.set(talk.id, text.value); else drafts.delete(talk.id); },
@@ -144,14 +161,9 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
         event.preventDefault();
         const words = text.value.trim();
         if (!words) return;
-        // Cleared only once the words are on an open line; offline, they stay in the box to send again.
-        if (send({ action: 'talk_send', talk_id: talk.id, text: words, client_id: crypto.randomUUID() })) {
-          drafts.delete(talk.id);
-          error.textContent = '';
-        } else {
-          drafts.set(talk.id, text.value);
-          error.textContent = t('talk.offline');
-        }
+        // In the outbox, the words are safe (sent now or once the line is back): the box can be cleared.
+        drafts.delete(talk.id);
+        box().write(talk.id, words);
         render();
         backToBox({ talkId: talk.id, start: null });
       },
@@ -160,7 +172,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
     return h('li', { class: `talk talk--${state}`, dataset: { talk: talk.id, state }, tabindex: '-1' },
       h('p', { class: 'talk__line', text: line }),
       h('time', { class: 'hint', datetime: talk.created_at, text: formatTime(talk.created_at) }),
-      sorted.length ? h('ol', { class: 'messages talk__messages' }, sorted.map((m) => h('li', {
+      sorted.length || waiting.length ? h('ol', { class: 'messages talk__messages' }, sorted.map((m) => h('li', {
         class: isShown(talk, m) ? 'message message--reported' : 'message', dataset: { id: m.id },
         tabindex: isShown(talk, m) ? '-1' : null,
       },
@@ -168,7 +180,7 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
         isShown(talk, m) ? ' ' : null,
         h('span', { class: 'message__who', text: m.pseudonym }), ' ',
         h('time', { class: 'message__time', datetime: m.created_at, text: formatTime(m.created_at) }),
-        h('p', { class: 'message__text', text: m.text })))) : null,
+        h('p', { class: 'message__text', text: m.text }))), waiting.map(pendingItem)) : null,
       state === 'open' && mine ? composer : null,
       h('div', { class: 'actions' },
         state === 'requested' ? h('button', {
@@ -182,8 +194,24 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
         }) : null,
         state === 'ended' ? h('button', {
           type: 'button', class: 'btn btn--quiet btn--small', text: t('nav.dismiss'),
-          onclick: () => { talks.delete(talk.id); render(); },
+          onclick: () => { // what could not go to an ended talk goes with it
+            for (const item of box().forTalk(talk.id)) box().discard(item.client_id);
+            talks.delete(talk.id);
+            render();
+          },
         }) : null));
+  }
+
+  /** A message on its way ("Sending …" until the server has it), or refused, with "Send again". */
+  function pendingItem(item) {
+    const failed = item.state === 'failed';
+    return h('li', { class: `message message--pending${failed ? ' message--failed' : ''}`, dataset: { clientId: item.client_id } },
+      h('span', { class: 'message__who', text: myName() || t('chat.you') }), ' ',
+      h('span', { class: 'message__state', text: t(failed ? 'chat.notSent' : 'chat.sending') }),
+      h('p', { class: 'message__text', text: item.text }),
+      failed ? h('p', { class: 'message__error', text: sendErrorText(item.error || {}) }) : null,
+      failed ? h('button', { type: 'button', class: 'btn btn--small', text: t('chat.sendAgain'), onclick: () => box().retry(item.client_id) }) : null,
+      failed ? h('button', { type: 'button', class: 'btn btn--small btn--quiet', text: t('chat.discard'), onclick: () => box().discard(item.client_id) }) : null);
   }
 
   /** The talk whose box the mentor is writing in (it has focus), with the caret, before a redraw. */
@@ -218,6 +246,8 @@ export function createPrivateTalks({ account, send, currentChat, announce }) {
     shown = null;
     talks.clear();
     drafts.clear();
+    if (outbox) outbox.clear(); // logged out: what did not go is not for the next mentor at this screen
+    outbox = null;
     render();
   }
 

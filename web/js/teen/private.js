@@ -3,10 +3,12 @@
 // the mentors see it. The panel builds its own elements, so the page's markup needs nothing for it.
 // Its message box grows with the text and its list keeps to the newest, as the chat's own do
 // (grow.js, stick.js). The box stands outside the list a talk frame redraws, so what the teen is
-// writing stays as the mentor answers; words that could not go (offline) stay in it to send again.
+// writing stays as the mentor answers. What is sent goes through the talk outbox (talkoutbox.js):
+// shown as on its way until the server confirms it, sent again when the line is back, never lost.
 import { t, formatTime } from '../i18n.js';
 import { h, $ } from '../dom.js';
-import { enterSends } from '../chatview.js';
+import { enterSends, sendErrorText } from '../chatview.js';
+import { TalkOutbox } from '../talkoutbox.js';
 import { growWithText } from './grow.js';
 import { StickyList } from './stick.js';
 
@@ -14,7 +16,7 @@ export function createPrivateTalk({ notices }) {
   let connection = null; // the group chat's ChatConnection: talks travel on the same socket
   let talk = null; // the talk as the server last described it
   const messages = new Map(); // id -> message of the talk, sorted by id when shown
-  let pending = null; // {client_id, text} of the message on its way
+  let outbox = null; // the talk's messages on their way (one per group connection)
 
   const ask = h('button', { type: 'button', id: 'talk-ask', class: 'btn btn--small talk__ask', text: t('talk.ask'), onclick: () => act('talk_request') });
   const title = h('h2', { id: 'talk-title', class: 'talk__title' });
@@ -40,8 +42,16 @@ export function createPrivateTalk({ notices }) {
     connection = next;
     talk = null;
     messages.clear();
+    outbox = new TalkOutbox({
+      storageKey: `gruppechat.talkoutbox.${next.groupId}`,
+      transmit: (frame) => next.status === 'online' && next.sendFrame(frame),
+      onChange: () => render(),
+    });
     render();
-    next.addEventListener('joined', () => next.sendFrame({ action: 'talk_catch_up' })); // after a reload or a drop
+    next.addEventListener('joined', () => { // after a reload or a drop: the talk, then what waited
+      next.sendFrame({ action: 'talk_catch_up' });
+      outbox.flush();
+    });
     next.addEventListener('frame', (event) => onFrame(event.detail));
     next.addEventListener('ended', () => { talk = null; render(); });
     next.addEventListener('status', () => render());
@@ -55,6 +65,9 @@ export function createPrivateTalk({ notices }) {
   }
 
   function onFrame(frame) {
+    const own = frame.type === 'private_message' && outbox.has(frame.message.client_id);
+    const heldBack = outbox.onFrame(frame); // confirmed, refused, or held back by the guard
+    if (heldBack) handBack(heldBack);
     switch (frame.type) {
       case 'talk': {
         const fresh = !talk || talk.id !== frame.talk.id;
@@ -71,40 +84,31 @@ export function createPrivateTalk({ notices }) {
       case 'talk_history':
         if (!talk || frame.talk_id !== talk.id) return;
         for (const message of frame.messages || [frame.message]) messages.set(message.id, message);
-        if (frame.type === 'private_message' && pending && frame.message.client_id === pending.client_id) {
-          pending = null;
-          sticky.toBottom(); // your own message: back to the newest, as in the group chat
-        }
+        if (own) sticky.toBottom(); // your own message: back to the newest, as in the group chat
         render();
         break;
       case 'message_removed':
         // A mentor removed a message of the talk from the reports queue.
         if (talk && frame.talk_id === talk.id && messages.delete(frame.message_id)) render();
         break;
-      case 'notice': // held back by the anonymity guard: hand the words back, as the group chat does
-      case 'error':
-        if (pending && frame.client_id === pending.client_id) handBack();
-        break;
       default: break;
     }
   }
 
-  /** The words of a message that did not go, back in the box so nothing the teen wrote is lost. */
-  function handBack() {
-    if (!text.value) { text.value = pending.text; fitText(); }
-    pending = null;
+  /** Held back by the anonymity guard: the words back in the box, as the group chat does. */
+  function handBack(item) {
+    if (!text.value) { text.value = item.text; fitText(); }
   }
 
   function send(event) {
     event.preventDefault();
     const words = text.value.trim();
     if (!words || !talk || talk.state !== 'open') return;
-    const clientId = crypto.randomUUID();
-    if (act('talk_send', { talk_id: talk.id, text: words, client_id: clientId })) {
-      pending = { client_id: clientId, text: words };
-      text.value = '';
-      fitText(); // back to one line
-    }
+    outbox.write(talk.id, words); // kept until the server confirms it, online or not
+    text.value = '';
+    fitText(); // back to one line
+    sticky.toBottom();
+    render();
     text.focus();
   }
 
@@ -121,7 +125,8 @@ export function createPrivateTalk({ notices }) {
       ended: t(`talk.ended.${talk.ended_by || 'mentor'}`),
     }[state] || '';
     composer.hidden = state !== 'open';
-    list.hidden = state !== 'open' && messages.size === 0;
+    const waiting = outbox.forTalk(talk.id);
+    list.hidden = state !== 'open' && messages.size === 0 && waiting.length === 0;
     accept.hidden = state !== 'invited';
     decline.hidden = state !== 'invited';
     end.hidden = state === 'ended' || state === 'invited';
@@ -138,8 +143,21 @@ export function createPrivateTalk({ notices }) {
           type: 'button', class: 'btn btn--small btn--quiet', text: t('chat.report'),
           onclick: () => act('talk_report', { talk_id: talk.id, message_id: message.id, reason: 'other' }),
         }));
-    }));
+    }), ...waiting.map(pendingItem));
     sticky.afterRender();
+  }
+
+  /** A message on its way: "Sending …", waiting for the line, or refused with "Send again". */
+  function pendingItem(item) {
+    const failed = item.state === 'failed';
+    const online = connection && connection.status === 'online';
+    return h('li', { class: `message message--own message--pending${failed ? ' message--failed' : ''}`, dataset: { clientId: item.client_id } },
+      h('span', { class: 'message__who', text: t('chat.you') }), ' ',
+      h('span', { class: 'message__state', text: failed ? t('chat.notSent') : t(online ? 'chat.sending' : 'chat.waitingForNetwork') }),
+      h('p', { class: 'message__text', text: item.text }),
+      failed ? h('p', { class: 'message__error', text: sendErrorText(item.error || {}) }) : null,
+      failed ? h('button', { type: 'button', class: 'btn btn--small', text: t('chat.sendAgain'), onclick: () => outbox.retry(item.client_id) }) : null,
+      failed ? h('button', { type: 'button', class: 'btn btn--small btn--quiet', text: t('chat.discard'), onclick: () => outbox.discard(item.client_id) }) : null);
   }
 
   document.addEventListener('langchange', () => {
