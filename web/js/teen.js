@@ -37,7 +37,7 @@ async function main() {
   const api = new Api(config.apiUrl, () => account.current && account.current.token);
 
   const notices = createNotices();
-  const privateTalk = createPrivateTalk({ notices });
+  const privateTalk = createPrivateTalk({ notices, account });
   const report = createReport({ currentChat: () => chat.current, notices });
   const reminders = createReminders({ api, apiUrl: config.apiUrl });
   const groups = createGroups({

@@ -12,7 +12,7 @@ import { TalkOutbox } from '../talkoutbox.js';
 import { growWithText } from './grow.js';
 import { StickyList } from './stick.js';
 
-export function createPrivateTalk({ notices }) {
+export function createPrivateTalk({ notices, account }) {
   let connection = null; // the group chat's ChatConnection: talks travel on the same socket
   let talk = null; // the talk as the server last described it
   const messages = new Map(); // id -> message of the talk, sorted by id when shown
@@ -43,7 +43,8 @@ export function createPrivateTalk({ notices }) {
     talk = null;
     messages.clear();
     outbox = new TalkOutbox({
-      storageKey: `gruppechat.talkoutbox.${next.groupId}`,
+      // per teen and group, like the chat's outbox: another teen signing in on this tab never gets it
+      storageKey: `gruppechat.talkoutbox.${account.current ? account.current.pseudonym : ''}.${next.groupId}`,
       transmit: (frame) => next.status === 'online' && next.sendFrame(frame),
       onChange: () => render(),
     });
