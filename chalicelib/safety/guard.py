@@ -389,6 +389,13 @@ def _cued(text: str) -> bool:
     return bool(_PHONE_CUES.search(text))
 
 
+@lru_cache(maxsize=4)  # asked by several readings of the same message
+def _counts_things(text: str) -> bool:
+    """A word for time, units, results or a list: the numbers count something ("21, 14, 30, 12 i de
+    fire kampe", "kl 20 30"), so groups of digits in it are read as a number only with a cue."""
+    return bool(_TIME_WORDS.search(text) or _LIST_WORDS.search(text))
+
+
 # "jenny 867-5309": a local number with its dash, not a range of amounts or years.
 _NANP_DASHED = _Regex(r"(?<![\d+.,:/-])[2-9]\d{2}\s?[-–]\s?(?!19\d\d|20\d\d)\d{4}(?![\d]|[.,:/-]\d)")
 
@@ -397,9 +404,7 @@ _SEVEN_DIGITS = _Regex(r"(?<![\d+.,:/-])[2-9](?:[\s.-]?\d){6}(?![\d]|[.,:/-]\d)"
 
 
 def _cued_nanp(text: str) -> bool:
-    if any(not _not_a_phone(m.group()) for m in _NANP_DASHED.finditer(text)) and not (
-        _TIME_WORDS.search(text) or _LIST_WORDS.search(text)
-    ):
+    if any(not _not_a_phone(m.group()) for m in _NANP_DASHED.finditer(text)) and not _counts_things(text):
         return True
     if not _cued(text):
         return False
@@ -410,7 +415,7 @@ def _cued_nanp(text: str) -> bool:
     if any(
         not _not_a_phone(m.group()) and _DIGITS_ONLY.sub("", m.group()) not in _helpline_numbers()
         for m in _SEVEN_DIGITS.finditer(text)
-    ) and not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text)):
+    ) and not _counts_things(text):
         return True
     return any(not _not_a_phone(m.group()) for m in _NANP_LOCAL.finditer(text))
 
@@ -1108,7 +1113,7 @@ def _separated_number(prepared: str, text: str) -> bool:
 
     def a_list(separator: str) -> bool:
         # "21, 14, 30, 12 i de fire kampe": with a comma and a word for results, a list.
-        return separator == "," and not _cued(text) and bool(_TIME_WORDS.search(text) or _LIST_WORDS.search(text))
+        return separator == "," and not _cued(text) and _counts_things(text)
 
     for m in _SEPARATED.finditer(prepared):
         joined = re.sub(r"\D", "", m.group())
@@ -1244,10 +1249,10 @@ def _disguised_readings(prepared: str, text: str) -> list[str]:
         return readings
     unlettered = _INTERLEAVED.sub(lambda m: _LETTERS.sub(" ", m.group()), prepared)
     if _SPACED_INTERLEAVED.search(unlettered) and (
-        _cued(text) or not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text) or _ARITHMETIC.search(text))
+        _cued(text) or not (_counts_things(text) or _ARITHMETIC.search(text))
     ):
         unlettered = _SPACED_INTERLEAVED.sub(_unspaced, unlettered)
-    if _DIGIT_BY_WORD.search(unlettered) and not (_TIME_WORDS.search(text) or _LIST_WORDS.search(text)):
+    if _DIGIT_BY_WORD.search(unlettered) and not _counts_things(text):
         unlettered = _DIGIT_BY_WORD.sub(_unworded, unlettered)
     if unlettered != prepared:
         readings.append(unlettered)
